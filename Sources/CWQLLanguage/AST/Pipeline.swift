@@ -1,0 +1,125 @@
+/// Where a pipeline's records come from.
+public enum PipelineSource: Sendable {
+    /// `tickets`, `companies`, …
+    case entity(Name)
+    /// `ticket 4711`: one record by id.
+    case record(entity: Name, id: ValueExpr)
+    /// `$open`: a variable holding records or a query.
+    case variable(Name)
+    /// `stale(14)`: a call of a `def`.
+    case call(Name, arguments: [ValueExpr], SourceSpan)
+
+    public var span: SourceSpan {
+        switch self {
+        case .entity(let name), .variable(let name): return name.span
+        case .record(let entity, let id): return entity.span.merged(with: id.span)
+        case .call(_, _, let span): return span
+        }
+    }
+}
+
+/// `source | stage | stage …`
+public struct Pipeline: Sendable {
+    public var source: PipelineSource
+    public var stages: [Stage]
+    public var span: SourceSpan
+
+    public init(source: PipelineSource, stages: [Stage], span: SourceSpan) {
+        self.source = source
+        self.stages = stages
+        self.span = span
+    }
+}
+
+/// One stage of a pipeline, with its span (from its keyword to its last token).
+public struct Stage: Sendable {
+    public var kind: StageKind
+    /// The stage keyword's span, for "this stage can't follow that one" messages.
+    public var keywordSpan: SourceSpan
+    public var span: SourceSpan
+
+    public init(kind: StageKind, keywordSpan: SourceSpan, span: SourceSpan) {
+        self.kind = kind
+        self.keywordSpan = keywordSpan
+        self.span = span
+    }
+}
+
+/// A key of `sort`.
+public struct SortKey: Sendable {
+    public var field: FieldPath
+    public var descending: Bool
+
+    public init(field: FieldPath, descending: Bool) {
+        self.field = field
+        self.descending = descending
+    }
+}
+
+/// A `field = value` of `set`.
+public struct FieldAssignment: Sendable {
+    public var field: ConditionSubject
+    public var value: ValueExpr
+
+    public init(field: ConditionSubject, value: ValueExpr) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// Where a ticket note shows: the flags of `note "…" internal`.
+public enum NoteFlag: String, Sendable, CaseIterable {
+    /// `detailDescriptionFlag`, the default.
+    case discussion
+    /// `internalAnalysisFlag`.
+    case `internal`
+    /// `resolutionFlag`.
+    case resolution
+}
+
+/// What a stage does.
+public enum StageKind: Sendable {
+    case `where`(Condition)
+    case select([FieldPath])
+    case sort([SortKey])
+    case take(ValueExpr)
+    case first
+    case count
+    case countBy(FieldPath)
+    /// `notes`, `additions`, `statuses`, `time`, `configurations`, `contacts`, …
+    case child(Name)
+    case note(text: ValueExpr, flags: [NoteFlag])
+    case set([FieldAssignment])
+    case close
+    case assign(ValueExpr)
+    case log(hours: Duration, notes: ValueExpr?)
+    case delete
+
+    /// The keyword that starts the stage, for messages.
+    public var keyword: String {
+        switch self {
+        case .where: return "where"
+        case .select: return "select"
+        case .sort: return "sort"
+        case .take: return "take"
+        case .first: return "first"
+        case .count: return "count"
+        case .countBy: return "count by"
+        case .child(let name): return name.text
+        case .note: return "note"
+        case .set: return "set"
+        case .close: return "close"
+        case .assign: return "assign"
+        case .log: return "log"
+        case .delete: return "delete"
+        }
+    }
+
+    /// True for stages that change records on the server.
+    public var isWrite: Bool {
+        switch self {
+        case .note, .set, .close, .assign, .log, .delete: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// A value: a literal, a variable, a query used as a value, or a test built from them.
+///
+/// The same node serves the right-hand side of a condition (`status != Closed`), the fields of
+/// `create { … }` and the scripting statements (`if`, `print`, `let`).
+public indirect enum ValueExpr: Sendable {
+    /// `"text"` or `'text'`.
+    case string(String, SourceSpan)
+    /// `42`, `-3`, `0.25`, kept as written.
+    case number(String, SourceSpan)
+    /// `true` / `false`.
+    case boolean(Bool, SourceSpan)
+    /// `null`.
+    case null(SourceSpan)
+    /// `2026-01-31`, `2026-01-31T09:30:00Z`.
+    case date(DateLiteral, SourceSpan)
+    /// `-7d`, `+1w`, `0.5h`, or `-$days d`: an amount and a unit, relative to now when compared.
+    case duration(Duration)
+    /// A bare word such as `Closed` or `today`; a string, or a date keyword on a date field.
+    case word(String, SourceSpan)
+    /// `$name` or `$t.summary.name`.
+    case variable(Name, path: [Name], SourceSpan)
+    /// `(tickets where … | count)` and other queries used as values.
+    case query(Pipeline)
+    /// `a > b`, `a = b`, … between two values.
+    case compare(ValueExpr, ComparisonOperator, ValueExpr, SourceSpan)
+    case and(ValueExpr, ValueExpr)
+    case or(ValueExpr, ValueExpr)
+    case not(ValueExpr, SourceSpan)
+
+    /// The source text this value covers.
+    public var span: SourceSpan {
+        switch self {
+        case .string(_, let span), .number(_, let span), .boolean(_, let span), .null(let span),
+            .date(_, let span), .word(_, let span), .variable(_, _, let span), .compare(_, _, _, let span),
+            .not(_, let span):
+            return span
+        case .duration(let duration): return duration.span
+        case .query(let pipeline): return pipeline.span
+        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.span.merged(with: rhs.span)
+        }
+    }
+}
+
+/// A signed amount of time: `-7d`, `0.5h`, `-$days d`.
+public struct Duration: Sendable {
+    /// The units cwql knows.
+    public enum Unit: String, Sendable, CaseIterable {
+        case minutes = "m", hours = "h", days = "d", weeks = "w"
+
+        /// Seconds in one unit.
+        public var seconds: Double {
+            switch self {
+            case .minutes: return 60
+            case .hours: return 3600
+            case .days: return 86_400
+            case .weeks: return 604_800
+            }
+        }
+    }
+
+    /// `-1`, `+1`, or `0` when written without a sign (`0.5h`).
+    public var sign: Int
+    /// A number literal or a variable.
+    public var amount: ValueExpr
+    public var unit: Unit
+    public var span: SourceSpan
+
+    public init(sign: Int, amount: ValueExpr, unit: Unit, span: SourceSpan) {
+        self.sign = sign
+        self.amount = amount
+        self.unit = unit
+        self.span = span
+    }
+}

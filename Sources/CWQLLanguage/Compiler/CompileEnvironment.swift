@@ -1,0 +1,13 @@
+/// What compiling needs besides the source: the moment that relative dates count from,
+/// and the values of variables.
+public struct CompileEnvironment: Sendable {
+    /// "Now", injectable so that tests and `translate` give repeatable output.
+    public var now: UTCDate
+    /// Variables by name (without `$`).
+    public var variables: [String: Value]
+
+    public init(now: UTCDate, variables: [String: Value] = [:]) {
+        self.now = now
+        self.variables = variables
+    }
+}

@@ -1,0 +1,265 @@
+/// The `conditions` and `customFieldConditions` parameters of one request.
+public struct CompiledFilter: Sendable, Equatable, Codable {
+    public var conditions: String?
+    public var customFieldConditions: String?
+
+    public init(conditions: String? = nil, customFieldConditions: String? = nil) {
+        self.conditions = conditions
+        self.customFieldConditions = customFieldConditions
+    }
+}
+
+/// Compiles `where` clauses into ConnectWise conditions strings for one entity.
+///
+/// The output is canonical: `not` is pushed down to the comparisons (sound under SQL's
+/// three-valued logic, so `not (a = 1)` and `a != 1` agree on nulls too), and a group is
+/// parenthesised whenever its connective differs from its parent's, so the meaning never
+/// depends on how ConnectWise ranks `and` against `or`.
+public struct ConditionCompiler {
+    public let entity: EntitySpec
+    public let source: SourceFile
+    public let environment: CompileEnvironment
+    private var values: ValueConversion { ValueConversion(source: source, environment: environment) }
+
+    public init(entity: EntitySpec, source: SourceFile, environment: CompileEnvironment) {
+        self.entity = entity
+        self.source = source
+        self.environment = environment
+    }
+
+    /// Compiles several `where` clauses, ANDed.
+    public func compile(_ conditions: [Condition]) throws(Diagnostic) -> CompiledFilter {
+        guard var combined = conditions.first else { return CompiledFilter() }
+        for condition in conditions.dropFirst() { combined = .and(combined, condition) }
+        return try compile(combined)
+    }
+
+    public func compile(_ condition: Condition) throws(Diagnostic) -> CompiledFilter {
+        var conjuncts: [Condition] = []
+        flattenAnd(ConditionCompiler.negationNormalForm(condition, negate: false), into: &conjuncts)
+        var custom: Comparison?
+        var regular: [Condition] = []
+        for conjunct in conjuncts {
+            if case .comparison(let comparison) = conjunct, case .customField = comparison.subject {
+                if custom != nil {
+                    throw Diagnostic(
+                        "ConnectWise filters on one custom field per request", source: source, span: comparison.span,
+                        help: ["keep one `custom(…)` condition in the `where` and filter the rest after a `take`"])
+                }
+                custom = comparison
+            } else {
+                try rejectNestedCustomFields(conjunct)
+                regular.append(conjunct)
+            }
+        }
+        var filter = CompiledFilter()
+        if !regular.isEmpty {
+            let parts = try regular.map { (part) throws(Diagnostic) in try emit(part) }
+            filter.conditions = parts.map { $0.text(inside: parts.count > 1 ? .and : nil) }.joined(separator: " and ")
+        }
+        if let custom { filter.customFieldConditions = try emitCustom(custom) }
+        return filter
+    }
+
+    // MARK: - Normalisation
+
+    /// Pushes `not` down to the comparisons by De Morgan's laws.
+    static func negationNormalForm(_ condition: Condition, negate: Bool) -> Condition {
+        switch condition {
+        case .comparison(var comparison):
+            if negate { comparison.op = comparison.op.negated }
+            return .comparison(comparison)
+        case .and(let lhs, let rhs):
+            let (l, r) = (negationNormalForm(lhs, negate: negate), negationNormalForm(rhs, negate: negate))
+            return negate ? .or(l, r) : .and(l, r)
+        case .or(let lhs, let rhs):
+            let (l, r) = (negationNormalForm(lhs, negate: negate), negationNormalForm(rhs, negate: negate))
+            return negate ? .and(l, r) : .or(l, r)
+        case .not(let inner, _):
+            return negationNormalForm(inner, negate: !negate)
+        }
+    }
+
+    private func flattenAnd(_ condition: Condition, into conjuncts: inout [Condition]) {
+        if case .and(let lhs, let rhs) = condition {
+            flattenAnd(lhs, into: &conjuncts)
+            flattenAnd(rhs, into: &conjuncts)
+        } else {
+            conjuncts.append(condition)
+        }
+    }
+
+    private func rejectNestedCustomFields(_ condition: Condition) throws(Diagnostic) {
+        switch condition {
+        case .comparison(let comparison):
+            if case .customField = comparison.subject {
+                throw Diagnostic(
+                    "a `custom(…)` condition can only be joined to the others with `and`", source: source,
+                    span: comparison.span,
+                    help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"])
+            }
+        case .and(let lhs, let rhs), .or(let lhs, let rhs):
+            try rejectNestedCustomFields(lhs)
+            try rejectNestedCustomFields(rhs)
+        case .not(let inner, _):
+            try rejectNestedCustomFields(inner)
+        }
+    }
+
+    // MARK: - Emission
+
+    private enum Connective { case and, or }
+
+    /// Emitted text and the connective at its top level, for deciding on parentheses.
+    private struct Emitted {
+        var body: String
+        var connective: Connective?
+
+        func text(inside parent: Connective?) -> String {
+            guard let connective, let parent, connective != parent else { return body }
+            return "(\(body))"
+        }
+    }
+
+    private func emit(_ condition: Condition) throws(Diagnostic) -> Emitted {
+        switch condition {
+        case .comparison(let comparison):
+            return try emitComparison(comparison)
+        case .and(let lhs, let rhs):
+            let (l, r) = (try emit(lhs), try emit(rhs))
+            return Emitted(body: "\(l.text(inside: .and)) and \(r.text(inside: .and))", connective: .and)
+        case .or(let lhs, let rhs):
+            let (l, r) = (try emit(lhs), try emit(rhs))
+            return Emitted(body: "\(l.text(inside: .or)) or \(r.text(inside: .or))", connective: .or)
+        case .not(let inner, _):
+            return try emit(ConditionCompiler.negationNormalForm(inner, negate: true))
+        }
+    }
+
+    private func emitComparison(_ comparison: Comparison) throws(Diagnostic) -> Emitted {
+        guard case .field(let path) = comparison.subject else {
+            throw Diagnostic("a `custom(…)` condition must stand on its own", source: source, span: comparison.span)
+        }
+        var field = try entity.resolve(path, in: source)
+        // A whole number compared with a bare reference means its id: `board = 3` is `board/id = 3`.
+        if let idPath = field.referenceIdPath, comparison.values.count >= 1,
+            comparison.values.allSatisfy({ if case .number(let text, _) = $0 { !text.contains(".") } else { false } })
+        {
+            field = ResolvedField(path: idPath, type: .integer)
+        }
+        try checkOperator(comparison, field: field)
+        let written = path.written
+        switch comparison.op {
+        case .isNull: return Emitted(body: "\(field.path) = null", connective: nil)
+        case .isNotNull: return Emitted(body: "\(field.path) != null", connective: nil)
+        case .isIn, .notIn:
+            var literals: [ConditionsLiteral] = []
+            for value in comparison.values {
+                literals += try listLiterals(value, type: field.type, field: written)
+            }
+            guard !literals.isEmpty else {
+                throw Diagnostic("`in` needs at least one value", source: source, span: comparison.span)
+            }
+            let keyword = comparison.op == .isIn ? "in" : "not in"
+            let list = literals.map { ConditionsLiteral.moment(from: $0).written }.joined(separator: ", ")
+            return Emitted(body: "\(field.path) \(keyword) (\(list))", connective: nil)
+        default:
+            let literal = try values.literal(comparison.values[0], as: field.type, field: written)
+            return emitSingle(field.path, comparison.op, literal, valueSpan: comparison.values[0].span)
+        }
+    }
+
+    /// One `path op literal`; a bare day under `=`/`!=` becomes the whole day's range.
+    private func emitSingle(_ path: String, _ op: ComparisonOperator, _ literal: ConditionsLiteral, valueSpan: SourceSpan) -> Emitted {
+        if case .day(let start) = literal, op == .equal || op == .notEqual {
+            let end = start.adding(seconds: 86_400)
+            let from = ConditionsLiteral.moment(start).written
+            let until = ConditionsLiteral.moment(end).written
+            return op == .equal
+                ? Emitted(body: "\(path) >= \(from) and \(path) < \(until)", connective: .and)
+                : Emitted(body: "\(path) < \(from) or \(path) >= \(until)", connective: .or)
+        }
+        if literal == .null {
+            return Emitted(body: "\(path) \(op == .equal ? "=" : "!=") null", connective: nil)
+        }
+        return Emitted(body: "\(path) \(ConditionCompiler.keyword(op)) \(literal.written)", connective: nil)
+    }
+
+    private func listLiterals(_ value: ValueExpr, type: ValueType, field: String) throws(Diagnostic) -> [ConditionsLiteral] {
+        if case .variable(let name, let path, let span) = value,
+            case .list(let items) = try values.lookUp(name, path: path, span: span)
+        {
+            return try items.map { (item) throws(Diagnostic) in try values.literal(of: item, as: type, field: field, span: span) }
+        }
+        return [try values.literal(value, as: type, field: field)]
+    }
+
+    private func checkOperator(_ comparison: Comparison, field: ResolvedField) throws(Diagnostic) {
+        let op = comparison.op
+        let textOnly: Set<ComparisonOperator> = [.contains, .notContains, .like, .notLike]
+        if textOnly.contains(op), field.type != .string, field.type != .unknown {
+            throw Diagnostic(
+                "`\(op.rawValue)` matches text, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
+                source: source, span: comparison.operatorSpan, help: ["compare it with `=`, `!=`, `<` or `>`"])
+        }
+        if op.isOrdering, field.type == .string || field.type == .boolean {
+            throw Diagnostic(
+                "`\(op.rawValue)` compares numbers and dates, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
+                source: source, span: comparison.operatorSpan,
+                help: field.type == .string ? ["use `=`, `!=`, `~` (contains) or `like`"] : ["use `=` or `!=`"])
+        }
+        if op.isOrdering || textOnly.contains(op), comparison.values.count == 1, case .null = comparison.values[0] {
+            throw Diagnostic(
+                "`\(op.rawValue)` can't compare with null", source: source, span: comparison.values[0].span,
+                help: ["test for a missing value with `is null` or `is not null`"])
+        }
+    }
+
+    private func emitCustom(_ comparison: Comparison) throws(Diagnostic) -> String {
+        guard case .customField(let caption, _) = comparison.subject else { return "" }
+        let head = "caption = \(ConditionsLiteral.quote(caption)) and value"
+        switch comparison.op {
+        case .isNull: return "\(head) = null"
+        case .isNotNull: return "\(head) != null"
+        case .isIn, .notIn:
+            var literals: [String] = []
+            for value in comparison.values {
+                literals += try listLiterals(value, type: .unknown, field: "custom(\"\(caption)\")").map(\.written)
+            }
+            return "\(head) \(comparison.op == .isIn ? "in" : "not in") (\(literals.joined(separator: ", ")))"
+        default:
+            var literal = try values.literal(comparison.values[0], as: .unknown, field: "custom(\"\(caption)\")")
+            if case .day(let date) = literal { literal = .moment(date) }
+            return "\(head) \(ConditionCompiler.keyword(comparison.op)) \(literal.written)"
+        }
+    }
+
+    /// The operator as ConnectWise spells it.
+    static func keyword(_ op: ComparisonOperator) -> String {
+        switch op {
+        case .contains: return "contains"
+        case .notContains: return "not contains"
+        case .isNull: return "="
+        case .isNotNull: return "!="
+        default: return op.rawValue
+        }
+    }
+}
+
+extension ConditionsLiteral {
+    /// Inside an `in` list a bare day is its midnight.
+    static func moment(from literal: ConditionsLiteral) -> ConditionsLiteral {
+        if case .day(let date) = literal { return .moment(date) }
+        return literal
+    }
+}
+
+extension ConditionSubject {
+    /// The subject as written, for messages.
+    func written(in source: SourceFile) -> String {
+        switch self {
+        case .field(let path): return path.written
+        case .customField(let caption, _): return "custom(\"\(caption)\")"
+        }
+    }
+}

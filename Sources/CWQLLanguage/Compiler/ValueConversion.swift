@@ -1,0 +1,199 @@
+/// Turns a value written in a condition into a ``ConditionsLiteral`` of the field's type,
+/// or a diagnostic saying what the field expects.
+struct ValueConversion {
+    let source: SourceFile
+    let environment: CompileEnvironment
+
+    /// Date keywords usable wherever a date is expected.
+    static let dateKeywords = ["today", "yesterday", "now", "startOfWeek", "startOfMonth"]
+
+    func literal(_ value: ValueExpr, as type: ValueType, field: String) throws(Diagnostic) -> ConditionsLiteral {
+        switch value {
+        case .null: return .null
+        case .variable(let name, let path, let span):
+            return try literal(of: try lookUp(name, path: path, span: span), as: type, field: field, span: span)
+        case .duration(let duration):
+            guard type == .date || type == .unknown else { throw mismatch(value, type: type, field: field) }
+            return .moment(try resolve(duration))
+        default:
+            break
+        }
+        switch type {
+        case .string:
+            switch value {
+            case .string(let text, _), .word(let text, _): return .text(text)
+            case .number(let text, let span): return .text(try canonicalNumber(text, span: span))
+            default: throw mismatch(value, type: type, field: field)
+            }
+        case .integer:
+            guard case .number(let text, let span) = value, !text.contains(".") else {
+                throw mismatch(value, type: type, field: field)
+            }
+            return .number(try canonicalNumber(text, span: span))
+        case .decimal:
+            guard case .number(let text, let span) = value else { throw mismatch(value, type: type, field: field) }
+            return .number(try canonicalNumber(text, span: span))
+        case .boolean:
+            guard case .boolean(let flag, _) = value else { throw mismatch(value, type: type, field: field) }
+            return .boolean(flag)
+        case .date:
+            switch value {
+            case .date(let literal, _): return literal.hasTime ? .moment(literal.date) : .day(literal.date)
+            case .word(let word, let span): return try dateKeyword(word, span: span, field: field)
+            case .string(let text, let span):
+                guard let literal = DateLiteral(parsing: text) else {
+                    throw Diagnostic(
+                        "`\(field)` is a date, and \"\(text)\" is not one", source: source, span: span,
+                        help: ["write a date such as 2026-01-31, 2026-01-31T09:30:00Z, -7d or today"])
+                }
+                return literal.hasTime ? .moment(literal.date) : .day(literal.date)
+            default: throw mismatch(value, type: type, field: field)
+            }
+        case .unknown:
+            switch value {
+            case .string(let text, _), .word(let text, _): return .text(text)
+            case .number(let text, let span): return .number(try canonicalNumber(text, span: span))
+            case .boolean(let flag, _): return .boolean(flag)
+            case .date(let literal, _): return literal.hasTime ? .moment(literal.date) : .day(literal.date)
+            default: throw mismatch(value, type: type, field: field)
+            }
+        }
+    }
+
+    /// A variable's value as a literal of the field's type.
+    func literal(of value: Value, as type: ValueType, field: String, span: SourceSpan) throws(Diagnostic) -> ConditionsLiteral {
+        switch (value, type) {
+        case (.null, _): return .null
+        case (.string(let text), .string), (.string(let text), .unknown): return .text(text)
+        case (.integer(let number), .string): return .text(String(number))
+        case (.integer(let number), .integer), (.integer(let number), .decimal), (.integer(let number), .unknown):
+            return .number(String(number))
+        case (.decimal(let number), .decimal), (.decimal(let number), .unknown):
+            return .number(Value.decimal(number).displayText)
+        case (.boolean(let flag), .boolean), (.boolean(let flag), .unknown): return .boolean(flag)
+        case (.date(let date), .date), (.date(let date), .unknown): return .moment(date)
+        case (.string(let text), .date):
+            guard let literal = DateLiteral(parsing: text) else { break }
+            return literal.hasTime ? .moment(literal.date) : .day(literal.date)
+        case (.record(let record), _):
+            for key in ["id", "identifier", "name"] {
+                if let inner = record[key] { return try literal(of: inner, as: type, field: field, span: span) }
+            }
+        default: break
+        }
+        throw Diagnostic(
+            "`\(field)` expects \(type.displayName), but this variable holds \(value.kindName)", source: source, span: span)
+    }
+
+    /// A variable's value, following `.field` steps into records.
+    func lookUp(_ name: Name, path: [Name], span: SourceSpan) throws(Diagnostic) -> Value {
+        guard var value = environment.variables[name.text] else {
+            throw Diagnostic(
+                "unknown variable `$\(name.text)`", source: source, span: name.span,
+                help: Suggestions.didYouMean(name.text, among: environment.variables.keys.sorted())
+                    + ["define it with `let \(name.text) = …` or pass `--var \(name.text)=…`"])
+        }
+        for step in path {
+            guard case .record(let record) = value, let next = record.field(named: step.text) else {
+                throw Diagnostic("`$\(name.text)` has no field `\(step.text)`", source: source, span: step.span)
+            }
+            value = next
+        }
+        return value
+    }
+
+    /// The moment a signed duration names, counted from now.
+    func resolve(_ duration: Duration) throws(Diagnostic) -> UTCDate {
+        guard duration.sign != 0 else {
+            throw Diagnostic(
+                "a relative date needs a sign", source: source, span: duration.span,
+                help: ["write `-\(source.text(of: duration.span))` for the past or `+\(source.text(of: duration.span))` for the future"])
+        }
+        let amount: Double
+        switch duration.amount {
+        case .number(let text, let span):
+            guard let parsed = Double(text) else { throw Diagnostic("invalid number `\(text)`", source: source, span: span) }
+            amount = parsed
+        case .variable(let name, let path, let span):
+            switch try lookUp(name, path: path, span: span) {
+            case .integer(let number): amount = Double(number)
+            case .decimal(let number): amount = number
+            case .string(let text) where Double(text) != nil: amount = Double(text)!
+            case let other:
+                throw Diagnostic("`$\(name.text)` must hold a number here, not \(other.kindName)", source: source, span: span)
+            }
+        default:
+            throw Diagnostic("expected a number of \(duration.unit)", source: source, span: duration.amount.span)
+        }
+        let seconds = amount * duration.unit.seconds * Double(duration.sign)
+        guard seconds.isFinite, abs(seconds) < 1e11 else {
+            throw Diagnostic("that relative date is out of range", source: source, span: duration.span)
+        }
+        return environment.now.adding(seconds: Int64(seconds.rounded()))
+    }
+
+    private func dateKeyword(_ word: String, span: SourceSpan, field: String) throws(Diagnostic) -> ConditionsLiteral {
+        switch word.lowercased() {
+        case "today": return .day(environment.now.startOfDay)
+        case "yesterday": return .day(environment.now.startOfDay.adding(seconds: -86_400))
+        case "now": return .moment(environment.now)
+        case "startofweek": return .moment(environment.now.startOfWeek)
+        case "startofmonth": return .moment(environment.now.startOfMonth)
+        default:
+            throw Diagnostic(
+                "`\(field)` is a date, and `\(word)` is not one", source: source, span: span,
+                help: Suggestions.didYouMean(word, among: ValueConversion.dateKeywords)
+                    + (Suggestions.closest(to: word, among: ValueConversion.dateKeywords) == nil
+                        ? ["write a date such as 2026-01-31, -7d, today or startOfWeek"] : []))
+        }
+    }
+
+    /// Integers without leading zeros; decimals as written. Rejects what doesn't fit.
+    private func canonicalNumber(_ text: String, span: SourceSpan) throws(Diagnostic) -> String {
+        if !text.contains(".") {
+            guard let number = Int(text) else {
+                throw Diagnostic("the number `\(text)` is too large", source: source, span: span)
+            }
+            return String(number)
+        }
+        guard Double(text) != nil else { throw Diagnostic("invalid number `\(text)`", source: source, span: span) }
+        return text.hasPrefix("+") ? String(text.dropFirst()) : text
+    }
+
+    private func mismatch(_ value: ValueExpr, type: ValueType, field: String) -> Diagnostic {
+        var help: [String] = []
+        switch (value, type) {
+        case (.word(let word, _), .integer), (.word(let word, _), .decimal):
+            help = ["`\(field)` holds numbers; `\(word)` is read as text"]
+        case (.word(let word, _), .boolean):
+            help = ["write `true` or `false`" + (["yes", "y", "on"].contains(word.lowercased()) ? " (`true` here)" : "")]
+        case (.string, .boolean):
+            help = ["write true or false without quotes"]
+        case (.duration, _):
+            help = ["relative dates such as `-7d` compare with date fields"]
+        case (.number(let text, _), .integer) where text.contains("."):
+            help = ["`\(field)` holds whole numbers"]
+        case (.date, .string):
+            help = ["quote it to compare as text: \"\(source.text(of: value.span))\""]
+        default: break
+        }
+        return Diagnostic(
+            "`\(field)` expects \(type.displayName), found \(ValueConversion.describe(value))", source: source,
+            span: value.span, help: help)
+    }
+
+    static func describe(_ value: ValueExpr) -> String {
+        switch value {
+        case .string: return "text"
+        case .number: return "a number"
+        case .boolean: return "a boolean"
+        case .null: return "null"
+        case .date: return "a date"
+        case .duration: return "a relative date"
+        case .word(let word, _): return "the word `\(word)`"
+        case .variable: return "a variable"
+        case .query: return "a query"
+        default: return "a test"
+        }
+    }
+}

@@ -1,0 +1,29 @@
+extension QueryPlan {
+    /// The plan as `name: value` lines: each request's parameters and headers, the stages
+    /// left to the client, and the write. A heading names each segment when there are several.
+    public var parameterLines: [String] {
+        var lines: [String] = []
+        let requests = self.requests
+        for (index, segment) in segments.enumerated() {
+            let request = requests[index]
+            if segments.count > 1 { lines.append("# \(index + 1). \(segment.entity.name)") }
+            if segment.countOnly { lines.append("count: GET \(request.path)") }
+            if case .record(let id) = segment.origin { lines.append("record: \(segment.entity.singular) \(id)") }
+            for item in request.query where item.name != "page" { lines.append("\(item.name): \(item.value)") }
+            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { lines.append("\(name): \(value)") }
+            for stage in segment.clientStages where !stage.isPresentationOnly {
+                lines.append("client: \(stage.summary)")
+            }
+        }
+        if let write { lines.append("write: \(write.requestLine) for each \(write.entity.singular.replacingUnderscores)") }
+        return lines
+    }
+}
+
+extension ClientStage {
+    /// A `select` only shapes the output; the server already narrowed the fields.
+    public var isPresentationOnly: Bool {
+        if case .project = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,112 @@
+/// How a pipeline runs: one or more server requests (segments), the stages that must run on
+/// the client, and the write at the end, if any.
+public struct QueryPlan: Sendable {
+    /// Segments in order; each after the first runs for the records of the one before.
+    public var segments: [PlanSegment]
+    /// The write stage that ends the pipeline, if any.
+    public var write: WriteAction?
+
+    /// The last segment, whose records are the pipeline's result.
+    public var final: PlanSegment { segments[segments.count - 1] }
+}
+
+/// Where a segment's records come from.
+public enum SegmentOrigin: Sendable {
+    /// The entity's collection.
+    case collection
+    /// One record by id (`ticket 4711`).
+    case record(id: Int)
+    /// A child collection of each record of the previous segment.
+    case child(ChildLink)
+}
+
+/// One server request shape: what is pushed to ConnectWise, and what is left for the client.
+public struct PlanSegment: Sendable {
+    public var entity: EntitySpec
+    public var origin: SegmentOrigin
+    /// `conditions` and `customFieldConditions`.
+    public var filter = CompiledFilter()
+    /// `orderBy` terms, e.g. `dateEntered desc`.
+    public var orderBy: [String] = []
+    /// `fields`, or nil for whole records.
+    public var fields: [String]?
+    /// Stop after this many records (`take`), pushed as `pageSize`.
+    public var limit: Int?
+    /// True when the segment asks the entity's `/count` endpoint instead of listing.
+    public var countOnly = false
+    /// Stages run on the client after the server's answer, in order.
+    public var clientStages: [ClientStage] = []
+
+    init(entity: EntitySpec, origin: SegmentOrigin) {
+        self.entity = entity
+        self.origin = origin
+    }
+
+    /// Asks only for `paths` when nothing else needs whole records, or adds them to the
+    /// fields already asked for.
+    mutating func narrow(to paths: [String]) {
+        if fields == nil, clientStages.isEmpty, origin.isList {
+            fields = paths
+        } else {
+            for path in paths { require(path) }
+        }
+    }
+
+    /// Adds `path` to the requested fields when fields are being narrowed.
+    mutating func require(_ path: String) {
+        if fields != nil, !fields!.contains(path) { fields!.append(path) }
+    }
+}
+
+/// A column of the output: a label (as the user wrote it) and the ConnectWise path it reads.
+public struct OutputColumn: Sendable, Hashable {
+    public var label: String
+    public var path: String
+
+    public init(label: String, path: String) {
+        self.label = label
+        self.path = path
+    }
+}
+
+/// A stage that runs on the client.
+public enum ClientStage: Sendable {
+    /// A `where` that could not be pushed (after a `take`, say), with the entity it filters.
+    case filter(Condition)
+    case project([OutputColumn])
+    case sort([(column: OutputColumn, descending: Bool)])
+    case take(Int)
+    case count
+    case countBy(OutputColumn)
+
+    /// A short description for plans: "count by status".
+    public var summary: String {
+        switch self {
+        case .filter: return "where (on the client)"
+        case .project(let columns): return "select " + columns.map(\.label).joined(separator: ", ")
+        case .sort(let keys): return "sort " + keys.map { "\($0.column.label)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
+        case .take(let count): return "take \(count)"
+        case .count: return "count"
+        case .countBy(let column): return "count by \(column.label)"
+        }
+    }
+}
+
+/// A write that ends a pipeline, applied to each record the pipeline yields.
+public struct WriteAction: Sendable {
+    public var stage: Stage
+    /// The entity whose records are written.
+    public var entity: EntitySpec
+
+    /// The request each record causes, as `METHOD path` (`{id}` is the record's id).
+    public var requestLine: String {
+        let record = "\(entity.path)/{id}"
+        switch stage.kind {
+        case .note: return "POST \(record)/notes"
+        case .set, .close, .assign: return "PATCH \(record)"
+        case .log: return "POST /time/entries"
+        case .delete: return "DELETE \(record)"
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,227 @@
+/// Turns a pipeline into a ``QueryPlan``, pushing every stage it can to ConnectWise:
+/// `where` → `conditions`, `select` → `fields`, `sort` → `orderBy`, `take` → `pageSize` and no
+/// further pages, `count` → `/count`, child stages → child endpoints. A stage runs on the
+/// client only when the server cannot do it in the same request (a `where` after a `take`,
+/// `count by`).
+public struct QueryPlanner {
+    public let catalog: Catalog
+    public let source: SourceFile
+    public let environment: CompileEnvironment
+
+    public init(catalog: Catalog = .standard, source: SourceFile, environment: CompileEnvironment) {
+        self.catalog = catalog
+        self.source = source
+        self.environment = environment
+    }
+
+    /// Plans a pipeline whose source is an entity or a record.
+    public func plan(_ pipeline: Pipeline) throws(Diagnostic) -> QueryPlan {
+        var segments = [try firstSegment(pipeline.source)]
+        var pendingWhere: [Condition] = []
+        var write: WriteAction?
+        var clientStarted = false
+
+        func flushWhere() throws(Diagnostic) {
+            guard !pendingWhere.isEmpty else { return }
+            let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: source, environment: environment)
+            segments[segments.count - 1].filter = try compiler.compile(pendingWhere)
+            pendingWhere = []
+        }
+
+        for (position, stage) in pipeline.stages.enumerated() {
+            if let write {
+                throw Diagnostic(
+                    "`\(stage.kind.keyword)` can't follow `\(write.stage.kind.keyword)`", source: source, span: stage.keywordSpan,
+                    help: ["a write stage ends the pipeline"])
+            }
+            if position > 0, let previous = pipeline.stages[position - 1].kind.endsPipeline {
+                throw Diagnostic(
+                    "`\(stage.kind.keyword)` can't follow `\(previous)`", source: source, span: stage.keywordSpan,
+                    help: ["`\(previous)` ends the pipeline"])
+            }
+            var segment = segments[segments.count - 1]
+            let entity = segment.entity
+            let pushable = !clientStarted && segment.limit == nil && segment.origin.isList
+            switch stage.kind {
+            case .where(let condition):
+                if pushable {
+                    pendingWhere.append(condition)
+                } else {
+                    // Checked now, so a typo fails before any request.
+                    _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(condition)
+                    segment.clientStages.append(.filter(condition))
+                    clientStarted = true
+                }
+            case .select(let paths):
+                let columns = try paths.map { (path) throws(Diagnostic) in try column(path, in: entity) }
+                if !clientStarted && segment.fields == nil && segment.origin.isList {
+                    segment.fields = Array(columns.map(\.path).uniqued())
+                }
+                segment.clientStages.append(.project(columns))
+                clientStarted = true
+            case .sort(let keys):
+                let resolved = try keys.map { (key) throws(Diagnostic) in (column: try column(key.field, in: entity), descending: key.descending) }
+                if pushable && segment.orderBy.isEmpty {
+                    segment.orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
+                    for key in resolved { segment.require(key.column.path) }
+                } else {
+                    segment.clientStages.append(.sort(resolved))
+                    clientStarted = true
+                }
+            case .take(let value):
+                let count = try takeCount(value)
+                if !clientStarted && segment.origin.isList {
+                    segment.limit = min(segment.limit ?? count, count)
+                } else {
+                    segment.clientStages.append(.take(count))
+                }
+            case .first:
+                if !clientStarted && segment.origin.isList {
+                    segment.limit = min(segment.limit ?? 1, 1)
+                } else {
+                    segment.clientStages.append(.take(1))
+                }
+            case .count:
+                if pushable {
+                    segment.countOnly = true
+                } else {
+                    segment.clientStages.append(.count)
+                }
+            case .countBy(let path):
+                let grouped = try column(path, in: entity)
+                if !clientStarted && segment.fields == nil && segment.origin.isList { segment.fields = [grouped.path] }
+                segment.clientStages.append(.countBy(grouped))
+            case .child(let name):
+                guard let link = entity.child(named: name.text), let childEntity = catalog.entity(named: link.entity) else {
+                    throw Diagnostic(
+                        "\(entity.name) have no `\(name.text)`", source: source, span: name.span,
+                        help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name))
+                            + (entity.children.isEmpty ? [] : ["\(entity.name) lead to " + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")]))
+                }
+                segments[segments.count - 1] = segment
+                try flushWhere()
+                segment = segments[segments.count - 1]
+                if segment.fields == nil && segment.clientStages.isEmpty { segment.fields = ["id"] } else { segment.require("id") }
+                segments[segments.count - 1] = segment
+                segment = PlanSegment(entity: childEntity, origin: .child(link))
+                segments.append(segment)
+                clientStarted = false
+                continue
+            case .note, .close, .assign, .log:
+                guard entity.name == "tickets" || (entity.name == "project_tickets" && !(stage.kind.isNote)) else {
+                    throw Diagnostic(
+                        "`\(stage.kind.keyword)` works on tickets, not \(entity.name)", source: source, span: stage.keywordSpan)
+                }
+                if case .close = stage.kind { segment.narrow(to: ["id", "board/id"]) } else { segment.narrow(to: ["id"]) }
+                write = WriteAction(stage: stage, entity: entity)
+            case .set(let assignments):
+                for assignment in assignments {
+                    if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
+                }
+                segment.narrow(to: ["id"])
+                write = WriteAction(stage: stage, entity: entity)
+            case .delete:
+                segment.narrow(to: ["id"])
+                write = WriteAction(stage: stage, entity: entity)
+            }
+            segments[segments.count - 1] = segment
+        }
+        try flushWhere()
+        return QueryPlan(segments: segments, write: write)
+    }
+
+    private func firstSegment(_ source: PipelineSource) throws(Diagnostic) -> PlanSegment {
+        switch source {
+        case .entity(let name):
+            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
+                throw unknownEntity(name)
+            }
+            if entity.singular.lowercased() == name.folded, entity.name.lowercased() != name.folded {
+                throw Diagnostic(
+                    "`\(name.text)` names one record and needs its id", source: self.source, span: name.span,
+                    help: ["write `\(name.text) 4711` for one record, or `\(entity.name)` for the collection"])
+            }
+            return PlanSegment(entity: entity, origin: .collection)
+        case .record(let name, let idValue):
+            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else { throw unknownEntity(name) }
+            let literal = try ValueConversion(source: self.source, environment: environment)
+                .literal(idValue, as: .integer, field: "id")
+            guard case .number(let text) = literal, let id = Int(text), id > 0 else {
+                throw Diagnostic("a record id is a positive whole number", source: self.source, span: idValue.span)
+            }
+            return PlanSegment(entity: entity, origin: .record(id: id))
+        case .variable(let name):
+            throw Diagnostic(
+                "`$\(name.text)` is known only when the script runs", source: self.source, span: name.span,
+                help: ["translate a query that starts with an entity, such as `tickets where …`"])
+        case .call(let name, _, let span):
+            throw Diagnostic(
+                "`\(name.text)(…)` is defined only when the script runs", source: self.source, span: span,
+                help: ["translate the body of the `def` instead"])
+        }
+    }
+
+    private func unknownEntity(_ name: Name) -> Diagnostic {
+        Diagnostic(
+            "unknown entity `\(name.text)`", source: source, span: name.span,
+            help: Suggestions.didYouMean(name.text, among: catalog.sourceNames + catalog.singularNames)
+                + (Suggestions.closest(to: name.text, among: catalog.sourceNames + catalog.singularNames) == nil
+                    ? ["queries start with one of: " + catalog.sourceNames.joined(separator: ", ")] : []))
+    }
+
+    private func column(_ path: FieldPath, in entity: EntitySpec) throws(Diagnostic) -> OutputColumn {
+        let resolved = try entity.resolve(path, in: source)
+        return OutputColumn(label: String(path.written.filter { $0 != "`" }), path: resolved.path)
+    }
+
+    private func takeCount(_ value: ValueExpr) throws(Diagnostic) -> Int {
+        let literal = try ValueConversion(source: source, environment: environment).literal(value, as: .integer, field: "take")
+        guard case .number(let text) = literal, let count = Int(text), count >= 1 else {
+            throw Diagnostic("`take` needs a whole number of at least 1", source: source, span: value.span)
+        }
+        return count
+    }
+}
+
+extension SegmentOrigin {
+    /// True when the segment lists records (as opposed to fetching one by id).
+    var isList: Bool {
+        if case .record = self { return false }
+        return true
+    }
+}
+
+extension StageKind {
+    /// The keyword of a stage after which nothing may follow.
+    var endsPipeline: String? {
+        switch self {
+        case .count: return "count"
+        case .countBy: return "count by"
+        default: return nil
+        }
+    }
+
+    var isNote: Bool {
+        if case .note = self { return true }
+        return false
+    }
+}
+
+extension EntitySpec {
+    /// Resolves a field named in `set` or an object literal: aliases to references keep the
+    /// whole reference (`status` → `status`), since writes send `{"id": …}`.
+    public func resolveForWrite(_ path: FieldPath, in source: SourceFile) throws(Diagnostic) -> ResolvedField {
+        let resolved = try resolve(path, in: source)
+        if let idPath = resolved.referenceIdPath {
+            return ResolvedField(path: String(idPath.dropLast(3)), type: resolved.type, referenceIdPath: idPath)
+        }
+        return resolved
+    }
+}
+
+extension Sequence where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

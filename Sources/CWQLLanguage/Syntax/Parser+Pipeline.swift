@@ -1,0 +1,191 @@
+extension Parser {
+    /// `source [where COND] { '|' stage }`
+    mutating func parsePipeline() throws(Diagnostic) -> Pipeline {
+        let source = try parseSource()
+        var stages: [Stage] = []
+        if peek().isKeyword("where") {
+            stages.append(try parseStage())
+        }
+        while match(.pipe) || continuesOnNextLine(with: { $0.kind == .pipe }) && match(.pipe) {
+            skipNewlinesOnly()
+            let stage = try parseStage()
+            stages.append(stage)
+            // A child collection takes its own `where` without a `|`: `| additions where …`.
+            if case .child = stage.kind, peek().isKeyword("where") {
+                stages.append(try parseStage())
+            }
+        }
+        return Pipeline(source: source, stages: stages, span: source.span.merged(with: previous().span))
+    }
+
+    private mutating func parseSource() throws(Diagnostic) -> PipelineSource {
+        let token = peek()
+        switch token.kind {
+        case .variable:
+            advance()
+            return .variable(Name(token.value, span: token.span))
+        case .identifier:
+            advance()
+            let name = Name(token.value, span: token.span)
+            switch peek().kind {
+            case .leftParen:
+                advance()
+                let arguments = try nested { (parser: inout Parser) throws(Diagnostic) -> [ValueExpr] in
+                    var arguments: [ValueExpr] = []
+                    if !parser.check(.rightParen) {
+                        repeat { arguments.append(try parser.parseValue()) } while parser.match(.comma)
+                    }
+                    try parser.expect(.rightParen, "`,` or `)` after an argument of `\(name.text)(…)`")
+                    return arguments
+                }
+                return .call(name, arguments: arguments, token.span.merged(with: previous().span))
+            case .number, .variable:
+                let id = try parseOperand()
+                return .record(entity: name, id: id)
+            default:
+                return .entity(name)
+            }
+        default:
+            throw unexpected(
+                "a query such as `tickets where …`",
+                help: token.kind == .end ? [] : ["a query starts with an entity (`tickets`), `ticket 4711`, a `$variable` or a `def` call"])
+        }
+    }
+
+    private mutating func parseStage() throws(Diagnostic) -> Stage {
+        let keyword = peek()
+        guard keyword.kind == .identifier else {
+            throw unexpected("a stage after `|`, such as `where`, `select`, `sort`, `take`, `count` or `note`")
+        }
+        advance()
+        let kind: StageKind
+        switch keyword.value.lowercased() {
+        case "where": kind = .where(try parseCondition())
+        case "select": kind = .select(try parseFieldList())
+        case "sort": kind = .sort(try parseSortKeys())
+        case "take": kind = .take(try parseConditionValue(after: "`take`"))
+        case "first": kind = .first
+        case "count":
+            kind = matchKeyword("by") ? .countBy(try parseFieldPath("a field after `count by`")) : .count
+        case "note": kind = try parseNote()
+        case "set": kind = .set(try parseAssignments())
+        case "close": kind = .close
+        case "assign": kind = .assign(try parseConditionValue(after: "`assign`"))
+        case "log": kind = try parseLog()
+        case "delete": kind = .delete
+        default:
+            let name = keyword.value.lowercased()
+            guard Catalog.standard.allChildNames.contains(name) else {
+                throw error(
+                    "unknown stage `\(keyword.value)`", at: keyword.span,
+                    help: Suggestions.didYouMean(
+                        keyword.value, among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()))
+            }
+            kind = .child(Name(keyword.value, span: keyword.span))
+        }
+        return Stage(kind: kind, keywordSpan: keyword.span, span: keyword.span.merged(with: previous().span))
+    }
+
+    private mutating func parseFieldList() throws(Diagnostic) -> [FieldPath] {
+        var fields = [try parseFieldPath("a field name after `select`")]
+        while match(.comma) {
+            skipNewlinesOnly()
+            fields.append(try parseFieldPath("a field name after `,`"))
+        }
+        return fields
+    }
+
+    private mutating func parseSortKeys() throws(Diagnostic) -> [SortKey] {
+        var keys: [SortKey] = []
+        repeat {
+            skipNewlinesOnly()
+            let field = try parseFieldPath("a field to sort by")
+            var descending = false
+            if matchKeyword("desc") || matchKeyword("descending") {
+                descending = true
+            } else {
+                _ = matchKeyword("asc") || matchKeyword("ascending")
+            }
+            keys.append(SortKey(field: field, descending: descending))
+        } while match(.comma)
+        return keys
+    }
+
+    private mutating func parseNote() throws(Diagnostic) -> StageKind {
+        let text = try parseConditionValue(after: "`note`")
+        var flags: [NoteFlag] = []
+        while peek().kind == .identifier, let flag = NoteFlag(rawValue: peek().value.lowercased()) {
+            advance()
+            if !flags.contains(flag) { flags.append(flag) }
+        }
+        if peek().kind == .identifier, !peek().isKeyword("where") {
+            let word = peek()
+            throw error(
+                "unknown note flag `\(word.value)`", at: word.span,
+                help: Suggestions.didYouMean(word.value, among: NoteFlag.allCases.map(\.rawValue))
+                    + ["a note shows as `discussion` (the default), `internal` or `resolution`"])
+        }
+        return .note(text: text, flags: flags)
+    }
+
+    private mutating func parseAssignments() throws(Diagnostic) -> [FieldAssignment] {
+        var assignments: [FieldAssignment] = []
+        repeat {
+            skipNewlinesOnly()
+            let subject = try parseSubject("a field to set, as in `set priority = P1`")
+            try expect(.equal, "`=` after the field in `set`")
+            assignments.append(FieldAssignment(field: subject, value: try parseConditionValue(after: "`=`")))
+        } while match(.comma)
+        return assignments
+    }
+
+    private mutating func parseLog() throws(Diagnostic) -> StageKind {
+        let hours = try parseDuration(after: "`log`", example: "`log 0.5h \"Checked backups\"`")
+        guard hours.sign >= 0 else {
+            throw error("time logged must be positive", at: hours.span)
+        }
+        var notes: ValueExpr?
+        switch peek().kind {
+        case .string, .variable: notes = try parseConditionValue(after: "the hours")
+        default: break
+        }
+        return .log(hours: hours, notes: notes)
+    }
+
+    /// `a.b.c` or `` `raw/path` ``.
+    mutating func parseFieldPath(_ expected: String) throws(Diagnostic) -> FieldPath {
+        let first = peek()
+        if first.kind == .rawPath {
+            advance()
+            return FieldPath(.raw(first.value), span: first.span)
+        }
+        let head = try expectName(expected)
+        var names = [head]
+        while check(.dot), peekNext().kind == .identifier {
+            advance()
+            let part = advance()
+            names.append(Name(part.value, span: part.span))
+        }
+        if check(.dot) {
+            advance()
+            throw unexpected("a field name after `.`")
+        }
+        return FieldPath(.dotted(names), span: head.span.merged(with: previous().span))
+    }
+
+    /// A field path, or `custom("Caption")`.
+    mutating func parseSubject(_ expected: String) throws(Diagnostic) -> ConditionSubject {
+        let token = peek()
+        if token.isKeyword("custom"), peekNext().kind == .leftParen {
+            advance()
+            advance()
+            let caption = try nested { (parser: inout Parser) throws(Diagnostic) -> Token in
+                let caption = try parser.expect(.string, "the custom field's caption in quotes, as in `custom(\"Alert ID\")`")
+                try parser.expect(.rightParen, "`)` after the custom field's caption")
+                return caption
+            }
+            return .customField(caption: caption.value, token.span.merged(with: previous().span))
+        }
+        return .field(try parseFieldPath(expected))
+    }
+}

@@ -1,0 +1,175 @@
+extension Parser {
+    /// A scripting value: `or` of `and` of `not` of comparisons between operands.
+    mutating func parseValue() throws(Diagnostic) -> ValueExpr {
+        var value = try parseAndValue()
+        while matchKeyword("or") { value = .or(value, try parseAndValue()) }
+        return value
+    }
+
+    private mutating func parseAndValue() throws(Diagnostic) -> ValueExpr {
+        var value = try parseNotValue()
+        while matchKeyword("and") { value = .and(value, try parseNotValue()) }
+        return value
+    }
+
+    private mutating func parseNotValue() throws(Diagnostic) -> ValueExpr {
+        let token = peek()
+        if token.isKeyword("not") {
+            advance()
+            let inner = try deeper { (parser: inout Parser) throws(Diagnostic) in try parser.parseNotValue() }
+            return .not(inner, token.span.merged(with: inner.span))
+        }
+        let lhs = try parseOperand()
+        let operatorToken = peek()
+        let op: ComparisonOperator
+        switch operatorToken.kind {
+        case .equal: op = .equal
+        case .notEqual: op = .notEqual
+        case .less: op = .less
+        case .lessOrEqual: op = .lessOrEqual
+        case .greater: op = .greater
+        case .greaterOrEqual: op = .greaterOrEqual
+        case .tilde: op = .contains
+        case .notTilde: op = .notContains
+        default: return lhs
+        }
+        advance()
+        let rhs = try parseOperand()
+        return .compare(lhs, op, rhs, lhs.span.merged(with: rhs.span))
+    }
+
+    /// A literal, a variable, `( value )`, or a query.
+    mutating func parseOperand() throws(Diagnostic) -> ValueExpr {
+        let token = peek()
+        switch token.kind {
+        case .leftParen:
+            advance()
+            return try nested { (parser: inout Parser) throws(Diagnostic) -> ValueExpr in
+                let inner = try parser.parseValue()
+                try parser.expect(.rightParen, "`)` to close the `(` at \(parser.source.location(of: token.span.start))")
+                return inner
+            }
+        case .identifier:
+            switch token.value.lowercased() {
+            case "true", "false", "null": return try parseConditionValue(after: "")
+            default: return .query(try parsePipeline())
+            }
+        case .variable:
+            if let duration = try parseVariableDuration() { return .duration(duration) }
+            return try parseConditionValue(after: "")
+        default:
+            return try parseConditionValue(after: "")
+        }
+    }
+
+    /// A value on the right of a condition or in an object: a literal, a bare word
+    /// (`Closed`), a variable with an optional path (`$t.summary`), or a duration.
+    mutating func parseConditionValue(after context: String) throws(Diagnostic) -> ValueExpr {
+        let token = peek()
+        switch token.kind {
+        case .string:
+            advance()
+            return .string(token.value, token.span)
+        case .number:
+            advance()
+            return .number(token.value, token.span)
+        case .date:
+            advance()
+            guard let literal = DateLiteral(parsing: token.value) else {
+                throw error("invalid date `\(token.value)`", at: token.span)
+            }
+            return .date(literal, token.span)
+        case .duration:
+            return .duration(try parseDuration(after: context, example: "`-7d`"))
+        case .minus, .plus:
+            return .duration(try parseDuration(after: context, example: "`-7d` or `-$days d`"))
+        case .identifier:
+            advance()
+            switch token.value.lowercased() {
+            case "true": return .boolean(true, token.span)
+            case "false": return .boolean(false, token.span)
+            case "null": return .null(token.span)
+            default:
+                if StageKeywords.all.contains(token.value.lowercased()) || ["and", "or", "not"].contains(token.value.lowercased()) {
+                    throw error(
+                        "expected a value\(context.isEmpty ? "" : " after \(context)"), found the keyword \(token.displayName)",
+                        at: token.span, help: ["to compare with the word itself, quote it: \"\(token.value)\""])
+                }
+                return .word(token.value, token.span)
+            }
+        case .variable:
+            if let duration = try parseVariableDuration() { return .duration(duration) }
+            advance()
+            var path: [Name] = []
+            while check(.dot), peekNext().kind == .identifier {
+                advance()
+                let part = advance()
+                path.append(Name(part.value, span: part.span))
+            }
+            return .variable(Name(token.value, span: token.span), path: path, token.span.merged(with: previous().span))
+        default:
+            throw unexpected("a value\(context.isEmpty ? "" : " after \(context)") (a string, number, date, `-7d`, word or `$variable`)")
+        }
+    }
+
+    /// `-7d`, `0.5h`, `+1w`, `-$days d`.
+    mutating func parseDuration(after context: String, example: String) throws(Diagnostic) -> Duration {
+        let token = peek()
+        if token.kind == .duration {
+            advance()
+            var text = Substring(token.value)
+            var sign = 0
+            if text.first == "-" { sign = -1; text = text.dropFirst() }
+            else if text.first == "+" { sign = 1; text = text.dropFirst() }
+            let unit = Duration.Unit(rawValue: String(text.last!))!
+            let amount = String(text.dropLast())
+            let amountSpan = SourceSpan(start: token.span.start + (sign == 0 ? 0 : 1), end: token.span.end - 1)
+            return Duration(sign: sign, amount: .number(amount, amountSpan), unit: unit, span: token.span)
+        }
+        if token.kind == .minus || token.kind == .plus {
+            advance()
+            let sign = token.kind == .minus ? -1 : 1
+            guard check(.variable), let duration = try parseVariableDuration(sign: sign, start: token.span) else {
+                throw unexpected("a number or `$variable` and a unit after `\(token.kind == .minus ? "-" : "+")`, as in \(example)")
+            }
+            return duration
+        }
+        if check(.variable), let duration = try parseVariableDuration() { return duration }
+        throw unexpected("a duration after \(context), as in \(example)")
+    }
+
+    /// `$days d`: a variable followed by a unit word on the same line.
+    private mutating func parseVariableDuration(sign: Int = 0, start: SourceSpan? = nil) throws(Diagnostic) -> Duration? {
+        let variable = peek()
+        guard variable.kind == .variable else { return nil }
+        let unitToken = peekNext()
+        guard unitToken.kind == .identifier, let unit = Duration.Unit(rawValue: unitToken.value) else {
+            if sign != 0 {
+                throw error(
+                    "a signed variable needs a unit: write `\(sign < 0 ? "-" : "+")$\(variable.value) d` (d, h, m or w)",
+                    at: (start ?? variable.span).merged(with: variable.span))
+            }
+            return nil
+        }
+        advance()
+        advance()
+        let amount = ValueExpr.variable(Name(variable.value, span: variable.span), path: [], variable.span)
+        return Duration(sign: sign, amount: amount, unit: unit, span: (start ?? variable.span).merged(with: unitToken.span))
+    }
+
+    /// `{ field: value, custom("Caption"): value, … }`
+    mutating func parseObject() throws(Diagnostic) -> ObjectLiteral {
+        let open = try expect(.leftBrace, "`{` and the record's fields, as in `{ summary: \"…\", board: \"Alerts\" }`")
+        return try nested { (parser: inout Parser) throws(Diagnostic) -> ObjectLiteral in
+            var fields: [FieldAssignment] = []
+            while !parser.check(.rightBrace) {
+                let subject = try parser.parseSubject("a field name or `}`")
+                try parser.expect(.colon, "`:` after the field name `\(parser.source.text(of: subject.span))`")
+                fields.append(FieldAssignment(field: subject, value: try parser.parseConditionValue(after: "`:`")))
+                if !parser.match(.comma) { break }
+            }
+            try parser.expect(.rightBrace, "`,` or `}` in the record opened at \(parser.source.location(of: open.span.start))")
+            return ObjectLiteral(fields: fields, span: open.span.merged(with: parser.previous().span))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// The kinds of token the lexer produces.
+public enum TokenKind: Sendable, Hashable {
+    /// `[A-Za-z_][A-Za-z0-9_]*`; keywords are identifiers matched case-insensitively by the parser.
+    case identifier
+    /// `$name`; the token's value is the name without `$`.
+    case variable
+    /// `` `_info/lastUpdated` ``; the value is the text between the backquotes.
+    case rawPath
+    /// `"…"` or `'…'`; the value is the unescaped text.
+    case string
+    /// `42`, `-3`, `0.25`; the value is the literal text.
+    case number
+    /// `7d`, `-12h`, `0.5h`, `+1w`, `30m`; the value is the literal text.
+    case duration
+    /// `2026-01-31` or `2026-01-31T09:30:00Z`; the value is the literal text.
+    case date
+    case pipe, comma, semicolon, colon, dot
+    case leftParen, rightParen, leftBrace, rightBrace
+    case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+    case tilde, notTilde, plus, minus
+    /// A line break, significant between statements.
+    case newline
+    /// Text the lexer could not read; the value is the error message.
+    case invalid
+    case end
+}
+
+/// One token with its source span and, where it has one, its value.
+public struct Token: Sendable, Hashable {
+    public var kind: TokenKind
+    public var span: SourceSpan
+    /// The payload: identifier text, unescaped string, number text or error message.
+    public var value: String
+
+    public init(_ kind: TokenKind, _ span: SourceSpan, _ value: String = "") {
+        self.kind = kind
+        self.span = span
+        self.value = value
+    }
+
+    /// True for an identifier spelling `keyword`, ignoring case.
+    public func isKeyword(_ keyword: String) -> Bool {
+        kind == .identifier && value.count == keyword.count && value.lowercased() == keyword
+    }
+
+    /// A short human description, for "expected X, found Y".
+    public var displayName: String {
+        switch kind {
+        case .identifier: return "`\(value)`"
+        case .variable: return "`$\(value)`"
+        case .rawPath: return "`\\`\(value)\\``"
+        case .string: return "a string"
+        case .number: return "the number `\(value)`"
+        case .duration: return "the duration `\(value)`"
+        case .date: return "the date `\(value)`"
+        case .newline: return "the end of the line"
+        case .end: return "the end of the input"
+        case .invalid: return "invalid text"
+        default: return "`\(Token.punctuation[kind] ?? "?")`"
+        }
+    }
+
+    static let punctuation: [TokenKind: String] = [
+        .pipe: "|", .comma: ",", .semicolon: ";", .colon: ":", .dot: ".",
+        .leftParen: "(", .rightParen: ")", .leftBrace: "{", .rightBrace: "}",
+        .equal: "=", .notEqual: "!=", .less: "<", .lessOrEqual: "<=",
+        .greater: ">", .greaterOrEqual: ">=", .tilde: "~", .notTilde: "!~",
+        .plus: "+", .minus: "-",
+    ]
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// The entry point: parses the command line, runs the command, and maps every failure to
+/// cwql's exit codes (0 success, 1 runtime/API error, 2 usage or compile error,
+/// 3 configuration or authentication error) without a stack trace.
+@main
+enum CWQLMain {
+    static func main() async {
+        do {
+            var command = try CWQLCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = CWQLCommand.exitCode(for: error)
+            let message = CWQLCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// cwql's exit codes.
+enum ExitStatus: Int32 {
+    case success = 0
+    case runtime = 1
+    case usage = 2
+    case configuration = 3
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}

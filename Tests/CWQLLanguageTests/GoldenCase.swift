@@ -1,0 +1,75 @@
+import CWQLLanguage
+import Foundation
+import Testing
+
+/// One case of the golden corpus in `cases/`: a query and what it must compile to.
+///
+/// A case file holds paragraphs separated by blank lines. Each paragraph is a query
+/// followed by expectation lines:
+///
+///     tickets where bord = "Help"
+///     # => error: 1:15: unknown field `bord` on tickets
+///     # => help: did you mean `board`?
+///
+/// `# => name: value` lines must each appear among `cwql translate`'s output lines; `error:`
+/// and `help:` lines must equal the diagnostic exactly (location, message, every hint).
+struct GoldenCase: Sendable, CustomTestStringConvertible {
+    var file: String
+    var line: Int
+    var query: String
+    var expectations: [String]
+
+    var testDescription: String { "\(file):\(line) \(query.split(separator: "\n").first ?? "")" }
+
+    /// The fixed moment every case compiles at: Sunday 2026-11-22 15:30 UTC.
+    static let now = UTCDate(year: 2026, month: 11, day: 22, hour: 15, minute: 30)
+
+    /// Variables every case may use.
+    static let variables: [String: Value] = [
+        "board": .string("Help"),
+        "days": .integer(14),
+        "ids": .list([.integer(1), .integer(2), .integer(3)]),
+        "hostile": .string("x\" or id > 0 or summary = \""),
+        "t": .record(Record([("id", .integer(42)), ("summary", .string("Disk")),
+                             ("company", .record(Record([("identifier", .string("ACME"))])))])),
+    ]
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("cases")
+
+    /// Every case of every file in `cases/`.
+    static func all() -> [GoldenCase] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".cwql") }.sorted().flatMap { name in
+            let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return parse(text, file: name)
+        }
+    }
+
+    static func parse(_ text: String, file: String) -> [GoldenCase] {
+        var cases: [GoldenCase] = []
+        var query: [String] = []
+        var expectations: [String] = []
+        var start = 1
+        func flush() {
+            if !query.isEmpty, !expectations.isEmpty {
+                cases.append(GoldenCase(file: file, line: start, query: query.joined(separator: "\n"), expectations: expectations))
+            }
+            query = []
+            expectations = []
+        }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                flush()
+            } else if line.hasPrefix("# => ") {
+                expectations.append(String(line.dropFirst(5)))
+            } else if line.hasPrefix("#"), query.isEmpty {
+                continue  // a comment about the next case
+            } else {
+                if query.isEmpty { start = index + 1 }
+                query.append(String(line))
+            }
+        }
+        flush()
+        return cases
+    }
+}
