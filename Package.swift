@@ -47,6 +47,10 @@ let package = Package(
             dependencies: ["CWQLLanguage"],
             exclude: ["cases"]
         ),
+        .testTarget(
+            name: "CWQLCommandTests",
+            dependencies: ["cwql"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@Suite("cwql translate, run as a user runs it")
+struct TranslateCommandTests {
+    let now = "--now=2026-11-22T15:30:00Z"
+
+    @Test func printsTheConditionsString() throws {
+        let result = try CommandRunner.run(["translate", "tickets where board = \"Help\" and status != Closed", now])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("conditions: board/name = \"Help\" and status/name != \"Closed\"\n"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func urlShowsEncodedRequests() throws {
+        let result = try CommandRunner.run([
+            "translate", "--url", now, "tickets where summary ~ \"a&b #1+2\" and entered > -7d | take 20",
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            GET /service/tickets?conditions=summary%20contains%20%22a%26b%20%231%2B2%22%20and%20dateEntered%20%3E%20%5B2026-11-15T15:30:00Z%5D&page=1&pageSize=20
+
+            """)
+    }
+
+    @Test func urlShowsChildRequestsAndPagination() throws {
+        let result = try CommandRunner.run(["translate", "--url", "agreements where name = \"MS\" | additions"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&pageSize=1000\n  pagination-type: forward-only\n"))
+        #expect(result.stdout.contains("GET /finance/agreements/{id}/additions?pageSize=1000"))
+        #expect(result.stdout.contains("(repeated for each agreement, following Link rel=\"next\")"))
+    }
+
+    @Test func jsonIsAPlan() throws {
+        let result = try CommandRunner.run(["translate", "--json", "tickets where company = ACME | count"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let segments = object?["segments"] as? [[String: Any]]
+        #expect(segments?.first?["conditions"] as? String == "company/identifier = \"ACME\"")
+        #expect(segments?.first?["count"] as? Bool == true)
+        let requests = object?["requests"] as? [[String: Any]]
+        #expect(requests?.first?["path"] as? String == "/service/tickets/count")
+    }
+
+    @Test func variablesComeFromTheCommandLine() throws {
+        let result = try CommandRunner.run(["translate", "--var", "board=Alerts", "tickets where board = $board"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("conditions: board/name = \"Alerts\"\n"))
+    }
+
+    @Test func compileErrorExitsTwoWithTheDiagnostic() throws {
+        let result = try CommandRunner.run(["translate", "tickets where bord = \"Help\""])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("error: unknown field `bord` on tickets\n --> <query>:1:15\n"))
+        #expect(result.stderr.contains("= help: did you mean `board`?"))
+    }
+
+    @Test(arguments: [
+        ["translate"], ["translate", "tickets", "--bogus"], ["translat", "tickets"], ["translate", "tickets", "--now", "soon"],
+        ["translate", "tickets", "--var", "noequals"],
+    ])
+    func usageErrorsExitTwo(arguments: [String]) throws {
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    @Test func helpExitsZero() throws {
+        let result = try CommandRunner.run(["translate", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--url"))
+    }
+}
