@@ -5,23 +5,43 @@
 // One library target per layer; dependencies point from the executable towards the
 // language core, never back:
 //
-//   cwql (executable) ─┬─> CWQLLineEditor ──> CReadline (libreadline)
-//                      └─> CWQLLanguage   (lexer, parser, AST, diagnostics, catalog, compiler)
+//   cwql (executable) ─┬─> CWQLLineEditor       ──> CReadline (libreadline)
+//                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler)
+//                      └─> ConnectWiseSimulator ──> CWJSON, Hummingbird
 import PackageDescription
 
 let package = Package(
     name: "cwql",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cwql", targets: ["cwql"]),
         .library(name: "CWQLLanguage", targets: ["CWQLLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
     ],
     targets: [
         // The language: source text in, diagnostics and a request plan out. No I/O.
         .target(name: "CWQLLanguage"),
+
+        // JSON values with a strict parser and a compact writer, shared by client and simulator.
+        .target(name: "CWJSON"),
+
+        // A local ConnectWise PSA: its own conditions parser, seeded data, faults and quirks.
+        // It must not depend on the language: it behaves like ConnectWise, not like cwql.
+        .target(
+            name: "ConnectWiseSimulator",
+            dependencies: [
+                "CWJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // GNU readline, from Debian's libreadline-dev.
         .systemLibrary(
@@ -38,6 +58,7 @@ let package = Package(
             dependencies: [
                 "CWQLLanguage",
                 "CWQLLineEditor",
+                "ConnectWiseSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +67,13 @@ let package = Package(
             name: "CWQLLanguageTests",
             dependencies: ["CWQLLanguage"],
             exclude: ["cases"]
+        ),
+        .testTarget(
+            name: "ConnectWiseSimulatorTests",
+            dependencies: [
+                "ConnectWiseSimulator", "CWJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "CWQLCommandTests",

@@ -1,0 +1,84 @@
+/// A security-role module that guards part of the API, named as ConnectWise names it.
+public enum APIModule: String, Sendable, CaseIterable, Codable {
+    case serviceTickets = "Service Desk > Service Tickets"
+    case projectTickets = "Project > Project Tickets"
+    case projects = "Project > Project Headers"
+    case opportunities = "Sales > Opportunity"
+    case companies = "Companies > Company Maintenance"
+    case contacts = "Companies > Contacts"
+    case configurations = "Companies > Configurations"
+    case agreements = "Finance > Agreements"
+    case time = "Time > Time Entry"
+    case members = "System > Members"
+}
+
+/// An API member: keys and the modules its security role allows.
+public struct APIMember: Sendable {
+    public var identifier: String
+    public var publicKey: String
+    public var privateKey: String
+    public var allowed: Set<APIModule>
+
+    public init(identifier: String, publicKey: String, privateKey: String, allowed: Set<APIModule> = Set(APIModule.allCases)) {
+        self.identifier = identifier
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+        self.allowed = allowed
+    }
+}
+
+/// ConnectWise behaviours that break clients, each switchable so the client is tested
+/// against it (see the API notes' list of what breaks existing clients).
+public enum SimulatorQuirk: String, Sendable, CaseIterable {
+    /// Forward-only: the last page's `Link rel="next"` repeats the current `pageId`.
+    case pageIdLoop = "pageid-loop"
+    /// Forward-only: no `Link` header at all; clients must stop on a short page.
+    case missingLink = "missing-link"
+    /// Every third list request answers 500 with ConnectWise's "A timeout has occured" body.
+    case timeoutBody = "timeout-body"
+    /// Unknown fields in conditions, orderBy or fields answer 400 with code ApiFindCondition.
+    case unknownFieldError = "unknown-field-400"
+    /// URLs longer than 2,000 characters answer 414.
+    case urlLengthLimit = "url-length-limit"
+    /// The codebase moves (an upgrade) after the first few API requests; the old one answers 404.
+    case movedCodebase = "moved-codebase"
+    /// POSTs answer 302 towards plain http instead of creating.
+    case redirectWrites = "redirect-writes"
+    /// Every API path answers an HTML sign-in page, as the web host (not the api- host) does.
+    case htmlWebHost = "html-web-host"
+}
+
+/// Everything that shapes a simulator run. The defaults are documented in `cwql sim --help`.
+public struct SimulatorConfiguration: Sendable {
+    public var company = "demo"
+    public var members: [APIMember] = [
+        APIMember(identifier: "api-demo", publicKey: "demo-public", privateKey: "demo-private-key-0123456789"),
+        APIMember(
+            identifier: "api-limited", publicKey: "limited-public", privateKey: "limited-private-key-0123456789",
+            allowed: [.serviceTickets]),
+    ]
+    public var clientIds: Set<String> = ["00000000-0000-4000-8000-000000000000"]
+    public var codebase = "v4_6_release/"
+    /// The codebase after an upgrade, for ``SimulatorQuirk/movedCodebase``.
+    public var upgradedCodebase = "v2025_1/"
+    public var seed: UInt64 = 1
+    public var tickets = 1000
+    /// Midnight UTC that the seeded dates count back from; nil for today.
+    public var referenceDay: Int64?
+    public var latencyMilliseconds = 0
+    /// Fraction of requests (0…1) that fail: half with 503 before doing anything, half by
+    /// dropping the connection after the work is done (a lost response).
+    public var failRate = 0.0
+    /// Requests a second before 429 with Retry-After; 0 for no limit.
+    public var rateLimit = 0
+    public var quirks: Set<SimulatorQuirk> = []
+    /// Maximum URL length under ``SimulatorQuirk/urlLengthLimit``.
+    public var maximumURLLength = 2000
+
+    public init() {}
+
+    /// The first API member, whose keys `cwql demo` uses.
+    public var defaultMember: APIMember { members[0] }
+    /// The registered client ID that `cwql demo` uses.
+    public var defaultClientId: String { clientIds.sorted()[0] }
+}
