@@ -24,6 +24,19 @@ public enum JSON: Sendable, Equatable {
         return current
     }
 
+    /// The value at a `/`-separated path, matching each key exactly or else ignoring case
+    /// (ConnectWise field names are case-insensitive).
+    public func value(atPathIgnoringCase path: some StringProtocol) -> JSON? {
+        var current = self
+        for part in path.split(separator: "/") {
+            guard case .object(let object) = current, let key = object.key(matching: String(part)),
+                let next = object[key]
+            else { return nil }
+            current = next
+        }
+        return current
+    }
+
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil

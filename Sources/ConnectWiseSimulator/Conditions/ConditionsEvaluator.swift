@@ -25,7 +25,7 @@ enum ConditionsEvaluator {
         case .not(let inner):
             return evaluate(inner, record).map { !$0 }
         case .list(let path, let negated, let values):
-            let field = record.value(atPath: path) ?? .null
+            let field = record.value(atPathIgnoringCase: path) ?? .null
             if field == .null { return nil }
             var sawUnknown = false
             for value in values {
@@ -37,7 +37,7 @@ enum ConditionsEvaluator {
             }
             return sawUnknown ? nil : negated
         case .compare(let path, let op, let value):
-            return compare(record.value(atPath: path) ?? .null, op, value)
+            return compare(record.value(atPathIgnoringCase: path) ?? .null, op, value)
         }
     }
 

@@ -273,8 +273,8 @@ final class SimulatorAPI: Sendable {
 
     private func checkFields(_ query: ListQuery, spec: TableSpec, state: SimulatorStore.State) throws(APIFailure) {
         guard configuration.quirks.contains(.unknownFieldError) else { return }
-        let known = state.knownPaths(spec.name)
-        for path in query.paths where !known.contains(path) && !known.contains(String(path.split(separator: "/").first ?? "")) {
+        let known = Set(state.knownPaths(spec.name).map { $0.lowercased() })
+        for path in query.paths where !known.contains(path.lowercased()) && !known.contains(String(path.split(separator: "/").first ?? "").lowercased()) {
             throw APIFailure(
                 status: 400, code: "ApiFindCondition", message: "Cannot find condition field '\(path)' on \(spec.name).",
                 errors: [JSONObject(["code": .string("ApiFindCondition"), "message": .string("Unknown field \(path)"),

@@ -109,7 +109,7 @@ extension ListQuery {
         var out = JSONObject()
         for path in fields {
             let parts = path.split(separator: "/").map(String.init)
-            guard let value = JSON.object(record).value(atPath: path) else { continue }
+            guard let value = JSON.object(record).value(atPathIgnoringCase: path) else { continue }
             out = Self.setting(value, at: parts[...], in: out)
         }
         return out
@@ -132,7 +132,7 @@ extension ListQuery {
         guard !orderBy.isEmpty else { return records }
         return records.sorted { lhs, rhs in
             for term in orderBy {
-                let order = Self.compare(JSON.object(lhs).value(atPath: term.path), JSON.object(rhs).value(atPath: term.path))
+                let order = Self.compare(JSON.object(lhs).value(atPathIgnoringCase: term.path), JSON.object(rhs).value(atPathIgnoringCase: term.path))
                 if order != 0 { return term.descending ? order > 0 : order < 0 }
             }
             return (lhs["id"]?.intValue ?? 0) < (rhs["id"]?.intValue ?? 0)

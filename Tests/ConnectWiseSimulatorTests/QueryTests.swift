@@ -1,0 +1,140 @@
+import CWJSON
+import ConnectWiseSimulator
+import Testing
+
+@Suite("Simulator: conditions, orderBy, fields, count")
+struct QueryTests {
+    /// The tickets a predicate selects, computed from the store directly.
+    func expected(_ sim: SimulatorHarness, _ predicate: (JSON) -> Bool) -> [Int] {
+        sim.server.store.records("tickets").filter { predicate(.object($0)) }.compactMap { $0["id"]?.intValue }
+    }
+
+    func list(_ sim: SimulatorHarness, _ conditions: String, extra: [String: String] = [:]) async throws -> SimulatorHarness.Reply {
+        var query = ["conditions": conditions, "pageSize": "1000"]
+        for (key, value) in extra { query[key] = value }
+        return try await sim.send(.GET, "/service/tickets", query: query)
+    }
+
+    @Test func operatorsSelectWhatTheyMean() async throws {
+        try await withSimulator { sim in
+            let cases: [(String, (JSON) -> Bool)] = [
+                ("board/name = \"Help\"", { $0.value(atPath: "board/name")?.stringValue == "Help" }),
+                ("board/name = \"help\"", { $0.value(atPath: "board/name")?.stringValue == "Help" }),
+                ("board/name != \"Help\"", { $0.value(atPath: "board/name")?.stringValue != "Help" }),
+                ("id > 100 and id <= 150", { ($0["id"]?.intValue ?? 0) > 100 && ($0["id"]?.intValue ?? 0) <= 150 }),
+                ("summary contains \"disk\"", { $0["summary"]?.stringValue?.lowercased().contains("disk") == true }),
+                ("summary not contains \"disk\"", { $0["summary"]?.stringValue?.lowercased().contains("disk") == false }),
+                ("summary like \"Disk%\"", { $0["summary"]?.stringValue?.hasPrefix("Disk") == true }),
+                ("summary like \"*SRV01\"", { $0["summary"]?.stringValue?.hasSuffix("SRV01") == true }),
+                ("priority/name in (\"P1\", \"P2\")", { ["P1", "P2"].contains($0.value(atPath: "priority/name")?.stringValue ?? "") }),
+                ("priority/name not in (\"P1\", \"P2\")", { !["P1", "P2"].contains($0.value(atPath: "priority/name")?.stringValue ?? "") }),
+                ("owner/identifier = null", { $0["owner"] == .null }),
+                ("owner/identifier != null", { $0["owner"] != .null }),
+                ("closedFlag = true", { $0["closedFlag"]?.boolValue == true }),
+                ("dateEntered > [2026-11-15T00:00:00Z]", { ($0["dateEntered"]?.stringValue ?? "") > "2026-11-15T00:00:00Z" }),
+                ("board/name = \"Help\" and (priority/name = \"P1\" or priority/name = \"P2\")", {
+                    $0.value(atPath: "board/name")?.stringValue == "Help" && ["P1", "P2"].contains($0.value(atPath: "priority/name")?.stringValue ?? "")
+                }),
+                ("not (board/name = \"Help\" or closedFlag = true)", {
+                    $0.value(atPath: "board/name")?.stringValue != "Help" && $0["closedFlag"]?.boolValue == false
+                }),
+                ("BOARD/NAME = \"Alerts\" AND closedFlag = false", {
+                    $0.value(atPath: "board/name")?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false
+                }),
+            ]
+            for (conditions, predicate) in cases {
+                let reply = try await list(sim, conditions)
+                #expect(reply.status == 200, "\(conditions): \(reply.body)")
+                let wanted = expected(sim, predicate)
+                #expect(!wanted.isEmpty, "\(conditions) selects nothing in the seed: a weak case")
+                if reply.ids != wanted { Issue.record("mismatch for \(conditions): got \(reply.ids.count) want \(wanted.count)") }
+            }
+        }
+    }
+
+    @Test func nullFieldsAreUnknownUnderNot() async throws {
+        try await withSimulator { sim in
+            // SQL semantics: a ticket with no owner matches neither the test nor its negation.
+            let owned = try await list(sim, "owner/identifier = \"jsmith\"")
+            let negated = try await list(sim, "not owner/identifier = \"jsmith\"")
+            let unowned = try await list(sim, "owner/identifier = null")
+            #expect(owned.ids.count + negated.ids.count + unowned.ids.count == sim.server.store.count("tickets"))
+            #expect(Set(negated.ids).isDisjoint(with: unowned.ids))
+        }
+    }
+
+    @Test func escapedQuotesStayInsideTheString() async throws {
+        try await withSimulator { sim in
+            let reply = try await list(sim, #"summary = "x\" or id > 0 or summary = \"""#)
+            #expect(reply.status == 200)
+            #expect(reply.ids.isEmpty)
+        }
+    }
+
+    @Test func malformedConditionsAre400WithAMessage() async throws {
+        try await withSimulator { sim in
+            for bad in ["board/name =", "board/name = \"Help", "(id = 1", "id = 1 and", "id ?? 3", "= 1", "id in 1, 2"] {
+                let reply = try await list(sim, bad)
+                #expect(reply.status == 400, "\(bad)")
+                #expect(reply.json?["message"]?.stringValue?.hasPrefix("conditions:") == true, "\(bad)")
+            }
+        }
+    }
+
+    @Test func customFieldConditionsMatchByCaption() async throws {
+        try await withSimulator { sim in
+            let alert = sim.server.store.records("tickets").first { $0["board"]?["name"]?.stringValue == "Alerts" }!
+            let alertId = alert["customFields"]!.arrayValue![0]["value"]!.stringValue!
+            let reply = try await sim.send(.GET, "/service/tickets", query: [
+                "customFieldConditions": "caption = \"Alert ID\" and value = \"\(alertId)\"",
+            ])
+            #expect(reply.ids == [alert["id"]!.intValue!])
+        }
+    }
+
+    @Test func orderByFieldsAndCount() async throws {
+        try await withSimulator { sim in
+            let sorted = try await sim.send(.GET, "/service/tickets", query: [
+                "orderBy": "priority/name desc, id asc", "fields": "id,priority/name,board/name", "pageSize": "1000",
+            ])
+            let priorities = sorted.array.compactMap { $0.value(atPath: "priority/name")?.stringValue }
+            #expect(priorities == priorities.sorted(by: >))
+            #expect(priorities.count == sim.server.store.count("tickets"))
+            let first = try #require(sorted.array.first?.objectValue)
+            #expect(first.keys == ["id", "priority", "board"])
+            #expect(first["board"]?.objectValue?.keys == ["name"])
+            let count = try await sim.send(.GET, "/service/tickets/count", query: ["conditions": "board/name = \"Help\""])
+            #expect(count.json?["count"]?.intValue == expected(sim) { $0.value(atPath: "board/name")?.stringValue == "Help" }.count)
+        }
+    }
+
+    @Test func pageSizeDefaultsTo25AndCapsAt1000AndPageZeroRepeatsPageOne() async throws {
+        try await withSimulator({ $0.tickets = 1200 }) { sim in
+            let byDefault = try await sim.send(.GET, "/service/tickets")
+            #expect(byDefault.ids.count == 25)
+            let capped = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "5000"])
+            #expect(capped.ids.count == 1000)
+            let zero = try await sim.send(.GET, "/service/tickets", query: ["page": "0", "pageSize": "10"])
+            let one = try await sim.send(.GET, "/service/tickets", query: ["page": "1", "pageSize": "10"])
+            #expect(zero.ids == one.ids)
+            let bad = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "-1"])
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func childCollectionsAndSystemInfo() async throws {
+        try await withSimulator { sim in
+            let board = try await sim.send(.GET, "/service/boards", query: ["conditions": "name = \"Help\""])
+            let boardId = try #require(board.ids.first)
+            let statuses = try await sim.send(.GET, "/service/boards/\(boardId)/statuses")
+            #expect(statuses.array.compactMap { $0["name"]?.stringValue } == ["New", "In Progress", "Waiting on Client", "Closed"])
+            #expect(statuses.array.filter { $0["closedStatus"]?.boolValue == true }.count == 1)
+            let agreements = try await sim.send(.GET, "/finance/agreements", query: ["pageSize": "1"])
+            let additions = try await sim.send(.GET, "/finance/agreements/\(agreements.ids[0])/additions")
+            #expect(additions.status == 200)
+            #expect(additions.array.allSatisfy { $0["agreementId"]?.intValue == agreements.ids[0] })
+            let info = try await sim.send(.GET, "/system/info")
+            #expect(info.json?["version"]?.stringValue != nil)
+        }
+    }
+}
