@@ -7,6 +7,7 @@
 //
 //   cwql (executable) ─┬─> CWQLLineEditor       ──> CReadline (libreadline)
 //                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler)
+//                      ├─> ConnectWiseClient    ──> CWJSON, AsyncHTTPClient, TOMLKit
 //                      └─> ConnectWiseSimulator ──> CWJSON, Hummingbird
 import PackageDescription
 
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The language: source text in, diagnostics and a request plan out. No I/O.
@@ -43,6 +45,16 @@ let package = Package(
             ]
         ),
 
+        // The one ConnectWise client: credentials and profiles, discovery, pagination, retries.
+        .target(
+            name: "ConnectWiseClient",
+            dependencies: [
+                "CWJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+
         // GNU readline, from Debian's libreadline-dev.
         .systemLibrary(
             name: "CReadline",
@@ -59,6 +71,7 @@ let package = Package(
                 "CWQLLanguage",
                 "CWQLLineEditor",
                 "ConnectWiseSimulator",
+                "ConnectWiseClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +87,10 @@ let package = Package(
                 "ConnectWiseSimulator", "CWJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(
+            name: "ConnectWiseClientTests",
+            dependencies: ["ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
         ),
         .testTarget(
             name: "CWQLCommandTests",

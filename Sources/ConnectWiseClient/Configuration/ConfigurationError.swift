@@ -1,0 +1,31 @@
+/// A problem with configuration or credentials: the tool exits with status 3.
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missing([String], profile: String?)
+    case invalidSite(String)
+    case webHost(String, suggestion: String)
+    case unreadableFile(path: String, reason: String)
+    case insecureFile(path: String, mode: String)
+    case invalidFile(path: String, reason: String)
+    case unknownProfile(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .missing(let names, let profile):
+            let source = profile.map { "profile `\($0)`" } ?? "the environment"
+            return "missing \(names.joined(separator: ", ")) (looked in \(source), the environment and the command line); "
+                + "set them in ~/.config/cwql/config.toml or as CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID"
+        case .invalidSite(let site):
+            return "site '\(site)' is not na, eu, au or a URL such as https://manage.example.com"
+        case .webHost(let site, let suggestion):
+            return "site '\(site)' is ConnectWise's web host, which answers web pages; the API is at \(suggestion) (or write the region: na, eu, au)"
+        case .unreadableFile(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        case .insecureFile(let path, let mode):
+            return "\(path) holds private keys and is readable by other users (mode \(mode)); run: chmod 600 \(path)"
+        case .invalidFile(let path, let reason):
+            return "\(path) is not valid TOML: \(reason)"
+        case .unknownProfile(let name, let known):
+            return "no profile `\(name)` in the config file" + (known.isEmpty ? "" : "; profiles: \(known.joined(separator: ", "))")
+        }
+    }
+}

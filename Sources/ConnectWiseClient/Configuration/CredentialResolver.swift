@@ -1,0 +1,74 @@
+import Foundation
+
+/// Values given on the command line; each wins over the file and the environment.
+public struct CredentialOverrides: Sendable {
+    public var site: String?
+    public var company: String?
+    public var publicKey: String?
+    public var privateKey: String?
+    public var clientId: String?
+    public var apiVersion: String?
+
+    public init(site: String? = nil, company: String? = nil, publicKey: String? = nil, privateKey: String? = nil,
+                clientId: String? = nil, apiVersion: String? = nil) {
+        self.site = site
+        self.company = company
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+        self.clientId = clientId
+        self.apiVersion = apiVersion
+    }
+}
+
+/// Puts credentials together from, later winning: the config file's profile, the
+/// environment (`CW_SITE`, `CW_COMPANY`, `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY`, `CW_CLIENT_ID`,
+/// `CW_API_VERSION`), and the command line.
+public struct CredentialResolver {
+    public var environment: [String: String]
+    public var configPath: String
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil) {
+        self.environment = environment
+        self.configPath = configPath ?? ConfigFile.defaultPath(environment: environment)
+    }
+
+    /// The profile to use: the one asked for, `CWQL_PROFILE`, the file's default, or `default`.
+    public func profileName(requested: String?, file: ConfigFile?) -> String {
+        requested ?? environment["CWQL_PROFILE"] ?? file?.defaultProfile ?? "default"
+    }
+
+    /// Resolves credentials, or says exactly what is missing or wrong.
+    public func resolve(profile requested: String?, overrides: CredentialOverrides = CredentialOverrides()) throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
+        let file = try ConfigFile.load(path: configPath)
+        let name = profileName(requested: requested, file: file)
+        if let requested, file?.profiles[requested] == nil {
+            throw .unknownProfile(requested, known: (file?.profiles.keys).map { Array($0).sorted() } ?? [])
+        }
+        let stored = file?.profiles[name] ?? ConfigFile.Profile()
+        func pick(_ flag: String?, _ variable: String, _ fromFile: String?) -> String? {
+            for candidate in [flag, environment[variable], fromFile] {
+                if let candidate, !candidate.trimmingCharacters(in: .whitespaces).isEmpty { return candidate }
+            }
+            return nil
+        }
+        let site = pick(overrides.site, "CW_SITE", stored.site)
+        let company = pick(overrides.company, "CW_COMPANY", stored.company)
+        let publicKey = pick(overrides.publicKey, "CW_PUBLIC_KEY", stored.publicKey)
+        let privateKey = pick(overrides.privateKey, "CW_PRIVATE_KEY", stored.privateKey)
+        let clientId = pick(overrides.clientId, "CW_CLIENT_ID", stored.clientId)
+        let apiVersion = pick(overrides.apiVersion, "CW_API_VERSION", stored.apiVersion) ?? Credentials.defaultAPIVersion
+        var missing: [String] = []
+        if site == nil { missing.append("site (CW_SITE)") }
+        if company == nil { missing.append("company ID (CW_COMPANY)") }
+        if publicKey == nil { missing.append("public key (CW_PUBLIC_KEY)") }
+        if privateKey == nil { missing.append("private key (CW_PRIVATE_KEY)") }
+        if clientId == nil { missing.append("client ID (CW_CLIENT_ID)") }
+        guard missing.isEmpty, let site, let company, let publicKey, let privateKey, let clientId else {
+            throw .missing(missing, profile: file?.profiles[name] == nil ? nil : name)
+        }
+        let credentials = Credentials(
+            site: try SiteAddress.resolve(site), company: company, publicKey: publicKey, privateKey: Secret(privateKey),
+            clientId: clientId, apiVersion: apiVersion)
+        return (credentials, name)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Everything needed to talk to one ConnectWise site.
+public struct Credentials: Sendable {
+    /// The site's base URL, without a path (`https://api-na.myconnectwise.net`).
+    public var site: URL
+    /// The short, case-sensitive company ID used at login.
+    public var company: String
+    public var publicKey: String
+    public var privateKey: Secret
+    /// The registered client ID (a GUID).
+    public var clientId: String
+    /// The API version pinned in the Accept header.
+    public var apiVersion: String
+
+    public static let defaultAPIVersion = "2025.1"
+
+    public init(site: URL, company: String, publicKey: String, privateKey: Secret, clientId: String, apiVersion: String = Credentials.defaultAPIVersion) {
+        self.site = site
+        self.company = company
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+        self.clientId = clientId
+        self.apiVersion = apiVersion
+    }
+
+    /// `Basic base64(company+publicKey:privateKey)`.
+    var authorization: String {
+        "Basic " + Data("\(company)+\(publicKey):\(privateKey.value)".utf8).base64EncodedString()
+    }
+
+    /// Removes the private key and the Authorization value from `text`.
+    func redact(_ text: String) -> String {
+        privateKey.redact(text).replacingAll(authorization, with: "Basic ••••••")
+            .replacingAll(String(authorization.dropFirst(6)), with: "••••••")
+    }
+}
+
+/// Turns what the user wrote for the site into a base URL.
+public enum SiteAddress {
+    /// The ConnectWise cloud API hosts by region.
+    public static let regions = [
+        "na": "https://api-na.myconnectwise.net", "eu": "https://api-eu.myconnectwise.net",
+        "au": "https://api-au.myconnectwise.net",
+    ]
+
+    /// `na`, `eu`, `au`, or a base URL (`https://manage.example.com`, a path and trailing slash
+    /// are dropped). Cloud web hosts (`na.myconnectwise.net`) are refused with the api- host to use.
+    public static func resolve(_ text: String) throws(ConfigurationError) -> URL {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let region = regions[trimmed.lowercased()] { return URL(string: region)! }
+        var candidate = trimmed
+        if !candidate.contains("://") { candidate = "https://" + candidate }
+        guard let components = URLComponents(string: candidate), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
+        else {
+            throw ConfigurationError.invalidSite(text)
+        }
+        let lowered = host.lowercased()
+        for region in ["na", "eu", "au"] where lowered == "\(region).myconnectwise.net" {
+            throw ConfigurationError.webHost(text, suggestion: regions[region]!)
+        }
+        var base = "\(scheme)://\(host)"
+        if let port = components.port { base += ":\(port)" }
+        return URL(string: base)!
+    }
+}

@@ -1,0 +1,190 @@
+import CWJSON
+
+/// What to list: the parameters every page carries, and when to stop.
+public struct ListRequest: Sendable {
+    /// Collection path under the API root (`/service/tickets`).
+    public var path: String
+    public var conditions: String?
+    public var customFieldConditions: String?
+    /// `orderBy`; nil walks forward-only by id, which stays correct while records change.
+    public var orderBy: String?
+    public var fields: [String]?
+    /// Stop after this many records.
+    public var limit: Int?
+    /// Records per page, at most 1000.
+    public var pageSize: Int
+
+    public init(path: String, conditions: String? = nil, customFieldConditions: String? = nil, orderBy: String? = nil,
+                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000) {
+        self.path = path
+        self.conditions = conditions
+        self.customFieldConditions = customFieldConditions
+        self.orderBy = orderBy
+        self.fields = fields
+        self.limit = limit
+        self.pageSize = Swift.max(1, Swift.min(1000, pageSize))
+    }
+
+    /// The parameters every page repeats, in a fixed order.
+    var sharedParameters: [(name: String, value: String)] {
+        var query: [(name: String, value: String)] = []
+        if let conditions { query.append(("conditions", conditions)) }
+        if let customFieldConditions { query.append(("customFieldConditions", customFieldConditions)) }
+        if let orderBy { query.append(("orderBy", orderBy)) }
+        if let fields { query.append(("fields", fields.joined(separator: ","))) }
+        return query
+    }
+}
+
+extension ConnectWiseClient {
+    /// The matching records, fetched a page at a time as they are consumed, so memory does
+    /// not grow with the result.
+    ///
+    /// Without `orderBy`, pages are walked forward-only by id (`pageId`): a record changed or
+    /// removed while walking cannot make another be skipped, and the known forward-only quirks
+    /// (a next link repeating the current page, no Link header) end the walk cleanly. With
+    /// `orderBy`, numbered pages are fetched `concurrency` at a time after one `/count`.
+    public func records(_ request: ListRequest) -> RecordStream {
+        RecordStream(client: self, request: request)
+    }
+}
+
+/// An `AsyncSequence` of records; see ``ConnectWiseClient/records(_:)``.
+public struct RecordStream: AsyncSequence, Sendable {
+    public typealias Element = JSON
+    let client: ConnectWiseClient
+    let request: ListRequest
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(client: client, request: request)
+    }
+
+    /// Collects every record (for small results).
+    public func collect() async throws -> [JSON] {
+        var all: [JSON] = []
+        for try await record in self { all.append(record) }
+        return all
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let client: ConnectWiseClient
+        let request: ListRequest
+        private var buffer: [JSON] = []
+        private var bufferIndex = 0
+        private var delivered = 0
+        private var finished = false
+        // forward-only
+        private var pageId = 0
+        // numbered pages
+        private var totalPages: Int?
+        private var nextPageToStart = 1
+        private var pending: [Task<[JSON], any Error>] = []
+
+        init(client: ConnectWiseClient, request: ListRequest) {
+            self.client = client
+            self.request = request
+        }
+
+        public mutating func next() async throws -> JSON? {
+            while true {
+                if let limit = request.limit, delivered >= limit {
+                    cancelPending()
+                    return nil
+                }
+                if bufferIndex < buffer.count {
+                    defer { bufferIndex += 1; delivered += 1 }
+                    return buffer[bufferIndex]
+                }
+                if finished { return nil }
+                buffer = []
+                bufferIndex = 0
+                do {
+                    if request.orderBy == nil {
+                        try await fetchForwardOnly()
+                    } else {
+                        try await fetchNumbered()
+                    }
+                } catch {
+                    cancelPending()
+                    finished = true
+                    throw error
+                }
+            }
+        }
+
+        private var pageSize: Int {
+            guard let limit = request.limit else { return request.pageSize }
+            return Swift.max(1, Swift.min(request.pageSize, limit - delivered))
+        }
+
+        private mutating func fetchForwardOnly() async throws {
+            let size = pageSize
+            var query = request.sharedParameters
+            query.append(("pageSize", String(size)))
+            if pageId > 0 { query.append(("pageId", String(pageId))) }
+            let response = try await client.send(APIRequest(.get, request.path, query: query, headers: [("pagination-type", "forward-only")]))
+            guard let page = response.body.arrayValue else {
+                throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
+            }
+            buffer = page
+            let lastId = page.last?["id"]?.intValue ?? 0
+            // Stop on a short page, or when the walk would not move forward (a looping next link).
+            if page.count < size || lastId <= pageId {
+                finished = true
+            } else if let limit = request.limit, delivered + page.count >= limit {
+                finished = true
+            } else if response.header("Link") != nil && response.nextLink == nil {
+                finished = true
+            }
+            pageId = lastId
+        }
+
+        private mutating func fetchNumbered() async throws {
+            let size = request.pageSize
+            if totalPages == nil {
+                if let limit = request.limit, limit <= size {
+                    totalPages = 1
+                } else {
+                    let total = try await client.count(request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
+                    let wanted = Swift.min(total, request.limit ?? total)
+                    totalPages = Swift.max(1, (wanted + size - 1) / size)
+                }
+            }
+            let pages = totalPages!
+            while pending.count < client.concurrency, nextPageToStart <= pages {
+                let page = nextPageToStart
+                nextPageToStart += 1
+                let pageLength = request.limit.map { Swift.min(size, $0) } ?? size
+                var query = request.sharedParameters
+                query.append(("page", String(page)))
+                query.append(("pageSize", String(pageLength)))
+                let client = self.client
+                let path = request.path
+                pending.append(Task {
+                    let response = try await client.send(APIRequest(.get, path, query: query))
+                    guard let records = response.body.arrayValue else {
+                        throw ConnectWiseError.invalidResponse(path: path, reason: "expected a list of records")
+                    }
+                    return records
+                })
+            }
+            guard !pending.isEmpty else {
+                finished = true
+                return
+            }
+            let task = pending.removeFirst()
+            buffer = try await task.value
+            if buffer.count < (request.limit.map { Swift.min(size, $0) } ?? size) {
+                finished = true
+                cancelPending()
+            } else if pending.isEmpty && nextPageToStart > pages {
+                finished = true
+            }
+        }
+
+        private mutating func cancelPending() {
+            for task in pending { task.cancel() }
+            pending = []
+        }
+    }
+}

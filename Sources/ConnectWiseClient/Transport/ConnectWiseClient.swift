@@ -1,0 +1,352 @@
+import AsyncHTTPClient
+import CWJSON
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The one client every cwql command uses: auth and clientId headers, a versioned Accept
+/// header, codebase discovery (again after an upgrade moves it), a bounded number of
+/// requests in flight, retries with backoff for reads, `Retry-After` for 429, writes that are
+/// never blindly repeated, and errors that explain themselves.
+public final class ConnectWiseClient: Sendable {
+    public let credentials: Credentials
+    let http: HTTPClient
+    let limiter: RequestLimiter
+    let retry: RetryPolicy
+    let timeout: Double
+    let trace: TraceSink?
+    /// Requests in flight at most.
+    public let concurrency: Int
+    private let root = Mutex<String?>(nil)
+    private let lastRediscovery = Mutex<Date?>(nil)
+
+    /// - Parameters:
+    ///   - concurrency: requests in flight at most (`--concurrency`).
+    ///   - timeout: seconds to wait for each answer.
+    ///   - trace: receives a line per request (`--trace`).
+    public init(credentials: Credentials, concurrency: Int = 8, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(), trace: TraceSink? = nil) {
+        self.credentials = credentials
+        self.concurrency = max(1, concurrency)
+        self.limiter = RequestLimiter(limit: concurrency)
+        self.retry = retry
+        self.timeout = timeout
+        self.trace = trace
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(max(1, timeout))))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
+        configuration.decompression = .enabled(limit: .none)
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes connections. Call once when done.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    // MARK: - Discovery
+
+    /// `GET /login/companyinfo/{company}`: the site's name, codebase and version.
+    public func companyInfo() async throws -> JSON {
+        let url = credentials.site.absoluteString + "/login/companyinfo/" + APIRequest.percentEncode(credentials.company)
+        let (status, headers, body, _) = try await transport("GET", url: url, body: nil, attempt: 1, authorized: false)
+        if isHTML(headers) { throw ConnectWiseError.notAnAPI(site: credentials.site.absoluteString) }
+        let json = try? JSONParser.parse(Array(buffer: body))
+        guard status == 200, let json, let codebase = json["Codebase"]?.stringValue, !codebase.isEmpty else {
+            if status == 200 || status == 404 {
+                throw ConnectWiseError.unknownCompany(credentials.company, site: credentials.site.absoluteString)
+            }
+            throw ConnectWiseError.server(status: status, method: "GET", path: "/login/companyinfo", message: "")
+        }
+        return json
+    }
+
+    /// The API root (`https://host/v4_6_release/apis/3.0`), discovered once and cached.
+    public func apiRoot(refresh: Bool = false) async throws -> String {
+        if !refresh, let cached = root.withLock({ $0 }) { return cached }
+        let info = try await companyInfo()
+        var codebase = info["Codebase"]!.stringValue!
+        if !codebase.hasSuffix("/") { codebase += "/" }
+        let discovered = credentials.site.absoluteString + "/" + codebase + "apis/3.0"
+        root.withLock { $0 = discovered }
+        return discovered
+    }
+
+    // MARK: - Requests
+
+    /// Sends a request, retrying what is safe to retry.
+    ///
+    /// - Parameter reconcile: for a POST or PATCH whose response was lost, looks for the
+    ///   record it would have made; found, it is returned instead of sending again.
+    @discardableResult
+    public func send(_ request: APIRequest, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
+        var attempt = 0
+        var rediscovered = false
+        var current = request
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            let base = try await apiRoot()
+            let url = base + current.pathAndQuery
+            let outcome: (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double)
+            do {
+                let sending = current
+                let attemptNumber = attempt
+                outcome = try await limiter.withSlot { [self] in
+                    try await transport(sending.method.rawValue, url: url, body: sending.body, attempt: attemptNumber, authorized: true, extra: sending.headers)
+                }
+            } catch let error as ConnectWiseError {
+                switch error {
+                case .timeout, .connection:
+                    if current.isRetrySafe, attempt < retry.maximumAttempts {
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        continue
+                    }
+                    if let reconcile, attempt < retry.maximumAttempts {
+                        if let found = try await reconcile() {
+                            return APIResponse(status: 200, headers: [], body: found, attempts: attempt)
+                        }
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        continue
+                    }
+                    if !current.isRetrySafe {
+                        throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.path, reason: "\(error)")
+                    }
+                    throw error
+                default:
+                    throw error
+                }
+            }
+            let status = outcome.status
+            let headerPairs = outcome.headers.map { ($0.name, $0.value) }
+            if (200..<300).contains(status) {
+                if isHTML(outcome.headers) { throw ConnectWiseError.notAnAPI(site: credentials.site.absoluteString) }
+                let body: JSON
+                if outcome.body.readableBytes == 0 {
+                    body = .null
+                } else {
+                    do {
+                        body = try JSONParser.parse(Array(buffer: outcome.body))
+                    } catch {
+                        throw ConnectWiseError.invalidResponse(path: current.path, reason: "\(error)")
+                    }
+                }
+                return APIResponse(status: status, headers: headerPairs, body: body, attempts: attempt)
+            }
+            let message = errorMessage(outcome.body)
+            switch status {
+            case 300..<400:
+                let location = outcome.headers.first(name: "Location") ?? "?"
+                if current.method != .get {
+                    throw ConnectWiseError.redirectedWrite(method: current.method.rawValue, path: current.path, location: location)
+                }
+                throw ConnectWiseError.invalidResponse(path: current.path, reason: "redirected to \(location); check the site URL")
+            case 401:
+                throw ConnectWiseError.unauthorized(company: credentials.company)
+            case 403:
+                throw ConnectWiseError.forbidden(
+                    method: current.method.rawValue, path: current.path, module: ConnectWiseClient.module(in: message), message: message)
+            case 400:
+                if message.lowercased().contains("clientid") { throw ConnectWiseError.clientId(message: message) }
+                if let conditions = current.query.first(where: { $0.name == "conditions" })?.value,
+                    message.lowercased().contains("condition") || message.contains("ApiFindCondition")
+                {
+                    throw ConnectWiseError.badConditions(message: message, conditions: conditions)
+                }
+                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.path, message: message)
+            case 404:
+                if !rediscovered, try await codebaseMoved() {
+                    rediscovered = true
+                    attempt -= 1
+                    continue
+                }
+                if current.method == .delete, attempt > 1 {
+                    return APIResponse(status: 204, headers: headerPairs, body: .null, attempts: attempt)
+                }
+                throw ConnectWiseError.notFound(path: current.path, message: message)
+            case 414:
+                if current.method == .get, current.path == "/service/tickets" {
+                    current = ConnectWiseClient.searchRequest(for: current)
+                    attempt -= 1
+                    continue
+                }
+                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.path, message: "the URL is too long (414)")
+            case 429:
+                if attempt < retry.maximumAttempts {
+                    try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")))
+                    continue
+                }
+                throw ConnectWiseError.rateLimited(retries: attempt - 1)
+            case 500...:
+                if attempt < retry.maximumAttempts {
+                    if current.isRetrySafe {
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")))
+                        continue
+                    }
+                    if let reconcile {
+                        if let found = try await reconcile() {
+                            return APIResponse(status: 200, headers: [], body: found, attempts: attempt)
+                        }
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        continue
+                    }
+                }
+                if !current.isRetrySafe {
+                    throw ConnectWiseError.writeOutcomeUnknown(
+                        method: current.method.rawValue, path: current.path, reason: "the server answered \(status)\(message.isEmpty ? "" : ": \(message)")")
+                }
+                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.path, message: message)
+            default:
+                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.path, message: message)
+            }
+        }
+    }
+
+    /// A GET's JSON body.
+    public func get(_ path: String, query: [(name: String, value: String)] = []) async throws -> JSON {
+        try await send(APIRequest(.get, path, query: query)).body
+    }
+
+    /// The number of records of a collection that match.
+    public func count(_ path: String, conditions: String? = nil, customFieldConditions: String? = nil) async throws -> Int {
+        var query: [(name: String, value: String)] = []
+        if let conditions { query.append(("conditions", conditions)) }
+        if let customFieldConditions { query.append(("customFieldConditions", customFieldConditions)) }
+        let body = try await get(path + "/count", query: query)
+        guard let count = body["count"]?.intValue else {
+            throw ConnectWiseError.invalidResponse(path: path + "/count", reason: "no count in the answer")
+        }
+        return count
+    }
+
+    // MARK: - Helpers
+
+    /// One HTTP exchange, traced; transport failures become ``ConnectWiseError``.
+    func transport(
+        _ method: String, url: String, body: JSON?, attempt: Int, authorized: Bool, extra: [(name: String, value: String)] = []
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double) {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/vnd.connectwise.com+json; version=\(credentials.apiVersion)")
+        request.headers.add(name: "clientId", value: credentials.clientId)
+        request.headers.add(name: "User-Agent", value: "cwql")
+        if authorized {
+            request.headers.add(name: "Authorization", value: credentials.authorization)
+            request.headers.add(name: "x-cwql-attempt", value: String(attempt))
+        }
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(body)))
+        }
+        let started = Date()
+        do {
+            let response = try await http.execute(request, timeout: .seconds(Int64(max(1, timeout))))
+            let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+            let seconds = Date().timeIntervalSince(started)
+            emitTrace(method, url, status: "\(response.status.code)", seconds: seconds, attempt: attempt)
+            return (Int(response.status.code), response.headers, bytes, seconds)
+        } catch {
+            let seconds = Date().timeIntervalSince(started)
+            let mapped = map(error, method: method, url: url)
+            emitTrace(method, url, status: "failed (\(mapped.shortReason))", seconds: seconds, attempt: attempt)
+            throw mapped
+        }
+    }
+
+    private func emitTrace(_ method: String, _ url: String, status: String, seconds: Double, attempt: Int) {
+        guard let trace else { return }
+        let retryNote = attempt > 1 ? " (retry \(attempt - 1))" : ""
+        trace.write(credentials.redact("\(method) \(url) → \(status) in \(Int(seconds * 1000)) ms\(retryNote)"))
+    }
+
+    private func map(_ error: any Error, method: String, url: String) -> ConnectWiseError {
+        if error is CancellationError { return .cancelled }
+        let host = URL(string: url)?.host ?? url
+        let path = URL(string: url)?.path ?? url
+        let text = String(describing: error)
+        if let client = error as? HTTPClientError {
+            if client == .deadlineExceeded || client == .readTimeout || client == .connectTimeout {
+                return .timeout(method: method, path: path, seconds: timeout)
+            }
+            if client == .remoteConnectionClosed || client == .cancelled {
+                return .connection(host: host, reason: "the connection closed before an answer came")
+            }
+        }
+        let lowered = text.lowercased()
+        if lowered.contains("dns") || lowered.contains("name or service not known") || lowered.contains("nodename") {
+            return .unknownHost(host)
+        }
+        if lowered.contains("refused") { return .connection(host: host, reason: "connection refused") }
+        if lowered.contains("timeout") || lowered.contains("timed out") { return .timeout(method: method, path: path, seconds: timeout) }
+        return .connection(host: host, reason: credentials.redact(text))
+    }
+
+    private func pause(_ seconds: Double) async throws {
+        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+    }
+
+    private func isHTML(_ headers: HTTPHeaders) -> Bool {
+        headers.first(name: "Content-Type")?.lowercased().contains("text/html") == true
+    }
+
+    private func errorMessage(_ body: ByteBuffer) -> String {
+        let bytes = Array(buffer: body)
+        if let json = try? JSONParser.parse(bytes), let message = json["message"]?.stringValue {
+            if let code = json["code"]?.stringValue, code == "ApiFindCondition" { return "\(message) (ApiFindCondition)" }
+            return credentials.redact(message)
+        }
+        return credentials.redact(String(decoding: bytes.prefix(300), as: UTF8.self))
+    }
+
+    /// After a 404, asks `/login/companyinfo` whether the codebase moved (an upgrade); at most
+    /// once every 30 seconds.
+    private func codebaseMoved() async throws -> Bool {
+        let now = Date()
+        let due = lastRediscovery.withLock { last -> Bool in
+            if let last, now.timeIntervalSince(last) < 30 { return false }
+            last = now
+            return true
+        }
+        guard due, let before = root.withLock({ $0 }) else { return false }
+        let after = try await apiRoot(refresh: true)
+        return after != before
+    }
+
+    /// The module a 403 message names, if any.
+    static func module(in message: String) -> String? {
+        let modules = [
+            "Service Desk > Service Tickets", "Project > Project Tickets", "Project > Project Headers", "Sales > Opportunity",
+            "Companies > Company Maintenance", "Companies > Contacts", "Companies > Configurations", "Finance > Agreements",
+            "Time > Time Entry", "System > Members",
+        ]
+        return modules.first { message.contains($0) }
+    }
+
+    /// The same ticket query as `POST /service/tickets/search`, for URLs that are too long.
+    static func searchRequest(for request: APIRequest) -> APIRequest {
+        var body = JSONObject()
+        var query: [(name: String, value: String)] = []
+        for item in request.query {
+            switch item.name {
+            case "conditions", "customFieldConditions", "childConditions", "orderBy", "fields":
+                body[item.name] = .string(item.value)
+            default:
+                query.append(item)
+            }
+        }
+        return APIRequest(.post, "/service/tickets/search", query: query, headers: request.headers, body: .object(body))
+    }
+}
+
+extension ConnectWiseError {
+    var shortReason: String {
+        switch self {
+        case .timeout: return "timeout"
+        case .unknownHost: return "unknown host"
+        case .connection(_, let reason): return reason
+        case .cancelled: return "cancelled"
+        default: return "error"
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import CWJSON
+import ConnectWiseClient
+import ConnectWiseSimulator
+import Foundation
+import Testing
+
+@Suite("Client against the simulator: discovery, errors, pagination, faults, writes")
+struct ClientTests {
+    @Test func discoversTheAPIRootAndFollowsAnUpgrade() async throws {
+        try await withClient({ $0.quirks = [.movedCodebase] }) { h in
+            let root = try await h.client.apiRoot()
+            #expect(root == "\(h.server.baseURL)/v4_6_release/apis/3.0")
+            for _ in 0..<6 { _ = try await h.client.get("/system/info") }
+            #expect(try await h.client.apiRoot() == "\(h.server.baseURL)/v2025_1/apis/3.0")
+        }
+    }
+
+    @Test func errorsExplainThemselves() async throws {
+        try await withClient { h in
+            let wrongKey = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, privateKey: "wrong-private-key"))
+            await #expect { try await wrongKey.get("/service/tickets") } throws: { error in
+                guard let error = error as? ConnectWiseError, case .unauthorized = error else { return false }
+                return error.isConfigurationProblem && error.description.contains("case-sensitive")
+            }
+            await wrongKey.shutdown()
+            let noClientId = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, clientId: "unregistered"))
+            await #expect { try await noClientId.get("/service/tickets") } throws: { error in
+                guard let error = error as? ConnectWiseError, case .clientId = error else { return false }
+                return error.description.contains("client ID")
+            }
+            await noClientId.shutdown()
+            let unknownCompany = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, company: "Demo"))
+            await #expect { try await unknownCompany.get("/service/tickets") } throws: { error in
+                guard let error = error as? ConnectWiseError, case .unknownCompany = error else { return false }
+                return true
+            }
+            await unknownCompany.shutdown()
+            await #expect { try await h.client.get("/service/tickets", query: [("conditions", "board/name = ")]) } throws: { error in
+                guard let error = error as? ConnectWiseError, case .badConditions(_, let conditions) = error else { return false }
+                return conditions == "board/name = " && error.description.contains("conditions: board/name = ")
+            }
+        }
+    }
+
+    @Test func forbiddenNamesTheModule() async throws {
+        try await withClient { h in
+            var credentials = ClientHarness.credentials(for: h.server, privateKey: "limited-private-key-0123456789")
+            credentials.publicKey = "limited-public"
+            let limited = ConnectWiseClient(credentials: credentials)
+            await #expect { try await limited.get("/finance/agreements") } throws: { error in
+                guard let error = error as? ConnectWiseError, case .forbidden(_, _, let module, _) = error else { return false }
+                return module == "Finance > Agreements" && error.description.contains("Finance > Agreements")
+            }
+            await limited.shutdown()
+        }
+    }
+
+    @Test func forwardOnlyWalksEveryRecordOnceWithTheFewestRequests() async throws {
+        try await withClient({ $0.tickets = 10_000 }) { h in
+            h.server.log.reset()
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+            #expect(ids == Array(1...10_000))
+            let lists = h.server.log.all.filter { $0.path == "/service/tickets" }
+            #expect(lists.count == 11)  // ten full pages and the empty one that proves the end
+            #expect(lists.allSatisfy { $0.query.contains("pageSize=1000") })
+        }
+    }
+
+    @Test(arguments: [SimulatorQuirk.pageIdLoop, .missingLink])
+    func forwardOnlyQuirksEndTheWalk(quirk: SimulatorQuirk) async throws {
+        try await withClient({ $0.tickets = 2500; $0.quirks = [quirk] }) { h in
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+            #expect(ids == Array(1...2500))
+        }
+    }
+
+    @Test func laterPagesRepeatTheFirstPagesParameters() async throws {
+        try await withClient({ $0.tickets = 3000 }) { h in
+            h.server.log.reset()
+            let conditions = "board/name = \"Help\" or board/name = \"Alerts\""
+            let records = try await h.client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id", "board/name"])).collect()
+            let expected = h.server.store.records("tickets").filter { ["Help", "Alerts"].contains($0["board"]?["name"]?.stringValue ?? "") }
+            #expect(records.compactMap { $0["id"]?.intValue } == expected.compactMap { $0["id"]?.intValue })
+            let queries = h.server.log.all.filter { $0.path == "/service/tickets" }.map(\.query)
+            #expect(queries.count >= 2)
+            let shared = queries.map { $0.split(separator: "&").filter { !$0.hasPrefix("pageId=") } }
+            #expect(Set(shared.map { $0.joined(separator: "&") }).count == 1)
+        }
+    }
+
+    @Test func sortedResultsUseConcurrentNumberedPages() async throws {
+        try await withClient({ $0.tickets = 5000 }) { h in
+            h.server.log.reset()
+            let records = try await h.client.records(ListRequest(path: "/service/tickets", orderBy: "id desc", fields: ["id"])).collect()
+            #expect(records.compactMap { $0["id"]?.intValue } == Array((1...5000).reversed()))
+            let api = h.server.log.all.filter { !$0.path.hasPrefix("/login") }
+            #expect(api.count == 6)  // one count, five pages
+            #expect(api.filter { $0.path == "/service/tickets/count" }.count == 1)
+        }
+    }
+
+    @Test func takeStopsAfterOneRequest() async throws {
+        try await withClient { h in
+            h.server.log.reset()
+            let first = try await h.client.records(ListRequest(path: "/service/tickets", limit: 7)).collect()
+            #expect(first.count == 7)
+            let api = h.server.log.all.filter { !$0.path.hasPrefix("/login") }
+            #expect(api.count == 1)
+            #expect(api.first?.query.contains("pageSize=7") == true)
+        }
+    }
+
+    @Test func rateLimitsAreWaitedOut() async throws {
+        try await withClient({ $0.tickets = 3000; $0.rateLimit = 2 }) { h in
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"], pageSize: 500)).collect()
+            #expect(ids.count == 3000)
+            #expect(h.server.log.all.contains { $0.status == 429 })
+            #expect(!h.server.log.retried.isEmpty)
+        }
+    }
+
+    @Test func readsSurviveFaultsAndTimeouts() async throws {
+        try await withClient({ $0.tickets = 10_000; $0.failRate = 0.1; $0.quirks = [.timeoutBody] }) { h in
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+            #expect(ids == Array(1...10_000))
+            #expect(h.server.log.all.contains { $0.fault != nil })
+        }
+    }
+
+    @Test func lostPostsAreReconciledNotRepeated() async throws {
+        try await withClient({ $0.failRate = 0.3; $0.seed = 11 }) { h in
+            for ticket in 1...40 {
+                let text = "reconcile-\(ticket)"
+                let client = h.client
+                _ = try await client.send(
+                    APIRequest(.post, "/service/tickets/\(ticket)/notes", body: .object(JSONObject([
+                        "text": .string(text), "detailDescriptionFlag": .bool(true),
+                    ]))),
+                    reconcile: {
+                        let found = try await client.get("/service/tickets/\(ticket)/notes", query: [("conditions", "text = \"\(text)\"")])
+                        return found.arrayValue?.first
+                    })
+            }
+            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue?.hasPrefix("reconcile-") == true }
+            #expect(notes.count == 40)
+            #expect(Set(notes.compactMap { $0["ticketId"]?.intValue }) == Set(1...40))
+            #expect(h.server.log.all.contains { $0.fault == "dropped" && $0.method == "POST" })
+        }
+    }
+
+    @Test func aLostPostWithoutReconciliationIsReportedNotResent() async throws {
+        try await withClient({ $0.failRate = 1.0 }) { h in
+            await #expect { try await h.client.send(APIRequest(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x"), "detailDescriptionFlag": .bool(true)])))) } throws: { error in
+                guard let error = error as? ConnectWiseError, case .writeOutcomeUnknown = error else { return false }
+                return error.description.contains("may or may not")
+            }
+            #expect(h.server.log.all.filter { $0.method == "POST" }.count == 1)
+        }
+    }
+
+    @Test func closingOpenTicketsWhileWalkingThemClosesAll() async throws {
+        try await withClient({ $0.tickets = 2500 }) { h in
+            let conditions = "board/name = \"Help\" and closedFlag = false"
+            let before = try await h.client.count("/service/tickets", conditions: conditions)
+            #expect(before > 500)
+            let statuses = try await h.client.get("/service/boards/1/statuses", query: [("conditions", "closedStatus = true")])
+            let closedId = try #require(statuses.arrayValue?.first?["id"]?.intValue)
+            var closed = 0
+            for try await ticket in h.client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id"], pageSize: 100)) {
+                let id = ticket["id"]!.intValue!
+                try await h.client.send(APIRequest(.patch, "/service/tickets/\(id)", body: .array([
+                    .object(JSONObject(["op": .string("replace"), "path": .string("status/id"), "value": .int(closedId)])),
+                ])))
+                closed += 1
+            }
+            #expect(closed == before)
+            #expect(try await h.client.count("/service/tickets", conditions: conditions) == 0)
+        }
+    }
+
+    @Test func longTicketQueriesMoveToSearch() async throws {
+        try await withClient({ $0.quirks = [.urlLengthLimit] }) { h in
+            let ids = (1...600).map(String.init).joined(separator: ", ")
+            let records = try await h.client.records(ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])).collect()
+            #expect(records.count == 300)
+            #expect(h.server.log.all.contains { $0.path == "/service/tickets/search" && $0.status == 200 })
+        }
+    }
+
+    @Test func webHostsAndRedirectedWritesAreReported() async throws {
+        try await withClient({ $0.quirks = [.htmlWebHost] }) { h in
+            await #expect { try await h.client.get("/service/tickets") } throws: { error in
+                guard let error = error as? ConnectWiseError, case .notAnAPI = error else { return false }
+                return true
+            }
+        }
+        try await withClient({ $0.quirks = [.redirectWrites] }) { h in
+            await #expect { try await h.client.send(APIRequest(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x")])))) } throws: { error in
+                guard let error = error as? ConnectWiseError, case .redirectedWrite = error else { return false }
+                return error.description.contains("nothing was changed")
+            }
+        }
+    }
+
+    @Test func nothingListeningIsAConnectionError() async throws {
+        let credentials = Credentials(site: URL(string: "http://127.0.0.1:9")!, company: "demo", publicKey: "p", privateKey: Secret("k-0123456789"), clientId: "c")
+        let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.01))
+        await #expect { try await client.get("/service/tickets") } throws: { error in
+            guard let error = error as? ConnectWiseError, case .connection = error else { return false }
+            return error.description.contains("127.0.0.1")
+        }
+        await client.shutdown()
+    }
+
+    @Test func tracesNeverHoldTheSecret() async throws {
+        try await withClient(privateKey: ClientHarness.privateKey) { h in
+            _ = try await h.client.get("/service/tickets", query: [("conditions", "summary contains \"\(ClientHarness.privateKey)\"")])
+            await #expect(throws: ConnectWiseError.self) { try await h.client.get("/service/nothing") }
+            let lines = h.trace.all
+            #expect(lines.count >= 2)
+            #expect(lines.allSatisfy { !$0.contains(ClientHarness.privateKey) })
+            #expect(lines.contains { $0.hasPrefix("GET http://127.0.0.1") && $0.contains("→ 200") })
+        }
+    }
+}
