@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CWQLCommandTests",
-            dependencies: ["cwql"]
+            dependencies: ["cwql", "ConnectWiseSimulator"]
         ),
     ],
     swiftLanguageModes: [.v6]

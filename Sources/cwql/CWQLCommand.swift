@@ -9,6 +9,6 @@ struct CWQLCommand: AsyncParsableCommand {
             Example:
               cwql translate 'tickets where board = "Help" and status != Closed'
             """,
-        subcommands: [TranslateCommand.self, SimCommand.self]
+        subcommands: [TranslateCommand.self, DoctorCommand.self, ProfileCommand.self, SimCommand.self]
     )
 }

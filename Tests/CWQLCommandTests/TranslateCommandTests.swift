@@ -5,15 +5,15 @@ import Testing
 struct TranslateCommandTests {
     let now = "--now=2026-11-22T15:30:00Z"
 
-    @Test func printsTheConditionsString() throws {
-        let result = try CommandRunner.run(["translate", "tickets where board = \"Help\" and status != Closed", now])
+    @Test func printsTheConditionsString() async throws {
+        let result = try await CommandRunner.run(["translate", "tickets where board = \"Help\" and status != Closed", now])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("conditions: board/name = \"Help\" and status/name != \"Closed\"\n"))
         #expect(result.stderr.isEmpty)
     }
 
-    @Test func urlShowsEncodedRequests() throws {
-        let result = try CommandRunner.run([
+    @Test func urlShowsEncodedRequests() async throws {
+        let result = try await CommandRunner.run([
             "translate", "--url", now, "tickets where summary ~ \"a&b #1+2\" and entered > -7d | take 20",
         ])
         #expect(result.status == 0)
@@ -23,16 +23,16 @@ struct TranslateCommandTests {
             """)
     }
 
-    @Test func urlShowsChildRequestsAndPagination() throws {
-        let result = try CommandRunner.run(["translate", "--url", "agreements where name = \"MS\" | additions"])
+    @Test func urlShowsChildRequestsAndPagination() async throws {
+        let result = try await CommandRunner.run(["translate", "--url", "agreements where name = \"MS\" | additions"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&pageSize=1000\n  pagination-type: forward-only\n"))
         #expect(result.stdout.contains("GET /finance/agreements/{id}/additions?pageSize=1000"))
         #expect(result.stdout.contains("(repeated for each agreement, following Link rel=\"next\")"))
     }
 
-    @Test func jsonIsAPlan() throws {
-        let result = try CommandRunner.run(["translate", "--json", "tickets where company = ACME | count"])
+    @Test func jsonIsAPlan() async throws {
+        let result = try await CommandRunner.run(["translate", "--json", "tickets where company = ACME | count"])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let segments = object?["segments"] as? [[String: Any]]
@@ -42,14 +42,14 @@ struct TranslateCommandTests {
         #expect(requests?.first?["path"] as? String == "/service/tickets/count")
     }
 
-    @Test func variablesComeFromTheCommandLine() throws {
-        let result = try CommandRunner.run(["translate", "--var", "board=Alerts", "tickets where board = $board"])
+    @Test func variablesComeFromTheCommandLine() async throws {
+        let result = try await CommandRunner.run(["translate", "--var", "board=Alerts", "tickets where board = $board"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("conditions: board/name = \"Alerts\"\n"))
     }
 
-    @Test func compileErrorExitsTwoWithTheDiagnostic() throws {
-        let result = try CommandRunner.run(["translate", "tickets where bord = \"Help\""])
+    @Test func compileErrorExitsTwoWithTheDiagnostic() async throws {
+        let result = try await CommandRunner.run(["translate", "tickets where bord = \"Help\""])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("error: unknown field `bord` on tickets\n --> <query>:1:15\n"))
@@ -60,15 +60,15 @@ struct TranslateCommandTests {
         ["translate"], ["translate", "tickets", "--bogus"], ["translat", "tickets"], ["translate", "tickets", "--now", "soon"],
         ["translate", "tickets", "--var", "noequals"],
     ])
-    func usageErrorsExitTwo(arguments: [String]) throws {
-        let result = try CommandRunner.run(arguments)
+    func usageErrorsExitTwo(arguments: [String]) async throws {
+        let result = try await CommandRunner.run(arguments)
         #expect(result.status == 2)
         #expect(!result.stderr.isEmpty)
         #expect(!result.stderr.contains("Fatal error"))
     }
 
-    @Test func helpExitsZero() throws {
-        let result = try CommandRunner.run(["translate", "--help"])
+    @Test func helpExitsZero() async throws {
+        let result = try await CommandRunner.run(["translate", "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("--url"))
     }

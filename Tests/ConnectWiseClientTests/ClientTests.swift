@@ -111,9 +111,10 @@ struct ClientTests {
     }
 
     @Test func rateLimitsAreWaitedOut() async throws {
-        try await withClient({ $0.tickets = 3000; $0.rateLimit = 2 }) { h in
-            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"], pageSize: 500)).collect()
-            #expect(ids.count == 3000)
+        try await withClient({ $0.tickets = 3000; $0.rateLimit = 4 }) { h in
+            // Eight pages requested at once against a limit of four a second: some must wait.
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 375)).collect()
+            #expect(ids.compactMap { $0["id"]?.intValue } == Array(1...3000))
             #expect(h.server.log.all.contains { $0.status == 429 })
             #expect(!h.server.log.retried.isEmpty)
         }
@@ -206,8 +207,8 @@ struct ClientTests {
         let credentials = Credentials(site: URL(string: "http://127.0.0.1:9")!, company: "demo", publicKey: "p", privateKey: Secret("k-0123456789"), clientId: "c")
         let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.01))
         await #expect { try await client.get("/service/tickets") } throws: { error in
-            guard let error = error as? ConnectWiseError, case .connection = error else { return false }
-            return error.description.contains("127.0.0.1")
+            guard let error = error as? ConnectWiseError, case .siteUnreachable = error else { return false }
+            return error.description.contains("127.0.0.1:9") && error.isConfigurationProblem
         }
         await client.shutdown()
     }

@@ -11,7 +11,7 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .missing(let names, let profile):
-            let source = profile.map { "profile `\($0)`" } ?? "the environment"
+            let source = profile.map { "profile `\($0)` of the config file" } ?? "the config file"
             return "missing \(names.joined(separator: ", ")) (looked in \(source), the environment and the command line); "
                 + "set them in ~/.config/cwql/config.toml or as CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID"
         case .invalidSite(let site):

@@ -19,6 +19,7 @@ public final class ConnectWiseClient: Sendable {
     /// Requests in flight at most.
     public let concurrency: Int
     private let root = Mutex<String?>(nil)
+    private let info = Mutex<JSON?>(nil)
     private let lastRediscovery = Mutex<Date?>(nil)
 
     /// - Parameters:
@@ -35,6 +36,8 @@ public final class ConnectWiseClient: Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(max(1, timeout))))
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
+        // Connection failures come back at once; cwql's own retry policy decides what to retry.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .none)
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -49,7 +52,18 @@ public final class ConnectWiseClient: Sendable {
     /// `GET /login/companyinfo/{company}`: the site's name, codebase and version.
     public func companyInfo() async throws -> JSON {
         let url = credentials.site.absoluteString + "/login/companyinfo/" + APIRequest.percentEncode(credentials.company)
-        let (status, headers, body, _) = try await transport("GET", url: url, body: nil, attempt: 1, authorized: false)
+        let status: Int
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+        do {
+            (status, headers, body, _) = try await transport("GET", url: url, body: nil, attempt: 1, authorized: false)
+        } catch let error as ConnectWiseError {
+            switch error {
+            case .connection(_, let reason): throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: reason)
+            case .timeout: throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: "no answer within \(Int(timeout)) s")
+            default: throw error
+            }
+        }
         if isHTML(headers) { throw ConnectWiseError.notAnAPI(site: credentials.site.absoluteString) }
         let json = try? JSONParser.parse(Array(buffer: body))
         guard status == 200, let json, let codebase = json["Codebase"]?.stringValue, !codebase.isEmpty else {
@@ -64,13 +78,17 @@ public final class ConnectWiseClient: Sendable {
     /// The API root (`https://host/v4_6_release/apis/3.0`), discovered once and cached.
     public func apiRoot(refresh: Bool = false) async throws -> String {
         if !refresh, let cached = root.withLock({ $0 }) { return cached }
-        let info = try await companyInfo()
-        var codebase = info["Codebase"]!.stringValue!
+        let fetched = try await companyInfo()
+        info.withLock { $0 = fetched }
+        var codebase = fetched["Codebase"]!.stringValue!
         if !codebase.hasSuffix("/") { codebase += "/" }
         let discovered = credentials.site.absoluteString + "/" + codebase + "apis/3.0"
         root.withLock { $0 = discovered }
         return discovered
     }
+
+    /// What `/login/companyinfo` said when the API root was last discovered.
+    public var discoveredCompanyInfo: JSON? { info.withLock { $0 } }
 
     // MARK: - Requests
 

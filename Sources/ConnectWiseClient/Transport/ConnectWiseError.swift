@@ -29,6 +29,8 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
     case invalidResponse(path: String, reason: String)
     /// A write whose outcome is unknown (its response was lost and it could not be checked).
     case writeOutcomeUnknown(method: String, path: String, reason: String)
+    /// The site could not be reached while discovering the API (wrong site or region).
+    case siteUnreachable(site: String, reason: String)
     /// The company ID is unknown to `/login/companyinfo`.
     case unknownCompany(String, site: String)
     /// The run was cancelled (Ctrl-C).
@@ -37,7 +39,7 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
     /// True for errors that mean the credentials or configuration are wrong (exit status 3).
     public var isConfigurationProblem: Bool {
         switch self {
-        case .unauthorized, .clientId, .unknownHost, .notAnAPI, .unknownCompany: return true
+        case .unauthorized, .clientId, .unknownHost, .notAnAPI, .unknownCompany, .siteUnreachable: return true
         default: return false
         }
     }
@@ -81,6 +83,8 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
             return "\(method) \(path) may or may not have been applied (\(reason)); check the record before running it again"
         case .unknownCompany(let company, let site):
             return "\(site) does not know the company ID '\(company)'; it is the short, case-sensitive ID used at login"
+        case .siteUnreachable(let site, let reason):
+            return "cannot reach \(site) (\(reason)); check the site (CW_SITE): na, eu, au or your server's URL"
         case .cancelled:
             return "cancelled"
         }

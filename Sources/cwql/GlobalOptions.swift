@@ -1,0 +1,82 @@
+import ArgumentParser
+import ConnectWiseClient
+import Foundation
+
+/// Options every command that talks to ConnectWise takes.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Profile of the config file to use (default: CWQL_PROFILE, the file's default_profile, or 'default').")
+    var profile: String?
+
+    @Option(help: "Site: na, eu, au, or a base URL such as https://manage.example.com (overrides CW_SITE).")
+    var site: String?
+
+    @Option(help: "Company ID used at login (overrides CW_COMPANY).")
+    var company: String?
+
+    @Option(name: .customLong("public-key"), help: "API member public key (overrides CW_PUBLIC_KEY).")
+    var publicKey: String?
+
+    @Option(name: .customLong("client-id"), help: "Registered client ID (overrides CW_CLIENT_ID).")
+    var clientId: String?
+
+    @Option(name: .customLong("api-version"), help: "API version for the Accept header (overrides CW_API_VERSION).")
+    var apiVersion: String?
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (default: ~/.config/cwql/config.toml).", valueName: "path"))
+    var configPath: String?
+
+    @Flag(help: "Print every request, its status and duration on stderr (the Authorization header is never shown).")
+    var trace = false
+
+    @Option(help: "Requests in flight at most.")
+    var concurrency = 8
+
+    @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
+    var timeout = 60.0
+
+    mutating func validate() throws {
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
+    var resolver: CredentialResolver { CredentialResolver(configPath: configPath) }
+
+    var overrides: CredentialOverrides {
+        CredentialOverrides(site: site, company: company, publicKey: publicKey, clientId: clientId, apiVersion: apiVersion)
+    }
+
+    /// The resolved credentials and profile name.
+    func credentials() throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
+        try resolver.resolve(profile: profile, overrides: overrides)
+    }
+
+    /// A client for the resolved credentials.
+    func makeClient(_ credentials: Credentials) -> ConnectWiseClient {
+        ConnectWiseClient(
+            credentials: credentials, concurrency: concurrency, timeout: timeout,
+            trace: trace ? TraceSink { line in FileHandle.standardError.write(Data("trace: \(line)\n".utf8)) } : nil)
+    }
+}
+
+/// Prints `error: …` on stderr and exits with the status the error calls for.
+func fail(_ error: any Error) -> ExitCode {
+    let status: ExitStatus
+    switch error {
+    case let error as ConfigurationError:
+        status = .configuration
+        standardError("error: \(error)")
+    case let error as ConnectWiseError:
+        status = error.isConfigurationProblem ? .configuration : .runtime
+        standardError("error: \(error)")
+    case let exit as ExitCode:
+        return exit
+    default:
+        status = .runtime
+        standardError("error: \(error)")
+    }
+    return status.exitCode
+}
+
+func standardError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
