@@ -7,6 +7,7 @@
 //
 //   cwql (executable) ─┬─> CWQLLineEditor       ──> CReadline (libreadline)
 //                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler)
+//                      ├─> CWQLRuntime          ──> CWQLLanguage, ConnectWiseClient
 //                      ├─> ConnectWiseClient    ──> CWJSON, AsyncHTTPClient, TOMLKit
 //                      └─> ConnectWiseSimulator ──> CWJSON, Hummingbird
 import PackageDescription
@@ -55,6 +56,12 @@ let package = Package(
             ]
         ),
 
+        // Runs cwql: statements, queries through the planner and the client, writes, output.
+        .target(
+            name: "CWQLRuntime",
+            dependencies: ["CWQLLanguage", "ConnectWiseClient", "CWJSON"]
+        ),
+
         // GNU readline, from Debian's libreadline-dev.
         .systemLibrary(
             name: "CReadline",
@@ -72,6 +79,7 @@ let package = Package(
                 "CWQLLineEditor",
                 "ConnectWiseSimulator",
                 "ConnectWiseClient",
+                "CWQLRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

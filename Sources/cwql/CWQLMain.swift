@@ -8,7 +8,7 @@ import Foundation
 enum CWQLMain {
     static func main() async {
         do {
-            var command = try CWQLCommand.parseAsRoot()
+            var command = try CWQLCommand.parseAsRoot(CWQLCommand.normalized(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -27,7 +27,7 @@ extension Catalog {
             ],
             aliases: ["product": "product/identifier"],
             defaultColumns: ["id", "product", "quantity", "unitPrice", "effectiveDate", "cancelledDate"],
-            isTopLevel: false),
+            isTopLevel: false, parentKey: "agreementId"),
 
         EntitySpec(
             name: "time_entries", singular: "time_entry", path: "/time/entries", permission: "Time > Time Entry",

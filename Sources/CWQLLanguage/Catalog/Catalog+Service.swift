@@ -30,7 +30,6 @@ extension Catalog {
             ],
             children: [
                 ChildLink(name: "notes", entity: "ticket_notes", access: .subPath("/notes")),
-                ChildLink(name: "configurations", entity: "configurations", access: .subPath("/configurations")),
                 ChildLink(name: "time", entity: "time_entries", access: .filteredBy("chargeToId")),
             ],
             defaultColumns: ["id", "summary", "board", "status", "company", "priority", "owner", "updated"]),
@@ -48,7 +47,8 @@ extension Catalog {
                 "internal": "internalAnalysisFlag", "resolution": "resolutionFlag",
                 "discussion": "detailDescriptionFlag", "created": "dateCreated",
             ],
-            defaultColumns: ["id", "ticketId", "dateCreated", "createdBy", "text"], isTopLevel: false),
+            defaultColumns: ["id", "ticketId", "dateCreated", "createdBy", "text"], isTopLevel: false,
+            parentKey: "ticketId"),
 
         EntitySpec(
             name: "boards", singular: "board", path: "/service/boards",
@@ -71,7 +71,8 @@ extension Catalog {
                 .boolean("timeEntryNotAllowed"),
             ],
             aliases: ["closed": "closedStatus", "inactive": "inactiveFlag", "default": "defaultFlag"],
-            defaultColumns: ["id", "name", "closedStatus", "defaultFlag", "inactiveFlag"], isTopLevel: false),
+            defaultColumns: ["id", "name", "closedStatus", "defaultFlag", "inactiveFlag"], isTopLevel: false,
+            parentKey: "board/id"),
 
         EntitySpec(
             name: "priorities", singular: "priority", path: "/service/priorities",

@@ -34,11 +34,13 @@ public struct EntitySpec: Sendable {
     public var defaultColumns: [String]
     /// False for collections reachable only from a parent (ticket notes, board statuses).
     public var isTopLevel: Bool
+    /// For a child-only entity, the field of its records that holds the parent's id.
+    public var parentKey: String?
 
     init(
         name: String, singular: String, path: String, permission: String, fields: [FieldSpec],
         aliases: [String: String] = [:], children: [ChildLink] = [], defaultColumns: [String],
-        isTopLevel: Bool = true
+        isTopLevel: Bool = true, parentKey: String? = nil
     ) {
         self.name = name
         self.singular = singular
@@ -49,6 +51,13 @@ public struct EntitySpec: Sendable {
         self.children = children
         self.defaultColumns = defaultColumns
         self.isTopLevel = isTopLevel
+        self.parentKey = parentKey
+    }
+
+    /// The path of one record, given the record (child records need their parent's id).
+    public func recordPath(id: Int, parentId: Int?) -> String {
+        let collection = parentId.map { path.replacing("{parentId}", with: String($0)) } ?? path
+        return "\(collection)/\(id)"
     }
 
     /// The field named `name`, ignoring case.
@@ -63,3 +72,4 @@ public struct EntitySpec: Sendable {
         return children.first { $0.name == folded }
     }
 }
+

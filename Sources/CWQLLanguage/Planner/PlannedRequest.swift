@@ -73,7 +73,7 @@ extension PlanSegment {
         var repeats: String?
         var conditions = filter.conditions
         switch origin {
-        case .collection:
+        case .collection, .provided:
             break
         case .record(let id):
             path = "\(entity.path)/\(id)"

@@ -18,6 +18,8 @@ public enum SegmentOrigin: Sendable {
     case record(id: Int)
     /// A child collection of each record of the previous segment.
     case child(ChildLink)
+    /// Records the runtime already holds (a variable); every stage runs on the client.
+    case provided
 }
 
 /// One server request shape: what is pushed to ConnectWise, and what is left for the client.

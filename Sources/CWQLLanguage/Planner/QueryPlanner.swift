@@ -15,20 +15,48 @@ public struct QueryPlanner {
     }
 
     /// Plans a pipeline whose source is an entity or a record.
-    public func plan(_ pipeline: Pipeline) throws(Diagnostic) -> QueryPlan {
-        var segments = [try firstSegment(pipeline.source)]
-        var pendingWhere: [Condition] = []
+    ///
+    /// - Parameters:
+    ///   - stageSources: the source each stage was written in, when they differ (a `def`'s
+    ///     body from a module followed by the caller's stages).
+    ///   - provided: the entity of records the runtime already holds, for a pipeline that
+    ///     starts from a variable.
+    public func plan(_ pipeline: Pipeline, stageSources: [SourceFile]? = nil, provided: EntitySpec? = nil) throws(Diagnostic) -> QueryPlan {
+        let first: PlanSegment
+        if let provided {
+            first = PlanSegment(entity: provided, origin: .provided)
+        } else {
+            first = try firstSegment(pipeline.source)
+        }
+        var segments = [first]
+        var pendingWhere: [(Condition, SourceFile)] = []
         var write: WriteAction?
         var clientStarted = false
 
         func flushWhere() throws(Diagnostic) {
             guard !pendingWhere.isEmpty else { return }
-            let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: source, environment: environment)
-            segments[segments.count - 1].filter = try compiler.compile(pendingWhere)
+            var parts: [String] = []
+            var custom: String?
+            for (condition, conditionSource) in pendingWhere {
+                let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: conditionSource, environment: environment)
+                let filter = try compiler.compile(condition)
+                if let conditions = filter.conditions { parts.append(conditions) }
+                if let more = filter.customFieldConditions {
+                    if custom != nil {
+                        throw Diagnostic("ConnectWise filters on one custom field per request", source: conditionSource, span: condition.span)
+                    }
+                    custom = more
+                }
+            }
+            segments[segments.count - 1].filter = CompiledFilter(
+                conditions: parts.isEmpty ? nil : parts.count == 1 ? parts[0] : parts.map(\.wrappedIfDisjunction).joined(separator: " and "),
+                customFieldConditions: custom)
             pendingWhere = []
         }
 
         for (position, stage) in pipeline.stages.enumerated() {
+            let planner = stageSources.map { QueryPlanner(catalog: catalog, source: $0[position], environment: environment) } ?? self
+            let source = planner.source
             if let write {
                 throw Diagnostic(
                     "`\(stage.kind.keyword)` can't follow `\(write.stage.kind.keyword)`", source: source, span: stage.keywordSpan,
@@ -45,7 +73,7 @@ public struct QueryPlanner {
             switch stage.kind {
             case .where(let condition):
                 if pushable {
-                    pendingWhere.append(condition)
+                    pendingWhere.append((condition, source))
                 } else {
                     // Checked now, so a typo fails before any request.
                     _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(condition)
@@ -53,14 +81,14 @@ public struct QueryPlanner {
                     clientStarted = true
                 }
             case .select(let paths):
-                let columns = try paths.map { (path) throws(Diagnostic) in try column(path, in: entity) }
+                let columns = try paths.map { (path) throws(Diagnostic) in try planner.column(path, in: entity) }
                 if !clientStarted && segment.fields == nil && segment.origin.isList {
                     segment.fields = Array(columns.map(\.path).uniqued())
                 }
                 segment.clientStages.append(.project(columns))
                 clientStarted = true
             case .sort(let keys):
-                let resolved = try keys.map { (key) throws(Diagnostic) in (column: try column(key.field, in: entity), descending: key.descending) }
+                let resolved = try keys.map { (key) throws(Diagnostic) in (column: try planner.column(key.field, in: entity), descending: key.descending) }
                 if pushable && segment.orderBy.isEmpty {
                     segment.orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
                     for key in resolved { segment.require(key.column.path) }
@@ -69,7 +97,7 @@ public struct QueryPlanner {
                     clientStarted = true
                 }
             case .take(let value):
-                let count = try takeCount(value)
+                let count = try planner.takeCount(value)
                 if !clientStarted && segment.origin.isList {
                     segment.limit = min(segment.limit ?? count, count)
                 } else {
@@ -88,7 +116,7 @@ public struct QueryPlanner {
                     segment.clientStages.append(.count)
                 }
             case .countBy(let path):
-                let grouped = try column(path, in: entity)
+                let grouped = try planner.column(path, in: entity)
                 if !clientStarted && segment.fields == nil && segment.origin.isList { segment.fields = [grouped.path] }
                 segment.clientStages.append(.countBy(grouped))
             case .child(let name):
@@ -112,16 +140,17 @@ public struct QueryPlanner {
                     throw Diagnostic(
                         "`\(stage.kind.keyword)` works on tickets, not \(entity.name)", source: source, span: stage.keywordSpan)
                 }
-                if case .close = stage.kind { segment.narrow(to: ["id", "board/id"]) } else { segment.narrow(to: ["id"]) }
+                if case .close = stage.kind { segment.narrow(to: ["id", "board/id", "closedFlag"]) } else { segment.narrow(to: ["id"]) }
                 write = WriteAction(stage: stage, entity: entity)
             case .set(let assignments):
                 for assignment in assignments {
                     if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
                 }
-                segment.narrow(to: ["id"])
+                let needsBoard = entity.field(named: "board") != nil
+                segment.narrow(to: ["id"] + (needsBoard ? ["board/id"] : []) + (entity.parentKey.map { [$0] } ?? []))
                 write = WriteAction(stage: stage, entity: entity)
             case .delete:
-                segment.narrow(to: ["id"])
+                segment.narrow(to: ["id"] + (entity.parentKey.map { [$0] } ?? []))
                 write = WriteAction(stage: stage, entity: entity)
             }
             segments[segments.count - 1] = segment
@@ -186,8 +215,10 @@ public struct QueryPlanner {
 extension SegmentOrigin {
     /// True when the segment lists records (as opposed to fetching one by id).
     var isList: Bool {
-        if case .record = self { return false }
-        return true
+        switch self {
+        case .record, .provided: return false
+        default: return true
+        }
     }
 }
 

@@ -16,19 +16,22 @@ public struct APIRequest: Sendable {
     public var query: [(name: String, value: String)]
     public var headers: [(name: String, value: String)]
     public var body: JSON?
+    /// Set for writes that change nothing when repeated (a PATCH of `replace` operations).
+    public var repeatable: Bool
 
     public init(_ method: Method, _ path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)] = [], body: JSON? = nil) {
+                headers: [(name: String, value: String)] = [], body: JSON? = nil, repeatable: Bool = false) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        self.repeatable = repeatable
     }
 
     /// True when sending again after a lost answer cannot change anything: reads (including
     /// `POST …/search`), PUT and DELETE.
-    public var isRetrySafe: Bool { method.isIdempotent || (method == .post && path.hasSuffix("/search")) }
+    public var isRetrySafe: Bool { method.isIdempotent || repeatable || (method == .post && path.hasSuffix("/search")) }
 
     /// `path?name=value&…` with every value percent-encoded (`+`, `&`, `#` included).
     public var pathAndQuery: String {

@@ -1,0 +1,179 @@
+/// A `where` clause compiled for evaluation on the client (a `where` after a `take`, say):
+/// the same field resolution and value checks as the conditions string, and the same
+/// meaning, including SQL's three-valued logic for missing values.
+public indirect enum ClientPredicate: Sendable {
+    case compare(path: String, op: ComparisonOperator, values: [Value])
+    case custom(caption: String, op: ComparisonOperator, values: [Value])
+    case and(ClientPredicate, ClientPredicate)
+    case or(ClientPredicate, ClientPredicate)
+
+    /// True, false, or nil for unknown. `lookup` reads a `/` path of the record;
+    /// `custom` reads a custom field's value by caption.
+    public func evaluate(lookup: (String) -> Value?, custom: (String) -> Value?) -> Bool? {
+        switch self {
+        case .and(let lhs, let rhs):
+            let left = lhs.evaluate(lookup: lookup, custom: custom)
+            if left == false { return false }
+            let right = rhs.evaluate(lookup: lookup, custom: custom)
+            if right == false { return false }
+            return left == true && right == true ? true : nil
+        case .or(let lhs, let rhs):
+            let left = lhs.evaluate(lookup: lookup, custom: custom)
+            if left == true { return true }
+            let right = rhs.evaluate(lookup: lookup, custom: custom)
+            if right == true { return true }
+            return left == false && right == false ? false : nil
+        case .compare(let path, let op, let values):
+            return ClientPredicate.test(lookup(path) ?? .null, op, values)
+        case .custom(let caption, let op, let values):
+            return ClientPredicate.test(custom(caption) ?? .null, op, values)
+        }
+    }
+
+    /// One comparison of a value with literals, under three-valued logic.
+    public static func test(_ field: Value, _ op: ComparisonOperator, _ values: [Value]) -> Bool? {
+        switch op {
+        case .isNull: return field == .null
+        case .isNotNull: return field != .null
+        default: break
+        }
+        if values.count == 1, values[0] == .null {
+            if op == .equal { return field == .null }
+            if op == .notEqual { return field != .null }
+            return nil
+        }
+        if field == .null { return nil }
+        switch op {
+        case .isIn, .notIn:
+            var unknown = false
+            for value in values {
+                switch order(field, value) {
+                case 0?: return op == .isIn
+                case nil: unknown = true
+                default: break
+                }
+            }
+            return unknown ? nil : op == .notIn
+        case .contains, .notContains, .like, .notLike:
+            guard case .string(let pattern) = values[0] else { return nil }
+            let text = field.displayText.lowercased()
+            let matched = op == .contains || op == .notContains
+                ? text.contains(pattern.lowercased()) : likeMatch(text, pattern.lowercased())
+            return (op == .contains || op == .like) ? matched : !matched
+        default:
+            guard let order = order(field, values[0]) else { return nil }
+            switch op {
+            case .equal: return order == 0
+            case .notEqual: return order != 0
+            case .less: return order < 0
+            case .lessOrEqual: return order <= 0
+            case .greater: return order > 0
+            case .greaterOrEqual: return order >= 0
+            default: return nil
+            }
+        }
+    }
+
+    /// Compares a record's value with a literal the way ConnectWise does (text ignoring case).
+    public static func order(_ field: Value, _ literal: Value) -> Int? {
+        func compare<T: Comparable>(_ a: T, _ b: T) -> Int { a == b ? 0 : (a < b ? -1 : 1) }
+        switch (field, literal) {
+        case (.integer(let a), .integer(let b)): return compare(a, b)
+        case (.integer(let a), .decimal(let b)): return compare(Double(a), b)
+        case (.decimal(let a), .integer(let b)): return compare(a, Double(b))
+        case (.decimal(let a), .decimal(let b)): return compare(a, b)
+        case (.boolean(let a), .boolean(let b)): return a == b ? 0 : (a ? 1 : -1)
+        case (.date(let a), .date(let b)): return compare(a, b)
+        case (.string(let a), .date(let b)):
+            guard let parsed = DateLiteral(parsing: a) else { return nil }
+            return compare(parsed.date, b)
+        case (.string(let a), .string(let b)): return compare(a.lowercased(), b.lowercased())
+        case (.integer, .string), (.decimal, .string), (.boolean, .string):
+            return compare(field.displayText.lowercased(), literal.displayText.lowercased())
+        default: return nil
+        }
+    }
+
+    static func likeMatch(_ text: String, _ pattern: String) -> Bool {
+        let t = Array(text), p = Array(pattern)
+        var ti = 0, pi = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "_" || (p[pi] != "%" && p[pi] == t[ti]) {
+                ti += 1
+                pi += 1
+            } else if pi < p.count, p[pi] == "%" {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "%" { pi += 1 }
+        return pi == p.count
+    }
+}
+
+extension ConditionCompiler {
+    /// Compiles a `where` clause for evaluation on the client.
+    public func predicate(_ condition: Condition) throws(Diagnostic) -> ClientPredicate {
+        try clientPredicate(ConditionCompiler.negationNormalForm(condition, negate: false))
+    }
+
+    private func clientPredicate(_ condition: Condition) throws(Diagnostic) -> ClientPredicate {
+        switch condition {
+        case .and(let lhs, let rhs): return .and(try clientPredicate(lhs), try clientPredicate(rhs))
+        case .or(let lhs, let rhs): return .or(try clientPredicate(lhs), try clientPredicate(rhs))
+        case .not(let inner, _): return try clientPredicate(ConditionCompiler.negationNormalForm(inner, negate: true))
+        case .comparison(let comparison):
+            let conversion = ValueConversion(source: source, environment: environment)
+            switch comparison.subject {
+            case .customField(let caption, _):
+                let values = try comparison.values.map { (value) throws(Diagnostic) in
+                    ClientPredicate.value(of: try conversion.literal(value, as: .unknown, field: caption))
+                }
+                return .custom(caption: caption, op: comparison.op, values: values)
+            case .field(let path):
+                var field = try entity.resolve(path, in: source)
+                if let idPath = field.referenceIdPath, !comparison.values.isEmpty,
+                    comparison.values.allSatisfy({ if case .number(let text, _) = $0 { !text.contains(".") } else { false } })
+                {
+                    field = ResolvedField(path: idPath, type: .integer)
+                }
+                var literals: [ConditionsLiteral] = []
+                for value in comparison.values {
+                    if case .variable(let name, let steps, let span) = value,
+                        case .list(let items) = try conversion.lookUp(name, path: steps, span: span)
+                    {
+                        for item in items { literals.append(try conversion.literal(of: item, as: field.type, field: path.written, span: span)) }
+                    } else {
+                        literals.append(try conversion.literal(value, as: field.type, field: path.written))
+                    }
+                }
+                if literals.count == 1, case .day(let start) = literals[0], comparison.op == .equal || comparison.op == .notEqual {
+                    let from = ClientPredicate.compare(path: field.path, op: comparison.op == .equal ? .greaterOrEqual : .less, values: [.date(start)])
+                    let until = ClientPredicate.compare(
+                        path: field.path, op: comparison.op == .equal ? .less : .greaterOrEqual, values: [.date(start.adding(seconds: 86_400))])
+                    return comparison.op == .equal ? .and(from, until) : .or(from, until)
+                }
+                return .compare(path: field.path, op: comparison.op, values: literals.map(ClientPredicate.value(of:)))
+            }
+        }
+    }
+}
+
+extension ClientPredicate {
+    static func value(of literal: ConditionsLiteral) -> Value {
+        switch literal {
+        case .text(let text): return .string(text)
+        case .number(let text): return Int(text).map(Value.integer) ?? .decimal(Double(text) ?? 0)
+        case .boolean(let flag): return .boolean(flag)
+        case .null: return .null
+        case .moment(let date), .day(let date): return .date(date)
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import CWJSON
+import CWQLLanguage
+import ConnectWiseClient
+
+/// What a pipeline produced.
+enum PipelineResult {
+    case records([JSON], entity: EntitySpec, columns: [OutputColumn], projected: Bool)
+    case count(Int)
+    case groups([(key: String, count: Int)], label: String)
+    case written(WriteReport)
+}
+
+extension Interpreter {
+    /// A pipeline ready to plan: its stages' sources, records a variable provides, and the
+    /// variables a `def` call binds.
+    struct Resolved {
+        var pipeline: Pipeline
+        var stageSources: [SourceFile]
+        var provided: (entity: EntitySpec, records: [JSON])?
+        var parameters: [String: Binding]
+    }
+
+    /// Expands `$variable | …` and `def(…) | …` into something the planner takes.
+    func resolve(_ pipeline: Pipeline, in source: SourceFile) async throws -> Resolved {
+        let own = Array(repeating: source, count: pipeline.stages.count)
+        switch pipeline.source {
+        case .entity, .record:
+            return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
+        case .variable(let name):
+            guard let binding = variables[name.text] else {
+                throw RuntimeError(
+                    "unknown variable `$\(name.text)`", source: source, span: name.span,
+                    help: Suggestions.didYouMean(name.text, among: variables.keys.sorted()), kind: .compile)
+            }
+            guard let entity = binding.entity else {
+                throw RuntimeError("`$\(name.text)` holds \(binding.value.kindName), not records", source: source, span: name.span)
+            }
+            let records: [JSON]
+            switch binding.value {
+            case .list(let items): records = items.map(\.json)
+            case .record: records = [binding.value.json]
+            default: records = []
+            }
+            return Resolved(pipeline: pipeline, stageSources: own, provided: (entity, records), parameters: [:])
+        case .call(let name, let arguments, let span):
+            guard let definition = definitions[name.text] else {
+                throw RuntimeError(
+                    "unknown query `\(name.text)(…)`", source: source, span: name.span,
+                    help: Suggestions.didYouMean(name.text, among: definitions.keys.sorted()), kind: .compile)
+            }
+            guard arguments.count == definition.parameters.count else {
+                throw RuntimeError(
+                    "`\(name.text)` takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
+                    source: source, span: span, kind: .compile)
+            }
+            var parameters: [String: Binding] = [:]
+            for (parameter, argument) in zip(definition.parameters, arguments) {
+                parameters[parameter.text] = try await evaluate(argument, in: source)
+            }
+            let saved = variables
+            for (key, value) in parameters { variables[key] = value }
+            defer { variables = saved }
+            var inner = try await resolve(definition.body, in: definition.source)
+            inner.pipeline.stages += pipeline.stages
+            inner.stageSources += own
+            for (key, value) in parameters where inner.parameters[key] == nil { inner.parameters[key] = value }
+            return inner
+        }
+    }
+
+    /// Plans a resolved pipeline with the current variables (and a `def`'s parameters).
+    func plan(_ resolved: Resolved, in source: SourceFile) throws -> QueryPlan {
+        let saved = variables
+        for (key, value) in resolved.parameters { variables[key] = value }
+        defer { variables = saved }
+        do {
+            return try QueryPlanner(catalog: catalog, source: resolved.stageSources.first ?? source, environment: compileEnvironment)
+                .plan(resolved.pipeline, stageSources: resolved.stageSources, provided: resolved.provided?.entity)
+        } catch {
+            throw RuntimeError(kind: .compile, diagnostics: [error])
+        }
+    }
+
+    /// Runs a pipeline and returns everything it produced (writes included).
+    ///
+    /// - Parameter streaming: called once planning is done, with the output columns; a
+    ///   returned sink receives the records as they arrive instead of collecting them.
+    func runPipeline(
+        _ pipeline: Pipeline, in source: SourceFile,
+        streaming: ((_ columns: [OutputColumn], _ projected: Bool) -> ((JSON) -> Void)?)? = nil
+    ) async throws -> PipelineResult {
+        let resolved = try await resolve(pipeline, in: source)
+        let plan = try plan(resolved, in: source)
+        let saved = variables
+        for (key, value) in resolved.parameters { variables[key] = value }
+        defer { variables = saved }
+        let final = plan.final
+        let columns = outputColumns(plan)
+        let endsInRecords: Bool
+        if case .records = final.clientStages.last.map(Interpreter.endingKind) ?? .records, !final.countOnly { endsInRecords = true } else { endsInRecords = false }
+        let sink = plan.write == nil && endsInRecords ? streaming?(columns.columns, columns.projected) : nil
+        var collected: [JSON] = []
+        let ending = try await execute(plan, provided: resolved.provided?.records, source: source, span: pipeline.span) { record in
+            if let sink { sink(record) } else { collected.append(record) }
+            return true
+        }
+        if let write = plan.write {
+            return .written(try await performWrites(write, on: collected, source: source))
+        }
+        switch ending {
+        case .count(let count): return .count(count)
+        case .groups(let groups):
+            var label = "group"
+            if case .countBy(let column)? = final.clientStages.last { label = column.label }
+            return .groups(groups, label: label)
+        case .records: return .records(collected, entity: final.entity, columns: columns.columns, projected: columns.projected)
+        }
+    }
+
+    /// The read part of a plan, feeding `sink`; records a variable holds go through the
+    /// client stages directly.
+    func execute(
+        _ plan: QueryPlan, provided: [JSON]?, source: SourceFile, span: SourceSpan, _ sink: @escaping (JSON) async throws -> Bool
+    ) async throws -> ClientStageChain.Ending {
+        let executor = QueryExecutor(client: client, plan: plan, source: source, environment: compileEnvironment, provided: provided)
+        return try await executor.run(sink)
+    }
+
+    /// The columns a result shows: the last `select`, or the entity's defaults.
+    func outputColumns(_ plan: QueryPlan) -> (columns: [OutputColumn], projected: Bool) {
+        let final = plan.final
+        for stage in final.clientStages.reversed() {
+            if case .project(let columns) = stage { return (columns, true) }
+        }
+        return (defaultColumns(final.entity), false)
+    }
+
+    func defaultColumns(_ entity: EntitySpec) -> [OutputColumn] {
+        entity.defaultColumns.compactMap { name in
+            let path = FieldPath(.dotted([Name(name, span: .none)]), span: .none)
+            guard let resolved = try? entity.resolve(path, in: SourceFile(name: "<catalog>", text: "")) else { return nil }
+            return OutputColumn(label: name, path: resolved.path)
+        }
+    }
+
+    /// Runs a pipeline statement and prints its result in the chosen format; json, jsonl and
+    /// csv stream record by record.
+    func runPipelineStatement(_ pipeline: Pipeline, in source: SourceFile) async throws {
+        let output = self.output
+        let format = options.format
+        let width = options.width
+        var writer: ResultWriter?
+        let result = try await runPipeline(pipeline, in: source, streaming: { columns, projected in
+            guard format != .table else { return nil }
+            writer = ResultWriter(format: format, columns: columns, projected: projected, width: width) { output.standardOutput($0) }
+            return { record in writer!.write(record) }
+        })
+        switch result {
+        case .records(let records, let entity, let columns, let projected):
+            if writer != nil {
+                writer!.finish()
+            } else {
+                var fresh = ResultWriter(format: format, columns: columns.isEmpty ? defaultColumns(entity) : columns, projected: projected, width: width) {
+                    output.standardOutput($0)
+                }
+                for record in records { fresh.write(record) }
+                fresh.finish()
+            }
+        case .count(let count):
+            output.standardOutput(format == .json || format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n")
+        case .groups(let groups, let label):
+            switch format {
+            case .json, .jsonl:
+                let items = groups.map { JSON.object(JSONObject(pairs: [(label, .string($0.key)), ("count", .int($0.count))])) }
+                output.standardOutput(format == .json ? JSONWriter.string(.array(items)) + "\n" : items.map { JSONWriter.string($0) + "\n" }.joined())
+            case .csv:
+                output.standardOutput("\(label),count\n" + groups.map { "\($0.key),\($0.count)\n" }.joined())
+            case .table:
+                output.standardOutput(TableRenderer.render(header: [label, "count"], rows: groups.map { [$0.key, String($0.count)] }, width: width, footer: nil))
+            }
+        case .written(let report):
+            if report.failed > 0 {
+                throw RuntimeError("\(report.failed) of \(report.attempted) writes failed (listed above)", source: source, span: pipeline.span)
+            }
+        }
+    }
+
+    static func endingKind(_ stage: ClientStage) -> ClientStageChain.Ending {
+        switch stage {
+        case .count: return .count(0)
+        case .countBy: return .groups([])
+        default: return .records
+        }
+    }
+
+    /// Records shown as a table (for `print $list`).
+    func render(_ records: [JSON], entity: EntitySpec) -> String {
+        var text = ""
+        var writer = ResultWriter(format: options.format, columns: defaultColumns(entity), projected: false, width: options.width) { text += $0 }
+        for record in records { writer.write(record) }
+        writer.finish()
+        return text
+    }
+
+    // MARK: - Values
+
+    /// Evaluates a scripting value; a query runs and gives its records or count.
+    func evaluate(_ value: ValueExpr, in source: SourceFile) async throws -> Binding {
+        switch value {
+        case .query(let pipeline):
+            switch try await runPipeline(pipeline, in: source) {
+            case .records(let records, let entity, _, _): return Binding(value: .list(records.map(Value.init)), entity: entity)
+            case .count(let count): return Binding(value: .integer(count), entity: nil)
+            case .groups(let groups, let label):
+                return Binding(value: .list(groups.map { .record(Record([(label, .string($0.key)), ("count", .integer($0.count))])) }), entity: nil)
+            case .written(let report): return Binding(value: .integer(report.succeeded), entity: nil)
+            }
+        case .variable(let name, let path, let span):
+            if path.isEmpty, let binding = variables[name.text] { return binding }
+            return Binding(value: try compileEnvironment.lookUp(name, path: path, span: span, source: source), entity: nil)
+        case .compare(let lhs, let op, let rhs, let span):
+            let left = try await evaluate(lhs, in: source).value
+            let right = try await evaluate(rhs, in: source).value
+            let result: Bool?
+            switch op {
+            case .contains, .notContains:
+                let found = left.displayText.lowercased().contains(right.displayText.lowercased())
+                result = op == .contains ? found : !found
+            default:
+                result = ClientPredicate.test(left, op, [right])
+            }
+            guard let result else {
+                if left == .null || right == .null { return Binding(value: .boolean(false), entity: nil) }
+                throw RuntimeError("can't compare \(left.kindName) with \(right.kindName)", source: source, span: span)
+            }
+            return Binding(value: .boolean(result), entity: nil)
+        case .and(let lhs, let rhs):
+            let left = truth(try await evaluate(lhs, in: source).value)
+            return Binding(value: .boolean(left ? truth(try await evaluate(rhs, in: source).value) : false), entity: nil)
+        case .or(let lhs, let rhs):
+            let left = truth(try await evaluate(lhs, in: source).value)
+            return Binding(value: .boolean(left ? true : truth(try await evaluate(rhs, in: source).value)), entity: nil)
+        case .not(let inner, _):
+            return Binding(value: .boolean(!truth(try await evaluate(inner, in: source).value)), entity: nil)
+        case .word(let word, let span):
+            throw RuntimeError(
+                "`\(word)` is not a value here", source: source, span: span, help: ["to write text, quote it: \"\(word)\""], kind: .compile)
+        default:
+            return Binding(value: try compileEnvironment.value(of: value, as: .unknown, field: "value", source: source), entity: nil)
+        }
+    }
+}

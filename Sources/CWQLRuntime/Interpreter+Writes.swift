@@ -1,0 +1,177 @@
+import CWJSON
+import CWQLLanguage
+import ConnectWiseClient
+
+/// What a bulk write did.
+struct WriteReport {
+    var attempted = 0
+    var succeeded = 0
+    var skipped = 0
+    var failures: [(record: Int, reason: String)] = []
+    var failed: Int { failures.count }
+}
+
+extension Interpreter {
+    /// Applies a write stage to every record: asks before bulk writes and deletes, prints
+    /// instead of sending under `--dry-run`, sends `concurrency` at a time, and reports each
+    /// outcome so that nothing is left unexplained.
+    func performWrites(_ write: WriteAction, on records: [JSON], source: SourceFile) async throws -> WriteReport {
+        let verb = write.stage.kind.keyword
+        let noun = write.entity.singular.replacingAll("_", with: " ")
+        var report = WriteReport()
+        guard !records.isEmpty else {
+            output.standardError("\(verb): no \(write.entity.name.replacingAll("_", with: " ")) matched; nothing was changed\n")
+            return report
+        }
+        let plural = records.count == 1 ? noun : write.entity.name.replacingAll("_", with: " ")
+        let needsConfirmation: Bool
+        if case .delete = write.stage.kind { needsConfirmation = true } else { needsConfirmation = records.count > options.bulkThreshold }
+        if needsConfirmation, !options.dryRun, !options.assumeYes {
+            let question = "\(verb) \(records.count) \(plural)?"
+            guard let confirm = options.confirm else {
+                throw RuntimeError(
+                    "this would \(verb) \(records.count) \(plural); nothing was changed", source: source, span: write.stage.span,
+                    help: ["run again with --yes to confirm, or --dry-run to see each request"])
+            }
+            guard await confirm(question) else {
+                output.standardError("\(verb): cancelled; nothing was changed\n")
+                return report
+            }
+        }
+        let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+        let dryRun = options.dryRun
+        let output = self.output
+        let client = self.client
+        let stage = write.stage
+        let entity = write.entity
+        let window = max(1, client.concurrency)
+        struct Outcome: Sendable {
+            var id: Int
+            var error: String?
+            var skipped: String?
+        }
+        var outcomes: [Outcome] = []
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var next = 0
+            func launch() {
+                let record = records[next]
+                next += 1
+                group.addTask {
+                    let id = record["id"]?.intValue ?? 0
+                    do {
+                        let prepared = try await builder.prepare(stage, entity: entity, record: record)
+                        if let reason = prepared.skipReason { return Outcome(id: id, skipped: reason) }
+                        if dryRun {
+                            let body = prepared.request.body.map { " " + JSONWriter.string($0) } ?? ""
+                            output.standardOutput("\(prepared.line)\(body)\n")
+                            return Outcome(id: id)
+                        }
+                        try await client.send(prepared.request, reconcile: prepared.reconcile)
+                        return Outcome(id: id)
+                    } catch let error as RuntimeError {
+                        return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
+                    } catch {
+                        return Outcome(id: id, error: "\(error)")
+                    }
+                }
+            }
+            while next < min(window, records.count) { launch() }
+            while let outcome = try await group.next() {
+                outcomes.append(outcome)
+                if next < records.count { launch() }
+            }
+        }
+        for outcome in outcomes.sorted(by: { $0.id < $1.id }) {
+            report.attempted += 1
+            if let error = outcome.error {
+                report.failures.append((outcome.id, error))
+            } else if outcome.skipped != nil {
+                report.skipped += 1
+            } else {
+                report.succeeded += 1
+            }
+        }
+        var summary = dryRun
+            ? "\(verb): dry run, \(report.succeeded) request\(report.succeeded == 1 ? "" : "s") shown, nothing sent"
+            : "\(verb): \(report.succeeded) \(report.succeeded == 1 ? noun : write.entity.name.replacingAll("_", with: " ")) done"
+        if report.skipped > 0 { summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))" }
+        if report.failed > 0 { summary += ", \(report.failed) failed" }
+        output.standardError(summary + "\n")
+        for failure in report.failures {
+            output.standardError("  \(noun) \(failure.record): \(failure.reason)\n")
+        }
+        return report
+    }
+
+    /// `create ENTITY { … }`
+    func create(_ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
+        let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+        let body = try await builder.createBody(object, entity: entity)
+        let noun = entity.singular.replacingAll("_", with: " ")
+        if options.dryRun {
+            output.standardOutput("POST \(entity.path) \(JSONWriter.string(.object(body)))\n")
+            output.standardError("create: dry run, nothing sent\n")
+            return
+        }
+        let client = self.client
+        var reconcile: (@Sendable () async throws -> JSON?)?
+        for key in ["summary", "name", "identifier"] {
+            if let text = body[key]?.stringValue {
+                let since = clock().adding(seconds: -300).iso8601
+                let conditions = "\(key) = \(ConditionsQuote.quote(text)) and _info/dateEntered >= [\(since)]"
+                let path = entity.path
+                reconcile = { try await client.get(path, query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first }
+                break
+            }
+        }
+        let response = try await client.send(APIRequest(.post, entity.path, body: .object(body)), reconcile: reconcile)
+        let id = response.body["id"]?.intValue.map(String.init) ?? "?"
+        output.standardError("created \(noun) \(id)\n")
+        variables["created"] = Binding(value: Value(response.body), entity: entity)
+    }
+
+    /// `upsert ENTITY where COND { … }`: updates the one match, or creates; more than one
+    /// match is an error (so a pipeline run twice makes no duplicates).
+    func upsert(_ match: Condition, _ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
+        let filter: CompiledFilter
+        do {
+            filter = try ConditionCompiler(entity: entity, source: source, environment: compileEnvironment).compile(match)
+        } catch {
+            throw RuntimeError(kind: .compile, diagnostics: [error])
+        }
+        var fields = ["id", "customFields"]
+        if entity.field(named: "board") != nil { fields.append("board/id") }
+        let matches = try await client.records(ListRequest(
+            path: entity.path, conditions: filter.conditions, customFieldConditions: filter.customFieldConditions,
+            fields: fields, limit: 2, pageSize: 2)).collect()
+        let noun = entity.singular.replacingAll("_", with: " ")
+        switch matches.count {
+        case 0:
+            try await create(object, entity: entity, source: source, span: span)
+        case 1:
+            let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+            let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
+            let id = matches[0]["id"]!.intValue!
+            let request = APIRequest(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
+            if options.dryRun {
+                output.standardOutput("PATCH \(request.path) \(JSONWriter.string(.array(operations)))\n")
+                output.standardError("upsert: dry run, nothing sent\n")
+                return
+            }
+            let response = try await client.send(request)
+            output.standardError("updated \(noun) \(id)\n")
+            variables["created"] = Binding(value: Value(response.body), entity: entity)
+        default:
+            throw RuntimeError(
+                "upsert found more than one \(noun) matching; it needs at most one", source: source, span: match.span,
+                help: ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"])
+        }
+    }
+}
+
+/// Quoting for conditions strings built at run time.
+enum ConditionsQuote {
+    static func quote(_ text: String) -> String {
+        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,239 @@
+import CWJSON
+import CWQLLanguage
+import ConnectWiseClient
+import Foundation
+
+/// Where results and reports go: results on standard output, reports and progress on
+/// standard error.
+public protocol OutputSink: Sendable {
+    func standardOutput(_ text: String)
+    func standardError(_ text: String)
+}
+
+/// How a run behaves.
+public struct RunOptions: Sendable {
+    public var format: OutputFormat = .table
+    /// Print each write as METHOD path + body and send none.
+    public var dryRun = false
+    /// Confirm bulk writes and deletes without asking.
+    public var assumeYes = false
+    /// Writes to more records than this need confirmation.
+    public var bulkThreshold = 20
+    /// Width that tables fit.
+    public var width = 120
+    /// Asks the user a yes/no question (the REPL); nil in scripts, where `--yes` is needed.
+    public var confirm: (@Sendable (String) async -> Bool)?
+    /// Values of `--var name=value`.
+    public var variables: [String: String] = [:]
+
+    public init() {}
+}
+
+/// A variable's value, and for records the entity they came from (so `$t | note …` works).
+struct Binding {
+    var value: Value
+    var entity: EntitySpec?
+}
+
+/// A `def`: parameters and a query body, with the source it was written in.
+struct Definition {
+    var parameters: [Name]
+    var body: Pipeline
+    var source: SourceFile
+}
+
+/// Runs cwql programs against ConnectWise: statements in order, queries through the planner
+/// and the shared client, writes with dry-run, confirmation and an outcome report.
+public final class Interpreter: @unchecked Sendable {
+    let client: ConnectWiseClient
+    var options: RunOptions
+    let output: any OutputSink
+    let catalog: Catalog
+    let clock: @Sendable () -> UTCDate
+    let resolver: ReferenceResolver
+    var variables: [String: Binding] = [:]
+    var definitions: [String: Definition] = [:]
+    var importedModules: Set<String> = []
+    var importStack: [String] = []
+
+    public init(
+        client: ConnectWiseClient, options: RunOptions, output: any OutputSink, catalog: Catalog = .standard,
+        clock: @escaping @Sendable () -> UTCDate = { UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+    ) {
+        self.client = client
+        self.options = options
+        self.output = output
+        self.catalog = catalog
+        self.clock = clock
+        self.resolver = ReferenceResolver(client: client, catalog: catalog)
+        for (name, value) in options.variables { variables[name] = Binding(value: Interpreter.typed(value), entity: nil) }
+    }
+
+    /// The current options (the REPL changes format and dry-run as it goes).
+    public var runOptions: RunOptions {
+        get { options }
+        set { options = newValue }
+    }
+
+    /// Loads the prelude from the embedded standard library.
+    public func loadPrelude() async throws(RuntimeError) {
+        guard let text = StandardLibrary.module(named: "prelude") else { return }
+        try await run(SourceFile(name: "<stdlib>/prelude.cwql", text: text))
+        importedModules.insert("<stdlib>/prelude")
+    }
+
+    /// Parses and runs a script or REPL entry, stopping at the first failing statement.
+    public func run(_ source: SourceFile) async throws(RuntimeError) {
+        let program: Program
+        do {
+            program = try Parser.parse(source)
+        } catch {
+            throw RuntimeError(error)
+        }
+        try await execute(program.statements, in: source)
+    }
+
+    /// Names of variables and defs, for completion.
+    public var knownNames: (variables: [String], definitions: [String]) {
+        (variables.keys.sorted(), definitions.keys.sorted())
+    }
+
+    func execute(_ statements: [Statement], in source: SourceFile) async throws(RuntimeError) {
+        for statement in statements {
+            try Task.checkCancellationAsRuntime(source: source, span: statement.span)
+            do {
+                try await execute(statement, in: source)
+            } catch let error as RuntimeError {
+                throw error
+            } catch {
+                throw RuntimeError(error, source: source, span: statement.span)
+            }
+        }
+    }
+
+    private func execute(_ statement: Statement, in source: SourceFile) async throws {
+        switch statement.kind {
+        case .let(let name, let value):
+            variables[name.text] = try await evaluate(value, in: source)
+        case .def(let name, let parameters, let body):
+            definitions[name.text] = Definition(parameters: parameters, body: body, source: source)
+        case .import(let module, let span):
+            try await importModule(module, from: source, span: span)
+        case .for(let variable, let sequence, let body):
+            let binding = try await evaluate(sequence, in: source)
+            let items: [Value]
+            switch binding.value {
+            case .list(let values): items = values
+            case .null: items = []
+            default: items = [binding.value]
+            }
+            let saved = variables[variable.text]
+            defer { variables[variable.text] = saved }
+            for item in items {
+                variables[variable.text] = Binding(value: item, entity: binding.entity)
+                try await execute(body, in: source)
+            }
+        case .if(let condition, let then, let otherwise):
+            if truth(try await evaluate(condition, in: source).value) {
+                try await execute(then, in: source)
+            } else if let otherwise {
+                try await execute(otherwise, in: source)
+            }
+        case .print(let values):
+            var parts: [String] = []
+            for value in values {
+                let binding = try await evaluate(value, in: source)
+                if case .list(let items) = binding.value, let entity = binding.entity {
+                    output.standardOutput(render(items.map(\.json), entity: entity))
+                    continue
+                }
+                parts.append(binding.value.displayText)
+            }
+            if !parts.isEmpty { output.standardOutput(parts.joined(separator: " ") + "\n") }
+        case .create(let entityName, let object):
+            let entity = try writableEntity(entityName, source: source)
+            try await create(object, entity: entity, source: source, span: statement.span)
+        case .upsert(let entityName, let match, let object):
+            let entity = try writableEntity(entityName, source: source)
+            try await upsert(match, object, entity: entity, source: source, span: statement.span)
+        case .pipeline(let pipeline):
+            try await runPipelineStatement(pipeline, in: source)
+        }
+    }
+
+    private func writableEntity(_ name: Name, source: SourceFile) throws -> EntitySpec {
+        guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
+            throw RuntimeError(
+                "unknown entity `\(name.text)`", source: source, span: name.span, help: Suggestions.didYouMean(name.text, among: catalog.singularNames),
+                kind: .compile)
+        }
+        return entity
+    }
+
+    // MARK: - Imports
+
+    private func importModule(_ name: String, from source: SourceFile, span: SourceSpan) async throws {
+        let key: String
+        let text: String
+        if let embedded = StandardLibrary.module(named: name) {
+            key = "<stdlib>/\(name)"
+            text = embedded
+        } else {
+            let base = source.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
+            var path = name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
+            if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
+            path = (path as NSString).standardizingPath
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw RuntimeError(
+                    "cannot import \"\(name)\": no stdlib module and no file \(path)", source: source, span: span,
+                    help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames) + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")],
+                    kind: .compile)
+            }
+            key = path
+            text = contents
+        }
+        if importStack.contains(key) {
+            throw RuntimeError(
+                "import cycle: " + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "),
+                source: source, span: span, kind: .compile)
+        }
+        if importedModules.contains(key) { return }
+        importStack.append(key)
+        defer { importStack.removeLast() }
+        try await run(SourceFile(name: key.hasPrefix("<stdlib>") ? "\(key).cwql" : key, text: text))
+        importedModules.insert(key)
+    }
+
+    // MARK: - Helpers
+
+    /// `--var` values: numbers and booleans as such, anything else as text.
+    static func typed(_ text: String) -> Value {
+        if let number = Int(text) { return .integer(number) }
+        if let number = Double(text), text.contains(".") { return .decimal(number) }
+        if text == "true" { return .boolean(true) }
+        if text == "false" { return .boolean(false) }
+        return .string(text)
+    }
+
+    func truth(_ value: Value) -> Bool {
+        switch value {
+        case .null: return false
+        case .boolean(let flag): return flag
+        case .integer(let number): return number != 0
+        case .decimal(let number): return number != 0
+        case .string(let text): return !text.isEmpty
+        case .list(let items): return !items.isEmpty
+        case .date, .record: return true
+        }
+    }
+
+    var compileEnvironment: CompileEnvironment {
+        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value))
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    static func checkCancellationAsRuntime(source: SourceFile, span: SourceSpan) throws(RuntimeError) {
+        if Task.isCancelled { throw RuntimeError("cancelled", source: source, span: span) }
+    }
+}

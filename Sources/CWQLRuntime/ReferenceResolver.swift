@@ -1,0 +1,87 @@
+import CWJSON
+import CWQLLanguage
+import ConnectWiseClient
+
+/// Turns names written in scripts (`board: "Alerts"`, `company: ACME`, `assign jsmith`) into
+/// the ids ConnectWise writes need, with one lookup per name per run.
+actor ReferenceResolver {
+    private let client: ConnectWiseClient
+    private let catalog: Catalog
+    private var cache: [String: Int] = [:]
+    private var closedStatuses: [Int: Int] = [:]
+    private var customFieldIds: [String: Int] = [:]
+
+    init(client: ConnectWiseClient, catalog: Catalog) {
+        self.client = client
+        self.catalog = catalog
+    }
+
+    /// Why a name could not be resolved.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The id of the record of `entity` whose `key` is `name` (ignoring case).
+    func id(of name: String, in entityName: String, key: String, scope: String? = nil) async throws -> Int {
+        let cacheKey = "\(entityName)|\(scope ?? "")|\(key)|\(name.lowercased())"
+        if let cached = cache[cacheKey] { return cached }
+        guard let entity = catalog.entity(named: entityName) else { throw Failure(description: "unknown entity \(entityName)") }
+        let path = scope ?? entity.path
+        let conditions = "\(key) = \(quote(name))"
+        let matches = try await client.records(ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)).collect()
+        let kind = entity.singular.replacingAll("_", with: " ")
+        switch matches.count {
+        case 1:
+            let id = matches[0]["id"]!.intValue!
+            cache[cacheKey] = id
+            return id
+        case 0:
+            let known = try await client.records(ListRequest(path: path, fields: [key], limit: 200, pageSize: 200)).collect()
+                .compactMap { $0[key]?.stringValue }
+            let hint = Suggestions.closest(to: name, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
+            throw Failure(description: "no \(kind) with \(key) \"\(name)\"\(hint)")
+        default:
+            throw Failure(description: "\"\(name)\" matches several \(entity.name) by \(key); use its id instead")
+        }
+    }
+
+    /// The closed status of a board, looked up once per board.
+    func closedStatus(ofBoard board: Int) async throws -> Int {
+        if let cached = closedStatuses[board] { return cached }
+        let statuses = try await client.records(ListRequest(
+            path: "/service/boards/\(board)/statuses", conditions: "closedStatus = true", fields: ["id", "name", "inactiveFlag", "defaultFlag"])).collect()
+        let active = statuses.filter { $0["inactiveFlag"]?.boolValue != true }
+        guard let chosen = active.first(where: { $0["name"]?.stringValue?.lowercased() == "closed" }) ?? active.first,
+            let id = chosen["id"]?.intValue
+        else {
+            throw Failure(description: "board \(board) has no closed status")
+        }
+        closedStatuses[board] = id
+        return id
+    }
+
+    /// The status named `name` on a board.
+    func status(named name: String, onBoard board: Int) async throws -> Int {
+        try await id(of: name, in: "board_statuses", key: "name", scope: "/service/boards/\(board)/statuses")
+    }
+
+    /// The id of a custom field by caption, read from a record of the entity.
+    func customFieldId(caption: String, entity: EntitySpec) async throws -> Int {
+        let key = "\(entity.name)|\(caption.lowercased())"
+        if let cached = customFieldIds[key] { return cached }
+        let sample = try await client.records(ListRequest(path: entity.path, fields: ["id", "customFields"], limit: 1, pageSize: 1)).collect()
+        for field in sample.first?["customFields"]?.arrayValue ?? [] {
+            if let fieldCaption = field["caption"]?.stringValue, let id = field["id"]?.intValue {
+                customFieldIds["\(entity.name)|\(fieldCaption.lowercased())"] = id
+            }
+        }
+        guard let id = customFieldIds[key] else {
+            throw Failure(description: "\(entity.name) have no custom field \"\(caption)\"")
+        }
+        return id
+    }
+
+    private func quote(_ text: String) -> String {
+        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,56 @@
+import CWQLLanguage
+import ConnectWiseClient
+
+/// A failure while running cwql, located in the source, with the exit status it calls for.
+public struct RuntimeError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// Exit 2: the source does not compile.
+        case compile
+        /// Exit 1: ConnectWise or the data said no.
+        case runtime
+        /// Exit 3: configuration or authentication.
+        case configuration
+    }
+
+    public var kind: Kind
+    public var diagnostics: [Diagnostic]
+
+    public init(kind: Kind, diagnostics: [Diagnostic]) {
+        self.kind = kind
+        self.diagnostics = diagnostics
+    }
+
+    /// A runtime failure at a span.
+    init(_ message: String, source: SourceFile, span: SourceSpan, help: [String] = [], kind: Kind = .runtime) {
+        self.init(kind: kind, diagnostics: [Diagnostic(message, source: source, span: span, help: help)])
+    }
+
+    /// A compile failure.
+    init(_ failure: CompileFailure) {
+        self.init(kind: .compile, diagnostics: failure.diagnostics)
+    }
+
+    /// A client error, placed at the statement that caused it.
+    init(_ error: any Error, source: SourceFile, span: SourceSpan) {
+        if let error = error as? RuntimeError {
+            self = error
+        } else if let error = error as? Diagnostic {
+            self.init(kind: .compile, diagnostics: [error])
+        } else if let error = error as? ConnectWiseError {
+            self.init("\(error)", source: source, span: span, kind: error.isConfigurationProblem ? .configuration : .runtime)
+        } else if let error = error as? ConfigurationError {
+            self.init("\(error)", source: source, span: span, kind: .configuration)
+        } else {
+            self.init("\(error)", source: source, span: span)
+        }
+    }
+
+    /// True when the only problem is input that stopped too early (the REPL reads more).
+    public var isIncompleteInput: Bool {
+        kind == .compile && diagnostics.count == 1 && diagnostics[0].isIncompleteInput
+    }
+
+    public var description: String {
+        diagnostics.map(DiagnosticRenderer.render).joined(separator: "\n")
+    }
+}

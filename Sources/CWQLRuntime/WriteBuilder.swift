@@ -1,0 +1,222 @@
+import CWJSON
+import CWQLLanguage
+import ConnectWiseClient
+import Foundation
+
+/// One write to send: the request, how to describe it, and how to check it happened if its
+/// answer is lost.
+struct PreparedWrite: Sendable {
+    var request: APIRequest
+    /// `PATCH /service/tickets/42`, for reports and `--dry-run`.
+    var line: String { "\(request.method.rawValue) \(request.path)" }
+    var reconcile: (@Sendable () async throws -> JSON?)?
+    /// Nothing to do (e.g. the ticket is already closed); the reason is reported.
+    var skipReason: String?
+}
+
+/// Builds request bodies from write stages and object literals: fields typed by the catalog,
+/// references resolved from names to ids, custom fields by caption.
+struct WriteBuilder {
+    let client: ConnectWiseClient
+    let resolver: ReferenceResolver
+    let source: SourceFile
+    let environment: CompileEnvironment
+
+    /// The request a write stage makes for one record.
+    func prepare(_ stage: Stage, entity: EntitySpec, record: JSON) async throws -> PreparedWrite {
+        guard let id = record["id"]?.intValue else {
+            throw RuntimeError("a record without an id can't be written", source: source, span: stage.span)
+        }
+        let parentId = entity.parentKey.flatMap { record.value(atPathIgnoringCase: $0)?.intValue }
+        let recordPath = entity.recordPath(id: id, parentId: parentId)
+        switch stage.kind {
+        case .note(let textExpr, let flags):
+            let text = try text(textExpr)
+            let sentAt = UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - 300)
+            var body = JSONObject(["text": .string(text)])
+            body["detailDescriptionFlag"] = .bool(flags.isEmpty || flags.contains(.discussion))
+            body["internalAnalysisFlag"] = .bool(flags.contains(.internal))
+            body["resolutionFlag"] = .bool(flags.contains(.resolution))
+            let client = self.client
+            let conditions = "text = \(quote(text)) and dateCreated >= [\(sentAt.iso8601)]"
+            return PreparedWrite(
+                request: APIRequest(.post, "\(recordPath)/notes", body: .object(body)),
+                reconcile: {
+                    try await client.get("\(recordPath)/notes", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first
+                })
+        case .set(let assignments):
+            var operations: [JSON] = []
+            for assignment in assignments {
+                operations.append(try await patchOperation(assignment, entity: entity, record: record))
+            }
+            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array(operations), repeatable: true))
+        case .close:
+            if record["closedFlag"]?.boolValue == true {
+                return PreparedWrite(request: APIRequest(.patch, recordPath), skipReason: "already closed")
+            }
+            guard let board = record.value(atPathIgnoringCase: "board/id")?.intValue else {
+                throw RuntimeError("ticket \(id) has no board, so it has no closed status", source: source, span: stage.span)
+            }
+            let status = try await resolver.closedStatus(ofBoard: board)
+            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array([replace("status/id", .int(status))]), repeatable: true))
+        case .assign(let memberExpr):
+            let member = try environment.value(of: memberExpr, as: .string, field: "assign", source: source)
+            let memberId: Int
+            if case .integer(let number) = member {
+                memberId = number
+            } else {
+                memberId = try await resolver.id(of: member.displayText, in: "members", key: "identifier")
+            }
+            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array([replace("owner/id", .int(memberId))]), repeatable: true))
+        case .log(let duration, let notesExpr):
+            let hours = try hours(duration)
+            let notes = try notesExpr.map { (expr) throws in try text(expr) } ?? ""
+            let end = Int64(Date().timeIntervalSince1970)
+            let start = UTCDate(secondsSinceEpoch: end - Int64(hours * 3600))
+            let chargeType = entity.name == "project_tickets" ? "ProjectTicket" : "ServiceTicket"
+            let body = JSONObject([
+                "chargeToId": .int(id), "chargeToType": .string(chargeType), "actualHours": .double(hours),
+                "notes": .string(notes), "timeStart": .string(start.iso8601),
+            ])
+            let client = self.client
+            let conditions = "chargeToId = \(id) and chargeToType = \"\(chargeType)\" and timeStart = [\(start.iso8601)]"
+            return PreparedWrite(
+                request: APIRequest(.post, "/time/entries", body: .object(body)),
+                reconcile: { try await client.get("/time/entries", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first })
+        case .delete:
+            return PreparedWrite(request: APIRequest(.delete, recordPath))
+        default:
+            throw RuntimeError("`\(stage.kind.keyword)` is not a write", source: source, span: stage.span)
+        }
+    }
+
+    /// The body of `create ENTITY { … }`.
+    func createBody(_ object: ObjectLiteral, entity: EntitySpec) async throws -> JSONObject {
+        var body = JSONObject()
+        var custom: [JSON] = []
+        for assignment in object.fields {
+            switch assignment.field {
+            case .customField(let caption, _):
+                let fieldId = try await resolveCustomField(caption, entity: entity, span: assignment.field.span)
+                let value = try environment.value(of: assignment.value, as: .unknown, field: caption, source: source)
+                custom.append(.object(JSONObject(["id": .int(fieldId), "caption": .string(caption), "value": value.json])))
+            case .field(let path):
+                let (key, value) = try await fieldValue(path, assignment.value, entity: entity, boardId: boardId(in: body))
+                body = setting(value, at: key, in: body)
+            }
+        }
+        if !custom.isEmpty { body["customFields"] = .array(custom) }
+        return body
+    }
+
+    /// JSON Patch operations that make a record hold an object literal's values.
+    func patchOperations(_ object: ObjectLiteral, entity: EntitySpec, record: JSON) async throws -> [JSON] {
+        var operations: [JSON] = []
+        for assignment in object.fields {
+            operations.append(try await patchOperation(FieldAssignment(field: assignment.field, value: assignment.value), entity: entity, record: record))
+        }
+        return operations
+    }
+
+    private func patchOperation(_ assignment: FieldAssignment, entity: EntitySpec, record: JSON) async throws -> JSON {
+        switch assignment.field {
+        case .customField(let caption, let span):
+            let fieldId = try await resolveCustomField(caption, entity: entity, span: span)
+            let value = try environment.value(of: assignment.value, as: .unknown, field: caption, source: source)
+            return replace("customFields", .array([.object(JSONObject(["id": .int(fieldId), "value": value.json]))]))
+        case .field(let path):
+            let board = record.value(atPathIgnoringCase: "board/id")?.intValue
+            let (key, value) = try await fieldValue(path, assignment.value, entity: entity, boardId: board)
+            if case .object(let reference) = value, let id = reference["id"] { return replace("\(key)/id", id) }
+            return replace(key, value)
+        }
+    }
+
+    /// A field's ConnectWise key and JSON value; references become `{"id": N}`.
+    private func fieldValue(_ path: FieldPath, _ expr: ValueExpr, entity: EntitySpec, boardId: Int?) async throws -> (String, JSON) {
+        let resolved = try entity.resolveForWrite(path, in: source)
+        guard let idPath = resolved.referenceIdPath else {
+            let value = try environment.value(of: expr, as: resolved.type, field: path.written, source: source)
+            if case .date(let date) = value { return (resolved.path, .string(date.iso8601)) }
+            return (resolved.path, value.json)
+        }
+        let key = String(idPath.dropLast(3))
+        let named = try environment.value(of: expr, as: .unknown, field: path.written, source: source)
+        if case .integer(let id) = named { return (key, .object(JSONObject(["id": .int(id)]))) }
+        if case .null = named { return (key, .null) }
+        let name = named.displayText
+        guard let spec = entity.field(named: key), case .object(let shape) = spec.kind else {
+            throw RuntimeError("`\(path.written)` can't be set by name", source: source, span: path.span)
+        }
+        do {
+            let id: Int
+            if key == "status", entity.name == "tickets" || entity.name == "project_tickets" {
+                guard let boardId else {
+                    throw RuntimeError("a status belongs to a board: give the board first", source: source, span: expr.span)
+                }
+                id = try await resolver.status(named: name, onBoard: boardId)
+            } else if let target = shape.target, let defaultField = shape.defaultField {
+                id = try await resolver.id(of: name, in: target, key: defaultField)
+            } else {
+                throw RuntimeError(
+                    "`\(path.written)` needs an id here", source: source, span: expr.span,
+                    help: ["write `\(path.written): 12` with the record's id"])
+            }
+            return (key, .object(JSONObject(["id": .int(id)])))
+        } catch let failure as ReferenceResolver.Failure {
+            throw RuntimeError("\(path.written): \(failure.description)", source: source, span: expr.span)
+        }
+    }
+
+    private func resolveCustomField(_ caption: String, entity: EntitySpec, span: SourceSpan) async throws -> Int {
+        do {
+            return try await resolver.customFieldId(caption: caption, entity: entity)
+        } catch let failure as ReferenceResolver.Failure {
+            throw RuntimeError(failure.description, source: source, span: span)
+        }
+    }
+
+    private func boardId(in body: JSONObject) -> Int? {
+        body["board"]?["id"]?.intValue
+    }
+
+    private func text(_ expr: ValueExpr) throws -> String {
+        try environment.value(of: expr, as: .string, field: "text", source: source).displayText
+    }
+
+    private func hours(_ duration: Duration) throws -> Double {
+        let amount = try environment.value(of: duration.amount, as: .decimal, field: "hours", source: source)
+        let number: Double
+        switch amount {
+        case .integer(let value): number = Double(value)
+        case .decimal(let value): number = value
+        default: throw RuntimeError("hours must be a number", source: source, span: duration.span)
+        }
+        let hours = number * duration.unit.seconds / 3600
+        guard hours > 0, hours <= 24 else {
+            throw RuntimeError("a time entry is between 1 minute and 24 hours", source: source, span: duration.span)
+        }
+        return hours
+    }
+
+    private func replace(_ path: String, _ value: JSON) -> JSON {
+        .object(JSONObject(["op": .string("replace"), "path": .string(path), "value": value]))
+    }
+
+    private func quote(_ text: String) -> String {
+        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+    }
+
+    private func setting(_ value: JSON, at path: String, in object: JSONObject) -> JSONObject {
+        var object = object
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 1 {
+            object[parts[0]] = value
+        } else {
+            var inner = object[parts[0]]?.objectValue ?? JSONObject()
+            inner[parts[1...].joined(separator: "/")] = value
+            object[parts[0]] = .object(inner)
+        }
+        return object
+    }
+}
