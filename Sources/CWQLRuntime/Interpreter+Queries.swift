@@ -53,6 +53,10 @@ extension Interpreter {
                     "`\(name.text)` takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
                     source: source, span: span, kind: .compile)
             }
+            guard case .query(let body) = definition.body else {
+                throw RuntimeError(
+                    "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span, kind: .compile)
+            }
             var parameters: [String: Binding] = [:]
             for (parameter, argument) in zip(definition.parameters, arguments) {
                 parameters[parameter.text] = try await evaluate(argument, in: source)
@@ -60,7 +64,7 @@ extension Interpreter {
             let saved = variables
             for (key, value) in parameters { variables[key] = value }
             defer { variables = saved }
-            var inner = try await resolve(definition.body, in: definition.source)
+            var inner = try await resolve(body, in: definition.source)
             inner.pipeline.stages += pipeline.stages
             inner.stageSources += own
             for (key, value) in parameters where inner.parameters[key] == nil { inner.parameters[key] = value }

@@ -35,10 +35,16 @@ struct Binding {
     var entity: EntitySpec?
 }
 
-/// A `def`: parameters and a query body, with the source it was written in.
+/// A `def`: parameters and a query body (or a procedure's statements), with the source it
+/// was written in.
 struct Definition {
+    enum Body {
+        case query(Pipeline)
+        case procedure([Statement])
+    }
+
     var parameters: [Name]
-    var body: Pipeline
+    var body: Body
     var source: SourceFile
 }
 
@@ -55,6 +61,7 @@ public final class Interpreter: @unchecked Sendable {
     var definitions: [String: Definition] = [:]
     var importedModules: Set<String> = []
     var importStack: [String] = []
+    var callDepth = 0
 
     public init(
         client: ConnectWiseClient, options: RunOptions, output: any OutputSink, catalog: Catalog = .standard,
@@ -116,7 +123,9 @@ public final class Interpreter: @unchecked Sendable {
         case .let(let name, let value):
             variables[name.text] = try await evaluate(value, in: source)
         case .def(let name, let parameters, let body):
-            definitions[name.text] = Definition(parameters: parameters, body: body, source: source)
+            definitions[name.text] = Definition(parameters: parameters, body: .query(body), source: source)
+        case .procedure(let name, let parameters, let body):
+            definitions[name.text] = Definition(parameters: parameters, body: .procedure(body), source: source)
         case .import(let module, let span):
             try await importModule(module, from: source, span: span)
         case .for(let variable, let sequence, let body):
@@ -157,7 +166,13 @@ public final class Interpreter: @unchecked Sendable {
             let entity = try writableEntity(entityName, source: source)
             try await upsert(match, object, entity: entity, source: source, span: statement.span)
         case .pipeline(let pipeline):
-            try await runPipelineStatement(pipeline, in: source)
+            if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
+                let definition = definitions[name.text], case .procedure(let body) = definition.body
+            {
+                try await call(name, definition, arguments: arguments, body: body, in: source, span: span)
+            } else {
+                try await runPipelineStatement(pipeline, in: source)
+            }
         }
     }
 
@@ -168,6 +183,26 @@ public final class Interpreter: @unchecked Sendable {
                 kind: .compile)
         }
         return entity
+    }
+
+    /// Runs a procedure with its parameters bound; its variables are its own.
+    private func call(_ name: Name, _ definition: Definition, arguments: [ValueExpr], body: [Statement], in source: SourceFile, span: SourceSpan) async throws {
+        guard arguments.count == definition.parameters.count else {
+            throw RuntimeError(
+                "`\(name.text)` takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
+                source: source, span: span, kind: .compile)
+        }
+        var bound: [String: Binding] = [:]
+        for (parameter, argument) in zip(definition.parameters, arguments) {
+            bound[parameter.text] = try await evaluate(argument, in: source)
+        }
+        let saved = variables
+        for (key, value) in bound { variables[key] = value }
+        defer { variables = saved }
+        guard callDepth < 64 else { throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span) }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        try await execute(body, in: definition.source)
     }
 
     // MARK: - Imports

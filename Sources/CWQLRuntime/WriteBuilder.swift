@@ -158,9 +158,8 @@ struct WriteBuilder {
             } else if let target = shape.target, let defaultField = shape.defaultField {
                 id = try await resolver.id(of: name, in: target, key: defaultField)
             } else {
-                throw RuntimeError(
-                    "`\(path.written)` needs an id here", source: source, span: expr.span,
-                    help: ["write `\(path.written): 12` with the record's id"])
+                // No catalog entity to look the name up in: send it by name, as ConnectWise accepts.
+                return (key, .object(JSONObject([shape.defaultField ?? "name": .string(name)])))
             }
             return (key, .object(JSONObject(["id": .int(id)])))
         } catch let failure as ReferenceResolver.Failure {

@@ -26,6 +26,8 @@ public enum StatementKind: Sendable {
     case `let`(Name, ValueExpr)
     /// `def stale(days) = tickets where …`
     case def(Name, parameters: [Name], body: Pipeline)
+    /// `def raise_alert(id, summary) { … }`: a procedure, called as a statement.
+    case procedure(Name, parameters: [Name], body: [Statement])
     /// `import "alerts"`
     case `import`(String, SourceSpan)
     /// `for $t in (tickets …) { … }`

@@ -110,7 +110,10 @@ public struct Parser {
             }
             try parser.expect(.rightParen, "`,` or `)` in the parameter list")
         }
-        try expect(.equal, "`=` and a query after `def \(name.text)(…)`")
+        if check(.leftBrace) {
+            return .procedure(name, parameters: parameters, body: try parseBlock("the body of `\(name.text)`"))
+        }
+        try expect(.equal, "`=` and a query, or `{` and statements, after `def \(name.text)(…)`")
         return .def(name, parameters: parameters, body: try parsePipeline())
     }
 
