@@ -101,6 +101,10 @@ let package = Package(
             dependencies: ["ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
         ),
         .testTarget(
+            name: "CWQLRuntimeTests",
+            dependencies: ["CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
+        ),
+        .testTarget(
             name: "CWQLCommandTests",
             dependencies: ["cwql", "ConnectWiseSimulator"]
         ),

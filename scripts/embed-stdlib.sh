@@ -12,6 +12,7 @@ out=Sources/CWQLRuntime/EmbeddedStdlib.swift
         name=$(basename "$file" .cwql)
         printf '        "%s": #"""\n' "$name"
         cat "$file"
+        echo
         printf '"""#,\n'
     done
     echo "    ]"

@@ -29,6 +29,7 @@ def resolve_alert(alert_id, message) {
   alert_ticket($alert_id) | note $message resolution
   alert_ticket($alert_id) | close
 }
+
 """#,
         "configurations": #"""
 # Configuration push: create or update a company's configuration item by name, as an RMM
@@ -43,6 +44,7 @@ def push_configuration(company, name, type, serial, ip) {
 
 # A company's active configurations.
 def inventory(company) = configurations where company = $company and active = true
+
 """#,
         "prelude": #"""
 # The cwql prelude: loaded before every script and REPL session, so these are always there.
@@ -58,6 +60,7 @@ def stale(days) = tickets where closed = false and updated < -$days d
 
 # Tickets entered in the last number of days: recent(7)
 def recent(days) = tickets where entered > -$days d
+
 """#,
         "reminders": #"""
 # Stale-ticket reminders: an internal note on a board's open tickets with no update for a
@@ -71,6 +74,7 @@ def stale_on(board, days) = tickets where board = $board and closed = false and 
 def remind_stale(board, days) {
   stale_on($board, $days) | note "Reminder: this ticket has had no update recently." internal
 }
+
 """#,
         "seats": #"""
 # Seat sync: keep an agreement addition's quantity equal to the seats counted elsewhere
@@ -86,6 +90,7 @@ def addition(company, product) = agreements where company = $company and cancell
 def sync_seats(company, product, seats) {
   addition($company, $product) | set quantity = $seats
 }
+
 """#,
         "time": #"""
 # Time-entry writeback: record time worked elsewhere (a PSA-integrated tool, a timer) against
@@ -100,6 +105,7 @@ def log_time(ticket_id, hours, notes) {
 
 # Time entries on a ticket.
 def ticket_time(ticket_id) = time_entries where chargeToId = $ticket_id and chargeToType = "ServiceTicket"
+
 """#,
     ]
 }

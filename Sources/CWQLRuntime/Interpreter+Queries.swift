@@ -184,7 +184,10 @@ extension Interpreter {
             }
         case .written(let report):
             if report.failed > 0 {
-                throw RuntimeError("\(report.failed) of \(report.attempted) writes failed (listed above)", source: source, span: pipeline.span)
+                let first = report.failures[0]
+                throw RuntimeError(
+                    "\(report.failed) of \(report.attempted) writes failed; the first (record \(first.record)): \(first.reason)",
+                    source: source, span: pipeline.span)
             }
         }
     }

@@ -97,6 +97,8 @@ public final class Interpreter: @unchecked Sendable {
         } catch {
             throw RuntimeError(error)
         }
+        let problems = StaticChecker(catalog: catalog, source: source).check(program)
+        if !problems.isEmpty { throw RuntimeError(kind: .compile, diagnostics: problems) }
         try await execute(program.statements, in: source)
     }
 

@@ -9,16 +9,58 @@ struct CWQLCommand: AsyncParsableCommand {
         commandName: "cwql",
         abstract: "Query and change ConnectWise PSA data with a small pipeline language.",
         discussion: """
-            cwql                      the REPL on a terminal; statements from standard input otherwise
-            cwql -c 'QUERY'           run one statement and exit
+            cwql [options]            the REPL on a terminal; statements from standard input otherwise
+            cwql -c 'QUERY' [options] run one statement and exit
             cwql FILE                 run a script (for #!/usr/bin/env cwql files)
             cwql demo                 the REPL against the built-in simulator
+
+            `cwql` and `cwql -c` take the options of `cwql run`: --format, --dry-run, --yes, --var,
+            --profile, --site, --trace, --concurrency and the others.
 
             Example:
               cwql -c 'tickets where board = "Help" and status != Closed | count'
             """,
-        subcommands: [RunCommand.self, DemoCommand.self, TranslateCommand.self, DoctorCommand.self, ProfileCommand.self, SimCommand.self]
+        subcommands: [
+            RunCommand.self, DemoCommand.self, TranslateCommand.self, DoctorCommand.self, ProfileCommand.self,
+            SimCommand.self, ShellCommand.self,
+        ]
     )
+
+    func run() async throws {
+        var shell = try ShellCommand.parse([])
+        try await shell.run()
+    }
+
+    /// The subcommand a first argument was probably meant to be, when it is neither a
+    /// subcommand nor an existing file.
+    static func mistypedSubcommand(_ first: String) -> String? {
+        guard !first.hasPrefix("-"), !first.contains("/"), !first.hasSuffix(".cwql"),
+            !FileManager.default.fileExists(atPath: first)
+        else { return nil }
+        let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+        guard !names.contains(first) else { return nil }
+        return Suggestions.closest(to: first, among: names)
+    }
+
+    /// Routes the command line: `cwql FILE …` means `cwql run FILE …`, and `cwql` with options
+    /// (or none) means the hidden `shell` command that holds `-c` and the run options.
+    static func normalized(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return ["shell"] }
+        if first.hasPrefix("-") {
+            return ["-h", "--help", "--version", "--generate-completion-script"].contains(first) ? arguments : ["shell"] + arguments
+        }
+        let subcommands = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+        if subcommands.contains(first) { return arguments }
+        // Anything else is a script path; `run` explains a missing one (with a did-you-mean
+        // for mistyped subcommands).
+        return ["run"] + arguments
+    }
+}
+
+/// The REPL, standard input or `-c`: what `cwql` without a subcommand does.
+struct ShellCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell", abstract: "The REPL, statements from standard input, or -c.", shouldDisplay: false)
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement and exit.", valueName: "statement"))
     var command: String?
@@ -38,19 +80,5 @@ struct CWQLCommand: AsyncParsableCommand {
         var text = ""
         while let line = readLine(strippingNewline: false) { text += line }
         try await ScriptRunner(connection: connection, script: script).run(SourceFile(name: "<stdin>", text: text))
-    }
-}
-
-extension CWQLCommand {
-    /// `cwql FILE …` (as a `#!/usr/bin/env cwql` script runs) means `cwql run FILE …`; any
-    /// other first word that is not an option is a subcommand or a mistake that the parser reports.
-    static func normalized(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first, !first.hasPrefix("-") else { return arguments }
-        let subcommands = Set(configuration.subcommands.map { $0._commandName } + ["help"])
-        if subcommands.contains(first) { return arguments }
-        if first.hasSuffix(".cwql") || first.contains("/") || FileManager.default.fileExists(atPath: first) {
-            return ["run"] + arguments
-        }
-        return arguments
     }
 }

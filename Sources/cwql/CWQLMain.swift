@@ -7,6 +7,11 @@ import Foundation
 @main
 enum CWQLMain {
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, let suggestion = CWQLCommand.mistypedSubcommand(first) {
+            FileHandle.standardError.write(Data("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try CWQLCommand.parseAsRoot(CWQLCommand.normalized(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {

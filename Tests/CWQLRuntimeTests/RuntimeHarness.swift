@@ -1,0 +1,95 @@
+import CWJSON
+import CWQLLanguage
+import CWQLRuntime
+import ConnectWiseClient
+import ConnectWiseSimulator
+import Foundation
+import Synchronization
+
+/// Captures what a run prints.
+final class CapturedOutput: OutputSink {
+    private let out = Mutex("")
+    private let err = Mutex("")
+    func standardOutput(_ text: String) { out.withLock { $0 += text } }
+    func standardError(_ text: String) { err.withLock { $0 += text } }
+    var stdout: String { out.withLock { $0 } }
+    var stderr: String { err.withLock { $0 } }
+    func clear() {
+        out.withLock { $0 = "" }
+        err.withLock { $0 = "" }
+    }
+}
+
+/// An interpreter wired to a real client and an in-process simulator.
+struct RuntimeHarness {
+    let server: SimulatorServer
+    let client: ConnectWiseClient
+    let interpreter: Interpreter
+    let output: CapturedOutput
+
+    static func start(
+        tickets: Int = 300, options configureOptions: (inout RunOptions) -> Void = { _ in },
+        _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
+    ) async throws -> RuntimeHarness {
+        var configuration = SimulatorConfiguration()
+        configuration.tickets = tickets
+        configuration.referenceDay = 1_795_305_600
+        configure(&configuration)
+        let server = try await SimulatorServer.start(configuration)
+        let credentials = Credentials(
+            site: URL(string: server.baseURL)!, company: "demo", publicKey: "demo-public",
+            privateKey: Secret("demo-private-key-0123456789"), clientId: configuration.defaultClientId)
+        let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.005, maximumDelay: 0.05))
+        var options = RunOptions()
+        options.width = 200
+        configureOptions(&options)
+        let output = CapturedOutput()
+        let interpreter = Interpreter(client: client, options: options, output: output)
+        try await interpreter.loadPrelude()
+        return RuntimeHarness(server: server, client: client, interpreter: interpreter, output: output)
+    }
+
+    /// Runs a script and returns what it printed on standard output.
+    @discardableResult
+    func run(_ text: String, name: String = "test.cwql") async throws -> String {
+        output.clear()
+        server.log.reset()
+        try await interpreter.run(SourceFile(name: name, text: text))
+        return output.stdout
+    }
+
+    /// Runs a script that must fail, returning the error.
+    func failure(_ text: String) async -> RuntimeError? {
+        output.clear()
+        server.log.reset()
+        do {
+            try await interpreter.run(SourceFile(name: "test.cwql", text: text))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// API requests of the last run (discovery left out).
+    var requests: [LoggedRequest] { server.log.all.filter { !$0.path.hasPrefix("/login") } }
+
+    func stop() async {
+        await client.shutdown()
+        await server.stop()
+    }
+}
+
+func withRuntime(
+    tickets: Int = 300, options: (inout RunOptions) -> Void = { _ in },
+    _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
+    _ body: (RuntimeHarness) async throws -> Void
+) async throws {
+    let harness = try await RuntimeHarness.start(tickets: tickets, options: options, configure)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.stop()
+        throw error
+    }
+    await harness.stop()
+}

@@ -1,0 +1,111 @@
+import CWJSON
+import CWQLLanguage
+import CWQLRuntime
+import Foundation
+import Testing
+
+@Suite("Interpreter: let, def, for, if, print, import, procedures")
+struct ScriptingTests {
+    @Test func letDefForIfPrint() async throws {
+        try await withRuntime { h in
+            let out = try await h.run(#"""
+                let board = "Alerts"
+                def open_on(days) = tickets where board = $board and closed = false and entered > -$days d
+                let recent = (open_on(30) | count)
+                if $recent >= 0 { print "recent:", $recent } else { print "never" }
+                for $t in (tickets where id in (1, 2)) { print $t.id, $t.summary }
+                let n = 3
+                if $n > 2 and not ($n > 5) { print "between" }
+                """#)
+            let lines = out.split(separator: "\n").map(String.init)
+            let expected = h.server.store.records("tickets").filter {
+                $0["board"]?["name"]?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false
+                    && ($0["dateEntered"]?.stringValue ?? "") > ""
+            }
+            #expect(lines[0].hasPrefix("recent: "))
+            #expect(Int(lines[0].dropFirst(8))! <= expected.count)
+            #expect(lines[1] == "1 \(h.server.store.record("tickets", id: 1)!["summary"]!.stringValue!)")
+            #expect(lines[2].hasPrefix("2 "))
+            #expect(lines[3] == "between")
+        }
+    }
+
+    @Test func variablesHoldRecords() async throws {
+        try await withRuntime(options: { $0.format = .jsonl }) { h in
+            let out = try await h.run("""
+                let mine = tickets where id in (1, 2, 3)
+                $mine | where id > 1 | select id
+                $mine | count
+                """)
+            #expect(out == "{\"id\":2}\n{\"id\":3}\n{\"count\":3}\n")
+        }
+    }
+
+    @Test func preludeAndVarsAreThere() async throws {
+        try await withRuntime(options: { $0.variables = ["who": "jsmith"] }) { h in
+            let out = try await h.run("my_open($who) | count")
+            let expected = h.server.store.records("tickets").filter {
+                $0["owner"]?["identifier"]?.stringValue == "jsmith" && $0["closedFlag"]?.boolValue == false
+            }.count
+            #expect(out == "\(expected)\n")
+        }
+    }
+
+    @Test func relativeImportsAndCycles() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-imports-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "def helped() = tickets where board = Help\nimport \"b\"\n".write(to: directory.appendingPathComponent("a.cwql"), atomically: true, encoding: .utf8)
+        try "import \"a.cwql\"\n".write(to: directory.appendingPathComponent("b.cwql"), atomically: true, encoding: .utf8)
+        try "def alerted() = tickets where board = Alerts\n".write(to: directory.appendingPathComponent("c.cwql"), atomically: true, encoding: .utf8)
+        try await withRuntime { h in
+            let main = directory.appendingPathComponent("main.cwql").path
+            let out = try await h.run("import \"c\"\nalerted() | count", name: main)
+            let alerts = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Alerts" }.count
+            #expect(out == "\(alerts)\n")
+            let cycle = try #require(await h.failureNamed("import \"a\"", name: main))
+            #expect(cycle.description.contains("import cycle: a.cwql → b.cwql → a.cwql"))
+            let missing = try #require(await h.failureNamed("import \"alert\"", name: main))
+            #expect(missing.description.contains("did you mean `alerts`?"))
+            #expect(missing.kind == .compile)
+        }
+    }
+
+    @Test func errorsCarryLocationsAndStopTheScript() async throws {
+        try await withRuntime { h in
+            let error = try #require(await h.failure("print \"first\"\ntickets where bord = 1\nprint \"never\""))
+            #expect(error.kind == .compile)
+            #expect(error.description.contains("--> test.cwql:2:15"))
+            #expect(h.output.stdout.isEmpty)  // a compile error stops before anything runs
+            let runtime = try #require(await h.failure("print \"first\"\nticket 999999\nprint \"never\""))
+            #expect(runtime.kind == .runtime)
+            #expect(runtime.description.contains("--> test.cwql:2:1"))
+            #expect(h.output.stdout == "first\n")
+            let arity = try #require(await h.failure("stale(1, 2) | count"))
+            #expect(arity.description.contains("`stale` takes 1 argument (days), not 2"))
+        }
+    }
+
+    @Test func embeddedStdlibMatchesTheFolder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("stdlib")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".cwql") }.sorted()
+        #expect(files.map { String($0.dropLast(5)) } == StandardLibrary.moduleNames)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            #expect(StandardLibrary.module(named: String(file.dropLast(5))) == text, "stdlib/\(file) differs: run scripts/embed-stdlib.sh")
+        }
+    }
+}
+
+extension RuntimeHarness {
+    func failureNamed(_ text: String, name: String) async -> RuntimeError? {
+        do {
+            try await interpreter.run(SourceFile(name: name, text: text))
+            return nil
+        } catch let error as RuntimeError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import CWJSON
+import CWQLRuntime
+import Foundation
+import Testing
+
+@Suite("Interpreter: writes, dry-run, confirmation, reports")
+struct WriteStageTests {
+    @Test func noteAddsOneNoteWithItsFlags() async throws {
+        try await withRuntime { h in
+            try await h.run(#"tickets where id in (3, 4) | note "Checked by automation" internal"#)
+            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue == "Checked by automation" }
+            #expect(notes.compactMap { $0["ticketId"]?.intValue }.sorted() == [3, 4])
+            #expect(notes.allSatisfy { $0["internalAnalysisFlag"]?.boolValue == true && $0["detailDescriptionFlag"]?.boolValue == false })
+            #expect(h.requests.filter { $0.method == "POST" }.count == 2)
+            #expect(h.requests.first?.query.contains("fields=id") == true)
+            #expect(h.output.stderr.contains("note: 2 tickets done"))
+        }
+    }
+
+    @Test func closeUsesEachBoardsOwnClosedStatus() async throws {
+        try await withRuntime { h in
+            let tickets = h.server.store.records("tickets")
+            let help = tickets.first { $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false }!["id"]!.intValue!
+            let alert = tickets.first { $0["board"]?["name"]?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false }!["id"]!.intValue!
+            try await h.run("tickets where id in (\(help), \(alert)) | close")
+            #expect(h.server.store.record("tickets", id: help)?["status"]?["name"]?.stringValue == "Closed")
+            #expect(h.server.store.record("tickets", id: alert)?["status"]?["name"]?.stringValue == "Resolved")
+            #expect(h.server.store.record("tickets", id: alert)?["closedFlag"]?.boolValue == true)
+            // A second close skips them.
+            try await h.run("tickets where id in (\(help), \(alert)) | close")
+            #expect(h.output.stderr.contains("2 skipped (already closed)"))
+            #expect(h.requests.filter { $0.method == "PATCH" }.isEmpty)
+        }
+    }
+
+    @Test func setAssignAndLog() async throws {
+        try await withRuntime { h in
+            try await h.run(#"tickets where id = 7 | set summary = "Renamed", priority = P1, budgetHours = 0, approved = false"#)
+            let ticket = try #require(h.server.store.record("tickets", id: 7))
+            #expect(ticket["summary"]?.stringValue == "Renamed")
+            #expect(ticket["priority"]?["name"]?.stringValue == "P1")
+            #expect(ticket["budgetHours"]?.doubleValue == 0)
+            #expect(ticket["approved"]?.boolValue == false)
+            try await h.run("tickets where id = 7 | assign agarcia")
+            #expect(h.server.store.record("tickets", id: 7)?["owner"]?["identifier"]?.stringValue == "agarcia")
+            try await h.run(#"tickets where id = 7 | log 0.5h "Checked backups""#)
+            let entries = h.server.store.records("time_entries").filter { $0["chargeToId"]?.intValue == 7 && $0["notes"]?.stringValue == "Checked backups" }
+            #expect(entries.count == 1)
+            #expect(entries.first?["actualHours"]?.doubleValue == 0.5)
+            try await h.run(#"tickets where id = 7 | set status = "Waiting on Client""#)
+            #expect(h.server.store.record("tickets", id: 7)?["status"]?["name"]?.stringValue == "Waiting on Client")
+        }
+    }
+
+    @Test func unknownNamesFailWithTheirLocation() async throws {
+        try await withRuntime { h in
+            let error = try #require(await h.failure("tickets where id = 7 | assign agarcai"))
+            #expect(error.kind == .runtime)
+            #expect(error.description.contains("no member with identifier \"agarcai\"; did you mean \"agarcia\"?"))
+            #expect(h.server.store.record("tickets", id: 7)?["owner"]?["identifier"]?.stringValue != "agarcai")
+            let create = try #require(await h.failure(#"create ticket { summary: "x", board: "Alertz", company: ACME }"#))
+            #expect(create.description.contains("--> test.cwql:1:"))
+            #expect(create.description.contains("did you mean \"Alerts\"?"))
+        }
+    }
+
+    @Test func dryRunSendsNoWrite() async throws {
+        try await withRuntime(options: { $0.dryRun = true }) { h in
+            let before = h.server.store.count("ticket_notes")
+            let out = try await h.run(#"tickets where id in (1, 2) | note "x""#)
+            #expect(out.contains("POST /service/tickets/1/notes {\"text\":\"x\""))
+            #expect(out.contains("POST /service/tickets/2/notes"))
+            #expect(h.server.store.count("ticket_notes") == before)
+            #expect(h.requests.allSatisfy { $0.method == "GET" })
+            let created = try await h.run(#"create ticket { summary: "x", board: "Alerts", company: ACME }"#)
+            #expect(created.hasPrefix("POST /service/tickets {\"summary\":\"x\",\"board\":{\"id\":2}"))
+            #expect(h.requests.allSatisfy { $0.method == "GET" })
+        }
+    }
+
+    @Test func bulkWritesAndDeletesNeedConfirmation() async throws {
+        try await withRuntime { h in
+            let before = h.server.store.count("ticket_notes")
+            let error = try #require(await h.failure(#"tickets where board = Help | note "bulk""#))
+            #expect(error.description.contains("this would note"))
+            #expect(error.description.contains("--yes"))
+            #expect(h.server.store.count("ticket_notes") == before)
+            let delete = try #require(await h.failure("companies where identifier = HOOLI | delete"))
+            #expect(delete.description.contains("this would delete 1 company"))
+            #expect(h.server.store.records("companies").contains { $0["identifier"]?.stringValue == "HOOLI" })
+            h.interpreter.runOptions.confirm = { _ in false }
+            try await h.run("companies where identifier = HOOLI | delete")
+            #expect(h.output.stderr.contains("cancelled; nothing was changed"))
+            h.interpreter.runOptions.confirm = { question in question == "delete 1 company?" }
+            try await h.run("companies where identifier = HOOLI | delete")
+            #expect(!h.server.store.records("companies").contains { $0["identifier"]?.stringValue == "HOOLI" })
+        }
+    }
+
+    @Test func bulkNoteUnderFaultsAddsExactlyOneEach() async throws {
+        try await withRuntime(tickets: 600, options: { $0.assumeYes = true }, { $0.failRate = 0.1; $0.seed = 5 }) { h in
+            try await h.run(#"tickets where id <= 500 | note "Fault-tolerant note""#)
+            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue == "Fault-tolerant note" }
+            #expect(notes.count == 500)
+            #expect(Set(notes.compactMap { $0["ticketId"]?.intValue }) == Set(1...500))
+            #expect(h.server.log.all.contains { $0.fault == "dropped" && $0.method == "POST" })
+            #expect(h.output.stderr.contains("note: 500 tickets done"))
+        }
+    }
+
+    @Test func closingAllOpenTicketsWhileWalkingThemClosesAll() async throws {
+        try await withRuntime(tickets: 3000, options: { $0.assumeYes = true }) { h in
+            let before = h.server.store.records("tickets").filter { $0["closedFlag"]?.boolValue == false }.count
+            #expect(before > 1000)
+            try await h.run("tickets where closed = false | close")
+            let stillOpen = h.server.store.records("tickets").filter { $0["closedFlag"]?.boolValue == false }
+            #expect(stillOpen.count == 0)
+            #expect(h.output.stderr.contains("close: \(before) tickets done"))
+        }
+    }
+
+    @Test func upsertRunTwiceMakesNoDuplicate() async throws {
+        try await withRuntime { h in
+            let script = #"""
+                upsert ticket where board = "Alerts" and closed = false and custom("Alert ID") = "A-42" {
+                  summary: "Alert 42", board: "Alerts", company: ACME, custom("Alert ID"): "A-42"
+                }
+                """#
+            try await h.run(script)
+            try await h.run(script)
+            let matches = h.server.store.records("tickets").filter { ticket in
+                (ticket["customFields"]?.arrayValue ?? []).contains { $0["value"]?.stringValue == "A-42" }
+            }
+            #expect(matches.count == 1)
+            #expect(h.output.stderr.contains("updated ticket \(matches[0]["id"]!.intValue!)"))
+        }
+    }
+}
