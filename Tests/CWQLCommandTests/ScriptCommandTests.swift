@@ -1,0 +1,113 @@
+import ConnectWiseSimulator
+import Foundation
+import Testing
+
+@Suite("cwql -c, cwql run, scripts on stdin and #! files, as a user runs them")
+struct ScriptCommandTests {
+    func withSite(_ body: (SimulatorServer, [String: String], String) async throws -> Void) async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.tickets = 120
+        let server = try await SimulatorServer.start(configuration)
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let environment = [
+            "HOME": home, "XDG_CONFIG_HOME": "", "CW_SITE": server.baseURL, "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "demo-public",
+            "CW_PRIVATE_KEY": "demo-private-key-0123456789", "CW_CLIENT_ID": server.configuration.defaultClientId,
+        ]
+        do {
+            try await body(server, environment, home)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test func dashCRunsOneStatement() async throws {
+        try await withSite { server, env, _ in
+            let result = try await CommandRunner.run(["-c", "tickets where board = Help | count"], environment: env)
+            let expected = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
+            #expect(result.status == 0)
+            #expect(result.stdout == "\(expected)\n")
+            let json = try await CommandRunner.run(["-c", "tickets where id = 1 | select id, summary", "--format", "json"], environment: env)
+            #expect(json.stdout.hasPrefix("[\n  {\"id\":1,\"summary\":"))
+        }
+    }
+
+    @Test func exitCodesFollowTheSpec() async throws {
+        try await withSite { _, env, _ in
+            let compile = try await CommandRunner.run(["-c", "tickets where bord = 1"], environment: env)
+            #expect(compile.status == 2)
+            #expect(compile.stderr.contains("--> <command>:1:15"))
+            let runtime = try await CommandRunner.run(["-c", "ticket 999999"], environment: env)
+            #expect(runtime.status == 1)
+            #expect(runtime.stderr.contains("not found"))
+            var wrongKey = env
+            wrongKey["CW_PRIVATE_KEY"] = "wrong-key-123456"
+            let auth = try await CommandRunner.run(["-c", "tickets | count"], environment: wrongKey)
+            #expect(auth.status == 3)
+            #expect(!auth.stderr.contains("wrong-key-123456"))
+            let usage = try await CommandRunner.run(["-c", "tickets", "--format", "xml"], environment: env)
+            #expect(usage.status == 2)
+        }
+    }
+
+    @Test func scriptsRunFromFilesStdinAndShebang() async throws {
+        try await withSite { server, env, home in
+            let script = """
+                #!/usr/bin/env cwql
+                let board = "Help"
+                print "open on", $board
+                tickets where board = $board and closed = false | count
+                """
+            let path = "\(home)/open.cwql"
+            try script.write(toFile: path, atomically: true, encoding: .utf8)
+            let expected = server.store.records("tickets").filter {
+                $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false
+            }.count
+            let viaRun = try await CommandRunner.run(["run", path], environment: env)
+            #expect(viaRun.status == 0)
+            #expect(viaRun.stdout == "open on Help\n\(expected)\n")
+            let viaPath = try await CommandRunner.run([path], environment: env)
+            #expect(viaPath.stdout == viaRun.stdout)
+            let viaStdin = try await CommandRunner.run([], stdin: script, environment: env)
+            #expect(viaStdin.status == 0)
+            #expect(viaStdin.stdout == viaRun.stdout)
+            let withVar = try await CommandRunner.run(["run", path, "--var", "board=Alerts"], environment: env)
+            #expect(withVar.stdout.hasPrefix("open on Help"))  // the script's own let wins over --var
+        }
+    }
+
+    @Test func writesNeedYesAndDryRunSendsNothing() async throws {
+        try await withSite { server, env, _ in
+            let before = server.store.count("ticket_notes")
+            let refused = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\""], environment: env)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("nothing was changed"))
+            let dry = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\"", "--dry-run"], environment: env)
+            #expect(dry.status == 0)
+            #expect(dry.stdout.contains("POST /service/tickets/"))
+            #expect(server.store.count("ticket_notes") == before)
+            let done = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\"", "--yes"], environment: env)
+            #expect(done.status == 0)
+            let help = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
+            #expect(server.store.count("ticket_notes") == before + help)
+            #expect(done.stderr.contains("note: \(help) tickets done"))
+        }
+    }
+
+    @Test func demoRunsStatementsFromStdin() async throws {
+        let result = try await CommandRunner.run(["demo", "--tickets", "50", "--format", "csv"], stdin: "tickets where id <= 2 | select id\n", environment: ["HOME": "/nonexistent"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "id\n1\n2\n")
+    }
+
+    @Test func missingScriptsAndMistypedCommandsAreExplained() async throws {
+        let missing = try await CommandRunner.run(["/no/such/script.cwql"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no such script file"))
+        let typo = try await CommandRunner.run(["dmeo"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("did you mean `cwql demo`?"))
+    }
+}
