@@ -17,4 +17,14 @@ static inline void cwql_rl_set_catch_signals(int v) { rl_catch_signals = v; }
 static inline const char *cwql_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int cwql_rl_is_reading(void) { return RL_ISSTATE(RL_STATE_READCMD) ? 1 : 0; }
 static inline void cwql_rl_set_readline_name(const char *name) { rl_readline_name = name; }
+static inline void cwql_rl_clear_line_for_interrupt(void) {
+    rl_free_line_state();
+    rl_crlf();
+    rl_on_new_line();
+    rl_replace_line("", 0);
+    rl_redisplay();
+}
+static inline void cwql_rl_set_basic_word_break_characters(const char *chars) {
+    rl_basic_word_break_characters = (char *)chars;
+}
 #endif

@@ -1,10 +1,45 @@
 import CReadline
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// GNU readline: Emacs keys, history, and a history file written with mode 0600.
+/// Set by Ctrl-C while a statement runs (not while editing a line); the REPL cancels the
+/// running statement when it sees it.
+public let interruptRequested = Atomic<Bool>(false)
+
+/// The completion function readline calls; one line editor per process.
+nonisolated(unsafe) private var completionProvider: ((String) -> [String])?
+nonisolated(unsafe) private var pendingCandidates: [String] = []
+nonisolated(unsafe) private var candidateIndex = 0
+
+private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+    if state == 0 { candidateIndex = 0 }
+    guard candidateIndex < pendingCandidates.count else { return nil }
+    defer { candidateIndex += 1 }
+    return strdup(pendingCandidates[candidateIndex])  // readline frees it
+}
+
+private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
+    cwql_rl_set_attempted_completion_over(1)  // never fall back to file names
+    guard let provider = completionProvider, let buffer = cwql_rl_line_buffer() else { return nil }
+    let bytes = Array(String(cString: buffer).utf8)
+    let prefix = String(decoding: bytes[0..<min(bytes.count, Int(max(0, end)))], as: UTF8.self)
+    pendingCandidates = provider(prefix)
+    return rl_completion_matches(text, completionGenerator)
+}
+
+/// Ctrl-C: a fresh prompt while editing, a cancel request while a statement runs.
+private let interruptHandler: @convention(c) (Int32) -> Void = { _ in
+    if cwql_rl_is_reading() != 0 {
+        cwql_rl_clear_line_for_interrupt()
+    } else {
+        interruptRequested.store(true, ordering: .relaxed)
+    }
+}
+
+/// GNU readline: Emacs keys, history, tab completion, and a history file written with mode 0600.
 ///
 /// One per process: readline keeps its state in C globals.
 public final class ReadlineLineReader: LineReader {
@@ -12,25 +47,37 @@ public final class ReadlineLineReader: LineReader {
     private var lastEntry: String?
 
     /// Opens readline, loading history from `historyFile` when given.
-    public init(historyFile: String?, applicationName: String = "cwql") {
+    ///
+    /// - Parameter completion: candidates for the text before the cursor.
+    public init(historyFile: String?, applicationName: String = "cwql", completion: ((String) -> [String])? = nil) {
         self.historyFile = historyFile
         setlocale(LC_ALL, "")
-        applicationName.withCString { name in
-            cwql_rl_set_readline_name(strdup(name))
-        }
+        applicationName.withCString { cwql_rl_set_readline_name(strdup($0)) }
+        completionProvider = completion
+        cwql_rl_set_attempted_completion_function(attemptedCompletion)
+        cwql_rl_set_basic_word_break_characters(strdup(" \t\n\"'`$><=;|&{(,~!"))
+        cwql_rl_set_catch_signals(0)
+        signal(SIGINT, interruptHandler)
         if let historyFile { read_history(historyFile) }
     }
 
     public func readLine(prompt: String) -> String? {
+        interruptRequested.store(false, ordering: .relaxed)
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         return String(cString: raw)
     }
 
     public func addHistory(_ entry: String) {
-        guard !entry.isEmpty, entry != lastEntry else { return }
+        guard !entry.isEmpty, entry != lastEntry, !ReadlineLineReader.looksSecret(entry) else { return }
         lastEntry = entry
         add_history(entry)
+    }
+
+    /// Lines that seem to hold a key or password are kept out of the history.
+    public static func looksSecret(_ line: String) -> Bool {
+        let folded = line.lowercased().filter { $0 != "_" && $0 != "-" && $0 != " " }
+        return ["privatekey", "password", "secret", "cwprivate", "apikey", "token"].contains { folded.contains($0) }
     }
 
     /// Writes the history file (mode 0600), keeping the last `limit` entries.

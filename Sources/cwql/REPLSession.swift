@@ -5,40 +5,90 @@ import CWQLRuntime
 import ConnectWiseClient
 import ConnectWiseSimulator
 import Foundation
+import Synchronization
 
 /// The interactive loop: reads statements (continuing over lines while the input is
-/// incomplete), runs them, and keeps going after errors.
+/// incomplete), runs them, and keeps going after errors. Ctrl-C clears the line or cancels the
+/// running statement; Ctrl-D leaves.
 struct REPLSession {
     let connection: ConnectionOptions
     let script: ScriptOptions
     /// The simulator `cwql demo` runs, if any.
     let demo: SimulatorServer?
-
     /// Credentials to use instead of resolving them (`cwql demo`).
     var fixedCredentials: Credentials? = nil
 
     func run() async throws {
-        let runner = ScriptRunner(connection: connection, script: script, confirm: { question in
+        let output = REPLOutput()
+        var runner = ScriptRunner(connection: connection, script: script, confirm: { question in
             standardError("\(question) [y/N] ")
             let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
             return answer == "y" || answer == "yes"
         }, fixedCredentials: fixedCredentials)
-        let (interpreter, client) = try runner.makeInterpreter()
-        defer { Task { await client.shutdown() } }
+        runner.output = output
+        var (interpreter, client) = try runner.makeInterpreter()
+        var profile = demo == nil ? ((try? connection.credentials().profile) ?? "default") : "demo"
         do {
             try await interpreter.loadPrelude()
         } catch {
             standardError(error.description)
         }
-        let history = REPLSession.historyPath()
-        let reader = ReadlineLineReader(historyFile: history)
-        standardError("cwql — type a query such as `tickets | count`, `.help` for help, Ctrl-D to leave\n")
+        let values = Mutex(CompletionValues(client: client))
+        let names = Mutex(interpreter.knownNames)
+        let reader = ReadlineLineReader(historyFile: REPLSession.historyPath()) { prefix in
+            let known = names.withLock { $0 }
+            let source = values.withLock { $0 }
+            if prefix.hasPrefix("."), !prefix.contains(" ") {
+                return REPLSession.metaCommands.filter { $0.hasPrefix(prefix) }
+            }
+            let completer = Completer(
+                variables: known.variables, definitions: known.definitions, modules: StandardLibrary.moduleNames,
+                values: { source.values(entity: $0, path: $1) })
+            return completer.complete(prefix.hasPrefix(".") ? String(prefix.drop { $0 != " " }) : prefix)
+        }
+        standardError("cwql — a query such as `tickets | count`; Tab completes, .help for help, Ctrl-D leaves\n")
+        var timing = false
         var buffer = ""
-        var entry = 0
-        while let line = reader.readLine(prompt: buffer.isEmpty ? "cwql> " : "  ... ") {
-            if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
-                if await meta(line.trimmingCharacters(in: .whitespaces), interpreter: interpreter) { break }
+        while let line = reader.readLine(prompt: buffer.isEmpty ? "cwql(\(profile))> " : "   ...> ") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if buffer.isEmpty, trimmed.hasPrefix(".") {
                 reader.addHistory(line)
+                let command = MetaCommand(trimmed)
+                switch command.name {
+                case ".quit", ".exit", ".q":
+                    reader.saveHistory()
+                    await client.shutdown()
+                    return
+                case ".timing":
+                    guard command.argument == "on" || command.argument == "off" else {
+                        standardError("error: .timing takes on or off")
+                        continue
+                    }
+                    timing = command.argument == "on"
+                case ".profile":
+                    if command.argument.isEmpty {
+                        print("profile: \(profile) (\(client.credentials.site.absoluteString), company \(client.credentials.company))")
+                    } else if demo != nil {
+                        standardError("error: the demo has no profiles")
+                    } else {
+                        do {
+                            var options = connection
+                            options.profile = command.argument
+                            let switched = ScriptRunner(connection: options, script: script, confirm: runner.confirm, output: output)
+                            let (next, nextClient) = try switched.makeInterpreter()
+                            try await next.loadPrelude()
+                            await client.shutdown()
+                            (interpreter, client, profile) = (next, nextClient, command.argument)
+                            values.withLock { $0 = CompletionValues(client: nextClient) }
+                            print("profile: \(profile)")
+                        } catch {
+                            standardError("error: cannot switch to profile \(command.argument): \(error)")
+                        }
+                    }
+                default:
+                    await MetaCommand.run(command, interpreter: interpreter, output: output)
+                }
+                output.flush(paged: false)
                 continue
             }
             buffer += (buffer.isEmpty ? "" : "\n") + line
@@ -47,60 +97,69 @@ struct REPLSession {
                 continue
             }
             if buffer.hasSuffix("|") || buffer.hasSuffix("\\") { continue }
-            entry += 1
-            let source = SourceFile(name: "<repl>", text: buffer)
-            do {
-                try await interpreter.run(source)
-                reader.addHistory(buffer)
-                buffer = ""
-            } catch {
-                if error.isIncompleteInput { continue }
-                reader.addHistory(buffer)
-                buffer = ""
-                standardError(error.description)
+            let entry = buffer
+            let started = Date()
+            let outcome = await REPLSession.runInterruptibly(entry, interpreter: interpreter)
+            if case .failure(let error) = outcome, error.isIncompleteInput { continue }
+            buffer = ""
+            reader.addHistory(REPLSession.historyEntry(entry))
+            names.withLock { $0 = interpreter.knownNames }
+            output.flush(paged: true)
+            switch outcome {
+            case .success: break
+            case .failure(let error): standardError(error.description)
+            case .cancelled: standardError("cancelled\n")
             }
+            if timing { standardError(String(format: "time: %.3f s\n", Date().timeIntervalSince(started))) }
         }
         reader.saveHistory()
         standardError("\n")
+        await client.shutdown()
     }
 
-    /// Handles `.help`, `.quit`, `.format`, `.dry-run`, `.translate`; true to leave.
-    private func meta(_ line: String, interpreter: Interpreter) async -> Bool {
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-        switch parts[0] {
-        case ".quit", ".exit", ".q": return true
-        case ".help":
-            print("""
-                Queries:  tickets where board = "Help" and status != Closed | sort entered desc | take 10
-                Writes:   tickets where id = 42 | note "Checked" internal      (| set, | close, | assign, | log, | delete)
-                Scripts:  let, def, import, for, if, print, create, upsert
-                Meta:     .format table|json|jsonl|csv   .dry-run on|off   .translate QUERY   .quit
-                """)
-        case ".format":
-            guard let format = OutputFormat(rawValue: argument) else {
-                standardError("error: .format takes table, json, jsonl or csv")
-                return false
-            }
-            interpreter.runOptions.format = format
-        case ".dry-run":
-            guard argument == "on" || argument == "off" else {
-                standardError("error: .dry-run takes on or off")
-                return false
-            }
-            interpreter.runOptions.dryRun = argument == "on"
-        case ".translate":
-            do {
-                let plan = try Translator.translate(argument, name: "<repl>", environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))))
-                print(plan.parameterLines.joined(separator: "\n"))
-            } catch {
-                standardError(error.description)
-            }
-        default:
-            standardError("error: unknown command \(parts[0]); try .help")
-        }
-        return false
+    enum Outcome {
+        case success
+        case failure(RuntimeError)
+        case cancelled
     }
+
+    /// Runs an entry in a task that Ctrl-C cancels.
+    static func runInterruptibly(_ text: String, interpreter: Interpreter) async -> Outcome {
+        interruptRequested.store(false, ordering: .relaxed)
+        let task = Task { () -> Outcome in
+            do {
+                try await interpreter.run(SourceFile(name: "<repl>", text: text))
+                return .success
+            } catch let error as RuntimeError {
+                return Task.isCancelled ? .cancelled : .failure(error)
+            } catch {
+                return .cancelled
+            }
+        }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if interruptRequested.load(ordering: .relaxed) {
+                    task.cancel()
+                    return
+                }
+                try? await Task.sleep(nanoseconds: 50_000_000)
+            }
+        }
+        let outcome = await task.value
+        watcher.cancel()
+        return interruptRequested.load(ordering: .relaxed) ? .cancelled : outcome
+    }
+
+    /// A multi-line entry on one line when that still parses (history files hold lines).
+    static func historyEntry(_ entry: String) -> String {
+        guard entry.contains("\n") else { return entry }
+        let joined = entry.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return (try? Parser.parse(SourceFile(name: "<history>", text: joined))) != nil ? joined : entry
+    }
+
+    static let metaCommands = [
+        ".help", ".translate", ".explain", ".format", ".schema", ".profile", ".timing", ".dry-run", ".run", ".quit",
+    ]
 
     /// `$XDG_STATE_HOME/cwql/history`, else `~/.local/state/cwql/history`.
     static func historyPath() -> String? {

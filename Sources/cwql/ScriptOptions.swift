@@ -56,6 +56,8 @@ struct ScriptRunner {
     var confirm: (@Sendable (String) async -> Bool)? = nil
     /// Credentials to use instead of resolving them (`cwql demo`).
     var fixedCredentials: Credentials? = nil
+    /// Where results and reports go.
+    var output: any OutputSink = ProcessOutput()
 
     func makeInterpreter() throws -> (Interpreter, ConnectWiseClient) {
         let credentials: Credentials
@@ -72,7 +74,7 @@ struct ScriptRunner {
         options.variables = script.parsedVariables
         options.confirm = confirm
         options.width = TerminalSize.columns()
-        return (Interpreter(client: client, options: options, output: ProcessOutput()), client)
+        return (Interpreter(client: client, options: options, output: output), client)
     }
 
     /// Runs one source; on failure prints the diagnostics and exits with their status.

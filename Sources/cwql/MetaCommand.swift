@@ -1,0 +1,100 @@
+import CWQLLanguage
+import CWQLRuntime
+import Foundation
+
+/// A REPL meta-command: `.help`, `.translate`, `.explain`, `.format`, `.schema`, `.dry-run`, `.run`.
+struct MetaCommand {
+    let name: String
+    let argument: String
+
+    init(_ line: String) {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        name = parts[0]
+        argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+    }
+
+    static func run(_ command: MetaCommand, interpreter: Interpreter, output: REPLOutput) async {
+        let argument = command.argument
+        switch command.name {
+        case ".help":
+            output.standardOutput(help(argument))
+        case ".format":
+            guard let format = OutputFormat(rawValue: argument) else {
+                output.standardError("error: .format takes table, json, jsonl or csv (now \(interpreter.runOptions.format.rawValue))\n")
+                return
+            }
+            interpreter.runOptions.format = format
+        case ".dry-run":
+            guard argument == "on" || argument == "off" else {
+                output.standardError("error: .dry-run takes on or off (now \(interpreter.runOptions.dryRun ? "on" : "off"))\n")
+                return
+            }
+            interpreter.runOptions.dryRun = argument == "on"
+        case ".translate", ".explain":
+            do {
+                let plan = try Translator.translate(
+                    argument, name: "<repl>", environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))))
+                if command.name == ".translate" {
+                    output.standardOutput(plan.parameterLines.joined(separator: "\n") + "\n")
+                } else {
+                    for request in plan.requests {
+                        output.standardOutput("\(request.method) \(request.pathAndQuery)\n")
+                        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { output.standardOutput("  \(name): \(value)\n") }
+                        if let repeats = request.repeats { output.standardOutput("  (repeated for \(repeats))\n") }
+                    }
+                }
+            } catch {
+                output.standardError(error.description)
+            }
+        case ".schema":
+            output.standardOutput(schema(argument))
+        case ".run":
+            guard !argument.isEmpty, let text = try? String(contentsOfFile: argument, encoding: .utf8) else {
+                output.standardError("error: .run takes a readable script file\n")
+                return
+            }
+            do {
+                try await interpreter.run(SourceFile(name: argument, text: text))
+            } catch {
+                output.standardError(error.description)
+            }
+        default:
+            let hint = Suggestions.closest(to: command.name, among: REPLSession.metaCommands).map { "; did you mean \($0)?" } ?? "; try .help"
+            output.standardError("error: unknown command \(command.name)\(hint)\n")
+        }
+    }
+
+    static func help(_ topic: String) -> String {
+        switch topic {
+        case "stages":
+            return "where, select, sort, take, first, count, count by; notes, additions, statuses, time, contacts, configurations, tickets;\nnote \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
+        case "operators":
+            return "= != < <= > >= ~ (contains) !~ like \"%x\" in (a, b) not in (…) is null is not null and or not ( )\n"
+        default:
+            return """
+                Queries:  tickets where board = "Help" and status != Closed | sort entered desc | take 10
+                Writes:   tickets where id = 42 | note "Checked" internal     (also set, close, assign, log, delete)
+                Scripts:  let, def, import, for, if, print, create, upsert
+                Meta:     .help [stages|operators]   .schema [entity]   .translate QUERY   .explain QUERY
+                          .format table|json|jsonl|csv   .dry-run on|off   .timing on|off   .profile [name]   .run FILE   .quit
+                Keys:     Tab completes; Ctrl-C clears the line or cancels a running query; Ctrl-D leaves
+
+                """
+        }
+    }
+
+    static func schema(_ name: String) -> String {
+        guard !name.isEmpty else {
+            return Catalog.standard.entities.filter(\.isTopLevel).map { "\($0.name)  (\($0.singular) N)  \($0.path)" }.joined(separator: "\n") + "\n"
+        }
+        guard let entity = Catalog.standard.entity(named: name) else {
+            let hint = Suggestions.closest(to: name, among: Catalog.standard.sourceNames).map { "; did you mean \($0)?" } ?? ""
+            return "no entity \(name)\(hint)\n"
+        }
+        var lines = ["\(entity.name) — \(entity.path), module \(entity.permission)"]
+        lines.append("aliases: " + entity.aliases.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
+        lines.append("fields: " + entity.fields.map(\.name).joined(separator: ", "))
+        if !entity.children.isEmpty { lines.append("children: " + entity.children.map(\.name).joined(separator: ", ")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
