@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs cwql on a pseudo-terminal, as a person at a terminal would: type keys, read the screen.
+final class PseudoTerminal: @unchecked Sendable {
+    private let master: Int32
+    private let process = Process()
+    private let screen = ScreenBuffer()
+    private var reader: Thread?
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        // /dev/ptmx with the Linux ioctls (Glibc hides posix_openpt without _XOPEN_SOURCE).
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, UInt(0x4004_5431), &unlock) == 0, ioctl(master, UInt(0x8004_5430), &number) == 0 else {
+            throw POSIXError(.EIO)
+        }
+        let name = "/dev/pts/\(number)"
+        var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        let slave = FileHandle(forUpdatingAtPath: name)!
+        // A new session with the pty as its controlling terminal, so Ctrl-C becomes SIGINT.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["--ctty", CommandRunner.executable.path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "dumb"
+        env["PAGER"] = "cat"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardInput = slave
+        process.standardOutput = slave
+        process.standardError = slave
+        try process.run()
+        try slave.close()
+        let master = self.master
+        let thread = Thread { [screen] in
+            var bytes = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(master, &bytes, bytes.count)
+                if count <= 0 { return }
+                let text = String(decoding: bytes[0..<count], as: UTF8.self)
+                screen.append(text)
+            }
+        }
+        thread.start()
+        reader = thread
+    }
+
+    /// Everything shown so far.
+    var text: String { screen.text }
+
+    /// Types text (use "\r" for Enter, "\t" for Tab, "\u{03}" for Ctrl-C, "\u{04}" for Ctrl-D).
+    func type(_ keys: String) {
+        let bytes = Array(keys.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Waits until the screen shows `expected` after `offset` characters (a safety limit of
+    /// 60 s keeps a broken REPL from hanging the suite; it is not a speed test).
+    @discardableResult
+    func waitFor(_ expected: String, after offset: Int = 0) async -> Bool {
+        for _ in 0..<1200 {
+            let shown = text
+            if shown.count >= offset, String(shown.dropFirst(offset)).contains(expected) { return true }
+            if !process.isRunning { return String(text.dropFirst(offset)).contains(expected) }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return false
+    }
+
+    /// Waits for the process to end and returns its status.
+    func waitForExit() async -> Int32 {
+        for _ in 0..<1200 where process.isRunning {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        close(master)
+    }
+}
+
+/// The text a terminal has shown, shared with the reading thread.
+final class ScreenBuffer: Sendable {
+    private let storage = Mutex("")
+    func append(_ text: String) { storage.withLock { $0 += text } }
+    var text: String { storage.withLock { $0 } }
+}
