@@ -99,7 +99,7 @@ struct REPLSession {
             if buffer.hasSuffix("|") || buffer.hasSuffix("\\") { continue }
             let entry = buffer
             let started = Date()
-            let outcome = await REPLSession.runInterruptibly(entry, interpreter: interpreter)
+            let outcome = await REPLSession.runInterruptibly(entry, interpreter: interpreter, client: client)
             if case .failure(let error) = outcome, error.isIncompleteInput { continue }
             buffer = ""
             reader.addHistory(REPLSession.historyEntry(entry))
@@ -124,7 +124,7 @@ struct REPLSession {
     }
 
     /// Runs an entry in a task that Ctrl-C cancels.
-    static func runInterruptibly(_ text: String, interpreter: Interpreter) async -> Outcome {
+    static func runInterruptibly(_ text: String, interpreter: Interpreter, client: ConnectWiseClient) async -> Outcome {
         interruptRequested.store(false, ordering: .relaxed)
         let task = Task { () -> Outcome in
             do {
@@ -136,17 +136,29 @@ struct REPLSession {
                 return .cancelled
             }
         }
+        let started = Date()
+        let requestsBefore = client.requestsSent
+        let showProgress = isatty(STDERR_FILENO) != 0
         let watcher = Task {
+            var shown = false
             while !Task.isCancelled {
                 if interruptRequested.load(ordering: .relaxed) {
                     task.cancel()
-                    return
+                    break
                 }
-                try? await Task.sleep(nanoseconds: 50_000_000)
+                let elapsed = Date().timeIntervalSince(started)
+                if showProgress, elapsed > 1 {
+                    let requests = client.requestsSent - requestsBefore
+                    standardErrorRaw(String(format: "\r… %d request%@, %.0f s (Ctrl-C cancels)", requests, requests == 1 ? "" : "s", elapsed))
+                    shown = true
+                }
+                try? await Task.sleep(nanoseconds: 100_000_000)
             }
+            if shown { standardErrorRaw("\r\u{1B}[K") }
         }
         let outcome = await task.value
         watcher.cancel()
+        _ = await watcher.value
         return interruptRequested.load(ordering: .relaxed) ? .cancelled : outcome
     }
 
@@ -170,4 +182,9 @@ struct REPLSession {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return "\(directory)/history"
     }
+}
+
+/// Writes to stderr without adding a newline (progress lines).
+func standardErrorRaw(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
 }

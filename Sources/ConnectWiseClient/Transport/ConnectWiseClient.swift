@@ -20,6 +20,10 @@ public final class ConnectWiseClient: Sendable {
     public let concurrency: Int
     private let root = Mutex<String?>(nil)
     private let info = Mutex<JSON?>(nil)
+    private let sent = Atomic<Int>(0)
+
+    /// Requests sent so far (for progress lines).
+    public var requestsSent: Int { sent.load(ordering: .relaxed) }
     private let lastRediscovery = Mutex<Date?>(nil)
 
     /// - Parameters:
@@ -258,6 +262,7 @@ public final class ConnectWiseClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(body)))
         }
         let started = Date()
+        sent.add(1, ordering: .relaxed)
         do {
             let response = try await http.execute(request, timeout: .seconds(Int64(max(1, timeout))))
             let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
