@@ -106,7 +106,7 @@ struct QueryExecutor {
             return ListRequest(
                 path: path, conditions: conditions, customFieldConditions: segment.filter.customFieldConditions,
                 orderBy: segment.orderBy.isEmpty ? nil : segment.orderBy.joined(separator: ", "), fields: segment.fields,
-                limit: segment.limit, pageSize: maximumPageSize)
+                limit: segment.limit, pageSize: maximumPageSize, walk: .fastest)
         }
         switch segment.origin {
         case .collection, .record, .provided:

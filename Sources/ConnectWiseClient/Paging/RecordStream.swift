@@ -13,9 +13,21 @@ public struct ListRequest: Sendable {
     public var limit: Int?
     /// Records per page, at most 1000.
     public var pageSize: Int
+    /// How to walk the pages.
+    public var walk: Walk
+
+    /// How pages are walked.
+    public enum Walk: Sendable {
+        /// Numbered pages, `concurrency` at a time, after a `/count` sent with the first
+        /// pages: the fastest for large results. Records changed while walking may shift pages.
+        case fastest
+        /// Forward-only by id, one page after another: stays correct while the walked records
+        /// change (closing "open tickets" as they arrive skips none).
+        case stable
+    }
 
     public init(path: String, conditions: String? = nil, customFieldConditions: String? = nil, orderBy: String? = nil,
-                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000) {
+                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
         self.path = path
         self.conditions = conditions
         self.customFieldConditions = customFieldConditions
@@ -23,6 +35,7 @@ public struct ListRequest: Sendable {
         self.fields = fields
         self.limit = limit
         self.pageSize = Swift.max(1, Swift.min(1000, pageSize))
+        self.walk = walk
     }
 
     /// The parameters every page repeats, in a fixed order.
@@ -78,7 +91,7 @@ public struct RecordStream: AsyncSequence, Sendable {
         // numbered pages
         private var totalPages: Int?
         private var nextPageToStart = 1
-        private var pending: [Task<[JSON], any Error>] = []
+        private var pending: [(page: Int, task: Task<[JSON], any Error>)] = []
 
         init(client: ConnectWiseClient, request: ListRequest) {
             self.client = client
@@ -99,7 +112,7 @@ public struct RecordStream: AsyncSequence, Sendable {
                 buffer = []
                 bufferIndex = 0
                 do {
-                    if request.orderBy == nil {
+                    if request.orderBy == nil && (request.walk == .stable || client.concurrency == 1) {
                         try await fetchForwardOnly()
                     } else {
                         try await fetchNumbered()
@@ -139,51 +152,73 @@ public struct RecordStream: AsyncSequence, Sendable {
             pageId = lastId
         }
 
+        /// Numbered pages in a sliding window of `concurrency` requests. The first page says
+        /// how many pages there are (`Link rel="last"`); a server that does not say is asked
+        /// `/count`. So the walk sends exactly its pages, and costs one latency more than
+        /// `pages / concurrency` latencies.
         private mutating func fetchNumbered() async throws {
             let size = request.pageSize
             if totalPages == nil {
-                if let limit = request.limit, limit <= size {
-                    totalPages = 1
+                let first = try await client.send(APIRequest(.get, request.path, query: pageQuery(1)))
+                guard let records = first.body.arrayValue else {
+                    throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
+                }
+                nextPageToStart = 2
+                var pages: Int
+                if records.count < pageLength {
+                    pages = 1
+                } else if let last = first.lastPage {
+                    pages = last
                 } else {
                     let total = try await client.count(request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
-                    let wanted = Swift.min(total, request.limit ?? total)
-                    totalPages = Swift.max(1, (wanted + size - 1) / size)
+                    pages = Swift.max(1, (total + size - 1) / size)
                 }
+                if let limit = request.limit { pages = Swift.min(pages, Swift.max(1, (limit + size - 1) / size)) }
+                totalPages = pages
+                buffer = records
+                if pages == 1 { finished = true }
+                return
             }
             let pages = totalPages!
-            while pending.count < client.concurrency, nextPageToStart <= pages {
-                let page = nextPageToStart
-                nextPageToStart += 1
-                let pageLength = request.limit.map { Swift.min(size, $0) } ?? size
-                var query = request.sharedParameters
-                query.append(("page", String(page)))
-                query.append(("pageSize", String(pageLength)))
-                let client = self.client
-                let path = request.path
-                pending.append(Task {
-                    let response = try await client.send(APIRequest(.get, path, query: query))
-                    guard let records = response.body.arrayValue else {
-                        throw ConnectWiseError.invalidResponse(path: path, reason: "expected a list of records")
-                    }
-                    return records
-                })
-            }
+            while pending.count < client.concurrency, nextPageToStart <= pages { startPage() }
             guard !pending.isEmpty else {
                 finished = true
                 return
             }
-            let task = pending.removeFirst()
+            let (page, task) = pending.removeFirst()
             buffer = try await task.value
-            if buffer.count < (request.limit.map { Swift.min(size, $0) } ?? size) {
+            if page >= pages || buffer.count < pageLength {
                 finished = true
                 cancelPending()
-            } else if pending.isEmpty && nextPageToStart > pages {
-                finished = true
             }
         }
 
+        private func pageQuery(_ page: Int) -> [(name: String, value: String)] {
+            var query = request.sharedParameters
+            query.append(("page", String(page)))
+            query.append(("pageSize", String(pageLength)))
+            return query
+        }
+
+        private var pageLength: Int { request.limit.map { Swift.min(request.pageSize, $0) } ?? request.pageSize }
+
+        private mutating func startPage() {
+            let page = nextPageToStart
+            nextPageToStart += 1
+            let query = pageQuery(page)
+            let client = self.client
+            let path = request.path
+            pending.append((page, Task {
+                let response = try await client.send(APIRequest(.get, path, query: query))
+                guard let records = response.body.arrayValue else {
+                    throw ConnectWiseError.invalidResponse(path: path, reason: "expected a list of records")
+                }
+                return records
+            }))
+        }
+
         private mutating func cancelPending() {
-            for task in pending { task.cancel() }
+            for (_, task) in pending { task.cancel() }
             pending = []
         }
     }

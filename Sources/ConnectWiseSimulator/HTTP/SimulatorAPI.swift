@@ -233,12 +233,12 @@ final class SimulatorAPI: Sendable {
         let forwardOnly = request.headers["pagination-type"]?.lowercased() == "forward-only"
         let query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
         let parent = parentId.map { (key: spec.parent!.key, id: $0) }
-        let (records, more) = try store.read { (state) throws(APIFailure) in
+        let (records, more, total) = try store.read { (state) throws(APIFailure) in
             try checkFields(query, spec: spec, state: state)
             return state.list(spec.name, parent: parent, query: query)
         }
         var response = json(200, .array(records.map { .object(query.project($0)) }))
-        if let link = linkHeader(request: request, parameters: parameters, query: query, records: records, more: more) {
+        if let link = linkHeader(request: request, parameters: parameters, query: query, records: records, more: more, total: total) {
             response.headers.append(("Link", link))
         }
         return response
@@ -284,7 +284,9 @@ final class SimulatorAPI: Sendable {
 
     /// `Link` with rel="next" (and first/prev for numbered pages); quirks change the
     /// forward-only form.
-    private func linkHeader(request: SimulatedRequest, parameters: [String: String], query: ListQuery, records: [JSONObject], more: Bool) -> String? {
+    private func linkHeader(
+        request: SimulatedRequest, parameters: [String: String], query: ListQuery, records: [JSONObject], more: Bool, total: Int?
+    ) -> String? {
         func url(_ changes: [String: String]) -> String {
             var merged = parameters
             for (key, value) in changes { merged[key] = value }
@@ -301,6 +303,10 @@ final class SimulatorAPI: Sendable {
         var links = ["\(url(["page": "1", "pageSize": String(query.pageSize)])); rel=\"first\""]
         if query.page > 1 { links.append("\(url(["page": String(query.page - 1), "pageSize": String(query.pageSize)])); rel=\"prev\"") }
         if more { links.append("\(url(["page": String(query.page + 1), "pageSize": String(query.pageSize)])); rel=\"next\"") }
+        if let total {
+            let last = Swift.max(1, (total + query.pageSize - 1) / query.pageSize)
+            links.append("\(url(["page": String(last), "pageSize": String(query.pageSize)])); rel=\"last\"")
+        }
         return links.joined(separator: ", ")
     }
 

@@ -10,6 +10,8 @@ struct ListQuery: Sendable {
     var pageSize = 25
     var pageId: Int?
     var forwardOnly = false
+    /// The filter and order as sent, for caching the matching records between pages.
+    var cacheKey = ""
 
     /// Every path the query names, for the unknown-field check.
     var paths: [String] {
@@ -43,6 +45,8 @@ extension ListQuery {
     /// Reads the standard list parameters; a malformed one is a 400 as ConnectWise gives.
     init(parameters: [String: String], forwardOnly: Bool) throws(APIFailure) {
         self.forwardOnly = forwardOnly
+        cacheKey = [parameters["conditions"] ?? "", parameters["customFieldConditions"] ?? "", parameters["orderBy"] ?? ""]
+            .joined(separator: "\u{1}")
         if let text = parameters["conditions"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 conditions = try ConditionsParser.parse(text)

@@ -7,6 +7,9 @@ import Synchronization
 public final class SimulatorStore: Sendable {
     struct State: Sendable {
         var tables: [String: Table]
+        /// Bumped by every write; cached matches of an older version are stale.
+        var version = 0
+        var matches: [String: (version: Int, indices: [Int])] = [:]
     }
 
     private let state: Mutex<State>
@@ -37,12 +40,16 @@ public final class SimulatorStore: Sendable {
         state.withLock { $0.tables[table]?.record(id) }
     }
 
-    func read<T>(_ body: (State) throws(APIFailure) -> T) throws(APIFailure) -> T {
-        try state.withLock { (state: inout State) throws(APIFailure) -> T in try body(state) }
+    /// Reads under the lock; may fill the match cache, changes no record.
+    func read<T>(_ body: (inout State) throws(APIFailure) -> T) throws(APIFailure) -> T {
+        try state.withLock { (state: inout State) throws(APIFailure) -> T in try body(&state) }
     }
 
     func write<T>(_ body: (inout State) throws(APIFailure) -> T) throws(APIFailure) -> T {
-        try state.withLock { (state: inout State) throws(APIFailure) -> T in try body(&state) }
+        try state.withLock { (state: inout State) throws(APIFailure) -> T in
+            state.version += 1
+            return try body(&state)
+        }
     }
 }
 
@@ -62,43 +69,49 @@ extension SimulatorStore.State {
     }
 
     /// A page of matching records. Forward-only pages start after `pageId`; numbered pages
-    /// skip `(page - 1) * pageSize` matches. `more` tells whether another match follows.
-    func list(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> (records: [JSONObject], more: Bool) {
-        guard let rows = tables[table]?.records else { return ([], false) }
-        let parentMatches: (JSONObject) -> Bool = { record in
-            guard let parent else { return true }
-            return JSON.object(record).value(atPath: parent.key)?.intValue == parent.id
-        }
-        if query.orderBy.isEmpty {
-            var start = 0
-            var skip = 0
-            if query.forwardOnly {
-                start = tables[table]!.firstIndex(after: query.pageId ?? 0)
-            } else {
-                skip = (query.page - 1) * query.pageSize
-            }
+    /// slice the matches, which are cached between the pages of one walk (until a write).
+    mutating func list(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> (records: [JSONObject], more: Bool, total: Int?) {
+        guard let rows = tables[table]?.records else { return ([], false, 0) }
+        if query.forwardOnly {
             var page: [JSONObject] = []
-            var index = start
+            var index = tables[table]!.firstIndex(after: query.pageId ?? 0)
             while index < rows.count {
                 let record = rows[index]
                 index += 1
-                guard parentMatches(record), query.matches(record) else { continue }
-                if skip > 0 { skip -= 1; continue }
-                if page.count == query.pageSize { return (page, true) }
+                guard Self.belongs(record, to: parent), query.matches(record) else { continue }
+                if page.count == query.pageSize { return (page, true, nil) }
                 page.append(record)
             }
-            return (page, false)
+            return (page, false, nil)
         }
-        let matching = query.sorted(rows.filter { parentMatches($0) && query.matches($0) })
-        let start = min(matching.count, (query.page - 1) * query.pageSize)
-        let end = min(matching.count, start + query.pageSize)
-        return (Array(matching[start..<end]), end < matching.count)
+        let indices = matchingIndices(table, parent: parent, query: query)
+        let start = min(indices.count, (query.page - 1) * query.pageSize)
+        let end = min(indices.count, start + query.pageSize)
+        return (indices[start..<end].map { rows[$0] }, end < indices.count, indices.count)
     }
 
-    func count(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> Int {
-        (tables[table]?.records ?? []).reduce(0) { total, record in
-            if let parent, JSON.object(record).value(atPath: parent.key)?.intValue != parent.id { return total }
-            return query.matches(record) ? total + 1 : total
+    /// Positions of the matching records, in the query's order.
+    mutating func matchingIndices(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> [Int] {
+        let key = "\(table)|\(parent.map { "\($0.key)=\($0.id)" } ?? "")|\(query.cacheKey)"
+        if let hit = matches[key], hit.version == version { return hit.indices }
+        let rows = tables[table]?.records ?? []
+        var indices = rows.indices.filter { Self.belongs(rows[$0], to: parent) && query.matches(rows[$0]) }
+        if !query.orderBy.isEmpty {
+            let sorted = query.sorted(indices.map { rows[$0] })
+            let position = Dictionary(uniqueKeysWithValues: indices.map { (rows[$0]["id"]!.intValue!, $0) })
+            indices = sorted.map { position[$0["id"]!.intValue!]! }
         }
+        if matches.count > 64 { matches.removeAll() }
+        matches[key] = (version, indices)
+        return indices
+    }
+
+    static func belongs(_ record: JSONObject, to parent: (key: String, id: Int)?) -> Bool {
+        guard let parent else { return true }
+        return JSON.object(record).value(atPath: parent.key)?.intValue == parent.id
+    }
+
+    mutating func count(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> Int {
+        matchingIndices(table, parent: parent, query: query).count
     }
 }
