@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cwql", targets: ["cwql"]),
+        .executable(name: "cwql-bench", targets: ["CWQLBench"]),
         .library(name: "CWQLLanguage", targets: ["CWQLLanguage"]),
     ],
     dependencies: [
@@ -80,6 +81,15 @@ let package = Package(
                 "ConnectWiseSimulator",
                 "ConnectWiseClient",
                 "CWQLRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // The benchmark: requests, bytes, time and memory against the latency-bound limit.
+        .executableTarget(
+            name: "CWQLBench",
+            dependencies: [
+                "CWQLLanguage", "CWQLRuntime", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

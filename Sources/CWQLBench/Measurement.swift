@@ -1,0 +1,63 @@
+import Foundation
+
+/// What one scenario measured.
+struct Measurement: Codable {
+    var scenario: String
+    var records: Int
+    var requests: Int
+    /// The fewest requests the scenario can be done with.
+    var optimalRequests: Int
+    var bytesReceived: Int
+    var seconds: Double
+    var peakRSSMegabytes: Double
+    /// seconds ÷ (ceil(records / 1000) × latency ÷ concurrency), when it applies.
+    var ratioToLatencyBound: Double?
+    /// sequential page-by-page seconds ÷ seconds, when measured.
+    var speedupOverSequential: Double?
+    var note: String?
+}
+
+/// Process memory from /proc: the peak resident set, which can be reset between scenarios.
+enum Memory {
+    /// Peak resident set size in MiB since the last reset.
+    static func peakMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+
+    /// Resets the peak to the current resident size (Linux `clear_refs` 5).
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}
+
+/// Wall-clock time of a block.
+func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try await body()
+    return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+/// Runs a program and returns its wall time and peak RSS in MiB (from wait4's rusage).
+func runChild(_ path: String, _ arguments: [String], environment: [String: String], stdout: String = "/dev/null") throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.environment = env
+    process.standardOutput = FileHandle(forWritingAtPath: stdout)
+    process.standardError = FileHandle.nullDevice
+    let start = DispatchTime.now().uptimeNanoseconds
+    try process.run()
+    process.waitUntilExit()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    // The largest resident set of any child so far: run children from small to large.
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN, &usage)
+    return (seconds, Double(usage.ru_maxrss) / 1024, process.terminationStatus)
+}
