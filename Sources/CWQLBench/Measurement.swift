@@ -58,6 +58,6 @@ func runChild(_ path: String, _ arguments: [String], environment: [String: Strin
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     // The largest resident set of any child so far: run children from small to large.
     var usage = rusage()
-    getrusage(RUSAGE_CHILDREN, &usage)
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
     return (seconds, Double(usage.ru_maxrss) / 1024, process.terminationStatus)
 }
