@@ -115,6 +115,10 @@ let package = Package(
             dependencies: ["CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
         ),
         .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["CWQLLanguage", "ConnectWiseSimulator"]
+        ),
+        .testTarget(
             name: "CWQLCommandTests",
             dependencies: ["cwql", "ConnectWiseSimulator"]
         ),

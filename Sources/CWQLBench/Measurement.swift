@@ -42,7 +42,8 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
-/// Runs a program and returns its wall time and peak RSS in MiB (from wait4's rusage).
+/// Runs a program and returns its wall time and peak RSS in MiB. The peak is read from the
+/// child's own `/proc/PID/status` (VmHWM, which starts afresh at exec) while it runs.
 func runChild(_ path: String, _ arguments: [String], environment: [String: String], stdout: String = "/dev/null") throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
@@ -54,10 +55,17 @@ func runChild(_ path: String, _ arguments: [String], environment: [String: Strin
     process.standardError = FileHandle.nullDevice
     let start = DispatchTime.now().uptimeNanoseconds
     try process.run()
+    let statusPath = "/proc/\(process.processIdentifier)/status"
+    var peak = 0.0
+    while process.isRunning {
+        if let status = try? String(contentsOfFile: statusPath, encoding: .utf8) {
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                peak = max(peak, (line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024)
+            }
+        }
+        usleep(5_000)
+    }
     process.waitUntilExit()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    // The largest resident set of any child so far: run children from small to large.
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-    return (seconds, Double(usage.ru_maxrss) / 1024, process.terminationStatus)
+    return (seconds, peak, process.terminationStatus)
 }

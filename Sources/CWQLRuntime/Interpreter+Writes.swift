@@ -17,13 +17,13 @@ extension Interpreter {
     /// outcome so that nothing is left unexplained.
     func performWrites(_ write: WriteAction, on records: [JSON], source: SourceFile) async throws -> WriteReport {
         let verb = write.stage.kind.keyword
-        let noun = write.entity.singular.replacingAll("_", with: " ")
+        let noun = write.entity.singular.replacing("_", with: " ")
         var report = WriteReport()
         guard !records.isEmpty else {
-            output.standardError("\(verb): no \(write.entity.name.replacingAll("_", with: " ")) matched; nothing was changed\n")
+            output.standardError("\(verb): no \(write.entity.name.replacing("_", with: " ")) matched; nothing was changed\n")
             return report
         }
-        let plural = records.count == 1 ? noun : write.entity.name.replacingAll("_", with: " ")
+        let plural = records.count == 1 ? noun : write.entity.name.replacing("_", with: " ")
         let needsConfirmation: Bool
         if case .delete = write.stage.kind { needsConfirmation = true } else { needsConfirmation = records.count > options.bulkThreshold }
         if needsConfirmation, !options.dryRun, !options.assumeYes {
@@ -93,7 +93,7 @@ extension Interpreter {
         }
         var summary = dryRun
             ? "\(verb): dry run, \(report.succeeded) request\(report.succeeded == 1 ? "" : "s") shown, nothing sent"
-            : "\(verb): \(report.succeeded) \(report.succeeded == 1 ? noun : write.entity.name.replacingAll("_", with: " ")) done"
+            : "\(verb): \(report.succeeded) \(report.succeeded == 1 ? noun : write.entity.name.replacing("_", with: " ")) done"
         if report.skipped > 0 { summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))" }
         if report.failed > 0 { summary += ", \(report.failed) failed" }
         output.standardError(summary + "\n")
@@ -107,7 +107,7 @@ extension Interpreter {
     func create(_ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
         let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
         let body = try await builder.createBody(object, entity: entity)
-        let noun = entity.singular.replacingAll("_", with: " ")
+        let noun = entity.singular.replacing("_", with: " ")
         if options.dryRun {
             output.standardOutput("POST \(entity.path) \(JSONWriter.string(.object(body)))\n")
             output.standardError("create: dry run, nothing sent\n")
@@ -144,7 +144,7 @@ extension Interpreter {
         let matches = try await client.records(ListRequest(
             path: entity.path, conditions: filter.conditions, customFieldConditions: filter.customFieldConditions,
             fields: fields, limit: 2, pageSize: 2)).collect()
-        let noun = entity.singular.replacingAll("_", with: " ")
+        let noun = entity.singular.replacing("_", with: " ")
         switch matches.count {
         case 0:
             try await create(object, entity: entity, source: source, span: span)
@@ -172,6 +172,6 @@ extension Interpreter {
 /// Quoting for conditions strings built at run time.
 enum ConditionsQuote {
     static func quote(_ text: String) -> String {
-        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }

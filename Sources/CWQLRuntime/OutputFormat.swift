@@ -60,14 +60,14 @@ struct ResultWriter {
 
     private func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }
 
 /// Aligned text tables that fit a width: the widest columns give way first, cut with `…`.
 enum TableRenderer {
     static func render(header: [String], rows: [[String]], width: Int, footer: String?) -> String {
-        let clean = rows.map { $0.map { $0.replacingAll("\n", with: " ").replacingAll("\t", with: " ") } }
+        let clean = rows.map { $0.map { $0.replacing("\n", with: " ").replacing("\t", with: " ") } }
         var widths = header.map(\.count)
         for row in clean {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
@@ -93,16 +93,3 @@ enum TableRenderer {
     }
 }
 
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var remainder = Substring(self)
-        while let range = remainder.range(of: target) {
-            result += remainder[..<range.lowerBound]
-            result += replacement
-            remainder = remainder[range.upperBound...]
-        }
-        return result + remainder
-    }
-}

@@ -115,7 +115,7 @@ struct QueryExecutor {
             let ids = parents.compactMap { $0["id"]?.intValue }
             switch link.access {
             case .subPath:
-                return ids.map { request(path: segment.entity.path.replacingAll("{parentId}", with: String($0)), extra: nil) }
+                return ids.map { request(path: segment.entity.path.replacing("{parentId}", with: String($0)), extra: nil) }
             case .filteredBy(let field):
                 guard !ids.isEmpty else { return [] }
                 var join = "\(field) in (\(ids.map(String.init).joined(separator: ", ")))"

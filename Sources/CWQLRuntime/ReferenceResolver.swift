@@ -29,7 +29,7 @@ actor ReferenceResolver {
         let path = scope ?? entity.path
         let conditions = "\(key) = \(quote(name))"
         let matches = try await client.records(ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)).collect()
-        let kind = entity.singular.replacingAll("_", with: " ")
+        let kind = entity.singular.replacing("_", with: " ")
         switch matches.count {
         case 1:
             let id = matches[0]["id"]!.intValue!
@@ -82,6 +82,6 @@ actor ReferenceResolver {
     }
 
     private func quote(_ text: String) -> String {
-        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }

@@ -203,7 +203,7 @@ struct WriteBuilder {
     }
 
     private func quote(_ text: String) -> String {
-        "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     private func setting(_ value: JSON, at path: String, in object: JSONObject) -> JSONObject {

@@ -27,7 +27,7 @@ struct CWQLCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        var shell = try ShellCommand.parse([])
+        let shell = try ShellCommand.parse([])
         try await shell.run()
     }
 

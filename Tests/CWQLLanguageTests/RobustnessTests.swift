@@ -1,3 +1,4 @@
+import Foundation
 import CWQLLanguage
 import Testing
 
@@ -15,6 +16,13 @@ struct SplitMix64: RandomNumberGenerator {
 
 @Suite("No input crashes or hangs the compiler; every rejection is located")
 struct RobustnessTests {
+    /// Inputs per fuzzing test: 4,000 in the suite, more with `CWQL_FUZZ_ITERATIONS`
+    /// (`scripts/fuzz.sh` runs a million).
+    static let iterations = Int(ProcessInfo.processInfo.environment["CWQL_FUZZ_ITERATIONS"] ?? "") ?? 4000
+
+    /// The generators' seed (`CWQL_FUZZ_SEED`), so a long run can explore other inputs.
+    static let seed = UInt64(ProcessInfo.processInfo.environment["CWQL_FUZZ_SEED"] ?? "") ?? 0
+
     static let fragments = [
         "tickets", "ticket", "where", "and", "or", "not", "(", ")", "{", "}", "|", ",", ":", ".", "=", "!=", "<", ">=",
         "~", "!~", "like", "in", "is", "null", "true", "board", "status", "custom(\"A\")", "\"x\"", "'y'", "42", "-7d",
@@ -40,8 +48,8 @@ struct RobustnessTests {
     }
 
     @Test func randomTokenSoup() {
-        var generator = SplitMix64(state: 0xC0FFEE)
-        for _ in 0..<4000 {
+        var generator = SplitMix64(state: Self.seed ^ 0xC0FFEE)
+        for _ in 0..<Self.iterations {
             let count = Int.random(in: 1...14, using: &generator)
             let text = (0..<count).map { _ in Self.fragments.randomElement(using: &generator)! }.joined(separator: " ")
             Self.check(text)
@@ -49,9 +57,9 @@ struct RobustnessTests {
     }
 
     @Test func mutatedGoldenCases() {
-        var generator = SplitMix64(state: 42)
+        var generator = SplitMix64(state: Self.seed ^ 42)
         let corpus = GoldenCase.all().map(\.query)
-        for _ in 0..<4000 {
+        for _ in 0..<Self.iterations {
             var bytes = Array(corpus.randomElement(using: &generator)!.utf8)
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
                 let position = Int.random(in: 0...bytes.count, using: &generator)

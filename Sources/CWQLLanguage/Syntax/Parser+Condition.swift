@@ -53,20 +53,9 @@ extension Parser {
         }
         let subject = try parseSubject("a field name")
         let operatorToken = peek()
-        let op: ComparisonOperator
         var values: [ValueExpr] = []
-        switch operatorToken.kind {
-        case .equal: op = .equal
-        case .notEqual: op = .notEqual
-        case .less: op = .less
-        case .lessOrEqual: op = .lessOrEqual
-        case .greater: op = .greater
-        case .greaterOrEqual: op = .greaterOrEqual
-        case .tilde: op = .contains
-        case .notTilde: op = .notContains
-        case .identifier:
-            return try parseWordComparison(subject: subject)
-        default:
+        if operatorToken.kind == .identifier { return try parseWordComparison(subject: subject) }
+        guard let op = Parser.symbolOperator(operatorToken.kind) else {
             throw unexpected(
                 "an operator after `\(source.text(of: subject.span))` (=, !=, <, <=, >, >=, ~, !~, like, in, is null)",
                 help: operatorToken.kind == .string || operatorToken.kind == .number
@@ -77,6 +66,21 @@ extension Parser {
         return Comparison(
             subject: subject, op: op, values: values, operatorSpan: operatorToken.span,
             span: subject.span.merged(with: previous().span))
+    }
+
+    /// The operator a symbol token stands for (`=`, `!=`, `<`, `~`, …), if any.
+    static func symbolOperator(_ kind: TokenKind) -> ComparisonOperator? {
+        switch kind {
+        case .equal: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessOrEqual: return .lessOrEqual
+        case .greater: return .greater
+        case .greaterOrEqual: return .greaterOrEqual
+        case .tilde: return .contains
+        case .notTilde: return .notContains
+        default: return nil
+        }
     }
 
     /// `like`, `not like`, `in`, `not in`, `is null`, `is not null`, and the `contains` spelling.

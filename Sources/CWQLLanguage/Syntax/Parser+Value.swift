@@ -20,19 +20,7 @@ extension Parser {
             return .not(inner, token.span.merged(with: inner.span))
         }
         let lhs = try parseOperand()
-        let operatorToken = peek()
-        let op: ComparisonOperator
-        switch operatorToken.kind {
-        case .equal: op = .equal
-        case .notEqual: op = .notEqual
-        case .less: op = .less
-        case .lessOrEqual: op = .lessOrEqual
-        case .greater: op = .greater
-        case .greaterOrEqual: op = .greaterOrEqual
-        case .tilde: op = .contains
-        case .notTilde: op = .notContains
-        default: return lhs
-        }
+        guard let op = Parser.symbolOperator(peek().kind) else { return lhs }
         advance()
         let rhs = try parseOperand()
         return .compare(lhs, op, rhs, lhs.span.merged(with: rhs.span))

@@ -31,8 +31,8 @@ public struct Credentials: Sendable {
 
     /// Removes the private key and the Authorization value from `text`.
     func redact(_ text: String) -> String {
-        privateKey.redact(text).replacingAll(authorization, with: "Basic ••••••")
-            .replacingAll(String(authorization.dropFirst(6)), with: "••••••")
+        privateKey.redact(text).replacing(authorization, with: "Basic ••••••")
+            .replacing(String(authorization.dropFirst(6)), with: "••••••")
     }
 }
 

@@ -16,20 +16,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// Removes every occurrence of this secret (and its Basic-auth encodings) from `text`.
     public func redact(_ text: String) -> String {
         guard value.count >= 4 else { return text }
-        return text.replacingAll(value, with: "••••••")
+        return text.replacing(value, with: "••••••")
     }
 }
 
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var remainder = Substring(self)
-        while let range = remainder.range(of: target) {
-            result += remainder[..<range.lowerBound]
-            result += replacement
-            remainder = remainder[range.upperBound...]
-        }
-        return result + remainder
-    }
-}

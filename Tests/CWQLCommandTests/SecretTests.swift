@@ -1,0 +1,67 @@
+import ConnectWiseSimulator
+import Foundation
+import Testing
+
+/// A known private key goes through every command, traces, errors and the REPL; it must not
+/// appear in any byte printed or written.
+@Suite("Secrets never leak")
+struct SecretTests {
+    static let privateKey = "sk-TOPSECRET-4f9a2c7e"
+
+    @Test func thePrivateKeyAppearsNowhere() async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.tickets = 40
+        configuration.members[0].privateKey = Self.privateKey
+        let server = try await SimulatorServer.start(configuration)
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-secret-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let env = [
+            "HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": "", "CW_SITE": server.baseURL, "CW_COMPANY": "demo",
+            "CW_PUBLIC_KEY": "demo-public", "CW_PRIVATE_KEY": Self.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
+        ]
+        var printed = ""
+        let runs: [([String], String?)] = [
+            (["doctor", "--trace"], nil),
+            (["-c", "tickets | take 2", "--trace"], nil),
+            (["-c", "tickets where summary ~ \"\(Self.privateKey)\" | count", "--trace"], nil),
+            (["-c", "ticket 99999", "--trace"], nil),
+            (["-c", "tickets where bord = 1"], nil),
+            (["-c", "tickets where id = 1 | note \"x\" | count"], nil),
+            (["--trace"], "tickets | count\ncreate ticket { summary: \"s\", board: \"Nope\", company: ACME }\n"),
+            (["profile", "set-keys", "--site", server.baseURL, "--company", "demo", "--public-key", "demo-public",
+              "--client-id", configuration.defaultClientId], Self.privateKey + "\n"),
+            (["profile", "list"], nil),
+            (["doctor", "--trace", "--site", "http://127.0.0.1:9"], nil),
+        ]
+        for (arguments, stdin) in runs {
+            let result = try await CommandRunner.run(arguments, stdin: stdin, environment: env)
+            printed += result.stdout + result.stderr
+        }
+        var wrongKey = env
+        wrongKey["CW_PRIVATE_KEY"] = "sk-WRONG-secret-0000"
+        let refused = try await CommandRunner.run(["doctor", "--trace"], environment: wrongKey)
+        printed += refused.stdout + refused.stderr
+        #expect(!printed.contains("sk-WRONG-secret-0000"))
+
+        let terminal = try PseudoTerminal([], environment: env)
+        #expect(await terminal.waitFor("cwql(default)> "))
+        terminal.type("tickets | count\r")
+        terminal.type("let x = \"\(Self.privateKey)\"\r")
+        terminal.type("\u{04}")
+        _ = await terminal.waitForExit()
+        printed += terminal.text.replacingOccurrences(of: "let x = \"\(Self.privateKey)\"", with: "")  // the user's own echo
+
+        #expect(printed.contains("trace: GET"))
+        #expect(!printed.contains(Self.privateKey))
+        let encoded = Data("demo+demo-public:\(Self.privateKey)".utf8).base64EncodedString()
+        #expect(!printed.contains(encoded))
+        // Files written under HOME: only the config file may hold the key (that is its job).
+        let files = FileManager.default.enumerator(atPath: home)?.compactMap { $0 as? String } ?? []
+        #expect(files.contains { $0.hasSuffix("history") })
+        for file in files where !file.hasSuffix("config.toml") {
+            let contents = (try? String(contentsOfFile: "\(home)/\(file)", encoding: .utf8)) ?? ""
+            #expect(!contents.contains(Self.privateKey), "\(file)")
+        }
+        await server.stop()
+    }
+}
