@@ -51,6 +51,12 @@ struct DiagnosticRenderingTests {
         #expect(failure.description.contains("1 | tickets where board =\n  |                      ^\n"))
     }
 
+    @Test func endOfInputPointsPastTheLastToken() throws {
+        let rendered = try #require(compileFailure("tickets |\n\n")).description
+        #expect(rendered.contains(" --> <query>:1:10\n"))
+        #expect(rendered.contains("1 | tickets |\n  |          ^\n"))
+    }
+
     @Test func oneMessagePerStatement() throws {
         let source = SourceFile(name: "two.cwql", text: "tickets where bord = 1 and = = =\nlet = 3\ntickets | count\n")
         do {

@@ -304,8 +304,13 @@ public struct Parser {
         if token.kind == .invalid {
             return Diagnostic(token.value, source: source, span: token.span)
         }
+        var span = token.span
+        if token.kind == .end, let last = tokens[..<index].last(where: { $0.kind != .newline && $0.kind != .end }) {
+            // Point just past the last real token, not at an empty last line.
+            span = SourceSpan(start: last.span.end, end: last.span.end)
+        }
         return Diagnostic(
-            "expected \(expected), found \(token.displayName)", source: source, span: token.span,
+            "expected \(expected), found \(token.displayName)", source: source, span: span,
             help: help, isIncompleteInput: token.kind == .end)
     }
 }
