@@ -8,22 +8,7 @@ struct ConnectionCommandTests {
 
     /// A simulator, an empty HOME, and the environment a user would set.
     func withSite(_ body: (SimulatorServer, [String: String], String) async throws -> Void) async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 50
-        let server = try await SimulatorServer.start(configuration)
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-home-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let environment = [
-            "HOME": home, "XDG_CONFIG_HOME": "", "CW_SITE": server.baseURL, "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "demo-public",
-            "CW_PRIVATE_KEY": Self.privateKey, "CW_CLIENT_ID": server.configuration.defaultClientId,
-        ]
-        do {
-            try await body(server, environment, home)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await CWQLCommandTests.withSite(tickets: 50, { _ in }, body)
     }
 
     @Test func doctorListsEveryCapability() async throws {

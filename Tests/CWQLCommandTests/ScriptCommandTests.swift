@@ -5,22 +5,7 @@ import Testing
 @Suite("cwql -c, cwql run, scripts on stdin and #! files, as a user runs them")
 struct ScriptCommandTests {
     func withSite(_ body: (SimulatorServer, [String: String], String) async throws -> Void) async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 120
-        let server = try await SimulatorServer.start(configuration)
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-run-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let environment = [
-            "HOME": home, "XDG_CONFIG_HOME": "", "CW_SITE": server.baseURL, "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "demo-public",
-            "CW_PRIVATE_KEY": "demo-private-key-0123456789", "CW_CLIENT_ID": server.configuration.defaultClientId,
-        ]
-        do {
-            try await body(server, environment, home)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await CWQLCommandTests.withSite(tickets: 120, { _ in }, body)
     }
 
     @Test func dashCRunsOneStatement() async throws {

@@ -1,24 +1,8 @@
 import Foundation
 
-/// Values given on the command line; each wins over the file and the environment.
-public struct CredentialOverrides: Sendable {
-    public var site: String?
-    public var company: String?
-    public var publicKey: String?
-    public var privateKey: String?
-    public var clientId: String?
-    public var apiVersion: String?
-
-    public init(site: String? = nil, company: String? = nil, publicKey: String? = nil, privateKey: String? = nil,
-                clientId: String? = nil, apiVersion: String? = nil) {
-        self.site = site
-        self.company = company
-        self.publicKey = publicKey
-        self.privateKey = privateKey
-        self.clientId = clientId
-        self.apiVersion = apiVersion
-    }
-}
+/// Values given on the command line; each wins over the file and the environment. The same
+/// six settings as a profile of the config file.
+public typealias CredentialOverrides = ConfigFile.Profile
 
 /// Puts credentials together from, later winning: the config file's profile, the
 /// environment (`CW_SITE`, `CW_COMPANY`, `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY`, `CW_CLIENT_ID`,
