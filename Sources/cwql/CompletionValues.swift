@@ -16,15 +16,30 @@ final class CompletionValues: Sendable {
     }
 
     /// What is known now for a field path of an entity; starts fetching it if not yet known.
-    func values(entity entityName: String, path: String) -> [String] {
+    func values(entity entityName: String, path: String, board: String?) -> [String] {
         guard let source = CompletionValues.source(entity: entityName, path: path) else { return [] }
-        let key = "\(source.path)|\(source.field)"
+        let isStatus = source.path == CompletionValues.statusesOfBoard
+        let key = "\(source.path)|\(source.field)|\(isStatus ? board ?? "" : "")"
         if let known = cache.withLock({ $0[key] }) { return known }
         let first = requested.withLock { $0.insert(key).inserted }
         if first {
             let client = self.client
             Task.detached { [self] in
-                let records = (try? await client.records(ListRequest(path: source.path, fields: [source.field], limit: 1000)).collect()) ?? []
+                var path = source.path
+                if isStatus {
+                    // The statuses of the board the line names, else of every board.
+                    let condition = board.map { "name = \"\($0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\""))\"" }
+                    let boards = (try? await client.records(ListRequest(path: "/service/boards", conditions: condition, fields: ["id"], limit: 50)).collect()) ?? []
+                    var names: Set<String> = []
+                    for board in boards.compactMap({ $0["id"]?.intValue }) {
+                        let statuses = (try? await client.records(ListRequest(path: "/service/boards/\(board)/statuses", fields: ["name"])).collect()) ?? []
+                        names.formUnion(statuses.compactMap { $0["name"]?.stringValue })
+                    }
+                    self.store(names.sorted(), for: key)
+                    return
+                }
+                path = source.path
+                let records = (try? await client.records(ListRequest(path: path, fields: [source.field], limit: 1000)).collect()) ?? []
                 let names = Array(Set(records.compactMap { $0.value(atPathIgnoringCase: source.field)?.stringValue })).sorted()
                 self.store(names, for: key)
             }
@@ -36,6 +51,8 @@ final class CompletionValues: Sendable {
         cache.withLock { $0[key] = names }
     }
 
+    static let statusesOfBoard = "/service/boards/{board}/statuses"
+
     /// Where a field's values come from: the referenced entity's natural key.
     static func source(entity entityName: String, path: String) -> (path: String, field: String)? {
         let parts = path.split(separator: "/").map(String.init)
@@ -43,7 +60,7 @@ final class CompletionValues: Sendable {
             let spec = entity.field(named: parts[0]), case .object(let shape) = spec.kind
         else { return nil }
         if parts[0] == "status", entityName == "tickets" || entityName == "project_tickets" {
-            return ("/service/boards/1/statuses", "name")
+            return (statusesOfBoard, "name")
         }
         guard let target = shape.target, let targetEntity = Catalog.standard.entity(named: target), targetEntity.isTopLevel else { return nil }
         return (targetEntity.path, parts[1])

@@ -43,7 +43,7 @@ struct REPLSession {
             }
             let completer = Completer(
                 variables: known.variables, definitions: known.definitions, modules: StandardLibrary.moduleNames,
-                values: { source.values(entity: $0, path: $1) })
+                values: { source.values(entity: $0, path: $1, board: $2) })
             return completer.complete(prefix.hasPrefix(".") ? String(prefix.drop { $0 != " " }) : prefix)
         }
         standardError("cwql — a query such as `tickets | count`; Tab completes, .help for help, Ctrl-D leaves\n")

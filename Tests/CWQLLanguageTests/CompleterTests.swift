@@ -5,7 +5,11 @@ import Testing
 struct CompleterTests {
     let completer = Completer(
         variables: ["board", "days"], definitions: ["stale"], modules: ["alerts", "seats"],
-        values: { entity, path in entity == "tickets" && path == "board/name" ? ["Help", "Alerts", "Waiting Room"] : [] })
+        values: { entity, path, board in
+            if entity == "tickets" && path == "board/name" { return ["Help", "Alerts", "Waiting Room"] }
+            if entity == "tickets" && path == "status/name" { return board == "Alerts" ? ["Investigating", "Resolved"] : ["New", "Closed"] }
+            return []
+        })
 
     @Test func startOfLineOffersStatementsAndEntities() {
         #expect(completer.complete("tic") == ["tickets"])
@@ -34,5 +38,7 @@ struct CompleterTests {
         #expect(completer.complete("tickets where board = \"Wa") == ["Waiting Room\""])
         #expect(completer.complete("tickets where board = $b") == ["board"])
         #expect(completer.complete("import \"se") == ["seats\""])
+        #expect(completer.complete("tickets where board = \"Alerts\" and status = ") == ["Investigating", "Resolved"])
+        #expect(completer.complete("tickets where status = ") == ["Closed", "New"])
     }
 }

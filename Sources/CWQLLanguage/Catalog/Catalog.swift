@@ -2,6 +2,8 @@
 public struct Catalog: Sendable {
     public let entities: [EntitySpec]
     private let byName: [String: Int]
+    /// Every child navigation stage name of any entity.
+    public let allChildNames: Set<String>
 
     /// The built-in catalog of ConnectWise PSA entities.
     public static let standard = Catalog(entities: Catalog.serviceEntities + Catalog.companyEntities
@@ -15,6 +17,7 @@ public struct Catalog: Sendable {
             byName[entity.singular.lowercased()] = index
         }
         self.byName = byName
+        self.allChildNames = Set(entities.flatMap { $0.children.map(\.name) })
     }
 
     /// The entity with this plural or singular name.
@@ -27,7 +30,4 @@ public struct Catalog: Sendable {
 
     /// Singular names usable with `ticket 4711` and `create ticket`.
     public var singularNames: [String] { entities.filter(\.isTopLevel).map(\.singular) }
-
-    /// Every child navigation stage name of any entity.
-    public var allChildNames: Set<String> { Set(entities.flatMap { $0.children.map(\.name) }) }
 }

@@ -36,6 +36,8 @@ public struct EntitySpec: Sendable {
     public var isTopLevel: Bool
     /// For a child-only entity, the field of its records that holds the parent's id.
     public var parentKey: String?
+    /// Field positions by lower-cased name, for case-insensitive lookups without scanning.
+    private let fieldPositions: [String: Int]
 
     init(
         name: String, singular: String, path: String, permission: String, fields: [FieldSpec],
@@ -47,6 +49,7 @@ public struct EntitySpec: Sendable {
         self.path = path
         self.permission = permission
         self.fields = [.integer("id")] + fields + [.info]
+        self.fieldPositions = Dictionary(self.fields.enumerated().map { ($1.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         self.aliases = Dictionary(uniqueKeysWithValues: aliases.map { ($0.key.lowercased(), $0.value) })
         self.children = children
         self.defaultColumns = defaultColumns
@@ -62,8 +65,7 @@ public struct EntitySpec: Sendable {
 
     /// The field named `name`, ignoring case.
     public func field(named name: String) -> FieldSpec? {
-        let folded = name.lowercased()
-        return fields.first { $0.name.lowercased() == folded }
+        fieldPositions[name.lowercased()].map { fields[$0] }
     }
 
     /// The child collection named `name`, ignoring case.

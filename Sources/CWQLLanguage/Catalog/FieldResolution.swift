@@ -35,7 +35,8 @@ extension EntitySpec {
         var path: [String] = []
         var ownerDescription = name
         for (position, name) in names.enumerated() {
-            guard let spec = shapeFields.first(where: { $0.name.lowercased() == name.folded }) else {
+            let found = position == 0 ? self.field(named: name.text) : shapeFields.first(where: { $0.name.lowercased() == name.folded })
+            guard let spec = found else {
                 let candidates = shapeFields.map(\.name) + (position == 0 ? Array(aliases.keys) : [])
                 throw Diagnostic(
                     "unknown field `\(name.text)` on \(ownerDescription)", source: source, span: name.span,

@@ -3,9 +3,10 @@
 /// `select`, `sort` and `count by`, variables after `$`, stdlib modules in `import`, and values
 /// the session knows for a field (board names, statuses, company identifiers, members).
 public struct Completer {
-    /// Values for a field path of an entity (`board/name` of tickets), from the server;
-    /// may be empty while they are still being fetched.
-    public typealias ValueSource = (_ entity: String, _ path: String) -> [String]
+    /// Values for a field path of an entity (`board/name` of tickets), from the server; may
+    /// be empty while they are still being fetched. `board` is the board the line already
+    /// names, if any, so that statuses are that board's own.
+    public typealias ValueSource = (_ entity: String, _ path: String, _ board: String?) -> [String]
 
     public var catalog: Catalog
     public var variables: [String]
@@ -14,7 +15,7 @@ public struct Completer {
     public var values: ValueSource
 
     public init(catalog: Catalog = .standard, variables: [String] = [], definitions: [String] = [], modules: [String] = [],
-                values: @escaping ValueSource = { _, _ in [] }) {
+                values: @escaping ValueSource = { _, _, _ in [] }) {
         self.catalog = catalog
         self.variables = variables
         self.definitions = definitions
@@ -73,7 +74,7 @@ public struct Completer {
             return Completer.stageKeywords + (entity?.children.map(\.name) ?? [])
         case .equal, .notEqual, .tilde, .notTilde, .less, .greater, .lessOrEqual, .greaterOrEqual, .comma, .leftParen:
             if let entity, let field = lastField.first, let path = resolvedPath(field, in: entity) {
-                return values(entity.name, path).map(Completer.quoted)
+                return values(entity.name, path, Completer.boardNamed(in: tokens)).map(Completer.quoted)
             }
             if last.kind == .comma || last.kind == .leftParen, let entity, clause != nil { return fields(of: entity) }
             return []
@@ -88,6 +89,15 @@ public struct Completer {
         default:
             return []
         }
+    }
+
+    /// The value of a `board = X` already on the line.
+    static func boardNamed(in tokens: [Token]) -> String? {
+        for index in tokens.indices.dropLast(2) where tokens[index].isKeyword("board") && tokens[index + 1].kind == .equal {
+            let value = tokens[index + 2]
+            if value.kind == .string || value.kind == .identifier { return value.value }
+        }
+        return nil
     }
 
     /// The entity's field names and aliases.

@@ -40,7 +40,12 @@ public struct Token: Sendable, Hashable {
 
     /// True for an identifier spelling `keyword`, ignoring case.
     public func isKeyword(_ keyword: String) -> Bool {
-        kind == .identifier && value.count == keyword.count && value.lowercased() == keyword
+        guard kind == .identifier, value.utf8.count == keyword.utf8.count else { return false }
+        // ASCII case folding without allocating: identifiers are ASCII, keywords lower case.
+        for (a, b) in zip(value.utf8, keyword.utf8) where a | 0x20 != b {
+            return false
+        }
+        return true
     }
 
     /// A short human description, for "expected X, found Y".
