@@ -57,6 +57,10 @@ struct CommandRunner {
             stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
+        // A command that hangs is killed after two minutes, so the suite itself cannot hang.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         let stderrData = stderrBox.data

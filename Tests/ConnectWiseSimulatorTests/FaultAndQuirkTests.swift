@@ -153,8 +153,14 @@ struct FaultAndQuirkTests {
             request.headers.add(name: "clientId", value: SimulatorHarness.clientId)
             request.body = .bytes(.init(string: #"{"text": "x", "detailDescriptionFlag": true}"#))
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let response = try await client.execute(request, timeout: .seconds(10))
-            try await client.shutdown()
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: .seconds(30))
+                try await client.shutdown()
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
             #expect(response.status.code == 302)
             #expect(response.headers.first(name: "Location")?.hasPrefix("http://") == true)
             #expect(sim.server.store.count("ticket_notes") == before)

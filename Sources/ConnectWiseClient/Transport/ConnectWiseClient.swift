@@ -37,19 +37,26 @@ public final class ConnectWiseClient: Sendable {
         self.retry = retry
         self.timeout = timeout
         self.trace = trace
+        self.http = ConnectWiseClient.sharedHTTP
+    }
+
+    /// One HTTP client for the process: connections are pooled across every ConnectWise
+    /// client, and none has to be shut down (a forgotten shutdown cannot crash the process).
+    /// Redirects are never followed (a redirected write must be reported, not repeated as a
+    /// GET); each request carries its own deadline.
+    static let sharedHTTP: HTTPClient = {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(max(1, timeout))))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(3600))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // Connection failures come back at once; cwql's own retry policy decides what to retry.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .none)
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
-    /// Closes connections. Call once when done.
-    public func shutdown() async {
-        try? await http.shutdown()
-    }
+    /// Ends the client's use of the network. Connections belong to the process-wide pool,
+    /// which closes idle ones by itself, so this only marks the end of use.
+    public func shutdown() async {}
 
     // MARK: - Discovery
 

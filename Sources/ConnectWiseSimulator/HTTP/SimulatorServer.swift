@@ -85,10 +85,17 @@ public final class SimulatorServer: Sendable {
         throw failure.error ?? SimulatorStartError(message: "the simulator could not listen on \(host):\(port)")
     }
 
-    /// Stops listening and waits until the server has shut down.
-    public func stop() async {
+    /// Stops listening and waits until the server has shut down, or at most `grace` seconds
+    /// (a client that keeps a connection open must not hold the caller up).
+    public func stop(grace: Double = 5) async {
         task.cancel()
-        _ = try? await task.value
+        let task = self.task
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await task.value }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(grace * 1_000_000_000)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Waits until the server stops (for `cwql sim`).
@@ -107,8 +114,12 @@ public final class SimulatorServer: Sendable {
             headers: headers, body: Array(buffer: body), origin: "http://\(host)")
         let answer = await api.handle(simulated)
         if answer.dropConnection {
-            try? await context.channel.close()
-            throw CancellationError()
+            // Lose the response as a network would: close the connection (on its event loop)
+            // and answer into the void, the same path as a client that went away.
+            let channel = context.channel
+            channel.eventLoop.execute { channel.close(mode: .all, promise: nil) }
+            try? await channel.closeFuture.get()
+            return Response(status: .ok)
         }
         var fields = HTTPFields()
         for (name, value) in answer.headers {
