@@ -121,9 +121,11 @@ struct ClientTests {
     }
 
     @Test func readsSurviveFaultsAndTimeouts() async throws {
-        try await withClient({ $0.tickets = 10_000; $0.failRate = 0.1; $0.quirks = [.timeoutBody] }) { h in
+        try await withClient({ $0.tickets = 50_000; $0.failRate = 0.1; $0.rateLimit = 25; $0.quirks = [.timeoutBody] }) { h in
             let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
-            #expect(ids == Array(1...10_000))
+            #expect(ids == Array(1...50_000))
+            let fast = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)).collect().compactMap { $0["id"]?.intValue }
+            #expect(fast == Array(1...50_000))
             #expect(h.server.log.all.contains { $0.fault != nil })
         }
     }
