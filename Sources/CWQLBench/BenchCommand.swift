@@ -22,9 +22,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("stream-tickets"), help: "Tickets for the memory scenario (and a tenth of it for the baseline).") var streamTickets = 200_000
     @Option(help: "The cwql executable for the start-up and memory scenarios.") var cwql: String?
     @Flag(help: "Print the results as JSON.") var json = false
+    @Flag(help: "Only the in-process translate throughput (no simulator).") var translateOnly = false
 
     func run() async throws {
         var results: [Measurement] = []
+        if translateOnly {
+            report([Scenarios.translateThroughput(seconds: 3)])
+            return
+        }
         let latencySeconds = Double(latency) / 1000
         var configuration = SimulatorConfiguration()
         configuration.tickets = tickets
