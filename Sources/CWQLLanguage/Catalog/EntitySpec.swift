@@ -16,28 +16,31 @@ public struct ChildLink: Sendable {
 }
 
 /// One ConnectWise collection: its endpoint, fields, aliases and children.
-public struct EntitySpec: Sendable {
+/// A reference type, so that plans and records carry it without copying its tables.
+public final class EntitySpec: Sendable {
     /// The plural source name (`tickets`).
-    public var name: String
+    public let name: String
     /// The singular, used by `ticket 4711` and `create ticket`.
-    public var singular: String
+    public let singular: String
     /// The collection path under the API root (`/service/tickets`); for a child-only entity,
     /// the path with `{parentId}` standing for the parent record's id.
-    public var path: String
+    public let path: String
     /// The security-role module that guards the endpoint, named as ConnectWise names it.
-    public var permission: String
-    public var fields: [FieldSpec]
+    public let permission: String
+    public let fields: [FieldSpec]
     /// Friendly names, folded to lower case, mapped to ConnectWise paths (`board` → `board/name`).
-    public var aliases: [String: String]
-    public var children: [ChildLink]
+    public let aliases: [String: String]
+    public let children: [ChildLink]
     /// Columns shown by default in a table.
-    public var defaultColumns: [String]
+    public let defaultColumns: [String]
     /// False for collections reachable only from a parent (ticket notes, board statuses).
-    public var isTopLevel: Bool
+    public let isTopLevel: Bool
     /// For a child-only entity, the field of its records that holds the parent's id.
-    public var parentKey: String?
+    public let parentKey: String?
     /// Field positions by lower-cased name, for case-insensitive lookups without scanning.
     private let fieldPositions: [String: Int]
+    /// Every alias resolved once, when the catalog is built.
+    let resolvedAliases: [String: ResolvedField]
 
     init(
         name: String, singular: String, path: String, permission: String, fields: [FieldSpec],
@@ -55,6 +58,10 @@ public struct EntitySpec: Sendable {
         self.defaultColumns = defaultColumns
         self.isTopLevel = isTopLevel
         self.parentKey = parentKey
+        // Aliases point at this entity's own fields; resolve each once.
+        var resolved: [String: ResolvedField] = [:]
+        for (alias, path) in self.aliases { resolved[alias] = EntitySpec.resolve(aliasPath: path, fields: self.fields) }
+        self.resolvedAliases = resolved
     }
 
     /// The path of one record, given the record (child records need their parent's id).

@@ -28,8 +28,8 @@ extension EntitySpec {
         case .dotted(let dotted):
             names = dotted
         }
-        if names.count == 1, let aliasPath = aliases[names[0].folded] {
-            return resolveKnown(aliasPath)
+        if names.count == 1, let alias = resolvedAliases[names[0].folded] {
+            return alias
         }
         var shapeFields = fields
         var path: [String] = []
@@ -76,11 +76,12 @@ extension EntitySpec {
         fatalError("unreachable: a dotted path has at least one name")
     }
 
-    /// The type of a path this catalog itself wrote (an alias target).
-    private func resolveKnown(_ aliasPath: String) -> ResolvedField {
+    /// The type of a path this catalog itself wrote (an alias target), among `fields`.
+    static func resolve(aliasPath: String, fields: [FieldSpec]) -> ResolvedField {
         var shapeFields = fields
         var type = ValueType.unknown
-        for part in aliasPath.split(separator: "/") {
+        let parts = aliasPath.split(separator: "/")
+        for part in parts {
             guard let spec = shapeFields.first(where: { $0.name == part }) else { break }
             switch spec.kind {
             case .value(let valueType): type = valueType
@@ -88,9 +89,8 @@ extension EntitySpec {
             case .customFields: break
             }
         }
-        let parts = aliasPath.split(separator: "/")
         var idPath: String?
-        if parts.count == 2, let spec = field(named: String(parts[0])), case .object(let shape) = spec.kind,
+        if parts.count == 2, let spec = fields.first(where: { $0.name == parts[0] }), case .object(let shape) = spec.kind,
             shape.defaultField == String(parts[1]), shape.fields.contains(where: { $0.name == "id" })
         {
             idPath = "\(parts[0])/id"

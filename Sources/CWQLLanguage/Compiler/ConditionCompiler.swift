@@ -196,7 +196,7 @@ public struct ConditionCompiler {
 
     private func checkOperator(_ comparison: Comparison, field: ResolvedField) throws(Diagnostic) {
         let op = comparison.op
-        let textOnly: Set<ComparisonOperator> = [.contains, .notContains, .like, .notLike]
+        let textOnly = ConditionCompiler.textOperators
         if textOnly.contains(op), field.type != .string, field.type != .unknown {
             throw Diagnostic(
                 "`\(op.rawValue)` matches text, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
@@ -233,6 +233,8 @@ public struct ConditionCompiler {
             return "\(head) \(ConditionCompiler.keyword(comparison.op)) \(literal.written)"
         }
     }
+
+    static let textOperators: Set<ComparisonOperator> = [.contains, .notContains, .like, .notLike]
 
     /// The operator as ConnectWise spells it.
     static func keyword(_ op: ComparisonOperator) -> String {
