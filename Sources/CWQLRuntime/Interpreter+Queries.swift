@@ -48,19 +48,11 @@ extension Interpreter {
                     "unknown query `\(name.text)(…)`", source: source, span: name.span,
                     help: Suggestions.didYouMean(name.text, among: definitions.keys.sorted()), kind: .compile)
             }
-            guard arguments.count == definition.parameters.count else {
-                throw RuntimeError(
-                    "`\(name.text)` takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
-                    source: source, span: span, kind: .compile)
-            }
             guard case .query(let body) = definition.body else {
                 throw RuntimeError(
                     "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span, kind: .compile)
             }
-            var parameters: [String: Binding] = [:]
-            for (parameter, argument) in zip(definition.parameters, arguments) {
-                parameters[parameter.text] = try await evaluate(argument, in: source)
-            }
+            let parameters = try await bindArguments(name, definition, arguments, in: source, span: span)
             let saved = variables
             for (key, value) in parameters { variables[key] = value }
             defer { variables = saved }

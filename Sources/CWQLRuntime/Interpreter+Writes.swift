@@ -168,10 +168,3 @@ extension Interpreter {
         }
     }
 }
-
-/// Quoting for conditions strings built at run time.
-enum ConditionsQuote {
-    static func quote(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
-}

@@ -189,15 +189,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Runs a procedure with its parameters bound; its variables are its own.
     private func call(_ name: Name, _ definition: Definition, arguments: [ValueExpr], body: [Statement], in source: SourceFile, span: SourceSpan) async throws {
-        guard arguments.count == definition.parameters.count else {
-            throw RuntimeError(
-                "`\(name.text)` takes \(definition.parameters.count) argument\(definition.parameters.count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
-                source: source, span: span, kind: .compile)
-        }
-        var bound: [String: Binding] = [:]
-        for (parameter, argument) in zip(definition.parameters, arguments) {
-            bound[parameter.text] = try await evaluate(argument, in: source)
-        }
+        let bound = try await bindArguments(name, definition, arguments, in: source, span: span)
         let saved = variables
         for (key, value) in bound { variables[key] = value }
         defer { variables = saved }
@@ -205,6 +197,23 @@ public final class Interpreter: @unchecked Sendable {
         callDepth += 1
         defer { callDepth -= 1 }
         try await execute(body, in: definition.source)
+    }
+
+    /// The values of a call's arguments by parameter name, after checking their number.
+    func bindArguments(
+        _ name: Name, _ definition: Definition, _ arguments: [ValueExpr], in source: SourceFile, span: SourceSpan
+    ) async throws -> [String: Binding] {
+        let count = definition.parameters.count
+        guard arguments.count == count else {
+            throw RuntimeError(
+                "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
+                source: source, span: span, kind: .compile)
+        }
+        var bound: [String: Binding] = [:]
+        for (parameter, argument) in zip(definition.parameters, arguments) {
+            bound[parameter.text] = try await evaluate(argument, in: source)
+        }
+        return bound
     }
 
     // MARK: - Imports

@@ -27,7 +27,7 @@ actor ReferenceResolver {
         if let cached = cache[cacheKey] { return cached }
         guard let entity = catalog.entity(named: entityName) else { throw Failure(description: "unknown entity \(entityName)") }
         let path = scope ?? entity.path
-        let conditions = "\(key) = \(quote(name))"
+        let conditions = "\(key) = \(ConditionsQuote.quote(name))"
         let matches = try await client.records(ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)).collect()
         let kind = entity.singular.replacing("_", with: " ")
         switch matches.count {
@@ -81,7 +81,4 @@ actor ReferenceResolver {
         return id
     }
 
-    private func quote(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
 }

@@ -38,7 +38,7 @@ struct WriteBuilder {
             body["internalAnalysisFlag"] = .bool(flags.contains(.internal))
             body["resolutionFlag"] = .bool(flags.contains(.resolution))
             let client = self.client
-            let conditions = "text = \(quote(text)) and dateCreated >= [\(sentAt.iso8601)]"
+            let conditions = "text = \(ConditionsQuote.quote(text)) and dateCreated >= [\(sentAt.iso8601)]"
             return PreparedWrite(
                 request: APIRequest(.post, "\(recordPath)/notes", body: .object(body)),
                 reconcile: {
@@ -202,9 +202,6 @@ struct WriteBuilder {
         .object(JSONObject(["op": .string("replace"), "path": .string(path), "value": value]))
     }
 
-    private func quote(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
 
     private func setting(_ value: JSON, at path: String, in object: JSONObject) -> JSONObject {
         var object = object

@@ -1,5 +1,6 @@
 import CWJSON
 import CWQLLanguage
+import CWQLRuntime
 import ConnectWiseClient
 import Foundation
 import Synchronization
@@ -28,7 +29,7 @@ final class CompletionValues: Sendable {
                 var path = source.path
                 if isStatus {
                     // The statuses of the board the line names, else of every board.
-                    let condition = board.map { "name = \"\($0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\""))\"" }
+                    let condition = board.map { "name = \(ConditionsQuote.quote($0))" }
                     let boards = (try? await client.records(ListRequest(path: "/service/boards", conditions: condition, fields: ["id"], limit: 50)).collect()) ?? []
                     var names: Set<String> = []
                     for board in boards.compactMap({ $0["id"]?.intValue }) {
