@@ -120,6 +120,20 @@ struct ClientTests {
         }
     }
 
+    @Test func rateLimitWaitsDoNotUseUpTheRetriesForFailures() async throws {
+        try await withClient({ $0.tickets = 900; $0.rateLimit = 2 }) { h in
+            // Two attempts for failures; nine pages at once against two requests a second means
+            // most pages are told to wait several times. Waiting is not failing.
+            let client = ConnectWiseClient(
+                credentials: ClientHarness.credentials(for: h.server), concurrency: 8, timeout: 20,
+                retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.005, maximumDelay: 0.05))
+            _ = try await client.apiRoot()
+            let ids = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 100)).collect()
+            #expect(ids.compactMap { $0["id"]?.intValue } == Array(1...900))
+            #expect(h.server.log.all.filter { $0.status == 429 }.count >= 3)
+        }
+    }
+
     @Test func readsSurviveFaultsAndTimeouts() async throws {
         try await withClient({ $0.tickets = 50_000; $0.failRate = 0.1; $0.rateLimit = 25; $0.quirks = [.timeoutBody] }) { h in
             let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }

@@ -109,18 +109,21 @@ public final class ConnectWiseClient: Sendable {
     ///   record it would have made; found, it is returned instead of sending again.
     @discardableResult
     public func send(_ request: APIRequest, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
-        var attempt = 0
+        var attempt = 0  // failures' budget
+        var rateLimitWaits = 0  // 429s' budget
+        var sends = 0  // every send, for the trace and the attempt header
         var rediscovered = false
         var current = request
         while true {
             attempt += 1
+            sends += 1
             try Task.checkCancellation()
             let base = try await apiRoot()
             let url = base + current.pathAndQuery
             let outcome: (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double)
             do {
                 let sending = current
-                let attemptNumber = attempt
+                let attemptNumber = sends
                 outcome = try await limiter.withSlot { [self] in
                     try await transport(sending.method.rawValue, url: url, body: sending.body, attempt: attemptNumber, authorized: true, extra: sending.headers)
                 }
@@ -133,7 +136,7 @@ public final class ConnectWiseClient: Sendable {
                     }
                     if let reconcile, attempt < retry.maximumAttempts {
                         if let found = try await reconcile() {
-                            return APIResponse(status: 200, headers: [], body: found, attempts: attempt)
+                            return APIResponse(status: 200, headers: [], body: found, attempts: sends)
                         }
                         try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
                         continue
@@ -160,7 +163,7 @@ public final class ConnectWiseClient: Sendable {
                         throw ConnectWiseError.invalidResponse(path: current.path, reason: "\(error)")
                     }
                 }
-                return APIResponse(status: status, headers: headerPairs, body: body, attempts: attempt)
+                return APIResponse(status: status, headers: headerPairs, body: body, attempts: sends)
             }
             let message = errorMessage(outcome.body)
             switch status {
@@ -190,7 +193,7 @@ public final class ConnectWiseClient: Sendable {
                     continue
                 }
                 if current.method == .delete, attempt > 1 {
-                    return APIResponse(status: 204, headers: headerPairs, body: .null, attempts: attempt)
+                    return APIResponse(status: 204, headers: headerPairs, body: .null, attempts: sends)
                 }
                 throw ConnectWiseError.notFound(path: current.path, message: message)
             case 414:
@@ -201,11 +204,14 @@ public final class ConnectWiseClient: Sendable {
                 }
                 throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.path, message: "the URL is too long (414)")
             case 429:
-                if attempt < retry.maximumAttempts {
-                    try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")))
+                // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
+                if rateLimitWaits < retry.maximumRateLimitWaits {
+                    rateLimitWaits += 1
+                    try await pause(retry.delay(afterAttempt: rateLimitWaits, retryAfter: outcome.headers.first(name: "Retry-After")))
+                    attempt -= 1
                     continue
                 }
-                throw ConnectWiseError.rateLimited(retries: attempt - 1)
+                throw ConnectWiseError.rateLimited(retries: rateLimitWaits)
             case 500...:
                 if attempt < retry.maximumAttempts {
                     if current.isRetrySafe {
@@ -214,7 +220,7 @@ public final class ConnectWiseClient: Sendable {
                     }
                     if let reconcile {
                         if let found = try await reconcile() {
-                            return APIResponse(status: 200, headers: [], body: found, attempts: attempt)
+                            return APIResponse(status: 200, headers: [], body: found, attempts: sends)
                         }
                         try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
                         continue
