@@ -32,7 +32,8 @@ public struct APIMember: Sendable {
 public enum SimulatorQuirk: String, Sendable, CaseIterable {
     /// Forward-only: the last page's `Link rel="next"` repeats the current `pageId`.
     case pageIdLoop = "pageid-loop"
-    /// Forward-only: no `Link` header at all; clients must stop on a short page.
+    /// No `Link` header at all: forward-only clients must stop on a short page, and numbered
+    /// ones cannot learn the last page from the first.
     case missingLink = "missing-link"
     /// Every third list request answers 500 with ConnectWise's "A timeout has occured" body.
     case timeoutBody = "timeout-body"

@@ -93,6 +93,9 @@ struct FaultAndQuirkTests {
             let page = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "10"], headers: forwardOnly)
             #expect(page.ids.count == 10)
             #expect(page.headers.first(name: "Link") == nil)
+            let numbered = try await sim.send(.GET, "/service/tickets", query: ["page": "2", "pageSize": "10"])
+            #expect(numbered.ids == Array(11...20))
+            #expect(numbered.headers.first(name: "Link") == nil)
         }
     }
 

@@ -96,14 +96,19 @@ final class SimulatorAPI: Sendable {
         case .proceed:
             break
         }
-        if configuration.latencyMilliseconds > 0 {
-            try? await Task.sleep(nanoseconds: UInt64(configuration.latencyMilliseconds) * 1_000_000)
-        }
+        // The injected latency is the whole server time, as on a real site: the answer leaves
+        // `latency` after the request arrived, with the simulator's own work done inside it
+        // (in-process, that work would otherwise be counted twice against the client's cores).
+        let deadline = ContinuousClock.now + .milliseconds(configuration.latencyMilliseconds)
         let isList = request.method == "GET" && !(Int(segments.last ?? "") != nil)
+        let answer: (SimulatedResponse, String?)
         if configuration.quirks.contains(.timeoutBody), isList, faults.nextListTimesOut() {
-            return (failure(APIFailure(status: 500, code: "ConnectWiseApi", message: "A timeout has occured. Please try again.")), "timeout")
+            answer = (failure(APIFailure(status: 500, code: "ConnectWiseApi", message: "A timeout has occured. Please try again.")), "timeout")
+        } else {
+            answer = (await route(request, path: Array(segments.dropFirst(3)), member: member), nil)
         }
-        return (await route(request, path: Array(segments.dropFirst(3)), member: member), nil)
+        if configuration.latencyMilliseconds > 0 { try? await Task.sleep(until: deadline, clock: .continuous) }
+        return answer
     }
 
     private func authenticate(_ header: String?) -> APIMember? {
@@ -293,8 +298,8 @@ final class SimulatorAPI: Sendable {
             let encoded = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncode($0.value))" }.joined(separator: "&")
             return "<\(request.origin)\(request.path)?\(encoded)>"
         }
+        if configuration.quirks.contains(.missingLink) { return nil }
         if query.forwardOnly {
-            if configuration.quirks.contains(.missingLink) { return nil }
             let current = query.pageId ?? 0
             if more, let last = records.last?["id"]?.intValue { return "\(url(["pageId": String(last)])); rel=\"next\"" }
             if configuration.quirks.contains(.pageIdLoop) { return "\(url(["pageId": String(current)])); rel=\"next\"" }
