@@ -31,11 +31,19 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Requests in flight at most.")
     var concurrency = 8
 
+    @Option(help: ArgumentHelp(
+        "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1).",
+        valueName: "N"))
+    var prefetch = 0
+
     @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
     var timeout = 60.0
 
     mutating func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard (0..<concurrency).contains(prefetch) else {
+            throw ValidationError("--prefetch must be between 0 and --concurrency - 1 (\(concurrency - 1))")
+        }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
     }
 
@@ -53,7 +61,7 @@ struct ConnectionOptions: ParsableArguments {
     /// A client for the resolved credentials.
     func makeClient(_ credentials: Credentials) -> ConnectWiseClient {
         ConnectWiseClient(
-            credentials: credentials, concurrency: concurrency, timeout: timeout,
+            credentials: credentials, concurrency: concurrency, prefetch: prefetch, timeout: timeout,
             trace: trace ? TraceSink { line in FileHandle.standardError.write(Data("trace: \(line)\n".utf8)) } : nil)
     }
 }

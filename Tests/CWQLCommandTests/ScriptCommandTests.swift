@@ -37,6 +37,22 @@ struct ScriptCommandTests {
         }
     }
 
+    @Test func prefetchStartsPagesAheadAndIsValidated() async throws {
+        try await CWQLCommandTests.withSite(tickets: 2500) { server, env, _ in
+            server.log.reset()
+            let result = try await CommandRunner.run(
+                ["-c", "tickets | sort id | select id", "--format", "jsonl", "--concurrency", "6", "--prefetch", "5"], environment: env)
+            #expect(result.status == 0)
+            #expect(result.stdout.split(separator: "\n").count == 2500)
+            // Three pages of 1,000 and three started past the end before page 1 said there were three.
+            let pages = server.log.all.filter { $0.path == "/service/tickets" }
+            #expect(pages.count == 6)
+            let tooMany = try await CommandRunner.run(["-c", "tickets", "--concurrency", "4", "--prefetch", "4"], environment: env)
+            #expect(tooMany.status == 2)
+            #expect(tooMany.stderr.contains("--prefetch must be between 0 and --concurrency - 1 (3)"))
+        }
+    }
+
     @Test func scriptsRunFromFilesStdinAndShebang() async throws {
         try await withSite { server, env, home in
             let script = """

@@ -18,8 +18,9 @@ public struct ListRequest: Sendable {
 
     /// How pages are walked.
     public enum Walk: Sendable {
-        /// Numbered pages, `concurrency` at a time, after a `/count` sent with the first
-        /// pages: the fastest for large results. Records changed while walking may shift pages.
+        /// Numbered pages, `concurrency` at a time, once the first page has said how many there
+        /// are (plus the client's `prefetch` pages started with it): the fastest for large
+        /// results. Records changed while walking may shift pages.
         case fastest
         /// Forward-only by id, one page after another: stays correct while the walked records
         /// change (closing "open tickets" as they arrive skips none).
@@ -47,16 +48,28 @@ public struct ListRequest: Sendable {
         if let fields { query.append(("fields", fields.joined(separator: ","))) }
         return query
     }
+
+    /// Records per numbered page: every page of a walk has the same length.
+    var numberedPageLength: Int { limit.map { Swift.min(pageSize, $0) } ?? pageSize }
+
+    /// The query of one numbered page.
+    func numberedPageQuery(_ page: Int) -> [(name: String, value: String)] {
+        var query = sharedParameters
+        query.append(("page", String(page)))
+        query.append(("pageSize", String(numberedPageLength)))
+        return query
+    }
 }
 
 extension ConnectWiseClient {
-    /// The matching records, fetched a page at a time as they are consumed, so memory does
-    /// not grow with the result.
+    /// The matching records, fetched a page at a time ahead of the consumer (a bounded number
+    /// of pages), so memory does not grow with the result.
     ///
-    /// Without `orderBy`, pages are walked forward-only by id (`pageId`): a record changed or
-    /// removed while walking cannot make another be skipped, and the known forward-only quirks
-    /// (a next link repeating the current page, no Link header) end the walk cleanly. With
-    /// `orderBy`, numbered pages are fetched `concurrency` at a time after one `/count`.
+    /// With `walk: .stable` and no `orderBy`, pages are walked forward-only by id (`pageId`): a
+    /// record changed or removed while walking cannot make another be skipped, and the known
+    /// forward-only quirks (a next link repeating the current page, no Link header) end the walk
+    /// cleanly. Otherwise numbered pages are fetched `concurrency` at a time in a sliding window
+    /// (``NumberedPageWindow``).
     public func records(_ request: ListRequest) -> RecordStream {
         RecordStream(client: self, request: request)
     }
@@ -89,9 +102,7 @@ public struct RecordStream: AsyncSequence, Sendable {
         // forward-only
         private var pageId = 0
         // numbered pages
-        private var totalPages: Int?
-        private var nextPageToStart = 1
-        private var pending: [(page: Int, task: Task<[JSON], any Error>)] = []
+        private var numbered: WindowOwner?
 
         init(client: ConnectWiseClient, request: ListRequest) {
             self.client = client
@@ -152,74 +163,65 @@ public struct RecordStream: AsyncSequence, Sendable {
             pageId = lastId
         }
 
-        /// Numbered pages in a sliding window of `concurrency` requests. The first page says
-        /// how many pages there are (`Link rel="last"`); a server that does not say is asked
-        /// `/count`. So the walk sends exactly its pages, and costs one latency more than
-        /// `pages / concurrency` latencies.
+        /// Numbered pages in a sliding window of `concurrency` requests
+        /// (``NumberedPageWindow``). The first page says how many pages there are
+        /// (`Link rel="last"`); a server that does not say is asked `/count`. Without
+        /// `prefetch` the walk sends exactly its pages and costs one round trip more than
+        /// `pages / concurrency`; with it, that round trip is bought with requests for pages
+        /// past the end of a short result.
         private mutating func fetchNumbered() async throws {
-            let size = request.pageSize
-            if totalPages == nil {
-                let first = try await client.send(APIRequest(.get, request.path, query: pageQuery(1)))
-                guard let records = first.body.arrayValue else {
-                    throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
-                }
-                nextPageToStart = 2
-                var pages: Int
-                if records.count < pageLength {
-                    pages = 1
-                } else if let last = first.lastPage {
-                    pages = last
-                } else {
-                    let total = try await client.count(request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
-                    pages = Swift.max(1, (total + size - 1) / size)
-                }
-                if let limit = request.limit { pages = Swift.min(pages, Swift.max(1, (limit + size - 1) / size)) }
-                totalPages = pages
-                buffer = records
-                if pages == 1 { finished = true }
-                return
+            if numbered == nil {
+                let length = pageLength
+                let maximumPages = request.limit.map { Swift.max(1, ($0 + length - 1) / length) }
+                let window = NumberedPageWindow(
+                    concurrency: client.concurrency, speculative: client.prefetch, maximumPages: maximumPages, fetch: pageFetcher())
+                numbered = WindowOwner(window)
+                window.begin()
             }
-            let pages = totalPages!
-            while pending.count < client.concurrency, nextPageToStart <= pages { startPage() }
-            guard !pending.isEmpty else {
+            guard let records = try await numbered!.window.next() else {
                 finished = true
                 return
             }
-            let (page, task) = pending.removeFirst()
-            buffer = try await task.value
-            if page >= pages || buffer.count < pageLength {
+            buffer = records
+            // A short page ends the walk even before the last (records removed meanwhile).
+            if records.count < pageLength {
                 finished = true
                 cancelPending()
             }
         }
 
-        private func pageQuery(_ page: Int) -> [(name: String, value: String)] {
-            var query = request.sharedParameters
-            query.append(("page", String(page)))
-            query.append(("pageSize", String(pageLength)))
-            return query
-        }
-
-        private var pageLength: Int { request.limit.map { Swift.min(request.pageSize, $0) } ?? request.pageSize }
-
-        private mutating func startPage() {
-            let page = nextPageToStart
-            nextPageToStart += 1
-            let query = pageQuery(page)
+        /// Fetches one numbered page; the first also learns how many pages there are.
+        private func pageFetcher() -> NumberedPageWindow.Fetch {
             let client = self.client
-            let path = request.path
-            pending.append((page, Task {
-                let response = try await client.send(APIRequest(.get, path, query: query))
+            let request = self.request
+            let length = pageLength
+            return { page in
+                let response = try await client.send(APIRequest(.get, request.path, query: request.numberedPageQuery(page)))
                 guard let records = response.body.arrayValue else {
-                    throw ConnectWiseError.invalidResponse(path: path, reason: "expected a list of records")
+                    throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
                 }
-                return records
-            }))
+                guard page == 1 else { return NumberedPage(records: records) }
+                if records.count < length { return NumberedPage(records: records, totalPages: 1) }
+                if let last = response.lastPage { return NumberedPage(records: records, totalPages: last) }
+                let total = try await client.count(
+                    request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
+                return NumberedPage(records: records, totalPages: Swift.max(1, (total + length - 1) / length))
+            }
         }
+
+        private var pageLength: Int { request.numberedPageLength }
 
         private mutating func cancelPending() {
-            for (_, task) in pending { task.cancel() }
-            pending = []
+            numbered?.window.cancel()
+            numbered = nil
         }
     }
+}
+
+/// Owns a walk's page window: when the iterator is dropped (a consumer that stopped early),
+/// the pages still in flight are cancelled.
+final class WindowOwner {
+    let window: NumberedPageWindow
+    init(_ window: NumberedPageWindow) { self.window = window }
+    deinit { window.cancel() }
 }

@@ -18,6 +18,10 @@ public final class ConnectWiseClient: Sendable {
     let trace: TraceSink?
     /// Requests in flight at most.
     public let concurrency: Int
+    /// Numbered pages started with the first, before it says how many there are
+    /// (`--prefetch`): each saves a round trip on a long result and costs a request on a
+    /// result shorter than it. At most `concurrency - 1`.
+    public let prefetch: Int
     private let root = Mutex<String?>(nil)
     private let info = Mutex<JSON?>(nil)
     private let sent = Atomic<Int>(0)
@@ -28,11 +32,14 @@ public final class ConnectWiseClient: Sendable {
 
     /// - Parameters:
     ///   - concurrency: requests in flight at most (`--concurrency`).
+    ///   - prefetch: pages a numbered walk starts before its first page returns (`--prefetch`).
     ///   - timeout: seconds to wait for each answer.
     ///   - trace: receives a line per request (`--trace`).
-    public init(credentials: Credentials, concurrency: Int = 8, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(), trace: TraceSink? = nil) {
+    public init(credentials: Credentials, concurrency: Int = 8, prefetch: Int = 0, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(),
+                trace: TraceSink? = nil) {
         self.credentials = credentials
         self.concurrency = max(1, concurrency)
+        self.prefetch = min(max(0, prefetch), max(1, concurrency) - 1)
         self.limiter = RequestLimiter(limit: concurrency)
         self.retry = retry
         self.timeout = timeout
