@@ -23,48 +23,66 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The cwql executable for the start-up and memory scenarios.") var cwql: String?
     @Flag(help: "Print the results as JSON.") var json = false
     @Flag(help: "Only the in-process translate throughput (no simulator).") var translateOnly = false
+    @Option(help: "Only the scenarios whose name contains this text (e.g. fetch, note, stream).") var only: String?
 
     func run() async throws {
         var results: [Measurement] = []
+        // Translate first, in a process not yet holding the simulator's data.
+        if wants("translate") { results.append(Scenarios.translateThroughput(seconds: translateOnly ? 3 : 2)) }
         if translateOnly {
-            report([Scenarios.translateThroughput(seconds: 3)])
+            report(results)
             return
         }
         let latencySeconds = Double(latency) / 1000
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = tickets
-        configuration.latencyMilliseconds = latency
-        log("seeding \(tickets) tickets…")
-        let server = try await SimulatorServer.start(configuration)
-        let scenarios = Scenarios(server: server, latency: latencySeconds, concurrency: concurrency)
-        let help = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
+        if wants("count") || wants("fetch") || wants("take") || wants("note") {
+            var configuration = SimulatorConfiguration()
+            configuration.tickets = tickets
+            configuration.latencyMilliseconds = latency
+            log("seeding \(tickets) tickets…")
+            let server = try await SimulatorServer.start(configuration)
+            let scenarios = Scenarios(server: server, latency: latencySeconds, concurrency: concurrency)
+            let help = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
 
-        log("tickets | count")
-        results.append(try await scenarios.statement("tickets | count", "tickets | count", records: tickets, optimal: 1, bound: false))
-
-        log("sequential baseline")
-        let sequential = try await scenarios.sequentialFetch(conditions: "board/name = \"Help\"", fields: ["id", "summary"])
-        log("fetch \(help) records")
-        results.append(try await scenarios.statement(
-            "fetch \(help) (select id, summary)", #"tickets where board = "Help" | select id, summary"#, records: help,
-            optimal: (help + 999) / 1000, bound: true, sequentialBaseline: sequential))
-
-        log("take 10")
-        results.append(try await scenarios.statement(
-            "fetch with take 10", #"tickets where board = "Help" | select id, summary | take 10"#, records: 10, optimal: 1, bound: false))
-
-        log("note on 1,000 tickets")
-        var note = try await scenarios.statement(
-            "note on 1000 tickets", #"tickets where id <= 1000 | note "bench""#, records: 1000, optimal: 1001, bound: false)
-        note.ratioToLatencyBound = note.seconds / (1001 * latencySeconds / Double(concurrency))
-        note.note = "bound: 1001 requests × latency ÷ concurrency"
-        results.append(note)
-        await server.stop()
-
-        results.append(Scenarios.translateThroughput(seconds: 2))
+            if wants("count") {
+                log("tickets | count")
+                results.append(try await scenarios.statement("tickets | count", "tickets | count", records: tickets, optimal: 1, bound: false))
+            }
+            if wants("fetch") {
+                log("sequential baseline")
+                let sequential = try await scenarios.sequentialFetch(conditions: "board/name = \"Help\"", fields: ["id", "summary"])
+                let fetch = #"tickets where board = "Help" | select id, summary"#
+                log("fetch \(help) records")
+                results.append(try await scenarios.statement(
+                    "fetch \(help) (select id, summary)", fetch, records: help, optimal: (help + 999) / 1000, bound: true,
+                    sequentialBaseline: sequential, runs: 3))
+                log("fetch \(help) records, --prefetch \(concurrency - 1)")
+                results.append(try await scenarios.statement(
+                    "fetch \(help) --prefetch \(concurrency - 1)", fetch, records: help, optimal: (help + 999) / 1000, bound: true,
+                    sequentialBaseline: sequential, prefetch: concurrency - 1, runs: 3))
+            }
+            if wants("take") {
+                log("take 10")
+                results.append(try await scenarios.statement(
+                    "fetch with take 10", #"tickets where board = "Help" | select id, summary | take 10"#, records: 10, optimal: 1, bound: false))
+            }
+            if wants("note") {
+                log("note on 1,000 tickets")
+                var note = try await scenarios.statement(
+                    "note on 1000 tickets", #"tickets where id <= 1000 | note "bench""#, records: 1000, optimal: 1001, bound: false)
+                note.ratioToLatencyBound = note.seconds / (1001 * latencySeconds / Double(concurrency))
+                note.note = "bound: 1001 requests × latency ÷ concurrency"
+                results.append(note)
+            }
+            await server.stop()
+        }
 
         let executable = cwql ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cwql").path
-        if FileManager.default.isExecutableFile(atPath: executable) {
+        guard wants("start-up") || wants("stream") else { return report(results) }
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            log("no cwql executable at \(executable): start-up and memory scenarios skipped (build it or pass --cwql)")
+            return report(results)
+        }
+        if wants("start-up") {
             log("CLI start-up")
             var times: [Double] = []
             for _ in 0..<7 { times.append(try runChild(executable, ["translate", "tickets where board = Help"], environment: [:]).seconds) }
@@ -72,6 +90,8 @@ struct BenchCommand: AsyncParsableCommand {
             results.append(Measurement(
                 scenario: "CLI start-up (translate)", records: 0, requests: 0, optimalRequests: 0, bytesReceived: 0, seconds: times[3],
                 peakRSSMegabytes: 0, note: "median of 7 runs"))
+        }
+        if wants("stream") {
             log("streams of \(streamTickets / 10) and \(streamTickets) records to jsonl")
             let small = try await stream(executable, tickets: streamTickets / 10)
             let large = try await stream(executable, tickets: streamTickets)
@@ -81,10 +101,14 @@ struct BenchCommand: AsyncParsableCommand {
                                       large.peakRSSMegabytes / max(1, small.peakRSSMegabytes))
             results.append(small)
             results.append(measurement)
-        } else {
-            log("no cwql executable at \(executable): start-up and memory scenarios skipped (build it or pass --cwql)")
         }
         report(results)
+    }
+
+    /// Whether `--only` lets a scenario run.
+    private func wants(_ scenario: String) -> Bool {
+        guard let only else { return true }
+        return scenario.localizedCaseInsensitiveContains(only) || only.localizedCaseInsensitiveContains(scenario)
     }
 
     /// `cwql -c 'tickets' --format jsonl` in a child process against a simulator of its own.
