@@ -26,9 +26,31 @@ struct TranslateCommandTests {
     @Test func urlShowsChildRequestsAndPagination() async throws {
         let result = try await CommandRunner.run(["translate", "--url", "agreements where name = \"MS\" | additions"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&pageSize=1000\n  pagination-type: forward-only\n"))
-        #expect(result.stdout.contains("GET /finance/agreements/{id}/additions?pageSize=1000"))
-        #expect(result.stdout.contains("(repeated for each agreement, following Link rel=\"next\")"))
+        #expect(result.stdout.contains("GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&page=1&pageSize=1000\n"))
+        #expect(result.stdout.contains("GET /finance/agreements/{id}/additions?page=1&pageSize=1000"))
+        #expect(result.stdout.contains("(repeated for each agreement, pages 2, 3, … as the first page's Link rel=\"last\" says)"))
+    }
+
+    @Test func translateShowsTheRequestThatIsSent() async throws {
+        let queries = [
+            #"tickets where board = "Help" and status != Closed"#,
+            #"tickets where summary ~ "a&b #1+2" | sort entered desc | take 20"#,
+            #"tickets where board = Help | select id, summary | take 10"#,
+            #"companies | select identifier, name"#,
+            #"tickets where company = ACME | count"#,
+        ]
+        try await CWQLCommandTests.withSite(tickets: 60) { server, env, _ in
+            for query in queries {
+                let translated = try await CommandRunner.run(["translate", "--url", "--now", "2026-11-22T15:30:00Z", query])
+                let firstLine = translated.stdout.split(separator: "\n").first.map(String.init) ?? ""
+                server.log.reset()
+                let ran = try await CommandRunner.run(["-c", query, "--format", "jsonl"], environment: env)
+                #expect(ran.status == 0, "\(query): \(ran.stderr)")
+                let sent = server.log.all.first { !$0.path.hasPrefix("/login") }
+                let line = sent.map { "\($0.method) \($0.path)\($0.query.isEmpty ? "" : "?" + $0.query)" }
+                #expect(line == firstLine, "\(query)")
+            }
+        }
     }
 
     @Test func jsonIsAPlan() async throws {

@@ -10,7 +10,7 @@ public struct PlannedRequest: Sendable, Codable, Equatable {
     /// The path under the API root, e.g. `/service/tickets`; `{id}` stands for each record's id.
     public var path: String
     public var query: [QueryItem]
-    /// Extra headers, e.g. `pagination-type: forward-only`.
+    /// Extra headers the request carries beyond authentication and `Accept`.
     public var headers: [String: String]
     /// Nil for a single request; otherwise what the request is repeated for
     /// ("each page", "each ticket").
@@ -101,20 +101,16 @@ extension PlanSegment {
         }
         if !orderBy.isEmpty { query.append(.init(name: "orderBy", value: orderBy.joined(separator: ", "))) }
         if let fields { query.append(.init(name: "fields", value: fields.joined(separator: ","))) }
-        var headers: [String: String] = [:]
-        if let limit, limit <= maximumPageSize {
-            query.append(.init(name: "page", value: "1"))
-            query.append(.init(name: "pageSize", value: String(limit)))
-        } else if orderBy.isEmpty {
-            headers["pagination-type"] = "forward-only"
-            query.append(.init(name: "pageSize", value: String(maximumPageSize)))
-            repeats = repeats.map { "\($0), following Link rel=\"next\"" } ?? "each page, following Link rel=\"next\""
-        } else {
-            query.append(.init(name: "page", value: "1"))
-            query.append(.init(name: "pageSize", value: String(maximumPageSize)))
-            repeats = repeats.map { "\($0), page=1, 2, …" } ?? "each page, page=1, 2, …"
+        // Numbered pages: the first says how many there are (Link rel="last"), the rest are
+        // fetched --concurrency at a time, each with exactly the first page's parameters.
+        query.append(.init(name: "page", value: "1"))
+        query.append(.init(name: "pageSize", value: String(min(limit ?? maximumPageSize, maximumPageSize))))
+        if limit.map({ $0 > maximumPageSize }) ?? true {
+            let pages = limit.map { "pages 2…\(($0 + maximumPageSize - 1) / maximumPageSize) at most" }
+                ?? "pages 2, 3, … as the first page's Link rel=\"last\" says"
+            repeats = repeats.map { "\($0), \(pages)" } ?? pages
         }
-        return PlannedRequest(method: "GET", path: path, query: query, headers: headers, repeats: repeats)
+        return PlannedRequest(method: "GET", path: path, query: query, headers: [:], repeats: repeats)
     }
 }
 

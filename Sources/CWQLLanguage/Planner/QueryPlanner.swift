@@ -98,13 +98,14 @@ public struct QueryPlanner {
                 }
             case .take(let value):
                 let count = try planner.takeCount(value)
-                if !clientStarted && segment.origin.isList {
+                // A `select` keeps every record, in order, so a `take` after it still goes to the server.
+                if (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList {
                     segment.limit = min(segment.limit ?? count, count)
                 } else {
                     segment.clientStages.append(.take(count))
                 }
             case .first:
-                if !clientStarted && segment.origin.isList {
+                if (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList {
                     segment.limit = min(segment.limit ?? 1, 1)
                 } else {
                     segment.clientStages.append(.take(1))
