@@ -4,7 +4,7 @@ import ConnectWiseSimulator
 import Foundation
 import Testing
 
-@Suite("Numbered walks: the page window, prefetch, the /count fallback, failures and early stops")
+@Suite("Numbered walks: the page window, prefetch, the /count fallback, failures and early stops", .timeLimit(.minutes(3)))
 struct NumberedWalkTests {
     /// A client with its own concurrency, prefetch and retry policy against a harness's simulator.
     func client(_ h: ClientHarness, concurrency: Int = 8, prefetch: Int = 0, attempts: Int = 8) -> ConnectWiseClient {
@@ -87,6 +87,25 @@ struct NumberedWalkTests {
             // Whole pages, in order, with nothing skipped before the failed one.
             #expect(received == Array(0..<received.count).map { $0 + 1 })
             #expect(received.count % 1000 == 0)
+        }
+    }
+
+    @Test func aConsumerThatStopsInsideTheFirstPageCostsOneRequest() async throws {
+        try await withClient({ $0.tickets = 5000; $0.latencyMilliseconds = 50 }) { h in
+            let client = client(h)
+            _ = try await client.apiRoot()
+            h.server.log.reset()
+            var seen = 0
+            for try await _ in client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])) {
+                seen += 1
+                if seen == 5 {
+                    try await Task.sleep(for: .milliseconds(200))  // a consumer at work on its records
+                    break
+                }
+            }
+            // Let anything that was started arrive and be logged.
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(listRequests(h).count == 1)
         }
     }
 

@@ -13,8 +13,9 @@ struct NumberedPage: Sendable {
 /// Up to `concurrency` pages are in flight. A slot is refilled the moment its page arrives, not
 /// when the consumer gets to it, so the consumer's own work overlaps the network; at most
 /// `window` pages are held ahead of the consumer (in flight or waiting), which bounds memory.
-/// Until the first page says how many pages there are, only page 1 and `speculative` further
-/// pages are started; pages past the end are dropped (and cancelled if still in flight).
+/// Until the first page says how many pages there are and the consumer asks for the second,
+/// only page 1 and `speculative` further pages are started; pages past the end are dropped
+/// (and cancelled if still in flight).
 /// A failed page stops new starts; the pages before it are still handed out, then its error.
 final class NumberedPageWindow: Sendable {
     typealias Fetch = @Sendable (_ page: Int) async throws -> NumberedPage
@@ -30,6 +31,9 @@ final class NumberedPageWindow: Sendable {
         /// A page failed: no new pages start; the consumer gets the pages before it, then its error.
         var failed = false
         var cancelled = false
+        /// The consumer has asked for page 2: until then a consumer that stops inside the first
+        /// page (a `take` on the client, a `break`) costs no pages it did not ask for.
+        var pastFirstPage = false
     }
 
     private let state = Mutex(State())
@@ -57,9 +61,10 @@ final class NumberedPageWindow: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let (delivery, starts) = state.withLock { state -> (Result<[JSON]?, any Error>?, [Int]) in
                     if state.cancelled { return (.failure(CancellationError()), []) }
+                    if state.nextToDeliver > 1 { state.pastFirstPage = true }
                     if let delivery = Self.take(&state) { return (delivery, pagesToStart(&state)) }
                     state.waiter = continuation
-                    return (nil, [])
+                    return (nil, pagesToStart(&state))
                 }
                 start(starts)
                 if let delivery { continuation.resume(with: delivery) }
@@ -97,7 +102,8 @@ final class NumberedPageWindow: Sendable {
 
     /// Claims the pages that may start now.
     private func pagesToStart(_ state: inout State) -> [Int] {
-        let bound = min(state.totalPages ?? (1 + speculative), maximumPages)
+        let beforeLength = 1 + speculative
+        let bound = min(state.pastFirstPage ? state.totalPages ?? beforeLength : beforeLength, maximumPages)
         var pages: [Int] = []
         while !state.cancelled, !state.failed, state.running.count < concurrency, state.nextToStart <= bound,
             state.nextToStart - state.nextToDeliver < window
