@@ -78,9 +78,13 @@ final class PseudoTerminal: @unchecked Sendable {
         for _ in 0..<1200 where process.isRunning {
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        // A REPL still running after a minute is a failure: kill it rather than block a thread
+        // of the test pool in waitUntilExit.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for _ in 0..<200 where process.isRunning {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return process.isRunning ? -1 : process.terminationStatus
     }
 
     deinit {

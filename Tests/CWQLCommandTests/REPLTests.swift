@@ -33,6 +33,9 @@ struct REPLTests {
         terminal.type("let private_key = \"abc\"\r")
         terminal.type("tickets where bord = 1\r")
         #expect(await terminal.waitFor("did you mean `board`?", after: mark))
+        let shown = terminal.text
+        let afterError = shown.range(of: "did you mean `board`?").map { shown.distance(from: shown.startIndex, to: $0.upperBound) } ?? mark
+        #expect(await terminal.waitFor("cwql(demo)> ", after: afterError))
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
         let historyPath = "\(home)/.local/state/cwql/history"
