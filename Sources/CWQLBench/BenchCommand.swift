@@ -45,7 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
 
             if wants("count") {
                 log("tickets | count")
-                results.append(try await scenarios.statement("tickets | count", "tickets | count", records: tickets, optimal: 1, bound: false))
+                results.append(try await scenarios.statement("tickets | count", "tickets | count", records: tickets, optimal: 1, bound: false, runs: 3))
             }
             if wants("fetch") {
                 log("sequential baseline")
@@ -63,7 +63,8 @@ struct BenchCommand: AsyncParsableCommand {
             if wants("take") {
                 log("take 10")
                 results.append(try await scenarios.statement(
-                    "fetch with take 10", #"tickets where board = "Help" | select id, summary | take 10"#, records: 10, optimal: 1, bound: false))
+                    "fetch with take 10", #"tickets where board = "Help" | select id, summary | take 10"#, records: 10, optimal: 1, bound: false,
+                    runs: 3))
             }
             if wants("note") {
                 log("note on 1,000 tickets")
