@@ -60,7 +60,13 @@ struct CWQLCommand: AsyncParsableCommand {
 /// The REPL, standard input or `-c`: what `cwql` without a subcommand does.
 struct ShellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "shell", abstract: "The REPL, statements from standard input, or -c.", shouldDisplay: false)
+        commandName: "shell", abstract: "The REPL, statements from standard input, or -c.",
+        usage: "cwql [-c <statement>] [<options>]", shouldDisplay: false)
+
+    /// A usage message that names what the user typed (`cwql`), not the hidden subcommand.
+    static func userFacing(_ message: String) -> String {
+        message.replacing("See 'cwql shell --help'", with: "See 'cwql --help' and 'cwql run --help'")
+    }
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement and exit.", valueName: "statement"))
     var command: String?

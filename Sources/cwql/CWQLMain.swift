@@ -12,8 +12,10 @@ enum CWQLMain {
             FileHandle.standardError.write(Data("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?\n".utf8))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+        let normalized = CWQLCommand.normalized(arguments)
+        let routedToShell = normalized.first == "shell" && arguments.first != "shell"
         do {
-            var command = try CWQLCommand.parseAsRoot(CWQLCommand.normalized(Array(CommandLine.arguments.dropFirst())))
+            var command = try CWQLCommand.parseAsRoot(normalized)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -23,7 +25,8 @@ enum CWQLMain {
             Foundation.exit(exit.rawValue)
         } catch {
             let code = CWQLCommand.exitCode(for: error)
-            let message = CWQLCommand.fullMessage(for: error)
+            let full = CWQLCommand.fullMessage(for: error)
+            let message = routedToShell ? ShellCommand.userFacing(full) : full
             if code == .success {
                 if !message.isEmpty { print(message) }
                 Foundation.exit(0)

@@ -110,5 +110,11 @@ struct ScriptCommandTests {
         let typo = try await CommandRunner.run(["dmeo"])
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("did you mean `cwql demo`?"))
+        // Usage errors of plain `cwql` and `cwql -c` name what the user typed.
+        let option = try await CommandRunner.run(["-c", "tickets", "--bogus"])
+        #expect(option.status == 2)
+        #expect(option.stderr.contains("Unknown option '--bogus'"))
+        #expect(option.stderr.contains("Usage: cwql [-c <statement>] [<options>]"))
+        #expect(!option.stderr.contains("shell"))
     }
 }
