@@ -76,6 +76,15 @@ public final class Interpreter: @unchecked Sendable {
         for (name, value) in options.variables { variables[name] = Binding(value: Interpreter.typed(value), entity: nil) }
     }
 
+    /// Takes over another interpreter's variables, definitions and imports (the REPL's
+    /// `.profile NAME` switches site without losing the session: a record read on one site can
+    /// be used to write on the other).
+    public func adoptSession(of other: Interpreter) {
+        for (name, binding) in other.variables { variables[name] = binding }
+        for (name, definition) in other.definitions { definitions[name] = definition }
+        importedModules.formUnion(other.importedModules)
+    }
+
     /// The current options (the REPL changes format and dry-run as it goes).
     public var runOptions: RunOptions {
         get { options }

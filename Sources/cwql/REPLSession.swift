@@ -77,6 +77,8 @@ struct REPLSession {
                             let switched = ScriptRunner(connection: options, script: script, confirm: runner.confirm, output: output)
                             let (next, nextClient) = try switched.makeInterpreter()
                             try await next.loadPrelude()
+                            next.adoptSession(of: interpreter)
+                            next.runOptions = interpreter.runOptions
                             await client.shutdown()
                             (interpreter, client, profile) = (next, nextClient, command.argument)
                             values.withLock { $0 = CompletionValues(client: nextClient) }

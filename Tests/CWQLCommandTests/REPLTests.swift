@@ -49,6 +49,52 @@ struct REPLTests {
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
+    @Test func switchingProfilesKeepsTheSession() async throws {
+        try await CWQLCommandTests.withSite(tickets: 30) { server, _, home in
+            // Two profiles for the same simulator, in a private config file.
+            let directory = "\(home)/.config/cwql"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let profile = { (name: String) in
+                """
+                [profiles.\(name)]
+                site = "\(server.baseURL)"
+                company = "demo"
+                public_key = "demo-public"
+                private_key = "demo-private-key-0123456789"
+                client_id = "\(server.configuration.defaultClientId)"
+
+                """
+            }
+            FileManager.default.createFile(
+                atPath: "\(directory)/config.toml", contents: Data(("default_profile = \"first\"\n" + profile("first") + profile("second")).utf8),
+                attributes: [.posixPermissions: 0o600])
+            let terminal = try PseudoTerminal([], environment: ["HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": ""])
+            #expect(await terminal.waitFor("cwql(first)> "))
+            var mark = terminal.text.count
+            terminal.type("let seats = 42\r")
+            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
+            mark = terminal.text.count
+            terminal.type("def first_tickets(n) = tickets | sort id | take $n\r")
+            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
+            mark = terminal.text.count
+            terminal.type(".format csv\r")
+            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
+            mark = terminal.text.count
+            terminal.type(".profile second\r")
+            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
+            mark = terminal.text.count
+            terminal.type("print $seats\r")
+            #expect(await terminal.waitFor("42\r\n", after: mark))
+            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
+            mark = terminal.text.count
+            terminal.type("first_tickets(2) | select id\r")
+            #expect(await terminal.waitFor("id\r\n1\r\n2\r\n", after: mark))
+            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
+            terminal.type(".quit\r")
+            #expect(await terminal.waitForExit() == 0)
+        }
+    }
+
     @Test func ctrlCCancelsARunningQueryAndTheREPLLivesOn() async throws {
         var configuration = SimulatorConfiguration()
         configuration.tickets = 50
