@@ -39,7 +39,7 @@ struct DoctorCommand: AsyncParsableCommand {
         print("site:     \(credentials.site.absoluteString) (profile \(profile))")
         print("company:  \(credentials.company)")
         do {
-            let root = try await client.apiRoot()
+            let root = try await client.apiRoot(refresh: true)  // always asks, and renews what is remembered
             let info = client.discoveredCompanyInfo ?? .null
             print("codebase: \(info["Codebase"]?.stringValue ?? "?") (\(info["CompanyName"]?.stringValue ?? "?"), version \(info["VersionCode"]?.stringValue ?? "?"))")
             print("api root: \(root)")

@@ -62,7 +62,8 @@ struct ConnectionOptions: ParsableArguments {
     func makeClient(_ credentials: Credentials) -> ConnectWiseClient {
         ConnectWiseClient(
             credentials: credentials, concurrency: concurrency, prefetch: prefetch, timeout: timeout,
-            trace: trace ? TraceSink { line in FileHandle.standardError.write(Data("trace: \(line)\n".utf8)) } : nil)
+            trace: trace ? TraceSink { line in FileHandle.standardError.write(Data("trace: \(line)\n".utf8)) } : nil,
+            rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") })
     }
 }
 

@@ -177,10 +177,7 @@ struct REPLSession {
 
     /// `$XDG_STATE_HOME/cwql/history`, else `~/.local/state/cwql/history`.
     static func historyPath() -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"].map { "\($0)/.local/state" })
-        guard let base else { return nil }
-        let directory = "\(base)/cwql"
+        guard let directory = StateDirectory.path else { return nil }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return "\(directory)/history"
     }

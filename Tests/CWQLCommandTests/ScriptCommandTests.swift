@@ -53,6 +53,21 @@ struct ScriptCommandTests {
         }
     }
 
+    @Test func theAPIRootIsRememberedBetweenRuns() async throws {
+        try await withSite { server, env, home in
+            server.log.reset()
+            for _ in 0..<2 {
+                let result = try await CommandRunner.run(["-c", "tickets | count"], environment: env)
+                #expect(result.status == 0)
+            }
+            #expect(server.log.all.filter { $0.path.hasPrefix("/login/companyinfo") }.count == 1)
+            #expect(FileManager.default.fileExists(atPath: "\(home)/.local/state/cwql/api-roots.json"))
+            // doctor always asks.
+            _ = try await CommandRunner.run(["doctor"], environment: env)
+            #expect(server.log.all.filter { $0.path.hasPrefix("/login/companyinfo") }.count == 2)
+        }
+    }
+
     @Test func scriptsRunFromFilesStdinAndShebang() async throws {
         try await withSite { server, env, home in
             let script = """

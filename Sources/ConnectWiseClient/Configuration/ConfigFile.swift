@@ -90,25 +90,16 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
     /// Writes the file atomically (a 0600 temporary file renamed over it), creating the folder.
     public func save(path: String) throws(ConfigurationError) {
-        let directory = (path as NSString).deletingLastPathComponent
+        let text: String
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let text = try TOMLEncoder().encode(self) + "\n"
-            let temporary = "\(directory)/.config.toml.\(getpid()).tmp"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            guard descriptor >= 0 else { throw ConfigurationError.unreadableFile(path: temporary, reason: String(cString: strerror(errno))) }
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            fsync(descriptor)
-            close(descriptor)
-            guard written == bytes.count, rename(temporary, path) == 0 else {
-                unlink(temporary)
-                throw ConfigurationError.unreadableFile(path: path, reason: "could not write the file")
-            }
-        } catch let error as ConfigurationError {
-            throw error
+            text = try TOMLEncoder().encode(self) + "\n"
         } catch {
             throw .unreadableFile(path: path, reason: String(describing: error))
+        }
+        do {
+            try PrivateFile.writeAtomically(Array(text.utf8), to: path)
+        } catch {
+            throw .unreadableFile(path: path, reason: error.reason)
         }
     }
 }

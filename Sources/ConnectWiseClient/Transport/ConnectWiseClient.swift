@@ -22,6 +22,8 @@ public final class ConnectWiseClient: Sendable {
     /// (`--prefetch`): each saves a round trip on a long result and costs a request on a
     /// result shorter than it. At most `concurrency - 1`.
     public let prefetch: Int
+    /// API roots remembered between runs, if any.
+    let rootCache: APIRootCache?
     private let root = Mutex<String?>(nil)
     private let info = Mutex<JSON?>(nil)
     private let sent = Atomic<Int>(0)
@@ -35,9 +37,11 @@ public final class ConnectWiseClient: Sendable {
     ///   - prefetch: pages a numbered walk starts before its first page returns (`--prefetch`).
     ///   - timeout: seconds to wait for each answer.
     ///   - trace: receives a line per request (`--trace`).
+    ///   - rootCache: where API roots are remembered between runs (nil: discover every time).
     public init(credentials: Credentials, concurrency: Int = 8, prefetch: Int = 0, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(),
-                trace: TraceSink? = nil) {
+                trace: TraceSink? = nil, rootCache: APIRootCache? = nil) {
         self.credentials = credentials
+        self.rootCache = rootCache
         self.concurrency = max(1, concurrency)
         self.prefetch = min(max(0, prefetch), max(1, concurrency) - 1)
         self.limiter = RequestLimiter(limit: concurrency)
@@ -93,15 +97,24 @@ public final class ConnectWiseClient: Sendable {
         return json
     }
 
-    /// The API root (`https://host/v4_6_release/apis/3.0`), discovered once and cached.
+    /// The API root (`https://host/v4_6_release/apis/3.0`), discovered once (or remembered
+    /// from an earlier run) and kept; `refresh` always asks `/login/companyinfo`.
     public func apiRoot(refresh: Bool = false) async throws -> String {
-        if !refresh, let cached = root.withLock({ $0 }) { return cached }
+        let site = credentials.site.absoluteString
+        if !refresh {
+            if let known = root.withLock({ $0 }) { return known }
+            if let remembered = rootCache?.root(site: site, company: credentials.company) {
+                root.withLock { $0 = $0 ?? remembered }
+                return remembered
+            }
+        }
         let fetched = try await companyInfo()
         info.withLock { $0 = fetched }
         var codebase = fetched["Codebase"]!.stringValue!
         if !codebase.hasSuffix("/") { codebase += "/" }
         let discovered = credentials.site.absoluteString + "/" + codebase + "apis/3.0"
         root.withLock { $0 = discovered }
+        rootCache?.store(discovered, site: site, company: credentials.company)
         return discovered
     }
 
