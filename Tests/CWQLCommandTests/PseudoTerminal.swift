@@ -60,6 +60,14 @@ final class PseudoTerminal: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Types a line and Enter, as a person at the prompt does, and waits until what follows
+    /// it on the screen shows `expected` (the next prompt, a result).
+    func enter(_ line: String, until expected: String) async -> Bool {
+        let mark = text.count
+        type(line + "\r")
+        return await waitFor(expected, after: mark)
+    }
+
     /// Waits until the screen shows `expected` after `offset` characters (a safety limit of
     /// 60 s keeps a broken REPL from hanging the suite; it is not a speed test).
     @discardableResult

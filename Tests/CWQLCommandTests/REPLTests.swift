@@ -70,26 +70,12 @@ struct REPLTests {
                 attributes: [.posixPermissions: 0o600])
             let terminal = try PseudoTerminal([], environment: ["HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": ""])
             #expect(await terminal.waitFor("cwql(first)> "))
-            var mark = terminal.text.count
-            terminal.type("let seats = 42\r")
-            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
-            mark = terminal.text.count
-            terminal.type("def first_tickets(n) = tickets | sort id | take $n\r")
-            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
-            mark = terminal.text.count
-            terminal.type(".format csv\r")
-            #expect(await terminal.waitFor("cwql(first)> ", after: mark))
-            mark = terminal.text.count
-            terminal.type(".profile second\r")
-            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
-            mark = terminal.text.count
-            terminal.type("print $seats\r")
-            #expect(await terminal.waitFor("42\r\n", after: mark))
-            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
-            mark = terminal.text.count
-            terminal.type("first_tickets(2) | select id\r")
-            #expect(await terminal.waitFor("id\r\n1\r\n2\r\n", after: mark))
-            #expect(await terminal.waitFor("cwql(second)> ", after: mark))
+            #expect(await terminal.enter("let seats = 42", until: "cwql(first)> "))
+            #expect(await terminal.enter("def first_tickets(n) = tickets | sort id | take $n", until: "cwql(first)> "))
+            #expect(await terminal.enter(".format csv", until: "cwql(first)> "))
+            #expect(await terminal.enter(".profile second", until: "cwql(second)> "))
+            #expect(await terminal.enter("print $seats", until: "42\r\ncwql(second)> "))
+            #expect(await terminal.enter("first_tickets(2) | select id", until: "id\r\n1\r\n2\r\ncwql(second)> "))
             terminal.type(".quit\r")
             #expect(await terminal.waitForExit() == 0)
         }

@@ -47,12 +47,8 @@ struct SecretTests {
         #expect(await terminal.waitFor("cwql(default)> "))
         // Each line typed at a prompt, as a person does: a Ctrl-D typed ahead while a query
         // runs reaches the terminal in cooked mode and is lost there, before readline sees it.
-        var mark = terminal.text.count
-        terminal.type("tickets | count\r")
-        #expect(await terminal.waitFor("cwql(default)> ", after: mark))
-        mark = terminal.text.count
-        terminal.type("let x = \"\(Self.privateKey)\"\r")
-        #expect(await terminal.waitFor("cwql(default)> ", after: mark))
+        #expect(await terminal.enter("tickets | count", until: "cwql(default)> "))
+        #expect(await terminal.enter("let x = \"\(Self.privateKey)\"", until: "cwql(default)> "))
         terminal.type("\u{04}")
         _ = await terminal.waitForExit()
         printed += terminal.text.replacingOccurrences(of: "let x = \"\(Self.privateKey)\"", with: "")  // the user's own echo
