@@ -38,7 +38,8 @@ struct ScriptCommandTests {
     }
 
     @Test func prefetchStartsPagesAheadAndIsValidated() async throws {
-        try await CWQLCommandTests.withSite(tickets: 2500) { server, env, _ in
+        // Latency, so the pages started with the first are all sent before it answers.
+        try await CWQLCommandTests.withSite(tickets: 2500, { $0.latencyMilliseconds = 300 }) { server, env, _ in
             server.log.reset()
             let result = try await CommandRunner.run(
                 ["-c", "tickets | sort id | select id", "--format", "jsonl", "--concurrency", "6", "--prefetch", "5"], environment: env)

@@ -57,7 +57,12 @@ public final class SimulatorServer: Sendable {
     public static func start(
         _ configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0
     ) async throws -> SimulatorServer {
-        let api = SimulatorAPI(configuration: configuration, store: SimulatorStore(configuration: configuration), log: RequestLog())
+        // Seeding a large store takes seconds of CPU: on a thread of its own, so that it does
+        // not hold one of the few threads every other task in the process runs on.
+        let store = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: SimulatorStore(configuration: configuration)) }.start()
+        }
+        let api = SimulatorAPI(configuration: configuration, store: store, log: RequestLog())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "cwql.simulator")
         logger.logLevel = .critical
