@@ -70,6 +70,8 @@ public struct QueryPlanner {
             var segment = segments[segments.count - 1]
             let entity = segment.entity
             let pushable = !clientStarted && segment.limit == nil && segment.origin.isList
+            // A `select` keeps every record, in order, so a `take` after it still goes to the server.
+            let limitPushable = (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList
             switch stage.kind {
             case .where(let condition):
                 if pushable {
@@ -98,14 +100,13 @@ public struct QueryPlanner {
                 }
             case .take(let value):
                 let count = try planner.takeCount(value)
-                // A `select` keeps every record, in order, so a `take` after it still goes to the server.
-                if (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList {
+                if limitPushable {
                     segment.limit = min(segment.limit ?? count, count)
                 } else {
                     segment.clientStages.append(.take(count))
                 }
             case .first:
-                if (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList {
+                if limitPushable {
                     segment.limit = min(segment.limit ?? 1, 1)
                 } else {
                     segment.clientStages.append(.take(1))

@@ -19,10 +19,8 @@ public struct APIRootCache: Sendable {
 
     /// The remembered root for a site and company, if it is recent enough.
     func root(site: String, company: String, now: Date = Date()) -> String? {
-        let key = Self.key(site: site, company: company)
-        guard let entry = entries().first(where: { $0.0 == key })?.1,
-            let root = entry["root"]?.stringValue, let saved = entry["saved"]?.doubleValue,
-            now.timeIntervalSince1970 - saved < maximumAge, now.timeIntervalSince1970 >= saved
+        guard let entry = entries()[Self.key(site: site, company: company)], let root = entry["root"]?.stringValue,
+            let saved = entry["saved"]?.intValue, isFresh(saved: saved, now: now)
         else { return nil }
         return root
     }
@@ -30,25 +28,29 @@ public struct APIRootCache: Sendable {
     /// Remembers a discovered root; expired entries are dropped and at most `maximumEntries`
     /// of the newest are kept (every `cwql demo` is a new site on a new port).
     func store(_ root: String, site: String, company: String, now: Date = Date()) {
-        let seconds = Int(now.timeIntervalSince1970)
         let key = Self.key(site: site, company: company)
-        var kept = entries().filter { name, entry in
-            guard name != key, let saved = entry["saved"]?.intValue else { return false }
-            return Double(seconds - saved) < maximumAge
-        }
-        kept.sort { ($0.1["saved"]?.intValue ?? 0) > ($1.1["saved"]?.intValue ?? 0) }
-        let all = [(key, JSON.object(JSONObject(["root": .string(root), "saved": .int(seconds)])))] + kept.prefix(Self.maximumEntries - 1)
+        let saved: (JSON) -> Int = { $0["saved"]?.intValue ?? 0 }
+        let kept = entries().pairs.filter { $0.key != key && isFresh(saved: saved($0.value), now: now) }
+            .sorted { saved($0.value) > saved($1.value) }
+            .prefix(Self.maximumEntries - 1)
+        let newest = JSON.object(JSONObject(["root": .string(root), "saved": .int(Int(now.timeIntervalSince1970))]))
+        let all = [(key, newest)] + kept.map { ($0.key, $0.value) }
         try? PrivateFile.writeAtomically(JSONWriter.bytes(.object(JSONObject(pairs: all))), to: path)
+    }
+
+    private func isFresh(saved: Int, now: Date) -> Bool {
+        let age = now.timeIntervalSince1970 - Double(saved)
+        return age >= 0 && age < maximumAge
     }
 
     static let maximumEntries = 50
 
     private static func key(site: String, company: String) -> String { "\(site) \(company)" }
 
-    private func entries() -> [(String, JSON)] {
+    private func entries() -> JSONObject {
         guard let data = FileManager.default.contents(atPath: path),
             let object = (try? JSONParser.parse(Array(data)))?.objectValue
-        else { return [] }
-        return object.pairs
+        else { return JSONObject() }
+        return object
     }
 }

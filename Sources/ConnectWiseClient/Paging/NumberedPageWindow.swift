@@ -156,3 +156,11 @@ final class NumberedPageWindow: Sendable {
         if let delivery { waiter?.resume(with: delivery) }
     }
 }
+
+/// Owns a walk's page window: when the iterator is dropped (a consumer that stopped early),
+/// the pages still in flight are cancelled.
+final class WindowOwner {
+    let window: NumberedPageWindow
+    init(_ window: NumberedPageWindow) { self.window = window }
+    deinit { window.cancel() }
+}

@@ -104,15 +104,17 @@ public final class ConnectWiseClient: Sendable {
         if !refresh {
             if let known = root.withLock({ $0 }) { return known }
             if let remembered = rootCache?.root(site: site, company: credentials.company) {
-                root.withLock { $0 = $0 ?? remembered }
-                return remembered
+                return root.withLock { kept in
+                    if kept == nil { kept = remembered }
+                    return kept!
+                }
             }
         }
         let fetched = try await companyInfo()
         info.withLock { $0 = fetched }
         var codebase = fetched["Codebase"]!.stringValue!
         if !codebase.hasSuffix("/") { codebase += "/" }
-        let discovered = credentials.site.absoluteString + "/" + codebase + "apis/3.0"
+        let discovered = site + "/" + codebase + "apis/3.0"
         root.withLock { $0 = discovered }
         rootCache?.store(discovered, site: site, company: credentials.company)
         return discovered
