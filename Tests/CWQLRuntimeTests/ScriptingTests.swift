@@ -102,10 +102,8 @@ extension RuntimeHarness {
         do {
             try await interpreter.run(SourceFile(name: name, text: text))
             return nil
-        } catch let error as RuntimeError {
-            return error
         } catch {
-            return nil
+            return error  // run throws only RuntimeError
         }
     }
 }
