@@ -100,6 +100,14 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Parses and runs a script or REPL entry, stopping at the first failing statement.
     public func run(_ source: SourceFile) async throws(RuntimeError) {
+        let program = try Interpreter.check(source, catalog: catalog)
+        try await execute(program.statements, in: source)
+    }
+
+    /// Parses a script and checks every query in it against the catalog, without a client:
+    /// a mistake is reported before credentials are looked for or a request is sent.
+    @discardableResult
+    public static func check(_ source: SourceFile, catalog: Catalog = .standard) throws(RuntimeError) -> Program {
         let program: Program
         do {
             program = try Parser.parse(source)
@@ -108,7 +116,7 @@ public final class Interpreter: @unchecked Sendable {
         }
         let problems = StaticChecker(catalog: catalog, source: source).check(program)
         if !problems.isEmpty { throw RuntimeError(kind: .compile, diagnostics: problems) }
-        try await execute(program.statements, in: source)
+        return program
     }
 
     /// Names of variables and defs, for completion.

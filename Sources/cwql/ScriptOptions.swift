@@ -79,6 +79,12 @@ struct ScriptRunner {
 
     /// Runs one source; on failure prints the diagnostics and exits with their status.
     func run(_ source: SourceFile) async throws {
+        do {
+            try Interpreter.check(source)  // a typo is reported even before credentials are needed
+        } catch {
+            standardError(error.description)
+            throw ScriptRunner.status(of: error).exitCode
+        }
         let (interpreter, client) = try makeInterpreter()
         do {
             try await interpreter.loadPrelude()

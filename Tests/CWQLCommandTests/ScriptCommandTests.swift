@@ -126,6 +126,11 @@ struct ScriptCommandTests {
         let typo = try await CommandRunner.run(["dmeo"])
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("did you mean `cwql demo`?"))
+        // A mistake in the query is reported before missing credentials are.
+        let typoWithoutSite = try await CommandRunner.run(["-c", "tickets where bord = 1"], environment: ["HOME": "/nonexistent"])
+        #expect(typoWithoutSite.status == 2)
+        #expect(typoWithoutSite.stderr.contains("--> <command>:1:15"))
+        #expect(!typoWithoutSite.stderr.contains("missing site"))
         // Usage errors of plain `cwql` and `cwql -c` name what the user typed.
         let option = try await CommandRunner.run(["-c", "tickets", "--bogus"])
         #expect(option.status == 2)
