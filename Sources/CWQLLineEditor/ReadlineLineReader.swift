@@ -13,6 +13,10 @@ public let interruptRequested = Atomic<Bool>(false)
 nonisolated(unsafe) private var completionProvider: ((String) -> [String])?
 nonisolated(unsafe) private var pendingCandidates: [String] = []
 nonisolated(unsafe) private var candidateIndex = 0
+/// The prompt a Ctrl-C while editing returns to (a C string that lives as long as the reader).
+nonisolated(unsafe) private var primaryPromptText: UnsafeMutablePointer<CChar>?
+/// Set by Ctrl-C while editing: the entry being typed (all its lines) is discarded.
+private let entryDiscarded = Atomic<Bool>(false)
 
 private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
     if state == 0 { candidateIndex = 0 }
@@ -33,7 +37,8 @@ private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, I
 /// Ctrl-C: a fresh prompt while editing, a cancel request while a statement runs.
 private let interruptHandler: @convention(c) (Int32) -> Void = { _ in
     if cwql_rl_is_reading() != 0 {
-        cwql_rl_clear_line_for_interrupt()
+        entryDiscarded.store(true, ordering: .relaxed)
+        cwql_rl_clear_line_for_interrupt(primaryPromptText)
     } else {
         interruptRequested.store(true, ordering: .relaxed)
     }
@@ -59,6 +64,21 @@ public final class ReadlineLineReader: LineReader {
         cwql_rl_set_catch_signals(0)
         signal(SIGINT, interruptHandler)
         if let historyFile { read_history(historyFile) }
+    }
+
+    /// The prompt of a new entry; Ctrl-C at a continuation prompt discards the pending entry
+    /// and shows this one.
+    public var primaryPrompt: String = "> " {
+        didSet {
+            free(primaryPromptText)
+            primaryPromptText = strdup(primaryPrompt)
+        }
+    }
+
+    /// True once after Ctrl-C was pressed while editing: the caller drops what it has gathered of
+    /// a multi-line entry.
+    public func takeDiscardedEntry() -> Bool {
+        entryDiscarded.exchange(false, ordering: .relaxed)
     }
 
     public func readLine(prompt: String) -> String? {

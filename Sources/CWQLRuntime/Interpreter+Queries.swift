@@ -143,37 +143,31 @@ extension Interpreter {
     /// csv stream record by record.
     func runPipelineStatement(_ pipeline: Pipeline, in source: SourceFile) async throws {
         let output = self.output
-        let format = options.format
-        let width = options.width
+        let style = options.style
         var writer: ResultWriter?
         let result = try await runPipeline(pipeline, in: source, streaming: { columns, projected in
-            guard format != .table else { return nil }
-            writer = ResultWriter(format: format, columns: columns, projected: projected, width: width) { output.standardOutput($0) }
-            return { record in writer!.write(record) }
+            guard style.format != .table else { return nil }
+            writer = ResultWriter(style: style, columns: columns, projected: projected) { output.standardOutput($0) }
+            return { record in writer?.write(record) }
         })
         switch result {
         case .records(let records, let entity, let columns, let projected):
             if writer != nil {
-                writer!.finish()
+                writer?.finish()
             } else {
-                var fresh = ResultWriter(format: format, columns: columns.isEmpty ? defaultColumns(entity) : columns, projected: projected, width: width) {
+                var fresh = ResultWriter(style: style, columns: columns.isEmpty ? defaultColumns(entity) : columns, projected: projected) {
                     output.standardOutput($0)
                 }
                 for record in records { fresh.write(record) }
                 fresh.finish()
             }
         case .count(let count):
-            output.standardOutput(format == .json || format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n")
+            output.standardOutput(style.format == .json || style.format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n")
         case .groups(let groups, let label):
-            switch format {
-            case .json, .jsonl:
-                let items = groups.map { JSON.object(JSONObject(pairs: [(label, .string($0.key)), ("count", .int($0.count))])) }
-                output.standardOutput(format == .json ? JSONWriter.string(.array(items)) + "\n" : items.map { JSONWriter.string($0) + "\n" }.joined())
-            case .csv:
-                output.standardOutput("\(label),count\n" + groups.map { "\($0.key),\($0.count)\n" }.joined())
-            case .table:
-                output.standardOutput(TableRenderer.render(header: [label, "count"], rows: groups.map { [$0.key, String($0.count)] }, width: width, footer: nil))
-            }
+            let columns = [OutputColumn(label: label, path: label), OutputColumn(label: "count", path: "count")]
+            var writer = ResultWriter(style: style, columns: columns, projected: true) { output.standardOutput($0) }
+            for group in groups { writer.write(.object(JSONObject(pairs: [(label, .string(group.key)), ("count", .int(group.count))]))) }
+            writer.finish()
         case .written(let report):
             if report.failed > 0 {
                 let first = report.failures[0]
@@ -195,7 +189,7 @@ extension Interpreter {
     /// Records shown as a table (for `print $list`).
     func render(_ records: [JSON], entity: EntitySpec) -> String {
         var text = ""
-        var writer = ResultWriter(format: options.format, columns: defaultColumns(entity), projected: false, width: options.width) { text += $0 }
+        var writer = ResultWriter(style: options.style, columns: defaultColumns(entity), projected: false) { text += $0 }
         for record in records { writer.write(record) }
         writer.finish()
         return text

@@ -81,6 +81,7 @@ extension Interpreter {
                 if next < records.count { launch() }
             }
         }
+        if !dryRun, !outcomes.isEmpty { hasWritten = true }
         for outcome in outcomes.sorted(by: { $0.id < $1.id }) {
             report.attempted += 1
             if let error = outcome.error {
@@ -124,6 +125,7 @@ extension Interpreter {
                 break
             }
         }
+        hasWritten = true
         let response = try await client.send(APIRequest(.post, entity.path, body: .object(body)), reconcile: reconcile)
         let id = response.body["id"]?.intValue.map(String.init) ?? "?"
         output.standardError("created \(noun) \(id)\n")
@@ -158,6 +160,7 @@ extension Interpreter {
                 output.standardError("upsert: dry run, nothing sent\n")
                 return
             }
+            hasWritten = true
             let response = try await client.send(request)
             output.standardError("updated \(noun) \(id)\n")
             variables["created"] = Binding(value: Value(response.body), entity: entity)

@@ -12,19 +12,22 @@ public protocol OutputSink: Sendable {
 
 /// How a run behaves.
 public struct RunOptions: Sendable {
-    public var format: OutputFormat = .table
+    /// How results look: format, width, header, expanded view.
+    public var style = ResultStyle()
+    public var format: OutputFormat {
+        get { style.format }
+        set { style.format = newValue }
+    }
     /// Print each write as METHOD path + body and send none.
     public var dryRun = false
     /// Confirm bulk writes and deletes without asking.
     public var assumeYes = false
     /// Writes to more records than this need confirmation.
     public var bulkThreshold = 20
-    /// Width that tables fit.
-    public var width = 120
     /// Asks the user a yes/no question (the REPL); nil in scripts, where `--yes` is needed.
     public var confirm: (@Sendable (String) async -> Bool)?
-    /// Values of `--var name=value`.
-    public var variables: [String: String] = [:]
+    /// Values of `--var name=value`, typed by ``CommandLineVariables``.
+    public var variables: [String: Value] = [:]
 
     public init() {}
 }
@@ -62,6 +65,10 @@ public final class Interpreter: @unchecked Sendable {
     var importedModules: Set<String> = []
     var importStack: [String] = []
     var callDepth = 0
+    /// What the static check learned of each `def` (the entity a query yields).
+    var knownDefinitions: [String: KnownDefinition] = [:]
+    /// True once a write was sent: a later mistake is then a runtime failure, not a compile error.
+    var hasWritten = false
 
     public init(
         client: ConnectWiseClient, options: RunOptions, output: any OutputSink, catalog: Catalog = .standard,
@@ -73,7 +80,7 @@ public final class Interpreter: @unchecked Sendable {
         self.catalog = catalog
         self.clock = clock
         self.resolver = ReferenceResolver(client: client, catalog: catalog)
-        for (name, value) in options.variables { variables[name] = Binding(value: Interpreter.typed(value), entity: nil) }
+        for (name, value) in options.variables { variables[name] = Binding(value: value, entity: nil) }
     }
 
     /// Takes over another interpreter's variables, definitions and imports (the REPL's
@@ -98,25 +105,73 @@ public final class Interpreter: @unchecked Sendable {
         importedModules.insert("<stdlib>/prelude")
     }
 
-    /// Parses and runs a script or REPL entry, stopping at the first failing statement.
+    /// Parses and runs a script or REPL entry, stopping at the first failing statement. The
+    /// whole entry is checked first (in the scope of what the session has defined); a mistake
+    /// only found while running, after a write was sent, is a runtime error (exit 1), since the
+    /// script did change something.
     public func run(_ source: SourceFile) async throws(RuntimeError) {
-        let program = try Interpreter.check(source, catalog: catalog)
-        try await execute(program.statements, in: source)
+        let scope = checkScope()
+        let program = try Interpreter.check(source, in: scope, catalog: catalog)
+        for (name, known) in scope.definitions { knownDefinitions[name] = known }
+        do {
+            try await execute(program.statements, in: source)
+        } catch {
+            var failure = error
+            if failure.kind == .compile, hasWritten { failure.kind = .runtime }
+            throw failure
+        }
     }
 
-    /// Parses a script and checks every query in it against the catalog, without a client:
-    /// a mistake is reported before credentials are looked for or a request is sent.
+    /// Parses a script and checks it whole against the catalog, without a client: a mistake
+    /// is reported before credentials are looked for or a request is sent. The prelude's
+    /// definitions and the `--var`s are in scope.
     @discardableResult
-    public static func check(_ source: SourceFile, catalog: Catalog = .standard) throws(RuntimeError) -> Program {
+    public static func check(_ source: SourceFile, variables: [String: Value], catalog: Catalog = .standard) throws(RuntimeError) -> Program {
+        let scope = CheckScope()
+        for (name, value) in variables { scope.define(variable: name, KnownValue(value, entity: nil)) }
+        if let prelude = StandardLibrary.module(named: "prelude"),
+            let program = try? Parser.parse(SourceFile(name: "<stdlib>/prelude.cwql", text: prelude))
+        {
+            _ = StaticChecker(catalog: catalog, source: program.source).check(program, in: scope)
+        }
+        return try check(source, in: scope, catalog: catalog)
+    }
+
+    static func check(_ source: SourceFile, in scope: CheckScope, catalog: Catalog) throws(RuntimeError) -> Program {
         let program: Program
         do {
             program = try Parser.parse(source)
         } catch {
             throw RuntimeError(error)
         }
-        let problems = StaticChecker(catalog: catalog, source: source).check(program)
+        let checker = StaticChecker(catalog: catalog, source: source, loadModule: ModuleLocator.locate)
+        let problems = checker.check(program, in: scope)
         if !problems.isEmpty { throw RuntimeError(kind: .compile, diagnostics: problems) }
         return program
+    }
+
+    /// Checks a source in the scope of what the session has defined so far, without running it.
+    @discardableResult
+    public func check(_ source: SourceFile) throws(RuntimeError) -> Program {
+        try Interpreter.check(source, in: checkScope(), catalog: catalog)
+    }
+
+    /// True once a write was sent (a later mistake is a runtime failure, exit 1).
+    public var hasWrittenAnything: Bool { hasWritten }
+
+    /// What the session has defined so far, as the static check sees it.
+    func checkScope() -> CheckScope {
+        let scope = CheckScope()
+        for (name, binding) in variables { scope.define(variable: name, KnownValue(binding.value, entity: binding.entity)) }
+        for (name, definition) in definitions {
+            let isProcedure: Bool
+            if case .procedure = definition.body { isProcedure = true } else { isProcedure = false }
+            scope.define(
+                definition: name,
+                knownDefinitions[name] ?? KnownDefinition(parameters: definition.parameters.map(\.text), isProcedure: isProcedure, yields: nil))
+        }
+        scope.importedModules = importedModules
+        return scope
     }
 
     /// Names of variables and defs, for completion.
@@ -168,16 +223,25 @@ public final class Interpreter: @unchecked Sendable {
                 try await execute(otherwise, in: source)
             }
         case .print(let values):
+            // Under --format json/jsonl, `print` writes JSON (one value, or an array of them) so
+            // that standard output stays machine-readable.
+            let asJSON = options.format == .json || options.format == .jsonl
             var parts: [String] = []
+            var jsonParts: [JSON] = []
             for value in values {
                 let binding = try await evaluate(value, in: source)
-                if case .list(let items) = binding.value, let entity = binding.entity {
+                if !asJSON, case .list(let items) = binding.value, let entity = binding.entity {
                     output.standardOutput(render(items.map(\.json), entity: entity))
                     continue
                 }
                 parts.append(binding.value.displayText)
+                jsonParts.append(binding.value.json)
             }
-            if !parts.isEmpty { output.standardOutput(parts.joined(separator: " ") + "\n") }
+            if asJSON, !jsonParts.isEmpty {
+                output.standardOutput(JSONWriter.string(jsonParts.count == 1 ? jsonParts[0] : .array(jsonParts)) + "\n")
+            } else if !parts.isEmpty {
+                output.standardOutput(parts.joined(separator: " ") + "\n")
+            }
         case .create(let entityName, let object):
             let entity = try writableEntity(entityName, source: source)
             try await create(object, entity: entity, source: source, span: statement.span)
@@ -236,25 +300,12 @@ public final class Interpreter: @unchecked Sendable {
     // MARK: - Imports
 
     private func importModule(_ name: String, from source: SourceFile, span: SourceSpan) async throws {
-        let key: String
-        let text: String
-        if let embedded = StandardLibrary.module(named: name) {
-            key = "<stdlib>/\(name)"
-            text = embedded
-        } else {
-            let base = source.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
-            var path = name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
-            if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
-            path = (path as NSString).standardizingPath
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw RuntimeError(
-                    "cannot import \"\(name)\": no stdlib module and no file \(path)", source: source, span: span,
-                    help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames) + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")],
-                    kind: .compile)
-            }
-            key = path
-            text = contents
+        let module: ImportedModule
+        switch ModuleLocator.locate(name, from: source, span: span) {
+        case .success(let found): module = found
+        case .failure(let problem): throw RuntimeError(kind: .compile, diagnostics: [problem])
         }
+        let key = module.key
         if importStack.contains(key) {
             throw RuntimeError(
                 "import cycle: " + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "),
@@ -263,20 +314,11 @@ public final class Interpreter: @unchecked Sendable {
         if importedModules.contains(key) { return }
         importStack.append(key)
         defer { importStack.removeLast() }
-        try await run(SourceFile(name: key.hasPrefix("<stdlib>") ? "\(key).cwql" : key, text: text))
+        try await run(module.source)
         importedModules.insert(key)
     }
 
     // MARK: - Helpers
-
-    /// `--var` values: numbers and booleans as such, anything else as text.
-    static func typed(_ text: String) -> Value {
-        if let number = Int(text) { return .integer(number) }
-        if let number = Double(text), text.contains(".") { return .decimal(number) }
-        if text == "true" { return .boolean(true) }
-        if text == "false" { return .boolean(false) }
-        return .string(text)
-    }
 
     func truth(_ value: Value) -> Bool {
         switch value {

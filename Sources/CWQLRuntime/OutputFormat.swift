@@ -1,5 +1,4 @@
 import CWJSON
-import Foundation
 import CWQLLanguage
 
 /// How results are printed: `--format table|json|jsonl|csv`.
@@ -7,46 +6,72 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, jsonl, csv
 }
 
+/// When a table shows each record as a block of `field | value` lines (psql's `\x`).
+public enum ExpandedMode: String, CaseIterable, Sendable {
+    case off, on
+    /// Expanded for a single record too wide for the terminal (`ticket 5`).
+    case auto
+}
+
+/// The presentation settings of results.
+public struct ResultStyle: Sendable {
+    public var format: OutputFormat = .table
+    /// The width tables fit, or nil to cut nothing (output that is not a terminal).
+    public var width: Int?
+    /// False for `--no-header`: no header row in tables and CSV.
+    public var header = true
+    public var expanded: ExpandedMode = .auto
+    /// How a table shows a missing or null value.
+    public static let nullText = "(null)"
+
+    public init() {}
+}
+
 /// Writes records as they arrive; only a table waits for all rows (to size its columns).
 struct ResultWriter {
-    let format: OutputFormat
-    /// Columns to show; nil prints whole records (json, jsonl).
+    let style: ResultStyle
     let columns: [OutputColumn]
+    /// With `select` (and for aggregates), a flat object keyed by the columns' labels.
     let projected: Bool
-    let width: Int
     let emit: (String) -> Void
     private var rows: [[String]] = []
     private var count = 0
 
-    init(format: OutputFormat, columns: [OutputColumn], projected: Bool, width: Int, emit: @escaping (String) -> Void) {
-        self.format = format
+    init(style: ResultStyle, columns: [OutputColumn], projected: Bool, emit: @escaping (String) -> Void) {
+        self.style = style
         self.columns = columns
         self.projected = projected
-        self.width = width
         self.emit = emit
     }
 
     mutating func write(_ record: JSON) {
         defer { count += 1 }
-        switch format {
+        switch style.format {
         case .json:
             emit((count == 0 ? "[\n  " : ",\n  ") + JSONWriter.string(shaped(record)))
         case .jsonl:
             emit(JSONWriter.string(shaped(record)) + "\n")
         case .csv:
-            if count == 0 { emit(columns.map { csvField($0.label) }.joined(separator: ",") + "\n") }
-            emit(columns.map { csvField(record.value(atPathIgnoringCase: $0.path)?.cellText ?? "") }.joined(separator: ",") + "\n")
+            if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
+            emit(CSV.row(columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" }))
         case .table:
-            rows.append(columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" })
+            rows.append(columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText })
         }
     }
 
     mutating func finish() {
-        switch format {
+        switch style.format {
         case .json: emit(count == 0 ? "[]\n" : "\n]\n")
         case .jsonl: break
-        case .csv: if count == 0 { emit(columns.map { csvField($0.label) }.joined(separator: ",") + "\n") }
-        case .table: emit(TableRenderer.render(header: columns.map(\.label), rows: rows, width: width, footer: "(\(rows.count) \(rows.count == 1 ? "row" : "rows"))"))
+        case .csv: if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
+        case .table:
+            let header = columns.map(\.label)
+            if TableRenderer.shouldExpand(header: header, rows: rows, style: style) {
+                emit(TableRenderer.expanded(header: header, rows: rows))
+            } else {
+                let footer = style.header ? "(\(rows.count) \(rows.count == 1 ? "row" : "rows"))" : nil
+                emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, width: style.width, footer: footer))
+            }
         }
     }
 
@@ -57,26 +82,45 @@ struct ResultWriter {
         for column in columns { object[column.label] = record.value(atPathIgnoringCase: column.path) ?? .null }
         return .object(object)
     }
+}
 
-    private func csvField(_ text: String) -> String {
+/// RFC 4180 rows: a field with a comma, quote or line break is quoted, quotes doubled.
+enum CSV {
+    static func row(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\n"
+    }
+
+    static func field(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }
 
+extension JSON {
+    /// A table cell: the value's text, `(null)` for null.
+    var tableCell: String {
+        if case .null = self { return ResultStyle.nullText }
+        return cellText
+    }
+}
+
 /// Aligned text tables that fit a width: the widest columns give way first, cut with `…`.
 enum TableRenderer {
-    static func render(header: [String], rows: [[String]], width: Int, footer: String?) -> String {
-        let clean = rows.map { $0.map { $0.replacing("\n", with: " ").replacing("\t", with: " ") } }
-        var widths = header.map(\.count)
+    /// - Parameter width: the width to fit, or nil to cut nothing.
+    static func render(header: [String]?, rows: [[String]], width: Int?, footer: String?) -> String {
+        let clean = rows.map { $0.map(singleLine) }
+        let columnCount = header?.count ?? rows.first?.count ?? 0
+        var widths = header?.map(\.count) ?? Array(repeating: 0, count: columnCount)
         for row in clean {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
         }
-        let separators = max(0, (header.count - 1) * 3)
-        while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-            widths[widest] > 6
-        {
-            widths[widest] -= 1
+        let separators = max(0, (columnCount - 1) * 3)
+        if let width {
+            while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+                widths[widest] > 6
+            {
+                widths[widest] -= 1
+            }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
@@ -85,11 +129,42 @@ enum TableRenderer {
                 return index == cells.count - 1 ? fitted : fitted.padding(toLength: limit, withPad: " ", startingAt: 0)
             }.joined(separator: " | ")
         }
-        var out = line(header) + "\n"
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
+        var out = ""
+        if let header {
+            out += line(header) + "\n"
+            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
+        }
         for row in clean { out += line(row) + "\n" }
         if let footer { out += footer + "\n" }
         return out
     }
-}
 
+    /// True when `style` asks for the expanded view, or (auto) for one record wider than the width.
+    static func shouldExpand(header: [String], rows: [[String]], style: ResultStyle) -> Bool {
+        switch style.expanded {
+        case .on: return !rows.isEmpty
+        case .off: return false
+        case .auto:
+            guard rows.count == 1, let width = style.width else { return false }
+            let natural = zip(header, rows[0]).map { max($0.count, singleLine($1).count) }.reduce(0, +) + (header.count - 1) * 3
+            return natural > width
+        }
+    }
+
+    /// Each record as a block of `field | value` lines, as psql's `\x` shows them.
+    static func expanded(header: [String], rows: [[String]]) -> String {
+        let labelWidth = header.map(\.count).max() ?? 0
+        var out = ""
+        for (number, row) in rows.enumerated() {
+            out += "-[ RECORD \(number + 1) ]" + String(repeating: "-", count: max(3, labelWidth + 3 - 12)) + "\n"
+            for (label, cell) in zip(header, row) {
+                out += label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " | " + singleLine(cell) + "\n"
+            }
+        }
+        return out
+    }
+
+    private static func singleLine(_ text: String) -> String {
+        text.replacing("\n", with: " ").replacing("\t", with: " ")
+    }
+}

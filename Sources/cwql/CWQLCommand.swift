@@ -83,8 +83,6 @@ struct ShellCommand: AsyncParsableCommand {
             try await REPLSession(connection: connection, script: script, demo: nil).run()
             return
         }
-        var text = ""
-        while let line = readLine(strippingNewline: false) { text += line }
-        try await ScriptRunner(connection: connection, script: script).run(SourceFile(name: "<stdin>", text: text))
+        try await StandardInputRunner(runner: ScriptRunner(connection: connection, script: script)).run()
     }
 }

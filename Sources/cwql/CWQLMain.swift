@@ -7,9 +7,10 @@ import Foundation
 @main
 enum CWQLMain {
     static func main() async {
+        StandardStreams.prepare()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let first = arguments.first, let suggestion = CWQLCommand.mistypedSubcommand(first) {
-            FileHandle.standardError.write(Data("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?\n".utf8))
+            standardError("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         let normalized = CWQLCommand.normalized(arguments)
@@ -28,10 +29,10 @@ enum CWQLMain {
             let full = CWQLCommand.fullMessage(for: error)
             let message = routedToShell ? ShellCommand.userFacing(full) : full
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { standardOutput(message) }
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            standardError(message)
             Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }
     }

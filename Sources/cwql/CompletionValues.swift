@@ -8,7 +8,7 @@ import Synchronization
 /// Values from the server for completion (board names, statuses, company identifiers,
 /// members, priorities), fetched in the background on first use and kept for the session.
 final class CompletionValues: Sendable {
-    private let client: ConnectWiseClient
+    let client: ConnectWiseClient
     private let cache = Mutex<[String: [String]]>([:])
     private let requested = Mutex<Set<String>>([])
 

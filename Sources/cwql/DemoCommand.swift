@@ -46,10 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
                 session.fixedCredentials = credentials
                 try await session.run()
             } else {
-                var text = ""
-                while let line = readLine(strippingNewline: false) { text += line }
-                try await ScriptRunner(connection: connection, script: script, fixedCredentials: credentials)
-                    .run(SourceFile(name: "<stdin>", text: text))
+                try await StandardInputRunner(runner: ScriptRunner(connection: connection, script: script, fixedCredentials: credentials)).run()
             }
         } catch {
             await server.stop()

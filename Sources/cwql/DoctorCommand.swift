@@ -36,23 +36,23 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let client = connection.makeClient(credentials)
         defer { Task { await client.shutdown() } }
-        print("site:     \(credentials.site.absoluteString) (profile \(profile))")
-        print("company:  \(credentials.company)")
+        standardOutput("site:     \(credentials.site.absoluteString) (profile \(profile))")
+        standardOutput("company:  \(credentials.company)")
         do {
             let root = try await client.apiRoot(refresh: true)  // always asks, and renews what is remembered
             let info = client.discoveredCompanyInfo ?? .null
-            print("codebase: \(info["Codebase"]?.stringValue ?? "?") (\(info["CompanyName"]?.stringValue ?? "?"), version \(info["VersionCode"]?.stringValue ?? "?"))")
-            print("api root: \(root)")
+            standardOutput("codebase: \(info["Codebase"]?.stringValue ?? "?") (\(info["CompanyName"]?.stringValue ?? "?"), version \(info["VersionCode"]?.stringValue ?? "?"))")
+            standardOutput("api root: \(root)")
             _ = try await client.get("/system/info")
-            print("auth:     ok (keys accepted, client ID registered)")
+            standardOutput("auth:     ok (keys accepted, client ID registered)")
         } catch {
-            print("auth:     failed")
+            standardOutput("auth:     failed")
             await client.shutdown()
             throw fail(error)
         }
-        print("")
+        standardOutput("\n")
         let width = Self.capabilities.map(\.label.count).max()! + 2
-        print("capability".padding(toLength: width, withPad: " ", startingAt: 0) + "result     module")
+        standardOutput("capability".padding(toLength: width, withPad: " ", startingAt: 0) + "result     module")
         var allowed = 0
         for capability in Self.capabilities {
             let result: String
@@ -63,10 +63,10 @@ struct DoctorCommand: AsyncParsableCommand {
             } catch let error as ConnectWiseError {
                 if case .forbidden = error { result = "forbidden" } else { result = "error: \(error)" }
             }
-            print(capability.label.padding(toLength: width, withPad: " ", startingAt: 0)
+            standardOutput(capability.label.padding(toLength: width, withPad: " ", startingAt: 0)
                   + result.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + capability.module)
         }
-        print("\n\(allowed) of \(Self.capabilities.count) capabilities allowed")
+        standardOutput("\n\(allowed) of \(Self.capabilities.count) capabilities allowed")
         await client.shutdown()
     }
 }

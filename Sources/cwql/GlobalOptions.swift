@@ -62,7 +62,7 @@ struct ConnectionOptions: ParsableArguments {
     func makeClient(_ credentials: Credentials) -> ConnectWiseClient {
         ConnectWiseClient(
             credentials: credentials, concurrency: concurrency, prefetch: prefetch, timeout: timeout,
-            trace: trace ? TraceSink { line in FileHandle.standardError.write(Data("trace: \(line)\n".utf8)) } : nil,
+            trace: trace ? TraceSink { line in standardErrorRaw("trace: \(line)\n") } : nil,
             rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") })
     }
 }
@@ -84,8 +84,4 @@ func fail(_ error: any Error) -> ExitCode {
         standardError("error: \(error)")
     }
     return status.exitCode
-}
-
-func standardError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }

@@ -2,34 +2,51 @@ import CWQLLanguage
 import CWQLRuntime
 import Foundation
 
-/// A REPL meta-command: `.help`, `.translate`, `.explain`, `.format`, `.schema`, `.dry-run`, `.run`.
+/// A meta-command of the REPL and of statements from a pipe: `.help`, `.translate`,
+/// `.explain`, `.format`, `.expanded`, `.schema`, `.dry-run`, `.run` (the session handles
+/// `.quit`, `.timing`, `.output` and `.profile`).
 struct MetaCommand {
     let name: String
     let argument: String
 
     init(_ line: String) {
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        name = parts[0]
-        argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
+        let first = parts.first ?? ""
+        // psql's `\x` is cwql's `.expanded` toggle.
+        name = first == "\\x" ? ".expanded" : first
+        argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : (first == "\\x" ? "toggle" : "")
     }
 
-    static func run(_ command: MetaCommand, interpreter: Interpreter, output: REPLOutput) async {
+    /// Every meta-command, for completion, `.help` and did-you-mean.
+    static let names = [
+        ".help", ".translate", ".explain", ".format", ".expanded", ".schema", ".profile", ".timing", ".output", ".dry-run",
+        ".run", ".quit",
+    ]
+
+    /// Lines that start a meta-command: `.name`, or psql's `\x`.
+    static func isMetaCommand(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.hasPrefix(".") || trimmed.hasPrefix("\\")
+    }
+
+    /// psql's backslash commands, with cwql's spelling.
+    static let psqlSpelling: [String: String] = [
+        "\\?": ".help", "\\h": ".help", "\\q": ".quit", "\\d": ".schema", "\\o": ".output FILE", "\\timing": ".timing on|off",
+        "\\i": ".run FILE",
+    ]
+
+    /// Meta-commands that need no connection: `.help`, `.schema`, `.translate`, `.explain`.
+    static func needsNoSession(_ line: String) -> Bool {
+        [".help", ".schema", ".translate", ".explain"].contains(MetaCommand(line).name)
+    }
+
+    /// Runs a meta-command of ``needsNoSession(_:)``.
+    static func runWithoutSession(_ command: MetaCommand, output: any OutputSink) async {
         let argument = command.argument
         switch command.name {
         case ".help":
             output.standardOutput(help(argument))
-        case ".format":
-            guard let format = OutputFormat(rawValue: argument) else {
-                output.standardError("error: .format takes table, json, jsonl or csv (now \(interpreter.runOptions.format.rawValue))\n")
-                return
-            }
-            interpreter.runOptions.format = format
-        case ".dry-run":
-            guard argument == "on" || argument == "off" else {
-                output.standardError("error: .dry-run takes on or off (now \(interpreter.runOptions.dryRun ? "on" : "off"))\n")
-                return
-            }
-            interpreter.runOptions.dryRun = argument == "on"
         case ".translate", ".explain":
             do {
                 let plan = try Translator.translate(
@@ -48,6 +65,52 @@ struct MetaCommand {
             }
         case ".schema":
             output.standardOutput(schema(argument))
+        default:
+            break
+        }
+    }
+
+    static func run(_ command: MetaCommand, interpreter: Interpreter, output: any OutputSink) async {
+        let argument = command.argument
+        if needsNoSession(command.name) {
+            await runWithoutSession(command, output: output)
+            return
+        }
+        switch command.name {
+        case ".format":
+            if argument.isEmpty {
+                output.standardOutput("format: \(interpreter.runOptions.format.rawValue)\n")
+                return
+            }
+            guard let format = OutputFormat(rawValue: argument) else {
+                output.standardError("error: .format takes table, json, jsonl or csv (now \(interpreter.runOptions.format.rawValue))\n")
+                return
+            }
+            interpreter.runOptions.format = format
+        case ".expanded":
+            let current = interpreter.runOptions.style.expanded
+            if argument.isEmpty {
+                output.standardOutput("expanded: \(current.rawValue)\n")
+                return
+            }
+            let next: ExpandedMode?
+            if argument == "toggle" { next = current == .on ? .off : .on } else { next = ExpandedMode(rawValue: argument) }
+            guard let next else {
+                output.standardError("error: .expanded takes on, off or auto (now \(current.rawValue))\n")
+                return
+            }
+            interpreter.runOptions.style.expanded = next
+            output.standardOutput("expanded: \(next.rawValue)\n")
+        case ".dry-run":
+            if argument.isEmpty {
+                output.standardOutput("dry-run: \(interpreter.runOptions.dryRun ? "on" : "off")\n")
+                return
+            }
+            guard argument == "on" || argument == "off" else {
+                output.standardError("error: .dry-run takes on or off (now \(interpreter.runOptions.dryRun ? "on" : "off"))\n")
+                return
+            }
+            interpreter.runOptions.dryRun = argument == "on"
         case ".run":
             guard !argument.isEmpty, let text = try? String(contentsOfFile: argument, encoding: .utf8) else {
                 output.standardError("error: .run takes a readable script file\n")
@@ -59,7 +122,12 @@ struct MetaCommand {
                 output.standardError(error.description)
             }
         default:
-            let hint = Suggestions.closest(to: command.name, among: REPLSession.metaCommands).map { "; did you mean \($0)?" } ?? "; try .help"
+            let hint: String
+            if let spelling = psqlSpelling[command.name] {
+                hint = "; cwql's meta-commands start with a dot: \(spelling)"
+            } else {
+                hint = Suggestions.closest(to: command.name, among: names).map { "; did you mean \($0)?" } ?? "; try .help"
+            }
             output.standardError("error: unknown command \(command.name)\(hint)\n")
         }
     }
@@ -76,8 +144,9 @@ struct MetaCommand {
                 Writes:   tickets where id = 42 | note "Checked" internal     (also set, close, assign, log, delete)
                 Scripts:  let, def, import, for, if, print, create, upsert
                 Meta:     .help [stages|operators]   .schema [entity]   .translate QUERY   .explain QUERY
-                          .format table|json|jsonl|csv   .dry-run on|off   .timing on|off   .profile [name]   .run FILE   .quit
-                Keys:     Tab completes; Ctrl-C clears the line or cancels a running query; Ctrl-D leaves
+                          .format [table|json|jsonl|csv]   .expanded [on|off|auto] (or \\x)   .output [FILE]
+                          .dry-run [on|off]   .timing [on|off]   .profile [name]   .run FILE   .quit
+                Keys:     Tab completes; Ctrl-C clears the entry or cancels a running query; Ctrl-D leaves
 
                 """
         }

@@ -20,13 +20,13 @@ struct ListProfiles: ParsableCommand {
         let path = configPath ?? ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
         do {
             guard let file = try ConfigFile.load(path: path), !file.profiles.isEmpty else {
-                print("no profiles in \(path)")
+                standardOutput("no profiles in \(path)")
                 return
             }
             for name in file.profiles.keys.sorted() {
                 let profile = file.profiles[name]!
                 let mark = name == file.defaultProfile ? " (default)" : ""
-                print("\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")")
+                standardOutput("\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")")
             }
         } catch {
             throw fail(error)
@@ -90,7 +90,7 @@ struct SetKeys: AsyncParsableCommand {
             file.profiles[name] = entry
             if makeDefault || file.defaultProfile == nil { file.defaultProfile = name }
             try file.save(path: path)
-            print("keys tested and saved to profile '\(name)' in \(path)")
+            standardOutput("keys tested and saved to profile '\(name)' in \(path)")
         } catch let error as ValidationError {
             throw error
         } catch {

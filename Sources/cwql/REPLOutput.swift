@@ -2,14 +2,42 @@ import CWQLRuntime
 import Foundation
 import Synchronization
 
-/// REPL output: results are held until the statement ends, then printed, through a pager when
-/// they are taller than the terminal (and stdout is one); bold table headers on a terminal
-/// unless NO_COLOR is set. Reports go to stderr at once.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// REPL output: results are held until the statement ends, then printed (through a pager
+/// when they are taller than the terminal and stdout is one), or written to the file named by
+/// `.output FILE`; bold table headers on a terminal unless NO_COLOR is set. Reports go to
+/// stderr at once, after clearing the progress line so that they start on a line of their own.
 final class REPLOutput: OutputSink {
     private let buffer = Mutex("")
+    private let file = Mutex<(descriptor: Int32, path: String)?>(nil)
+    let progress = ProgressLine()
 
     func standardOutput(_ text: String) { buffer.withLock { $0 += text } }
-    func standardError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+    func standardError(_ text: String) {
+        progress.clear()
+        StandardStreams.error(text)
+    }
+
+    /// Where results go now: a file's path, or nil for the terminal.
+    var outputPath: String? { file.withLock { $0?.path } }
+
+    /// Sends later results to `path` (created or truncated, mode 0600), or back to stdout for nil.
+    func redirect(to path: String?) throws {
+        try file.withLock { current in
+            if let current { close(current.descriptor) }
+            current = nil
+            guard let path else { return }
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw REPLOutputError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            current = (descriptor, path)
+        }
+    }
 
     /// Prints what the statement produced.
     func flush(paged: Bool) {
@@ -18,14 +46,21 @@ final class REPLOutput: OutputSink {
             return text
         }
         guard !text.isEmpty else { return }
+        if let target = file.withLock({ $0 }) {
+            if !StandardStreams.write(text, to: target.descriptor) {
+                standardError("error: writing \(target.path) failed; results go to the terminal again\n")
+                try? redirect(to: nil)
+            }
+            return
+        }
         let terminal = isatty(STDOUT_FILENO) != 0
         let shown = terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil ? REPLOutput.emphasizeHeader(text) : text
         if paged, terminal, text.split(separator: "\n", omittingEmptySubsequences: false).count > REPLOutput.rows() - 2,
-            REPLOutput.page(shown)
+            let pager = Pager.command(), Pager.show(shown, command: pager)
         {
             return
         }
-        FileHandle.standardOutput.write(Data(shown.utf8))
+        StandardStreams.output(shown)
     }
 
     /// Makes a table's header line bold.
@@ -40,23 +75,9 @@ final class REPLOutput: OutputSink {
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
         return 24
     }
+}
 
-    /// Shows text through `$PAGER` (default `less -FRX`); false when no pager could run.
-    static func page(_ text: String) -> Bool {
-        let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", pager]
-        let input = Pipe()
-        process.standardInput = input
-        do {
-            try process.run()
-        } catch {
-            return false
-        }
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return true
-    }
+/// `.output FILE` could not open its file.
+struct REPLOutputError: Error, CustomStringConvertible {
+    var description: String
 }

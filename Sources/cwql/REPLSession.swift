@@ -7,9 +7,10 @@ import ConnectWiseSimulator
 import Foundation
 import Synchronization
 
-/// The interactive loop: reads statements (continuing over lines while the input is
-/// incomplete), runs them, and keeps going after errors. Ctrl-C clears the line or cancels the
-/// running statement; Ctrl-D leaves.
+/// The interactive loop: reads entries (continuing over lines while the input is incomplete,
+/// see ``EntryCompleteness``), runs them, and keeps going after errors. Ctrl-C discards the
+/// entry being typed or cancels the running statement; Ctrl-D leaves. History is saved after
+/// every statement.
 struct REPLSession {
     let connection: ConnectionOptions
     let script: ScriptOptions
@@ -20,26 +21,25 @@ struct REPLSession {
 
     func run() async throws {
         let output = REPLOutput()
+        let progress = output.progress
         var runner = ScriptRunner(connection: connection, script: script, confirm: { question in
-            standardError("\(question) [y/N] ")
-            let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased()
-            return answer == "y" || answer == "yes"
+            KeyQuestion.ask(question, progress: progress)
         }, fixedCredentials: fixedCredentials)
         runner.output = output
-        var (interpreter, client) = try runner.makeInterpreter()
-        var profile = demo == nil ? ((try? connection.credentials().profile) ?? "default") : "demo"
+        let profile = demo == nil ? ((try? connection.credentials().profile) ?? "default") : "demo"
+        let session = try Session(runner: runner, profile: profile, isDemo: demo != nil)
         do {
-            try await interpreter.loadPrelude()
+            try await session.interpreter.loadPrelude()
         } catch {
             standardError(error.description)
         }
-        let values = Mutex(CompletionValues(client: client))
-        let names = Mutex(interpreter.knownNames)
+        let values = Mutex(CompletionValues(client: session.client))
+        let names = Mutex(session.interpreter.knownNames)
         let reader = ReadlineLineReader(historyFile: REPLSession.historyPath()) { prefix in
             let known = names.withLock { $0 }
             let source = values.withLock { $0 }
             if prefix.hasPrefix("."), !prefix.contains(" ") {
-                return REPLSession.metaCommands.filter { $0.hasPrefix(prefix) }
+                return MetaCommand.names.filter { $0.hasPrefix(prefix) }
             }
             let completer = Completer(
                 variables: known.variables, definitions: known.definitions, modules: StandardLibrary.moduleNames,
@@ -47,50 +47,18 @@ struct REPLSession {
             return completer.complete(prefix.hasPrefix(".") ? String(prefix.drop { $0 != " " }) : prefix)
         }
         standardError("cwql — a query such as `tickets | count`; Tab completes, .help for help, Ctrl-D leaves\n")
-        var timing = false
         var buffer = ""
-        while let line = reader.readLine(prompt: buffer.isEmpty ? "cwql(\(profile))> " : "   ...> ") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if buffer.isEmpty, trimmed.hasPrefix(".") {
+        while true {
+            let primary = "cwql(\(session.profile))> "
+            reader.primaryPrompt = primary
+            guard let line = reader.readLine(prompt: buffer.isEmpty ? primary : "   ...> ") else { break }
+            if reader.takeDiscardedEntry() { buffer = "" }
+            if buffer.isEmpty, MetaCommand.isMetaCommand(line) {
                 reader.addHistory(line)
-                let command = MetaCommand(trimmed)
-                switch command.name {
-                case ".quit", ".exit", ".q":
-                    reader.saveHistory()
-                    await client.shutdown()
-                    return
-                case ".timing":
-                    guard command.argument == "on" || command.argument == "off" else {
-                        standardError("error: .timing takes on or off")
-                        continue
-                    }
-                    timing = command.argument == "on"
-                case ".profile":
-                    if command.argument.isEmpty {
-                        print("profile: \(profile) (\(client.credentials.site.absoluteString), company \(client.credentials.company))")
-                    } else if demo != nil {
-                        standardError("error: the demo has no profiles")
-                    } else {
-                        do {
-                            var options = connection
-                            options.profile = command.argument
-                            let switched = ScriptRunner(connection: options, script: script, confirm: runner.confirm, output: output)
-                            let (next, nextClient) = try switched.makeInterpreter()
-                            try await next.loadPrelude()
-                            next.adoptSession(of: interpreter)
-                            next.runOptions = interpreter.runOptions
-                            await client.shutdown()
-                            (interpreter, client, profile) = (next, nextClient, command.argument)
-                            values.withLock { $0 = CompletionValues(client: nextClient) }
-                            print("profile: \(profile)")
-                        } catch {
-                            standardError("error: cannot switch to profile \(command.argument): \(error)")
-                        }
-                    }
-                default:
-                    await MetaCommand.run(command, interpreter: interpreter, output: output)
-                }
-                output.flush(paged: false)
+                reader.saveHistory()
+                guard await session.runMeta(line) else { break }
+                let client = session.client
+                values.withLock { if $0.client !== client { $0 = CompletionValues(client: client) } }
                 continue
             }
             buffer += (buffer.isEmpty ? "" : "\n") + line
@@ -98,70 +66,42 @@ struct REPLSession {
                 buffer = ""
                 continue
             }
-            if buffer.hasSuffix("|") || buffer.hasSuffix("\\") { continue }
+            if EntryCompleteness.needsMoreInput(buffer) { continue }
             let entry = buffer
-            let started = Date()
-            let outcome = await REPLSession.runInterruptibly(entry, interpreter: interpreter, client: client)
-            if case .failure(let error) = outcome, error.isIncompleteInput { continue }
             buffer = ""
             reader.addHistory(REPLSession.historyEntry(entry))
-            names.withLock { $0 = interpreter.knownNames }
-            output.flush(paged: true)
-            switch outcome {
-            case .success: break
-            case .failure(let error): standardError(error.description)
-            case .cancelled: standardError("cancelled\n")
-            }
-            if timing { standardError(String(format: "time: %.3f s\n", Date().timeIntervalSince(started))) }
+            reader.saveHistory()
+            await REPLSession.runEntry(entry, session: session, output: output)
+            names.withLock { $0 = session.interpreter.knownNames }
         }
         reader.saveHistory()
         standardError("\n")
-        await client.shutdown()
+        await session.shutdown()
     }
 
-    enum Outcome {
-        case success
-        case failure(RuntimeError)
-        case cancelled
-    }
-
-    /// Runs an entry in a task that Ctrl-C cancels.
-    static func runInterruptibly(_ text: String, interpreter: Interpreter, client: ConnectWiseClient) async -> Outcome {
-        interruptRequested.store(false, ordering: .relaxed)
-        let task = Task { () -> Outcome in
-            do {
-                try await interpreter.run(SourceFile(name: "<repl>", text: text))
-                return .success
-            } catch let error as RuntimeError {
-                return Task.isCancelled ? .cancelled : .failure(error)
-            } catch {
-                return .cancelled
-            }
-        }
-        let started = Date()
+    /// Runs one entry in a task that Ctrl-C cancels, with a progress line after a second.
+    static func runEntry(_ entry: String, session: Session, output: REPLOutput) async {
+        let interpreter = session.interpreter
+        let client = session.client
         let requestsBefore = client.requestsSent
-        let showProgress = isatty(STDERR_FILENO) != 0
-        let watcher = Task {
-            var shown = false
-            while !Task.isCancelled {
-                if interruptRequested.load(ordering: .relaxed) {
-                    task.cancel()
-                    break
-                }
-                let elapsed = Date().timeIntervalSince(started)
-                if showProgress, elapsed > 1 {
-                    let requests = client.requestsSent - requestsBefore
-                    standardErrorRaw(String(format: "\r… %d request%@, %.0f s (Ctrl-C cancels)", requests, requests == 1 ? "" : "s", elapsed))
-                    shown = true
-                }
-                try? await Task.sleep(nanoseconds: 100_000_000)
-            }
-            if shown { standardErrorRaw("\r\u{1B}[K") }
+        let progress = output.progress
+        let started = Date()
+        let (interrupted, error) = await Interruption.run({
+            try await interpreter.run(SourceFile(name: "<repl>", text: entry))
+        }, tick: { elapsed in
+            guard elapsed > 1 else { return }
+            let requests = client.requestsSent - requestsBefore
+            progress.show(String(format: "… %d request%@, %.0f s (Ctrl-C cancels)", requests, requests == 1 ? "" : "s", elapsed))
+        })
+        progress.clear()
+        output.flush(paged: true)
+        if interrupted {
+            output.standardError("cancelled\n")
+        } else if let error {
+            let text = "\(error)"
+            output.standardError(text.hasSuffix("\n") ? text : text + "\n")
         }
-        let outcome = await task.value
-        watcher.cancel()
-        _ = await watcher.value
-        return interruptRequested.load(ordering: .relaxed) ? .cancelled : outcome
+        if session.timing { output.standardError(String(format: "time: %.3f s\n", Date().timeIntervalSince(started))) }
     }
 
     /// A multi-line entry on one line when that still parses (history files hold lines).
@@ -171,19 +111,10 @@ struct REPLSession {
         return (try? Parser.parse(SourceFile(name: "<history>", text: joined))) != nil ? joined : entry
     }
 
-    static let metaCommands = [
-        ".help", ".translate", ".explain", ".format", ".schema", ".profile", ".timing", ".dry-run", ".run", ".quit",
-    ]
-
     /// `$XDG_STATE_HOME/cwql/history`, else `~/.local/state/cwql/history`.
     static func historyPath() -> String? {
         guard let directory = StateDirectory.path else { return nil }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return "\(directory)/history"
     }
-}
-
-/// Writes to stderr without adding a newline (progress lines).
-func standardErrorRaw(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
 }

@@ -11,6 +11,9 @@ struct ScriptOptions: ParsableArguments {
     @Option(help: "Output format: table, json, jsonl or csv.")
     var format: OutputFormat = .table
 
+    @Flag(name: .customLong("no-header"), help: "Leave out the header row of tables and CSV (for shell loops).")
+    var noHeader = false
+
     @Flag(name: .customLong("dry-run"), help: "Print every write as METHOD path + body and send none.")
     var dryRun = false
 
@@ -21,37 +24,29 @@ struct ScriptOptions: ParsableArguments {
     var variables: [String] = []
 
     mutating func validate() throws {
-        for assignment in variables {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw ValidationError("--var takes name=value, not '\(assignment)'")
-            }
-            let name = assignment[..<equals].drop { $0 == "$" }
-            guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                throw ValidationError("--var name '\(name)' is not a valid variable name")
-            }
+        do {
+            _ = try CommandLineVariables.parse(variables)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
-    var parsedVariables: [String: String] {
-        var result: [String: String] = [:]
-        for assignment in variables {
-            let equals = assignment.firstIndex(of: "=")!
-            result[String(assignment[..<equals].drop { $0 == "$" })] = String(assignment[assignment.index(after: equals)...])
-        }
-        return result
+    /// The `--var`s, typed (validated already).
+    var parsedVariables: [String: Value] {
+        (try? CommandLineVariables.parse(variables)) ?? [:]
     }
 }
 
 /// Prints to the process's standard streams.
 struct ProcessOutput: OutputSink {
-    func standardOutput(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
-    func standardError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    func standardOutput(_ text: String) { StandardStreams.output(text) }
+    func standardError(_ text: String) { StandardStreams.error(text) }
 }
 
 /// Builds an interpreter for the resolved connection and runs sources through it, mapping
 /// failures to exit statuses.
 struct ScriptRunner {
-    let connection: ConnectionOptions
+    var connection: ConnectionOptions
     let script: ScriptOptions
     var confirm: (@Sendable (String) async -> Bool)? = nil
     /// Credentials to use instead of resolving them (`cwql demo`).
@@ -73,28 +68,43 @@ struct ScriptRunner {
         options.assumeYes = script.yes
         options.variables = script.parsedVariables
         options.confirm = confirm
-        options.width = TerminalSize.columns()
+        options.style.width = TerminalSize.columns()
+        options.style.header = !script.noHeader
         return (Interpreter(client: client, options: options, output: output), client)
     }
 
-    /// Runs one source; on failure prints the diagnostics and exits with their status.
+    /// Runs one source; on failure prints the diagnostics and exits with their status. The
+    /// whole source is checked before credentials are looked for. Ctrl-C or SIGTERM stops it
+    /// between requests (a bulk write reports what it did and did not do) with status 130.
     func run(_ source: SourceFile) async throws {
         do {
-            try Interpreter.check(source)  // a typo is reported even before credentials are needed
+            try Interpreter.check(source, variables: script.parsedVariables)
         } catch {
             standardError(error.description)
             throw ScriptRunner.status(of: error).exitCode
         }
         let (interpreter, client) = try makeInterpreter()
-        do {
+        Interruption.install()
+        let (interrupted, error) = await Interruption.run {
             try await interpreter.loadPrelude()
             try await interpreter.run(source)
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
+        }
+        await client.shutdown()
+        try ScriptRunner.finish(interrupted: interrupted, error: error)
+    }
+
+    /// Maps how a run ended to cwql's exit status, printing the error.
+    static func finish(interrupted: Bool, error: (any Error)?) throws {
+        if interrupted {
+            standardError("cwql: interrupted")
+            throw ExitCode(130)
+        }
+        guard let error else { return }
+        if let error = error as? RuntimeError {
             standardError(error.description)
             throw ScriptRunner.status(of: error).exitCode
         }
+        throw fail(error)
     }
 
     static func status(of error: RuntimeError) -> ExitStatus {
@@ -106,12 +116,11 @@ struct ScriptRunner {
     }
 }
 
-/// The terminal's width, or a wide default when output is not a terminal.
+/// The terminal's width; nil when output is not a terminal, so that nothing is cut.
 enum TerminalSize {
-    static func columns() -> Int {
+    static func columns() -> Int? {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), value > 20 { return value }
-        return 160
+        return nil
     }
 }

@@ -66,16 +66,16 @@ struct SimCommand: AsyncParsableCommand {
         do {
             server = try await SimulatorServer.start(configuration, host: host, port: port)
         } catch {
-            FileHandle.standardError.write(Data("error: the simulator could not listen on \(host):\(port): \(error)\n".utf8))
+            standardError("error: the simulator could not listen on \(host):\(port): \(error)")
             throw ExitStatus.runtime.exitCode
         }
-        FileHandle.standardOutput.write(Data("""
+        standardOutput("""
             ConnectWise simulator listening on \(server.baseURL) (codebase \(server.codebase), \(tickets) tickets, seed \(seed))
               CW_SITE=\(server.baseURL) CW_COMPANY=\(company) CW_PUBLIC_KEY=\(publicKey) CW_CLIENT_ID=\(clientId)
               CW_PRIVATE_KEY: the one given with --private-key (default in `cwql sim --help`)
             Press Ctrl-C to stop.
 
-            """.utf8))
+            """)
         await server.wait()
     }
 }

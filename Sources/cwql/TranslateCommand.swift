@@ -36,15 +36,15 @@ struct TranslateCommand: ParsableCommand {
         do {
             plan = try Translator.translate(query, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data(error.description.utf8))
+            standardError(error.description)
             throw ExitStatus.usage.exitCode
         }
         if json {
-            print(TranslationReport(plan: plan).json)
+            standardOutput(TranslationReport(plan: plan).json)
         } else if url {
-            print(TranslationReport(plan: plan).requestLines)
+            standardOutput(TranslationReport(plan: plan).requestLines)
         } else {
-            print(TranslationReport(plan: plan).parameterLines)
+            standardOutput(TranslationReport(plan: plan).parameterLines)
         }
     }
 
@@ -57,14 +57,10 @@ struct TranslateCommand: ParsableCommand {
     }
 
     private func parsedVariables() throws -> [String: Value] {
-        var result: [String: Value] = [:]
-        for assignment in variables {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw ValidationError("--var takes name=value, not '\(assignment)'")
-            }
-            let name = String(assignment[..<equals])
-            result[name.hasPrefix("$") ? String(name.dropFirst()) : name] = .string(String(assignment[assignment.index(after: equals)...]))
+        do {
+            return try CommandLineVariables.parse(variables)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return result
     }
 }

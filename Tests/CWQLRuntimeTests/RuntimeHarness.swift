@@ -41,7 +41,7 @@ struct RuntimeHarness {
             privateKey: Secret("demo-private-key-0123456789"), clientId: configuration.defaultClientId)
         let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.005, maximumDelay: 0.05))
         var options = RunOptions()
-        options.width = 200
+        options.style.width = 200
         configureOptions(&options)
         let output = CapturedOutput()
         let interpreter = Interpreter(client: client, options: options, output: output)

@@ -42,7 +42,7 @@ struct ScriptingTests {
     }
 
     @Test func preludeAndVarsAreThere() async throws {
-        try await withRuntime(options: { $0.variables = ["who": "jsmith"] }) { h in
+        try await withRuntime(options: { $0.variables = ["who": .string("jsmith")] }) { h in
             let out = try await h.run("my_open($who) | count")
             let expected = h.server.store.records("tickets").filter {
                 $0["owner"]?["identifier"]?.stringValue == "jsmith" && $0["closedFlag"]?.boolValue == false

@@ -147,6 +147,7 @@ public struct ConditionCompiler {
         {
             field = ResolvedField(path: idPath, type: .integer)
         }
+        field = try comparingRecords(comparison, field: field)
         try checkOperator(comparison, field: field)
         let written = path.written
         switch comparison.op {
@@ -185,11 +186,45 @@ public struct ConditionCompiler {
         return Emitted(body: "\(path) \(ConditionCompiler.keyword(op)) \(literal.written)", connective: nil)
     }
 
+    /// Records compare by id, never by another key: `company in $cos` (companies) is
+    /// `company/id in (1, 4)`, `id in $tickets` their ids. Any other field compared with records
+    /// is refused rather than matched against the wrong key.
+    private func comparingRecords(_ comparison: Comparison, field: ResolvedField) throws(Diagnostic) -> ResolvedField {
+        for value in comparison.values {
+            guard case .variable(let name, let path, let span) = value else { continue }
+            let held = try values.lookUp(name, path: path, span: span)
+            let isRecords: Bool
+            switch held {
+            case .record: isRecords = true
+            case .list(let items): isRecords = !items.isEmpty && items.allSatisfy { if case .record = $0 { true } else { false } }
+            default: isRecords = false
+            }
+            guard isRecords else { continue }
+            if let idPath = field.referenceIdPath { return ResolvedField(path: idPath, type: .integer) }
+            if field.path.lowercased() == "id" || field.path.lowercased().hasSuffix("/id") { return field }
+            throw Diagnostic(
+                "`$\(name.text)` holds records, and `\(comparison.subject.written(in: source))` is not a reference to them",
+                source: source, span: span,
+                help: ["records compare by id: use a reference field (`company in $cos`) or `id in $\(name.text)`",
+                       "or pick one of their fields: `$\(name.text).identifier`"])
+        }
+        return field
+    }
+
     private func listLiterals(_ value: ValueExpr, type: ValueType, field: String) throws(Diagnostic) -> [ConditionsLiteral] {
-        if case .variable(let name, let path, let span) = value,
-            case .list(let items) = try values.lookUp(name, path: path, span: span)
-        {
-            return try items.map { (item) throws(Diagnostic) in try values.literal(of: item, as: type, field: field, span: span) }
+        if case .variable(let name, let path, let span) = value {
+            switch try values.lookUp(name, path: path, span: span) {
+            case .list(let items):
+                return try items.map { (item) throws(Diagnostic) in try values.literal(of: item, as: type, field: field, span: span) }
+            case .string(let text) where text.contains(","):
+                // `--var list=ACME,GLOBEX`: inside `in (…)` a text with commas is a list.
+                return try text.split(separator: ",").map { part throws(Diagnostic) in
+                    let trimmed = part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
+                    let item = CommandLineVariables.typed(String(trimmed))
+                    return try values.literal(of: item, as: type, field: field, span: span)
+                }
+            default: break
+            }
         }
         return [try values.literal(value, as: type, field: field)]
     }

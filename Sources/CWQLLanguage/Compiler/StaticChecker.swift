@@ -1,124 +1,324 @@
-/// Checks a whole program before any of it runs: entities, stages and field names of every
-/// query whose source is known without running (an entity or `ticket N`), in statements,
-/// `def` bodies and procedures, and the fields of `create`/`upsert` records. A script with a
-/// typo on its last line therefore changes nothing. Values are checked when they are known,
-/// at run time.
+/// Checks a whole program before any of it runs, so that a statically certain mistake never
+/// follows a write: entities, stages and fields of every query (in statements, `def`s and
+/// procedures), the fields of `create`/`upsert`, every variable read (defined by `let`, `for`,
+/// a parameter, an import or `--var`), every call (defined, with the right number of
+/// arguments, a procedure on its own line and a query as a source), field access on variables
+/// holding records (`$t.summary`), and every import. Values themselves are checked when they
+/// are known, at run time.
+///
+/// Scopes are lexical: a procedure's parameters and a loop's variable live in scopes of their
+/// own; `let` defines in the scope it is written in.
 public struct StaticChecker {
     public let catalog: Catalog
     public let source: SourceFile
+    /// Finds an imported module's text, or says why it can't (the runtime does the I/O).
+    public var loadModule: ((_ name: String, _ from: SourceFile, _ span: SourceSpan) -> Result<ImportedModule, Diagnostic>)?
 
-    public init(catalog: Catalog = .standard, source: SourceFile) {
+    public init(
+        catalog: Catalog = .standard, source: SourceFile,
+        loadModule: ((String, SourceFile, SourceSpan) -> Result<ImportedModule, Diagnostic>)? = nil
+    ) {
         self.catalog = catalog
         self.source = source
+        self.loadModule = loadModule
     }
 
-    /// Every problem found, one per statement at most.
-    public func check(_ program: Program) -> [Diagnostic] {
+    /// Every problem found, one per statement at most; names the program defines are added to
+    /// `scope` (so a REPL session or a prelude can carry them on).
+    public func check(_ program: Program, in scope: CheckScope = CheckScope()) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        check(program.statements, into: &diagnostics)
+        var importing: [String] = []
+        check(program.statements, in: scope, importing: &importing, into: &diagnostics)
         return diagnostics
     }
 
-    private func check(_ statements: [Statement], into diagnostics: inout [Diagnostic]) {
+    private func check(_ statements: [Statement], in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]) {
         for statement in statements {
             do {
-                try check(statement)
+                try check(statement, in: scope, importing: &importing, into: &diagnostics)
             } catch {
                 diagnostics.append(error)
             }
-            switch statement.kind {
-            case .for(_, _, let body), .procedure(_, _, let body): check(body, into: &diagnostics)
-            case .if(_, let then, let otherwise):
-                check(then, into: &diagnostics)
-                if let otherwise { check(otherwise, into: &diagnostics) }
-            default: break
-            }
         }
     }
 
-    private func check(_ statement: Statement) throws(Diagnostic) {
+    private func check(
+        _ statement: Statement, in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]
+    ) throws(Diagnostic) {
         switch statement.kind {
-        case .pipeline(let pipeline), .def(_, _, let pipeline): try check(pipeline)
-        case .let(_, let value): try check(value)
-        case .print(let values): for value in values { try check(value) }
-        case .for(_, let value, _), .if(let value, _, _): try check(value)
+        case .let(let name, let value):
+            let known = try check(value, in: scope)
+            scope.define(variable: name.text, known)
+        case .def(let name, let parameters, let body):
+            let inner = CheckScope(parent: scope)
+            for parameter in parameters { inner.define(variable: parameter.text, .unknown) }
+            // Defined first, so that a recursive call is a known name (its depth is limited when it runs).
+            scope.define(definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: nil))
+            let yields = try check(body, in: inner)
+            scope.define(
+                definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: yields.entity))
+        case .procedure(let name, let parameters, let body):
+            scope.define(definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: true, yields: nil))
+            let inner = CheckScope(parent: scope)
+            for parameter in parameters { inner.define(variable: parameter.text, .unknown) }
+            check(body, in: inner, importing: &importing, into: &diagnostics)
+        case .import(let name, let span):
+            try importModule(name, span: span, in: scope, importing: &importing, into: &diagnostics)
+        case .for(let variable, let sequence, let body):
+            let known = try check(sequence, in: scope)
+            let inner = CheckScope(parent: scope)
+            switch known {
+            case .records(let entity): inner.define(variable: variable.text, .record(entity))
+            default: inner.define(variable: variable.text, .unknown)
+            }
+            check(body, in: inner, importing: &importing, into: &diagnostics)
+            // `let`s in the body stay visible after the loop, as they do when it runs.
+            for (name, value) in inner.variables where name != variable.text { scope.define(variable: name, value) }
+        case .if(let condition, let then, let otherwise):
+            _ = try check(condition, in: scope)
+            check(then, in: scope, importing: &importing, into: &diagnostics)
+            if let otherwise { check(otherwise, in: scope, importing: &importing, into: &diagnostics) }
+        case .print(let values):
+            for value in values { _ = try check(value, in: scope) }
         case .create(let name, let object):
-            try checkObject(object, entity: try entity(name))
+            try checkObject(object, entity: try entity(name), in: scope)
+            scope.define(variable: "created", .record(catalog.entity(named: name.text)))
         case .upsert(let name, let match, let object):
             let entity = try entity(name)
-            try checkCondition(match, entity: entity)
-            try checkObject(object, entity: entity)
-        default: break
-        }
-    }
-
-    private func check(_ value: ValueExpr) throws(Diagnostic) {
-        switch value {
-        case .query(let pipeline): try check(pipeline)
-        case .compare(let lhs, _, let rhs, _), .and(let lhs, let rhs), .or(let lhs, let rhs):
-            try check(lhs)
-            try check(rhs)
-        case .not(let inner, _): try check(inner)
-        default: break
-        }
-    }
-
-    private func check(_ pipeline: Pipeline) throws(Diagnostic) {
-        var current: EntitySpec
-        switch pipeline.source {
-        case .entity(let name), .record(let name, _):
-            guard let found = catalog.entity(named: name.text), found.isTopLevel else {
-                throw Diagnostic(
-                    "unknown entity `\(name.text)`", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: catalog.sourceNames + catalog.singularNames))
+            try checkCondition(match, entity: entity, in: scope)
+            try checkObject(object, entity: entity, in: scope)
+            scope.define(variable: "created", .record(entity))
+        case .pipeline(let pipeline):
+            if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
+                let definition = scope.definition(name.text), definition.isProcedure
+            {
+                try checkCall(name, arguments: arguments, span: span, definition: definition, in: scope)
+                return
             }
-            current = found
-        case .variable, .call:
+            _ = try check(pipeline, in: scope)
+        }
+    }
+
+    // MARK: - Imports
+
+    private func importModule(
+        _ name: String, span: SourceSpan, in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]
+    ) throws(Diagnostic) {
+        guard let loadModule else { return }
+        let module: ImportedModule
+        switch loadModule(name, source, span) {
+        case .success(let found): module = found
+        case .failure(let problem): throw problem
+        }
+        if importing.contains(module.key) {
+            let cycle = (importing.drop { $0 != module.key } + [module.key]).map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            throw Diagnostic("import cycle: " + cycle.joined(separator: " → "), source: source, span: span)
+        }
+        guard !scope.importedModules.contains(module.key) else { return }
+        scope.importedModules.insert(module.key)
+        let program: Program
+        do {
+            program = try Parser.parse(module.source)
+        } catch {
+            diagnostics += error.diagnostics
             return
         }
+        importing.append(module.key)
+        defer { importing.removeLast() }
+        let inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
+        // A module's names join the importing scope, as they do when it runs.
+        inner.check(program.statements, in: scope, importing: &importing, into: &diagnostics)
+    }
+
+    // MARK: - Values and variables
+
+    /// Checks a value and says what it holds.
+    @discardableResult
+    private func check(_ value: ValueExpr, in scope: CheckScope) throws(Diagnostic) -> KnownValue {
+        switch value {
+        case .query(let pipeline):
+            return try check(pipeline, in: scope).value
+        case .variable(let name, let path, let span):
+            return try checkVariable(name, path: path, span: span, in: scope)
+        case .compare(let lhs, _, let rhs, _), .and(let lhs, let rhs), .or(let lhs, let rhs):
+            try check(lhs, in: scope)
+            try check(rhs, in: scope)
+            return .scalar("true or false")
+        case .not(let inner, _):
+            try check(inner, in: scope)
+            return .scalar("true or false")
+        case .duration(let duration):
+            try check(duration.amount, in: scope)
+            return .scalar("a date")
+        case .string: return .scalar("text")
+        case .number: return .scalar("a number")
+        case .boolean: return .scalar("true or false")
+        case .date: return .scalar("a date")
+        case .null, .word: return .unknown
+        }
+    }
+
+    /// `$name` and `$name.field…`: the variable is defined, and a field of records exists.
+    private func checkVariable(_ name: Name, path: [Name], span: SourceSpan, in scope: CheckScope) throws(Diagnostic) -> KnownValue {
+        guard let known = scope.variable(name.text) else {
+            throw Diagnostic(
+                "unknown variable `$\(name.text)`", source: source, span: name.span,
+                help: Suggestions.didYouMean(name.text, among: scope.allVariableNames)
+                    + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"])
+        }
+        guard let first = path.first else { return known }
+        switch known {
+        case .record(let entity?), .records(let entity?):
+            guard entity.field(named: first.text) != nil else {
+                throw Diagnostic(
+                    "`$\(name.text)` holds \(entity.name) records, which have no field `\(first.text)`", source: source, span: first.span,
+                    help: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name)))
+            }
+            return .unknown
+        case .scalar(let kind):
+            throw Diagnostic("`$\(name.text)` holds \(kind), which has no field `\(first.text)`", source: source, span: first.span)
+        default:
+            return .unknown
+        }
+    }
+
+    /// A call of a `def`: defined, with as many arguments as parameters.
+    private func checkCall(
+        _ name: Name, arguments: [ValueExpr], span: SourceSpan, definition: KnownDefinition, in scope: CheckScope
+    ) throws(Diagnostic) {
+        let count = definition.parameters.count
+        guard arguments.count == count else {
+            throw Diagnostic(
+                "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.joined(separator: ", "))), not \(arguments.count)",
+                source: source, span: span)
+        }
+        for argument in arguments { try check(argument, in: scope) }
+    }
+
+    // MARK: - Pipelines
+
+    /// Checks a pipeline; gives the entity of its records (when known) and what it yields.
+    private func check(_ pipeline: Pipeline, in scope: CheckScope) throws(Diagnostic) -> (entity: EntitySpec?, value: KnownValue) {
+        var current: EntitySpec?
+        var single = false
+        switch pipeline.source {
+        case .entity(let name):
+            current = try topLevelEntity(name, among: catalog.sourceNames + catalog.singularNames)
+        case .record(let name, let id):
+            current = try topLevelEntity(name, among: catalog.sourceNames + catalog.singularNames)
+            try check(id, in: scope)
+            single = true
+        case .variable(let name):
+            switch try checkVariable(name, path: [], span: name.span, in: scope) {
+            case .records(let entity): current = entity
+            case .record(let entity):
+                current = entity
+                single = true
+            case .scalar(let kind):
+                throw Diagnostic("`$\(name.text)` holds \(kind), not records", source: source, span: name.span)
+            case .unknown: current = nil
+            }
+        case .call(let name, let arguments, let span):
+            guard let definition = scope.definition(name.text) else {
+                throw Diagnostic(
+                    "unknown query `\(name.text)(…)`", source: source, span: name.span,
+                    help: Suggestions.didYouMean(name.text, among: scope.allDefinitionNames))
+            }
+            guard !definition.isProcedure else {
+                throw Diagnostic(
+                    "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span)
+            }
+            try checkCall(name, arguments: arguments, span: span, definition: definition, in: scope)
+            current = definition.yields
+        }
+        var value: KnownValue = single ? .record(current) : .records(current)
         for stage in pipeline.stages {
+            try checkValues(of: stage, in: scope)
+            if stage.kind.isWrite { value = .scalar("a number") }
             switch stage.kind {
-            case .where(let condition): try checkCondition(condition, entity: current)
-            case .select(let paths): for path in paths { _ = try current.resolve(path, in: source) }
-            case .sort(let keys): for key in keys { _ = try current.resolve(key.field, in: source) }
-            case .countBy(let path): _ = try current.resolve(path, in: source)
+            case .count: value = .scalar("a number")
+            case .countBy: value = .records(nil)
+            case .take, .first: break
+            case .child: single = false
+            default: break
+            }
+            guard let entity = current else { continue }
+            switch stage.kind {
+            case .where(let condition): try checkCondition(condition, entity: entity, in: scope)
+            case .select(let paths): for path in paths { _ = try entity.resolve(path, in: source) }
+            case .sort(let keys): for key in keys { _ = try entity.resolve(key.field, in: source) }
+            case .countBy(let path): _ = try entity.resolve(path, in: source)
             case .set(let assignments):
-                for assignment in assignments { if case .field(let path) = assignment.field { _ = try current.resolveForWrite(path, in: source) } }
+                for assignment in assignments { if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) } }
             case .child(let name):
-                guard let link = current.child(named: name.text), let child = catalog.entity(named: link.entity) else {
+                guard let link = entity.child(named: name.text), let child = catalog.entity(named: link.entity) else {
                     throw Diagnostic(
-                        "\(current.name) have no `\(name.text)`", source: source, span: name.span,
-                        help: Suggestions.didYouMean(name.text, among: current.children.map(\.name)))
+                        "\(entity.name) have no `\(name.text)`", source: source, span: name.span,
+                        help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name)))
                 }
                 current = child
+                if case .records = value { value = .records(child) }
             default: break
             }
         }
+        return (current, value)
     }
 
-    private func checkCondition(_ condition: Condition, entity: EntitySpec) throws(Diagnostic) {
-        switch condition {
-        case .comparison(let comparison):
-            if case .field(let path) = comparison.subject { _ = try entity.resolve(path, in: source) }
-        case .and(let lhs, let rhs), .or(let lhs, let rhs):
-            try checkCondition(lhs, entity: entity)
-            try checkCondition(rhs, entity: entity)
-        case .not(let inner, _): try checkCondition(inner, entity: entity)
+    /// The values written inside a stage (`take $n`, `note $text`, `set f = $v`, `log -$h h`).
+    private func checkValues(of stage: Stage, in scope: CheckScope) throws(Diagnostic) {
+        switch stage.kind {
+        case .take(let value), .assign(let value): try check(value, in: scope)
+        case .note(let text, _): try check(text, in: scope)
+        case .set(let assignments): for assignment in assignments { try check(assignment.value, in: scope) }
+        case .log(let hours, let notes):
+            try check(hours.amount, in: scope)
+            if let notes { try check(notes, in: scope) }
+        case .where(let condition): try checkConditionValues(condition, in: scope)
+        default: break
         }
     }
 
-    private func checkObject(_ object: ObjectLiteral, entity: EntitySpec) throws(Diagnostic) {
+    private func checkConditionValues(_ condition: Condition, in scope: CheckScope) throws(Diagnostic) {
+        var pending = [condition]
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let comparison): for value in comparison.values { try check(value, in: scope) }
+            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
+            case .not(let inner, _): pending.append(inner)
+            }
+        }
+    }
+
+    private func checkCondition(_ condition: Condition, entity: EntitySpec, in scope: CheckScope) throws(Diagnostic) {
+        var pending = [condition]
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let comparison):
+                if case .field(let path) = comparison.subject { _ = try entity.resolve(path, in: source) }
+                for value in comparison.values { try check(value, in: scope) }
+            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
+            case .not(let inner, _): pending.append(inner)
+            }
+        }
+    }
+
+    private func checkObject(_ object: ObjectLiteral, entity: EntitySpec, in scope: CheckScope) throws(Diagnostic) {
         for assignment in object.fields {
             if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
+            try check(assignment.value, in: scope)
         }
+    }
+
+    private func topLevelEntity(_ name: Name, among names: [String]) throws(Diagnostic) -> EntitySpec {
+        guard let found = catalog.entity(named: name.text), found.isTopLevel else {
+            throw Diagnostic(
+                "unknown entity `\(name.text)`", source: source, span: name.span,
+                help: Suggestions.didYouMean(name.text, among: names))
+        }
+        return found
     }
 
     private func entity(_ name: Name) throws(Diagnostic) -> EntitySpec {
-        guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
-            throw Diagnostic(
-                "unknown entity `\(name.text)`", source: source, span: name.span,
-                help: Suggestions.didYouMean(name.text, among: catalog.singularNames))
-        }
-        return entity
+        try topLevelEntity(name, among: catalog.singularNames)
     }
 }

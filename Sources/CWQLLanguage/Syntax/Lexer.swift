@@ -4,6 +4,9 @@ public struct Lexer {
     private let bytes: [UInt8]
     private var position = 0
 
+    /// The message of a string still open at the end of the input (a string may span lines).
+    public static let unterminatedString = "unterminated string; add the closing "
+
     public init(source: SourceFile) {
         self.bytes = source.bytes
     }
@@ -28,7 +31,12 @@ public struct Lexer {
         position += 1
         switch byte {
         case ascii("\n"): return token(.newline, from: start)
-        case ascii("|"): return token(.pipe, from: start)
+        case ascii("|"):
+            if match("|") { return invalid("`||` is `or` in cwql", from: start) }
+            return token(.pipe, from: start)
+        case ascii("&"):
+            if match("&") { return invalid("`&&` is `and` in cwql", from: start) }
+            return invalid("unexpected `&`; cwql joins conditions with `and`", from: start)
         case ascii(","): return token(.comma, from: start)
         case ascii(";"): return token(.semicolon, from: start)
         case ascii(":"): return token(.colon, from: start)
@@ -37,9 +45,13 @@ public struct Lexer {
         case ascii(")"): return token(.rightParen, from: start)
         case ascii("{"): return token(.leftBrace, from: start)
         case ascii("}"): return token(.rightBrace, from: start)
-        case ascii("="): return token(.equal, from: start)
+        case ascii("="):
+            if match("=") { return invalid("cwql compares with a single `=`", from: start) }
+            return token(.equal, from: start)
         case ascii("~"): return token(.tilde, from: start)
-        case ascii("<"): return token(match("=") ? .lessOrEqual : .less, from: start)
+        case ascii("<"):
+            if match(">") { return invalid("`<>` is `!=` in cwql", from: start) }
+            return token(match("=") ? .lessOrEqual : .less, from: start)
         case ascii(">"): return token(match("=") ? .greaterOrEqual : .greater, from: start)
         case ascii("!"):
             if match("=") { return token(.notEqual, from: start) }
@@ -115,14 +127,13 @@ public struct Lexer {
                 position += 1
                 return token(.string, from: start, value: String(decoding: value, as: UTF8.self))
             }
-            if byte == ascii("\n") { break }
             position += 1
             guard byte == ascii("\\") else {
                 value.append(byte)
                 continue
             }
             let escapeStart = position - 1
-            guard let escaped = peek(), escaped != ascii("\n") else { break }
+            guard let escaped = peek() else { break }
             switch escaped {
             case ascii("\""), ascii("'"), ascii("\\"): value.append(escaped)
             case ascii("n"): value.append(ascii("\n"))
@@ -139,7 +150,7 @@ public struct Lexer {
         }
         return Token(
             .invalid, SourceSpan(start: start, end: start + 1),
-            "unterminated string; add the closing \(quote == ascii("\"") ? "\"" : "'")")
+            Lexer.unterminatedString + (quote == ascii("\"") ? "\"" : "'"))
     }
 
     private mutating func rawPath(from start: Int) -> Token {

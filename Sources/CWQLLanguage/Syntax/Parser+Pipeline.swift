@@ -78,8 +78,9 @@ extension Parser {
             guard Catalog.standard.allChildNames.contains(name) else {
                 throw error(
                     "unknown stage `\(keyword.value)`", at: keyword.span,
-                    help: Suggestions.didYouMean(
-                        keyword.value, among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()))
+                    help: StageKeywords.otherLanguagesSpelling[name].map { [$0] }
+                        ?? Suggestions.didYouMean(
+                            keyword.value, among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()))
             }
             kind = .child(Name(keyword.value, span: keyword.span))
         }

@@ -320,4 +320,16 @@ enum StageKeywords {
     static let all: Set<String> = [
         "where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete",
     ]
+
+    /// Stages as SQL and other query languages spell them, with cwql's spelling.
+    static let otherLanguagesSpelling: [String: String] = [
+        "limit": "cwql writes `take N` (as in `tickets | take 10`)",
+        "top": "cwql writes `take N` (as in `tickets | take 10`)",
+        "head": "cwql writes `take N` (as in `tickets | take 10`)",
+        "order": "cwql writes `sort FIELD [asc|desc]` (as in `sort entered desc`)",
+        "orderby": "cwql writes `sort FIELD [asc|desc]` (as in `sort entered desc`)",
+        "filter": "cwql filters with `where` (as in `where status = New`)",
+        "project": "cwql picks columns with `select` (as in `select id, summary`)",
+        "group": "cwql groups with `count by FIELD`",
+    ]
 }

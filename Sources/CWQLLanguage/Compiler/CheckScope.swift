@@ -1,0 +1,84 @@
+/// What the static checker knows of a variable before the program runs.
+public enum KnownValue: Sendable {
+    /// A list of records of an entity (nil: records of no catalog entity, such as groups).
+    case records(EntitySpec?)
+    /// One record (`for $t in …`, `ticket 5`).
+    case record(EntitySpec?)
+    /// A number, text, date or boolean; the text names the kind for messages ("a number").
+    case scalar(String)
+    /// Anything: a parameter, a value only known when it runs.
+    case unknown
+
+    /// What a runtime value is, for a REPL session's variables or `--var`s.
+    public init(_ value: Value, entity: EntitySpec?) {
+        switch value {
+        case .list(let items) where entity != nil || items.contains(where: { if case .record = $0 { true } else { false } }):
+            self = .records(entity)
+        case .record: self = .record(entity)
+        case .list: self = .unknown
+        default: self = .scalar(value.kindName)
+        }
+    }
+}
+
+/// What the checker knows of a `def`: its parameters, and for a query the entity it yields.
+public struct KnownDefinition: Sendable {
+    public var parameters: [String]
+    public var isProcedure: Bool
+    /// The records a query `def` yields (nil: unknown, so later stages are checked when run).
+    public var yields: EntitySpec?
+
+    public init(parameters: [String], isProcedure: Bool, yields: EntitySpec?) {
+        self.parameters = parameters
+        self.isProcedure = isProcedure
+        self.yields = yields
+    }
+}
+
+/// A lexical scope of the static check: a program's top level, a procedure's body, a loop's
+/// variable; names are looked up through the parent chain.
+public final class CheckScope {
+    public let parent: CheckScope?
+    public private(set) var variables: [String: KnownValue] = [:]
+    public private(set) var definitions: [String: KnownDefinition] = [:]
+    /// Modules already imported (by key), shared by the whole chain.
+    public var importedModules: Set<String>
+
+    public init(parent: CheckScope? = nil) {
+        self.parent = parent
+        self.importedModules = parent?.importedModules ?? []
+    }
+
+    public func define(variable name: String, _ value: KnownValue) { variables[name] = value }
+    public func define(definition name: String, _ definition: KnownDefinition) { definitions[name] = definition }
+
+    public func variable(_ name: String) -> KnownValue? {
+        variables[name] ?? parent?.variable(name)
+    }
+
+    public func definition(_ name: String) -> KnownDefinition? {
+        definitions[name] ?? parent?.definition(name)
+    }
+
+    /// Every variable name in sight, for did-you-mean.
+    var allVariableNames: [String] {
+        Array(Set(variables.keys).union(parent?.allVariableNames ?? [])).sorted()
+    }
+
+    /// Every definition name in sight, for did-you-mean.
+    var allDefinitionNames: [String] {
+        Array(Set(definitions.keys).union(parent?.allDefinitionNames ?? [])).sorted()
+    }
+}
+
+/// A module's text found by `import`, for the checker (the runtime supplies the I/O).
+public struct ImportedModule: Sendable {
+    /// What identifies the module (`<stdlib>/alerts`, an absolute path).
+    public var key: String
+    public var source: SourceFile
+
+    public init(key: String, source: SourceFile) {
+        self.key = key
+        self.source = source
+    }
+}
