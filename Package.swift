@@ -29,8 +29,11 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // Did-you-mean by edit distance, for every layer (language, config, command line).
+        .target(name: "Suggestions"),
+
         // The language: source text in, diagnostics and a request plan out. No I/O.
-        .target(name: "CWQLLanguage"),
+        .target(name: "CWQLLanguage", dependencies: ["Suggestions"]),
 
         // JSON values with a strict parser and a compact writer, shared by client and simulator.
         .target(name: "CWJSON"),
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "ConnectWiseClient",
             dependencies: [
-                "CWJSON",
+                "CWJSON", "Suggestions",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

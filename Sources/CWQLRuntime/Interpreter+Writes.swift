@@ -7,6 +7,8 @@ struct WriteReport {
     var attempted = 0
     var succeeded = 0
     var skipped = 0
+    /// Records never started because the run was interrupted.
+    var notAttempted = 0
     var failures: [(record: Int, reason: String)] = []
     var failed: Int { failures.count }
 }
@@ -51,12 +53,16 @@ extension Interpreter {
             var skipped: String?
         }
         var outcomes: [Outcome] = []
+        var launched = 0
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var next = 0
             func launch() {
                 let record = records[next]
                 next += 1
-                group.addTask {
+                launched = next
+                // A write once started finishes even when the run is interrupted (an unstructured
+                // task is not cancelled with its parent): its outcome is then known and reported.
+                group.addTask { await Task { () -> Outcome in
                     let id = record["id"]?.intValue ?? 0
                     do {
                         let prepared = try await builder.prepare(stage, entity: entity, record: record)
@@ -73,14 +79,16 @@ extension Interpreter {
                     } catch {
                         return Outcome(id: id, error: "\(error)")
                     }
-                }
+                }.value }
             }
-            while next < min(window, records.count) { launch() }
+            // Ctrl-C or SIGTERM stops starting records; those in flight finish.
+            while next < min(window, records.count), !Task.isCancelled { launch() }
             while let outcome = try await group.next() {
                 outcomes.append(outcome)
-                if next < records.count { launch() }
+                if next < records.count, !Task.isCancelled { launch() }
             }
         }
+        report.notAttempted = records.count - launched
         if !dryRun, !outcomes.isEmpty { hasWritten = true }
         for outcome in outcomes.sorted(by: { $0.id < $1.id }) {
             report.attempted += 1
@@ -97,10 +105,12 @@ extension Interpreter {
             : "\(verb): \(report.succeeded) \(report.succeeded == 1 ? noun : write.entity.name.replacing("_", with: " ")) done"
         if report.skipped > 0 { summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))" }
         if report.failed > 0 { summary += ", \(report.failed) failed" }
+        if report.notAttempted > 0 { summary += ", \(report.notAttempted) not attempted" }
         output.standardError(summary + "\n")
         for failure in report.failures {
             output.standardError("  \(noun) \(failure.record): \(failure.reason)\n")
         }
+        if report.notAttempted > 0 { throw RuntimeError("cancelled", source: source, span: write.stage.span) }
         return report
     }
 

@@ -47,7 +47,11 @@ struct ConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
     }
 
-    var resolver: CredentialResolver { CredentialResolver(configPath: configPath) }
+    var resolver: CredentialResolver {
+        var resolver = CredentialResolver(configPath: configPath)
+        resolver.noteSink = { standardError($0) }
+        return resolver
+    }
 
     var overrides: CredentialOverrides {
         CredentialOverrides(site: site, company: company, publicKey: publicKey, clientId: clientId, apiVersion: apiVersion)

@@ -6,36 +6,111 @@ import Foundation
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "List profiles, or test and save new keys.",
-        subcommands: [ListProfiles.self, SetKeys.self])
+        abstract: "List, choose, remove profiles, or test and save new keys.",
+        discussion: "The config file is $XDG_CONFIG_HOME/cwql/config.toml (else ~/.config/cwql/config.toml); cwql edits it in place, keeping comments and unknown tables.",
+        subcommands: [ListProfiles.self, CurrentProfile.self, UseProfile.self, RemoveProfile.self, SetKeys.self])
 }
 
-/// `cwql profile list`
-struct ListProfiles: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles of the config file (keys hidden).")
-
+/// The config file's path and its text, for commands that edit it.
+struct ConfigLocation: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp("Config file.", valueName: "path")) var configPath: String?
 
-    func run() throws {
-        let path = configPath ?? ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+    var path: String { configPath ?? ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment) }
+
+    /// The parsed file (checked: mode, owner, keys) and its text, or nil and "" when there is none.
+    func load() throws -> (file: ConfigFile?, text: String) {
         do {
-            guard let file = try ConfigFile.load(path: path), !file.profiles.isEmpty else {
-                standardOutput("no profiles in \(path)")
-                return
-            }
-            for name in file.profiles.keys.sorted() {
-                let profile = file.profiles[name]!
-                let mark = name == file.defaultProfile ? " (default)" : ""
-                standardOutput("\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")")
-            }
+            guard let file = try ConfigFile.load(path: path) else { return (nil, "") }
+            return (file, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// Writes the edited text, after checking that it parses.
+    func save(_ editor: ConfigEditor) throws {
+        do {
+            try ConfigFile.save(try editor.validated(), path: path)
         } catch {
             throw fail(error)
         }
     }
 }
 
+/// `cwql profile list`
+struct ListProfiles: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles of the config file (keys hidden).")
+
+    @OptionGroup var location: ConfigLocation
+
+    func run() throws {
+        guard let file = try location.load().file, !file.profiles.isEmpty else {
+            standardOutput("no profiles in \(location.path)")
+            return
+        }
+        for (name, profile) in file.profiles.sorted(by: { $0.key < $1.key }) {
+            let mark = name == file.defaultProfile ? " (default)" : ""
+            standardOutput("\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")")
+        }
+    }
+}
+
+/// `cwql profile current`: which profile a command would use, and why.
+struct CurrentProfile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "current", abstract: "Show the profile cwql uses now, and why.")
+
+    @OptionGroup var location: ConfigLocation
+
+    func run() throws {
+        let file = try location.load().file
+        if let name = ProcessInfo.processInfo.environment["CWQL_PROFILE"], !name.isEmpty {
+            standardOutput("\(name) (from CWQL_PROFILE)")
+        } else if let name = file?.defaultProfile {
+            standardOutput("\(name) (default_profile in \(location.path))")
+        } else {
+            standardOutput("default (no default_profile in \(location.path))")
+        }
+    }
+}
+
+/// `cwql profile use NAME`: make a profile the default.
+struct UseProfile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "use", abstract: "Make a profile the default one.")
+
+    @Argument(help: "The profile.") var name: String
+    @OptionGroup var location: ConfigLocation
+
+    func run() throws {
+        let (file, text) = try location.load()
+        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
+        guard known.contains(name) else { throw fail(ConfigurationError.unknownProfile(name, known: known)) }
+        var editor = ConfigEditor(text: text)
+        editor.setDefaultProfile(name)
+        try location.save(editor)
+        standardOutput("default profile: \(name)")
+    }
+}
+
+/// `cwql profile remove NAME`
+struct RemoveProfile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile and its keys from the config file.")
+
+    @Argument(help: "The profile.") var name: String
+    @OptionGroup var location: ConfigLocation
+
+    func run() throws {
+        let (file, text) = try location.load()
+        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
+        var editor = ConfigEditor(text: text)
+        guard editor.removeProfile(name) else { throw fail(ConfigurationError.unknownProfile(name, known: known)) }
+        if file?.defaultProfile == name { editor.setDefaultProfile(nil) }
+        try location.save(editor)
+        standardOutput("removed profile '\(name)' from \(location.path)")
+    }
+}
+
 /// `cwql profile set-keys`: rotate keys without downtime — the new keys are tested first and
-/// the file is only rewritten (atomically, 0600) when they work.
+/// the file is only rewritten (atomically, 0600, keeping the rest of it) when they work.
 struct SetKeys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-keys",
@@ -43,7 +118,8 @@ struct SetKeys: AsyncParsableCommand {
         discussion: """
             The private key is read from standard input (a prompt without echo on a terminal), never from
             the command line, so it stays out of shell history and process lists. Values not given are
-            kept from the profile. Nothing is written unless the new keys authenticate.
+            kept from the profile. Nothing is written unless the new keys authenticate; the rest of the
+            file (comments, other profiles, unknown tables) is kept as it is.
             """)
 
     @Option(help: "Profile to write (default: the file's default profile, or 'default').") var profile: String?
@@ -51,51 +127,54 @@ struct SetKeys: AsyncParsableCommand {
     @Option(help: "Company ID used at login.") var company: String?
     @Option(name: .customLong("public-key"), help: "The new public key.") var publicKey: String?
     @Option(name: .customLong("client-id"), help: "The registered client ID.") var clientId: String?
-    @Option(name: .customLong("config"), help: ArgumentHelp("Config file.", valueName: "path")) var configPath: String?
+    @OptionGroup var location: ConfigLocation
     @Flag(help: "Make this the default profile.") var makeDefault = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let path = configPath ?? ConfigFile.defaultPath(environment: environment)
+        let (loaded, text) = try location.load()
+        let file = loaded ?? ConfigFile()
+        let name = profile ?? file.defaultProfile ?? "default"
+        var entry = file.profiles[name] ?? ConfigFile.Profile()
+        entry.site = site ?? entry.site
+        entry.company = company ?? entry.company
+        entry.publicKey = publicKey ?? entry.publicKey
+        entry.clientId = clientId ?? entry.clientId
+        guard let privateKey = readPrivateKey(), !privateKey.isEmpty else {
+            throw ValidationError("no private key on standard input")
+        }
+        var missing: [String] = []
+        if entry.site == nil { missing.append("--site") }
+        if entry.company == nil { missing.append("--company") }
+        if entry.publicKey == nil { missing.append("--public-key") }
+        if entry.clientId == nil { missing.append("--client-id") }
+        guard missing.isEmpty, let site = entry.site, let company = entry.company, let publicKey = entry.publicKey,
+            let clientId = entry.clientId
+        else { throw ValidationError("profile '\(name)' needs \(missing.joined(separator: ", "))") }
         do {
-            var file = try ConfigFile.load(path: path) ?? ConfigFile()
-            let name = profile ?? file.defaultProfile ?? "default"
-            var entry = file.profiles[name] ?? ConfigFile.Profile()
-            entry.site = site ?? entry.site
-            entry.company = company ?? entry.company
-            entry.publicKey = publicKey ?? entry.publicKey
-            entry.clientId = clientId ?? entry.clientId
-            guard let privateKey = readPrivateKey(), !privateKey.isEmpty else {
-                throw ValidationError("no private key on standard input")
-            }
-            entry.privateKey = privateKey
-            var missing: [String] = []
-            if entry.site == nil { missing.append("--site") }
-            if entry.company == nil { missing.append("--company") }
-            if entry.publicKey == nil { missing.append("--public-key") }
-            if entry.clientId == nil { missing.append("--client-id") }
-            guard missing.isEmpty else { throw ValidationError("profile '\(name)' needs \(missing.joined(separator: ", "))") }
             let credentials = Credentials(
-                site: try SiteAddress.resolve(entry.site!), company: entry.company!, publicKey: entry.publicKey!,
-                privateKey: Secret(privateKey), clientId: entry.clientId!, apiVersion: entry.apiVersion ?? Credentials.defaultAPIVersion)
+                site: try SiteAddress.resolve(site), company: company, publicKey: publicKey,
+                privateKey: Secret(privateKey), clientId: clientId, apiVersion: entry.apiVersion ?? Credentials.defaultAPIVersion)
             let client = ConnectWiseClient(credentials: credentials, timeout: 30)
             do {
                 _ = try await client.get("/system/info")
                 await client.shutdown()
             } catch {
                 await client.shutdown()
-                standardError("the new keys did not work, so \(path) was not changed")
+                standardError("the new keys did not work, so \(location.path) was not changed")
                 throw error
             }
-            file.profiles[name] = entry
-            if makeDefault || file.defaultProfile == nil { file.defaultProfile = name }
-            try file.save(path: path)
-            standardOutput("keys tested and saved to profile '\(name)' in \(path)")
-        } catch let error as ValidationError {
-            throw error
         } catch {
             throw fail(error)
         }
+        var editor = ConfigEditor(text: text)
+        editor.set("site", to: site, inProfile: name)
+        editor.set("company", to: company, inProfile: name)
+        editor.set("public_key", to: publicKey, inProfile: name)
+        editor.set("private_key", to: privateKey, inProfile: name)
+        editor.set("client_id", to: clientId, inProfile: name)
+        if makeDefault || file.defaultProfile == nil { editor.setDefaultProfile(name) }
+        try location.save(editor)
+        standardOutput("keys tested and saved to profile '\(name)' in \(location.path)")
     }
 
     private func readPrivateKey() -> String? {

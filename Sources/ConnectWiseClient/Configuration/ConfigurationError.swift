@@ -7,6 +7,10 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case insecureFile(path: String, mode: String)
     case invalidFile(path: String, reason: String)
     case unknownProfile(String, known: [String])
+    /// A key the config file does not know (`privat_key`), with its table.
+    case unknownKey(path: String, key: String, table: String, suggestion: String?)
+    /// `default_profile` names a profile the file does not have.
+    case missingDefaultProfile(path: String, name: String, known: [String])
 
     public var description: String {
         switch self {
@@ -26,6 +30,13 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
             return "\(path) is not valid TOML: \(reason)"
         case .unknownProfile(let name, let known):
             return "no profile `\(name)` in the config file" + (known.isEmpty ? "" : "; profiles: \(known.joined(separator: ", "))")
+        case .unknownKey(let path, let key, let table, let suggestion):
+            return "unknown key `\(key)` in \(table) of \(path)" + (suggestion.map { "; did you mean `\($0)`?" } ?? "")
+                + " (known: \(ConfigFile.profileKeys.joined(separator: ", ")))"
+        case .missingDefaultProfile(let path, let name, let known):
+            return "default_profile = \"\(name)\" in \(path) names no profile"
+                + (known.isEmpty ? "; the file has none" : "; profiles: \(known.joined(separator: ", "))")
+                + " (run `cwql profile use NAME`)"
         }
     }
 }

@@ -10,6 +10,8 @@ public typealias CredentialOverrides = ConfigFile.Profile
 public struct CredentialResolver {
     public var environment: [String: String]
     public var configPath: String
+    /// Receives notes such as "CW_SITE overrides the value of profile 'x'" (the CLI prints them on stderr).
+    public var noteSink: (@Sendable (String) -> Void)?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil) {
         self.environment = environment
@@ -25,11 +27,19 @@ public struct CredentialResolver {
     public func resolve(profile requested: String?, overrides: CredentialOverrides = CredentialOverrides()) throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
         let file = try ConfigFile.load(path: configPath)
         let name = profileName(requested: requested, file: file)
+        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
         if let requested, file?.profiles[requested] == nil {
-            throw .unknownProfile(requested, known: (file?.profiles.keys).map { Array($0).sorted() } ?? [])
+            throw .unknownProfile(requested, known: known)
+        }
+        if requested == nil, environment["CWQL_PROFILE"] == nil, let file, let chosen = file.defaultProfile, file.profiles[chosen] == nil {
+            throw .missingDefaultProfile(path: configPath, name: chosen, known: known)
         }
         let stored = file?.profiles[name] ?? ConfigFile.Profile()
+        var notes: [String] = []
         func pick(_ flag: String?, _ variable: String, _ fromFile: String?) -> String? {
+            if flag == nil, requested != nil, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty, fromFile != nil {
+                notes.append("note: \(variable) overrides the value of profile '\(name)' given with --profile")
+            }
             for candidate in [flag, environment[variable], fromFile] {
                 if let candidate, !candidate.trimmingCharacters(in: .whitespaces).isEmpty { return candidate }
             }
@@ -53,6 +63,7 @@ public struct CredentialResolver {
         let credentials = Credentials(
             site: try SiteAddress.resolve(site), company: company, publicKey: publicKey, privateKey: Secret(privateKey),
             clientId: clientId, apiVersion: apiVersion)
+        for note in notes { noteSink?(note) }
         return (credentials, name)
     }
 }

@@ -136,10 +136,20 @@ public final class ConnectWiseClient: Sendable {
         var sends = 0  // every send, for the trace and the attempt header
         var rediscovered = false
         var current = request
+        // `timeout` bounds the whole request, its retries and waits included.
+        let deadline = Date().addingTimeInterval(timeout)
         while true {
             attempt += 1
             sends += 1
             try Task.checkCancellation()
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else {
+                let expired = ConnectWiseError.timeout(method: current.method.rawValue, path: current.path, seconds: timeout)
+                if !current.isRetrySafe, sends > 1 {
+                    throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.path, reason: "\(expired)")
+                }
+                throw expired
+            }
             let base = try await apiRoot()
             let url = base + current.pathAndQuery
             let outcome: (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double)
@@ -147,20 +157,22 @@ public final class ConnectWiseClient: Sendable {
                 let sending = current
                 let attemptNumber = sends
                 outcome = try await limiter.withSlot { [self] in
-                    try await transport(sending.method.rawValue, url: url, body: sending.body, attempt: attemptNumber, authorized: true, extra: sending.headers)
+                    try await transport(
+                        sending.method.rawValue, url: url, body: sending.body, attempt: attemptNumber, authorized: true,
+                        extra: sending.headers, timeout: remaining)
                 }
             } catch let error as ConnectWiseError {
                 switch error {
                 case .timeout, .connection:
                     if current.isRetrySafe, attempt < retry.maximumAttempts {
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
                         continue
                     }
                     if let reconcile, attempt < retry.maximumAttempts {
                         if let found = try await reconcile() {
                             return APIResponse(status: 200, headers: [], body: found, attempts: sends)
                         }
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
                         continue
                     }
                     if !current.isRetrySafe {
@@ -229,7 +241,7 @@ public final class ConnectWiseClient: Sendable {
                 // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
                 if rateLimitWaits < retry.maximumRateLimitWaits {
                     rateLimitWaits += 1
-                    try await pause(retry.delay(afterAttempt: rateLimitWaits, retryAfter: outcome.headers.first(name: "Retry-After")))
+                    try await pause(retry.delay(afterAttempt: rateLimitWaits, retryAfter: outcome.headers.first(name: "Retry-After")), until: deadline)
                     attempt -= 1
                     continue
                 }
@@ -237,14 +249,14 @@ public final class ConnectWiseClient: Sendable {
             case 500...:
                 if attempt < retry.maximumAttempts {
                     if current.isRetrySafe {
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")))
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")), until: deadline)
                         continue
                     }
                     if let reconcile {
                         if let found = try await reconcile() {
                             return APIResponse(status: 200, headers: [], body: found, attempts: sends)
                         }
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
                         continue
                     }
                 }
@@ -280,7 +292,8 @@ public final class ConnectWiseClient: Sendable {
 
     /// One HTTP exchange, traced; transport failures become ``ConnectWiseError``.
     func transport(
-        _ method: String, url: String, body: JSON?, attempt: Int, authorized: Bool, extra: [(name: String, value: String)] = []
+        _ method: String, url: String, body: JSON?, attempt: Int, authorized: Bool, extra: [(name: String, value: String)] = [],
+        timeout limit: Double? = nil
     ) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double) {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
@@ -299,7 +312,8 @@ public final class ConnectWiseClient: Sendable {
         let started = Date()
         sent.add(1, ordering: .relaxed)
         do {
-            let response = try await http.execute(request, timeout: .seconds(Int64(max(1, timeout))))
+            let allowed = max(0.001, min(limit ?? timeout, timeout))
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(allowed * 1000)))
             let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
             let seconds = Date().timeIntervalSince(started)
             emitTrace(method, url, status: "\(response.status.code)", seconds: seconds, attempt: attempt)
@@ -340,8 +354,10 @@ public final class ConnectWiseClient: Sendable {
         return .connection(host: host, reason: credentials.redact(text))
     }
 
-    private func pause(_ seconds: Double) async throws {
-        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+    /// Waits before a retry, never past the request's deadline (the loop then reports the timeout).
+    private func pause(_ seconds: Double, until deadline: Date? = nil) async throws {
+        let bounded = deadline.map { min(seconds, max(0, $0.timeIntervalSinceNow)) } ?? seconds
+        try await Task.sleep(nanoseconds: UInt64(max(0, bounded) * 1_000_000_000))
     }
 
     private func isHTML(_ headers: HTTPHeaders) -> Bool {

@@ -1,17 +1,24 @@
-/// Near-miss suggestions by edit distance, shared by every did-you-mean.
+/// Near-miss suggestions by edit distance, shared by every did-you-mean (the language, the
+/// command line and the config file). A small module of its own so that every layer can use it.
 public enum Suggestions {
+    /// Words longer than this get no suggestion (no name is that long; the search stays cheap).
+    static let longestWord = 64
+
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+        guard word.utf8.count <= longestWord else { return nil }
         let target = Array(word.lowercased())
+        let allowed = max(1, min(3, target.count / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates {
+            // A candidate whose length differs by more than the allowed edits cannot match.
+            guard abs(candidate.count - target.count) <= allowed else { continue }
             let distance = editDistance(target, Array(candidate.lowercased()))
             if distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }
         guard let best else { return nil }
-        let allowed = max(1, min(3, target.count / 3))
         return best.distance <= allowed ? best.name : nil
     }
 
