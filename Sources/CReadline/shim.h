@@ -30,4 +30,8 @@ static inline void cwql_rl_clear_line_for_interrupt(const char *prompt) {
 static inline void cwql_rl_set_basic_word_break_characters(const char *chars) {
     rl_basic_word_break_characters = (char *)chars;
 }
+/// Queues text as if typed, for the next readline() (a line typed at a question is kept).
+static inline void cwql_rl_stuff_text(const char *text) {
+    for (const char *c = text; *c; c++) rl_stuff_char(*c);
+}
 #endif

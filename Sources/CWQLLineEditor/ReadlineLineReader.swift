@@ -25,12 +25,20 @@ private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -
     return strdup(pendingCandidates[candidateIndex])  // readline frees it
 }
 
-private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
+private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, end in
     cwql_rl_set_attempted_completion_over(1)  // never fall back to file names
     guard let provider = completionProvider, let buffer = cwql_rl_line_buffer() else { return nil }
     let bytes = Array(String(cString: buffer).utf8)
     let prefix = String(decoding: bytes[0..<min(bytes.count, Int(max(0, end)))], as: UTF8.self)
     pendingCandidates = provider(prefix)
+    // After an opening quote readline closes the string itself when one candidate is left:
+    // a candidate's own closing quote would be doubled (`import "alerts""`).
+    if start > 0, Int(start) <= bytes.count {
+        let before = Character(UnicodeScalar(bytes[Int(start) - 1]))
+        if before == "\"" || before == "'" {
+            pendingCandidates = pendingCandidates.map { $0.last == before ? String($0.dropLast()) : $0 }
+        }
+    }
     return rl_completion_matches(text, completionGenerator)
 }
 
@@ -73,6 +81,12 @@ public final class ReadlineLineReader: LineReader {
             free(primaryPromptText)
             primaryPromptText = strdup(primaryPrompt)
         }
+    }
+
+    /// Puts text in front of the next line read, as if typed (at most 512 bytes).
+    public static func pushBack(_ text: String) {
+        guard !text.isEmpty else { return }
+        String(text.utf8.prefix(512)).map { cwql_rl_stuff_text($0) }
     }
 
     /// True once after Ctrl-C was pressed while editing: the caller drops what it has gathered of

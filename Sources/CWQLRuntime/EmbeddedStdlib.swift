@@ -52,7 +52,7 @@ def inventory(company) = configurations where company = $company and active = tr
 # Tickets not closed yet.
 def open_tickets() = tickets where closed = false
 
-# Open tickets of one member: my_open(jsmith)
+# Open tickets of one member: my_open("jsmith")
 def my_open(member) = tickets where owner = $member and closed = false
 
 # Open tickets with no update for a number of days: stale(14)

@@ -5,30 +5,47 @@ import Foundation
 /// `cwql`: the REPL on a terminal, statements from standard input otherwise, `-c` for one
 /// statement, or a script path (for `#!/usr/bin/env cwql` files).
 struct CWQLCommand: AsyncParsableCommand {
+    /// The version `cwql --version` prints.
+    static let version = "0.3.0"
+
     static let configuration = CommandConfiguration(
         commandName: "cwql",
         abstract: "Query and change ConnectWise PSA data with a small pipeline language.",
-        discussion: """
-            cwql [options]            the REPL on a terminal; statements from standard input otherwise
-            cwql -c 'QUERY' [options] run one statement and exit
-            cwql FILE                 run a script (for #!/usr/bin/env cwql files)
-            cwql demo                 the REPL against the built-in simulator
-
-            `cwql` and `cwql -c` take the options of `cwql run`: --format, --dry-run, --yes, --var,
-            --profile, --site, --trace, --concurrency and the others.
-
-            Example:
-              cwql -c 'tickets where board = "Help" and status != Closed | count'
+        usage: """
+            cwql [-c <statement>] [--format <format>] [--profile <profile>] [<options>]
+              cwql <subcommand>
+              cwql FILE
             """,
+        discussion: """
+            Without -c, cwql runs the REPL on a terminal and reads statements from standard input otherwise. \
+            `cwql FILE` runs a script (for #!/usr/bin/env cwql files); `cwql demo` is the REPL against the \
+            built-in simulator. Shell completion: cwql --generate-completion-script bash (or zsh, fish).
+
+            Example: cwql -c 'tickets where board = "Help" and status != Closed | count'
+            """,
+        version: "cwql \(version)",
         subcommands: [
-            RunCommand.self, DemoCommand.self, TranslateCommand.self, DoctorCommand.self, ProfileCommand.self,
-            SimCommand.self, ShellCommand.self,
+            RunCommand.self, DemoCommand.self, TranslateCommand.self, DoctorCommand.self, ProfileCommand.self, SimCommand.self,
+            ShellCommand.self,
         ]
     )
 
     func run() async throws {
-        let shell = try ShellCommand.parse([])
-        try await shell.run()
+        try await ShellCommand.parse([]).run()
+    }
+
+    /// `cwql --help`: the root's help with the options of `cwql` and `cwql -c` in it (they
+    /// belong to the hidden `shell` command, so that subcommands keep options of their own).
+    static var fullHelp: String {
+        let root = helpMessage(columns: nil)
+        let shell = ShellCommand.helpMessage(columns: nil)
+        guard let options = shell.range(of: "OPTIONS:"), let subcommands = root.range(of: "SUBCOMMANDS:") else { return root }
+        let optionLines = shell[options.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("-h, --help") }.joined(separator: "\n")
+        let head = root[..<subcommands.lowerBound]
+        let trimmedHead = head.range(of: "OPTIONS:").map { head[..<$0.lowerBound] } ?? head
+        return trimmedHead + optionLines.trimmingCharacters(in: .newlines) + "\n  -h, --help              Show help information.\n  --version               Show the version.\n\n"
+            + root[subcommands.lowerBound...]
     }
 
     /// The subcommand a first argument was probably meant to be, when it is neither a
@@ -42,6 +59,13 @@ struct CWQLCommand: AsyncParsableCommand {
         return Suggestions.closest(to: first, among: names)
     }
 
+    /// A first argument that is a statement, not a file (`cwql 'tickets | count'`).
+    static func looksLikeStatement(_ first: String) -> Bool {
+        guard !FileManager.default.fileExists(atPath: first), !first.hasSuffix(".cwql") else { return false }
+        if first.contains(" ") || first.contains("|") { return true }
+        return Catalog.standard.entity(named: first) != nil
+    }
+
     /// Routes the command line: `cwql FILE …` means `cwql run FILE …`, and `cwql` with options
     /// (or none) means the hidden `shell` command that holds `-c` and the run options.
     static func normalized(_ arguments: [String]) -> [String] {
@@ -51,8 +75,7 @@ struct CWQLCommand: AsyncParsableCommand {
         }
         let subcommands = Set(configuration.subcommands.map { $0._commandName } + ["help"])
         if subcommands.contains(first) { return arguments }
-        // Anything else is a script path; `run` explains a missing one (with a did-you-mean
-        // for mistyped subcommands).
+        // Anything else is a script path; `run` explains a missing one.
         return ["run"] + arguments
     }
 }
@@ -61,11 +84,11 @@ struct CWQLCommand: AsyncParsableCommand {
 struct ShellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shell", abstract: "The REPL, statements from standard input, or -c.",
-        usage: "cwql [-c <statement>] [<options>]", shouldDisplay: false)
+        usage: CWQLCommand.configuration.usage, shouldDisplay: false)
 
     /// A usage message that names what the user typed (`cwql`), not the hidden subcommand.
     static func userFacing(_ message: String) -> String {
-        message.replacing("See 'cwql shell --help'", with: "See 'cwql --help' and 'cwql run --help'")
+        message.replacing("cwql shell --help", with: "cwql --help")
     }
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run one statement and exit.", valueName: "statement"))

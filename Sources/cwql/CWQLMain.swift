@@ -13,6 +13,14 @@ enum CWQLMain {
             standardError("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?")
             Foundation.exit(ExitStatus.usage.rawValue)
         }
+        if let first = arguments.first, CWQLCommand.looksLikeStatement(first) {
+            standardError("error: '\(first)' is not a script file; to run a statement, write: cwql -c '\(first)'")
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+        if arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            standardOutput(CWQLCommand.fullHelp)
+            Foundation.exit(0)
+        }
         let normalized = CWQLCommand.normalized(arguments)
         let routedToShell = normalized.first == "shell" && arguments.first != "shell"
         do {

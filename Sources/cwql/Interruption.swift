@@ -91,8 +91,9 @@ final class ProgressLine: Sendable {
     func resume() { state.withLock { $0.paused = false } }
 }
 
-/// Asks a yes/no question on the terminal and reads one key: `y` is yes; `n`, Ctrl-C and Ctrl-D
-/// are no; other keys are ignored, so a query typed ahead is never taken for an answer.
+/// Asks a yes/no question on the terminal: `y` is yes; `n`, Ctrl-C and Ctrl-D are no. Text
+/// typed instead of an answer (a query typed ahead) is not taken for one: it is kept and shown
+/// at the next prompt, and the question is asked again.
 enum KeyQuestion {
     static func ask(_ question: String, progress: ProgressLine?) -> Bool {
         progress?.pause()
@@ -111,23 +112,38 @@ enum KeyQuestion {
         }
         defer { if isTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &saved) } }
         var answer = false
+        var typed: [UInt8] = []  // the line being typed instead of an answer
+        var kept: [UInt8] = []  // the last such line ended with Enter
         reading: while true {
             var byte: UInt8 = 0
             let count = read(STDIN_FILENO, &byte, 1)
             if count < 0, errno == EINTR { continue }
             guard count == 1 else { break }
             switch byte {
-            case UInt8(ascii: "y"), UInt8(ascii: "Y"):
+            case 0x03, 0x04:
+                break reading
+            case _ where typed.isEmpty && (byte == UInt8(ascii: "y") || byte == UInt8(ascii: "Y")):
                 answer = true
                 break reading
-            case UInt8(ascii: "n"), UInt8(ascii: "N"), 0x03, 0x04:
+            case _ where typed.isEmpty && (byte == UInt8(ascii: "n") || byte == UInt8(ascii: "N")):
                 break reading
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                guard !typed.isEmpty else { continue }
+                kept = typed
+                typed = []
+                StandardStreams.error("\n(kept for the prompt) \(question) [y/N] ")
+            case 0x7F, 0x08:
+                if !typed.isEmpty {
+                    typed.removeLast()
+                    StandardStreams.error("\u{08} \u{08}")
+                }
             default:
-                guard isTerminal else { continue }
-                StandardStreams.error("\u{07}")
+                typed.append(byte)
+                StandardStreams.error(String(decoding: [byte], as: UTF8.self))
             }
         }
-        StandardStreams.error(answer ? "y\n" : "n\n")
+        StandardStreams.error((typed.isEmpty ? "" : "\n") + (answer ? "y\n" : "n\n"))
+        ReadlineLineReader.pushBack(String(decoding: typed.isEmpty ? kept : typed, as: UTF8.self))
         return answer
     }
 }

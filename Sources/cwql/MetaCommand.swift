@@ -135,7 +135,10 @@ struct MetaCommand {
     static func help(_ topic: String) -> String {
         switch topic {
         case "stages":
-            return "where, select, sort, take, first, count, count by; notes, additions, statuses, time, contacts, configurations, tickets;\nnote \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
+            let children = Catalog.standard.entities.filter { !$0.children.isEmpty }
+                .map { "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))" }.joined(separator: "; ")
+            return "where, select, sort, take, first, count, count by\nchildren: \(children)\n"
+                + "writes: note \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
         case "operators":
             return "= != < <= > >= ~ (contains) !~ like \"%x\" in (a, b) not in (…) is null is not null and or not ( )\n"
         default:

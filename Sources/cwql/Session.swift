@@ -48,7 +48,8 @@ final class Session: @unchecked Sendable {
             }
             do {
                 try replOutput.redirect(to: command.argument.isEmpty ? nil : command.argument)
-                say(command.argument.isEmpty ? "output: the terminal" : "output: \(command.argument)")
+                // On stderr: the results, not this note, go to the file.
+                complain(command.argument.isEmpty ? "output: the terminal" : "output: \(command.argument)")
             } catch {
                 complain("error: \(error)")
             }

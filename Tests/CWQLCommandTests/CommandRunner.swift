@@ -10,6 +10,10 @@ struct CommandRunner {
 
     /// The `cwql` binary beside the test bundle in the build products folder.
     static let executable: URL = {
+        // CWQL_TEST_EXECUTABLE runs the suite against another build (an older one, to see a test fail).
+        if let other = ProcessInfo.processInfo.environment["CWQL_TEST_EXECUTABLE"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("cwql").path),
             directory.path != "/"

@@ -12,7 +12,9 @@ final class PseudoTerminal: @unchecked Sendable {
     private let screen = ScreenBuffer()
     private var reader: Thread?
 
-    init(_ arguments: [String], environment: [String: String]) throws {
+    /// Starts `cwql ARGUMENTS` (or `program ARGUMENTS`, such as an interactive shell) as the
+    /// session leader of a new pty; `removing` takes variables out of the environment (`PAGER`).
+    init(_ arguments: [String], environment: [String: String], removing: [String] = [], program: String? = nil) throws {
         // /dev/ptmx with the Linux ioctls (Glibc hides posix_openpt without _XOPEN_SOURCE).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
@@ -26,11 +28,12 @@ final class PseudoTerminal: @unchecked Sendable {
         let slave = FileHandle(forUpdatingAtPath: name)!
         // A new session with the pty as its controlling terminal, so Ctrl-C becomes SIGINT.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["--ctty", CommandRunner.executable.path] + arguments
+        process.arguments = ["--ctty", program ?? CommandRunner.executable.path] + arguments
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "dumb"
         env["PAGER"] = "cat"
         for (key, value) in environment { env[key] = value }
+        for key in removing { env[key] = nil }
         process.environment = env
         process.standardInput = slave
         process.standardOutput = slave
@@ -80,6 +83,9 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         return false
     }
+
+    /// The process id, for signals.
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits for the process to end and returns its status.
     func waitForExit() async -> Int32 {

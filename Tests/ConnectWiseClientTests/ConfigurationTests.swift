@@ -1,5 +1,6 @@
 import ConnectWiseClient
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Credentials: profiles, environment and flags, sites, and the config file")
@@ -101,7 +102,12 @@ struct ConfigurationTests {
         let config = ConfigFile(defaultProfile: "main", profiles: [
             "main": .init(site: "na", company: "northwind", publicKey: "p", privateKey: "s3cret-key", clientId: "c"),
         ])
-        try config.save(path: path)
+        var editor = ConfigEditor(text: "")
+        editor.setDefaultProfile("main")
+        for (key, value) in [("site", "na"), ("company", "northwind"), ("public_key", "p"), ("private_key", "s3cret-key"), ("client_id", "c")] {
+            editor.set(key, to: value, inProfile: "main")
+        }
+        try ConfigFile.save(try editor.validated(), path: path)
         var info = stat()
         #expect(stat(path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
@@ -116,5 +122,104 @@ struct ConfigurationTests {
         #expect(String(reflecting: secret) == "Secret(••••••)")
         #expect(!"\(ConfigFile.Profile(privateKey: nil))".contains("super-secret-value"))
         #expect(secret.redact("x super-secret-value y") == "x •••••• y")
+    }
+
+    @Test func editsKeepCommentsUnknownTablesAndQuoting() throws {
+        let original = """
+            # cwql profiles — keep this comment
+            default_profile = 'main'   # the usual one
+
+            [profiles.main]
+            site = 'na'  # single quotes stay
+            company = "northwind"
+            public_key = "old"
+            private_key = "old-secret"
+            client_id = "c"
+
+            # another tool's settings
+            [editor]
+            theme = "dark"
+
+            [profiles."lab site"]
+            site = "http://127.0.0.1:1"
+
+            """
+        var editor = ConfigEditor(text: original)
+        editor.set("public_key", to: "new", inProfile: "main")
+        editor.set("private_key", to: "new \"quoted\" secret", inProfile: "main")
+        editor.set("api_version", to: "2025.1", inProfile: "lab site")
+        editor.set("site", to: "eu", inProfile: "fresh")
+        let text = try editor.validated()
+        #expect(text.contains("# cwql profiles — keep this comment\n"))
+        #expect(text.contains("default_profile = 'main'   # the usual one\n"))
+        #expect(text.contains("site = 'na'  # single quotes stay\n"))
+        #expect(text.contains("public_key = \"new\"\n"))
+        #expect(text.contains("private_key = \"new \\\"quoted\\\" secret\"\n"))
+        #expect(text.contains("# another tool's settings\n[editor]\ntheme = \"dark\"\n"))
+        #expect(text.contains("[profiles.\"lab site\"]\nsite = \"http://127.0.0.1:1\"\napi_version = \"2025.1\"\n"))
+        #expect(text.hasSuffix("[profiles.fresh]\nsite = \"eu\"\n"))
+        let path = try temporaryConfig(nil)
+        try ConfigFile.save(text, path: path)
+        let loaded = try #require(try ConfigFile.load(path: path))
+        #expect(loaded.profiles["main"]?.privateKey == "new \"quoted\" secret")
+        #expect(loaded.profiles["lab site"]?.apiVersion == "2025.1")
+
+        editor.removeProfile("main")
+        editor.setDefaultProfile("fresh")
+        let removed = try editor.validated()
+        #expect(!removed.contains("[profiles.main]"))
+        #expect(!removed.contains("old-secret"))
+        #expect(removed.contains("default_profile = \"fresh\"   # the usual one\n"))
+        #expect(removed.contains("# another tool's settings\n[editor]"))
+    }
+
+    @Test func unknownKeysAndAMissingDefaultProfileAreExplained() throws {
+        let typo = try temporaryConfig("""
+            [profiles.main]
+            site = "na"
+            privat_key = "x"
+            """)
+        #expect(throws: ConfigurationError.unknownKey(path: typo, key: "privat_key", table: "[profiles.main]", suggestion: "private_key")) {
+            _ = try ConfigFile.load(path: typo)
+        }
+        let message = ConfigurationError.unknownKey(path: typo, key: "privat_key", table: "[profiles.main]", suggestion: "private_key").description
+        #expect(message.contains("did you mean `private_key`?") && message.contains(typo))
+
+        let missing = try temporaryConfig("""
+            default_profile = "prod"
+            [profiles.main]
+            site = "na"
+            """)
+        let resolver = CredentialResolver(environment: ["HOME": "/nonexistent"], configPath: missing)
+        #expect(throws: ConfigurationError.missingDefaultProfile(path: missing, name: "prod", known: ["main"])) {
+            _ = try resolver.resolve(profile: nil)
+        }
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-folder-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        #expect(throws: ConfigurationError.unreadableFile(path: folder, reason: "it is a folder, not a file")) {
+            _ = try ConfigFile.load(path: folder)
+        }
+    }
+
+    @Test func anEnvironmentVariableOverridingAnExplicitProfileIsSaid() throws {
+        let path = try temporaryConfig("""
+            [profiles.main]
+            site = "na"
+            company = "northwind"
+            public_key = "p"
+            private_key = "k"
+            client_id = "c"
+            """)
+        let notes = Mutex<[String]>([])
+        var resolver = CredentialResolver(environment: ["CW_SITE": "eu"], configPath: path)
+        resolver.noteSink = { note in notes.withLock { $0.append(note) } }
+        let resolved = try resolver.resolve(profile: "main")
+        #expect(resolved.credentials.site.host == "api-eu.myconnectwise.net")
+        #expect(notes.withLock { $0 } == ["note: CW_SITE overrides the value of profile 'main' given with --profile"])
+        notes.withLock { $0 = [] }
+        resolver.environment["CWQL_PROFILE"] = "main"
+        _ = try resolver.resolve(profile: nil)
+        #expect(notes.withLock { $0 }.isEmpty)
     }
 }

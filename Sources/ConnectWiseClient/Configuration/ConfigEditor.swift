@@ -125,7 +125,12 @@ public struct ConfigEditor: Sendable {
             } else if character == "\"" || character == "'" {
                 quote = character
             } else if character == "#" {
-                return " " + value[index...]
+                // Keep the spacing before the comment as it was.
+                var start = index
+                while start > value.startIndex, value[value.index(before: start)] == " " || value[value.index(before: start)] == "\t" {
+                    start = value.index(before: start)
+                }
+                return start == index ? " " + value[index...] : String(value[start...])
             }
         }
         return ""

@@ -1,0 +1,260 @@
+import ConnectWiseSimulator
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a new user runs into in the first hour: pipes, the whole-script check, silent wrong
+/// answers, output, help and config.
+@Suite("Everyday use: pipes, the check before running, output, help and config")
+struct EverydayUseTests {
+    /// Runs cwql with standard output read by something that stops after the first line, as
+    /// `cwql … | head -1` does; returns how it ended and what it wrote on stderr.
+    static func runIntoClosedPipe(_ arguments: [String], environment: [String: String]) async throws
+        -> (reason: Process.TerminationReason, status: Int32, stderr: String)
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = CommandRunner.executable
+                    process.arguments = arguments
+                    var env = ProcessInfo.processInfo.environment
+                    for (key, value) in environment { env[key] = value }
+                    process.environment = env
+                    let out = Pipe()
+                    let err = Pipe()
+                    process.standardOutput = out
+                    process.standardError = err
+                    process.standardInput = FileHandle.nullDevice
+                    try process.run()
+                    // Read up to the first line break, then close the reading end.
+                    var seen = Data()
+                    while !seen.contains(UInt8(ascii: "\n")) {
+                        let chunk = out.fileHandleForReading.availableData
+                        if chunk.isEmpty { break }
+                        seen += chunk
+                    }
+                    try out.fileHandleForReading.close()
+                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationReason, process.terminationStatus, String(decoding: stderr, as: UTF8.self)))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: ["table", "json", "jsonl", "csv"])
+    func pipingIntoHeadEndsQuietly(format: String) async throws {
+        try await withSite(tickets: 5000) { _, env, _ in
+            let ended = try await EverydayUseTests.runIntoClosedPipe(["-c", "tickets", "--format", format], environment: env)
+            // Ended by SIGPIPE (the shell shows 141) or with status 0; never a crash or a message.
+            let quiet = (ended.reason == .uncaughtSignal && ended.status == SIGPIPE) || (ended.reason == .exit && ended.status == 0)
+            #expect(quiet, "ended with \(ended.reason) \(ended.status)")
+            #expect(ended.stderr.isEmpty, "stderr: \(ended.stderr.prefix(300))")
+        }
+    }
+
+    @Test func aMistakeAfterAWriteStopsTheScriptBeforeTheWrite() async throws {
+        try await withSite(tickets: 60) { server, env, home in
+            let notesBefore = server.store.records("ticket_notes").count
+            let mistakes: [(script: String, message: String)] = [
+                ("print $nope", "unknown variable `$nope`"),
+                ("nope(3)", "unknown query `nope(…)`"),
+                ("def f(a) { print $a }\nf(1, 2)", "`f` takes 1 argument (a), not 2"),
+                ("stale(1, 2) | count", "`stale` takes 1 argument (days), not 2"),
+                ("print $board", "pass `--var board=…`"),
+                ("let t = tickets | take 1\nfor $x in $t { print $x.sumary }", "which have no field `sumary`"),
+                ("import \"nosuchmodule\"", "cannot import \"nosuchmodule\""),
+            ]
+            for (index, mistake) in mistakes.enumerated() {
+                let path = "\(home)/mistake\(index).cwql"
+                try "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n".write(toFile: path, atomically: true, encoding: .utf8)
+                let result = try await CommandRunner.run(["run", path], environment: env)
+                #expect(result.status == 2, "\(mistake.script)")
+                #expect(result.stderr.contains(mistake.message), "\(result.stderr)")
+                // The same through a pipe: everything waiting in it is checked before anything runs.
+                let piped = try await CommandRunner.run([], stdin: "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n", environment: env)
+                #expect(piped.status == 2, "\(mistake.script)")
+            }
+            #expect(server.store.records("ticket_notes").count == notesBefore)
+            // A --var makes the same script run.
+            let path = "\(home)/withvar.cwql"
+            try "print $board\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let given = try await CommandRunner.run(["run", path, "--var", "board=Help"], environment: env)
+            #expect(given.status == 0)
+            #expect(given.stdout == "Help\n")
+        }
+    }
+
+    @Test func recordsCompareByIdAndVarListsSplit() async throws {
+        try await withSite(tickets: 200) { server, env, _ in
+            let companies = server.store.records("companies").filter { ($0["name"]?.stringValue ?? "").contains("a") }
+            let ids = Set(companies.compactMap { $0["id"]?.intValue })
+            let expected = server.store.records("tickets").filter { ids.contains($0["company"]?["id"]?.intValue ?? -1) }.count
+            let result = try await CommandRunner.run(
+                [], stdin: "let cos = companies where name ~ \"a\"\ntickets where company in $cos | count\n", environment: env)
+            #expect(result.status == 0)
+            #expect(result.stdout == "\(expected)\n")
+            #expect(expected > 0)
+            let refused = try await CommandRunner.run(
+                [], stdin: "let cos = companies where name ~ \"a\"\ntickets where summary in $cos | count\n", environment: env)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("holds records"))
+
+            let acmeGlobex = server.store.records("tickets").filter {
+                ["ACME", "GLOBEX"].contains($0["company"]?["identifier"]?.stringValue ?? "")
+            }.count
+            let list = try await CommandRunner.run(
+                ["-c", "tickets where company in $list | count", "--var", "list=ACME,GLOBEX"], environment: env)
+            #expect(list.stdout == "\(acmeGlobex)\n")
+            let translated = try await CommandRunner.run(["translate", "--var", "id=5", "tickets where id = $id"])
+            #expect(translated.status == 0)
+            #expect(translated.stdout.hasPrefix("conditions: id = 5\n"))
+        }
+    }
+
+    @Test func outputIsNotCutOffATerminalAndHasItsOptions() async throws {
+        try await withSite(tickets: 30) { server, env, _ in
+            let long = String(repeating: "wide ", count: 60) + "end"
+            _ = try await CommandRunner.run(
+                ["-c", "create ticket { summary: \"\(long.prefix(100))\", board: \"Help\", company: ACME }"], environment: env)
+            let table = try await CommandRunner.run(["-c", "tickets where summary ~ \"wide wide\" | select id, summary"], environment: env)
+            #expect(table.stdout.contains(String(long.prefix(100))))
+            let bare = try await CommandRunner.run(["-c", "tickets where id <= 2 | sort id | select id", "--no-header"], environment: env)
+            #expect(bare.stdout == "1\n2\n")
+            let csv = try await CommandRunner.run(["-c", "tickets where id <= 2 | sort id | select id", "--no-header", "--format", "csv"], environment: env)
+            #expect(csv.stdout == "1\n2\n")
+            _ = try await CommandRunner.run(["-c", "create ticket { summary: \"a, \\\"b\\\"\", board: \"Help\", company: ACME }"], environment: env)
+            let grouped = try await CommandRunner.run(["-c", "tickets where summary ~ \"a, \" | count by summary", "--format", "csv"], environment: env)
+            #expect(grouped.stdout == "summary,count\n\"a, \"\"b\"\"\",1\n")
+            let null = try await CommandRunner.run(["-c", "tickets where id = 1 | select id, closedDate"], environment: env)
+            #expect(null.stdout.contains("| (null)"))
+            let printed = try await CommandRunner.run([], stdin: "print \"x\", 2\ntickets where id = 1 | select id\n", environment: env + ["": ""])
+            #expect(printed.stdout.hasPrefix("x 2\n"))
+            let json = try await CommandRunner.run(["--format", "json"], stdin: "print \"x\", 2\ntickets where id = 1 | select id\n", environment: env)
+            #expect(json.stdout == "[\"x\",2]\n[\n  {\"id\":1}\n]\n")
+            let meta = try await CommandRunner.run([], stdin: ".format\n.format csv\n.format\ntickets where id = 1 | select id\n.timing\n", environment: env)
+            #expect(meta.stdout == "format: table\nformat: csv\nid\n1\ntiming: off\n")
+            _ = server
+        }
+    }
+
+    @Test func helpVersionAndAStatementWhereAFileBelongs() async throws {
+        let help = try await CommandRunner.run(["--help"])
+        #expect(help.status == 0)
+        for option in ["-c <statement>", "--format <format>", "--profile <profile>", "--no-header", "--generate-completion-script"] {
+            #expect(help.stdout.contains(option), "\(option)")
+        }
+        let version = try await CommandRunner.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("cwql "))
+        let statement = try await CommandRunner.run(["tickets | count"])
+        #expect(statement.status == 2)
+        #expect(statement.stderr.contains("cwql -c 'tickets | count'"))
+        let usage = try await CommandRunner.run(["translate"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("Usage: cwql translate <query>"))
+    }
+
+    @Test func hintsNameCwqlsSpelling() async throws {
+        let cases = [
+            ("tickets where id == 1", "cwql compares with a single `=`"),
+            ("tickets where id <> 1", "`<>` is `!=` in cwql"),
+            ("tickets where id = 1 && id = 2", "`&&` is `and` in cwql"),
+            ("tickets | limit 10", "cwql writes `take N`"),
+            ("tickets | order by id", "cwql writes `sort FIELD [asc|desc]`"),
+            ("tickets | take", "expected"),
+        ]
+        for (query, hint) in cases {
+            let result = try await CommandRunner.run(["translate", query])
+            #expect(result.status == 2, "\(query)")
+            #expect(result.stderr.contains(hint), "\(query): \(result.stderr)")
+        }
+    }
+
+    @Test func aHungServerFailsWithinTheTimeout() async throws {
+        // A site that answers discovery and then never answers an API request.
+        let server = try HungSite()
+        defer { server.stop() }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-hung-\(UUID().uuidString)").path
+        let env = [
+            "HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": "", "CW_SITE": "http://127.0.0.1:\(server.port)", "CW_COMPANY": "demo",
+            "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k", "CW_CLIENT_ID": "c",
+        ]
+        let started = Date()
+        let result = try await CommandRunner.run(["-c", "tickets | count", "--timeout", "0.5"], environment: env)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("timed out") || result.stderr.contains("no answer"), "\(result.stderr)")
+        #expect(server.apiRequests >= 1)
+        // Six tries of at least a second each took 6 s and more; the whole request has 0.5 s.
+        #expect(elapsed < 3, "took \(elapsed) s")
+    }
+}
+
+/// A loopback HTTP server that answers `/login/companyinfo` and leaves every other request
+/// without an answer (a hung ConnectWise).
+final class HungSite: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var open: [Int32] = []
+    private var count = 0
+    private var stopped = false
+
+    var apiRequests: Int { lock.withLock { count } }
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        self.listener = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in serve() }
+        thread.start()
+    }
+
+    private func serve() {
+        while true {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 { return }
+            var buffer = [UInt8](repeating: 0, count: 8192)
+            let count = read(connection, &buffer, buffer.count)
+            let request = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+            if request.contains("/login/companyinfo") {
+                let body = #"{"CompanyName":"Hung","Codebase":"v4_6_release/","VersionCode":"v2025.1","CompanyID":"demo","IsCloud":false}"#
+                let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                _ = answer.withCString { write(connection, $0, strlen($0)) }
+                close(connection)
+            } else {
+                lock.withLock {
+                    self.count += 1
+                    open.append(connection)
+                }
+            }
+        }
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        lock.withLock { for connection in open { close(connection) } }
+    }
+}
+
+private func + (lhs: [String: String], rhs: [String: String]) -> [String: String] {
+    lhs.merging(rhs) { _, new in new }
+}

@@ -1,0 +1,43 @@
+import CWQLLanguage
+import CWQLRuntime
+import Testing
+
+/// The whole entry is checked before any of it runs; what only the run can find, after a write,
+/// is a runtime failure (exit 1), never a compile error (exit 2).
+@Suite("The check before running")
+struct CheckBeforeRunTests {
+    @Test func mistakesAfterAWriteAreFoundBeforeIt() async throws {
+        try await withRuntime(tickets: 30) { h in
+            let mistakes = [
+                "print $nope", "nope(3)", "stale(1, 2) | count", "def f(a) { print $a }\nf(1, 2)",
+                "let t = tickets | take 1\nfor $x in $t { print $x.sumary }", "open_tickets() | where bord = 1 | count",
+                "let n = 3\n$n | count",
+            ]
+            for mistake in mistakes {
+                let error = await h.failure("tickets where id = 20 | note \"x\" internal\n\(mistake)")
+                #expect(error?.kind == .compile, "\(mistake)")
+                #expect(!h.requests.contains { $0.method == "POST" }, "\(mistake) wrote before its error")
+            }
+        }
+    }
+
+    @Test func namesCarryOverFromOneEntryToTheNext() async throws {
+        try await withRuntime(tickets: 30) { h in
+            try await h.run("let who = \"jsmith\"\ndef mine() = tickets where owner = $who")
+            #expect(try await h.run("print $who") == "jsmith\n")
+            #expect(try await h.run("mine() | where closed = false | count").hasSuffix("\n"))
+            let error = await h.failure("mine() | where bord = 1 | count")
+            #expect(error?.description.contains("did you mean `board`?") == true)
+        }
+    }
+
+    @Test func aMistakeOnlyTheRunFindsIsARuntimeFailureAfterAWrite() async throws {
+        try await withRuntime(tickets: 30) { h in
+            let before = await h.failure("let n = \"many\"\ntickets | take $n")
+            #expect(before?.kind == .compile)
+            let after = await h.failure("tickets where id = 1 | note \"x\" internal\nlet n = \"many\"\ntickets | take $n")
+            #expect(after?.kind == .runtime)
+            #expect(h.requests.contains { $0.method == "POST" })
+        }
+    }
+}
