@@ -166,12 +166,14 @@ struct SetKeys: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
+        // Only what changed is rewritten; every other line stays as it was written.
         var editor = ConfigEditor(text: text)
-        editor.set("site", to: site, inProfile: name)
-        editor.set("company", to: company, inProfile: name)
-        editor.set("public_key", to: publicKey, inProfile: name)
-        editor.set("private_key", to: privateKey, inProfile: name)
-        editor.set("client_id", to: clientId, inProfile: name)
+        let stored = file.profiles[name]
+        let values = [
+            ("site", site, stored?.site), ("company", company, stored?.company), ("public_key", publicKey, stored?.publicKey),
+            ("private_key", privateKey, stored?.privateKey), ("client_id", clientId, stored?.clientId),
+        ]
+        for (key, value, before) in values where value != before { editor.set(key, to: value, inProfile: name) }
         if makeDefault || file.defaultProfile == nil { editor.setDefaultProfile(name) }
         try location.save(editor)
         standardOutput("keys tested and saved to profile '\(name)' in \(location.path)")

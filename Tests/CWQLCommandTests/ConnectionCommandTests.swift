@@ -88,4 +88,79 @@ struct ConnectionCommandTests {
             #expect(insecure.stderr.contains("chmod 600"))
         }
     }
+
+    @Test func profileCommandsEditTheFileKeepingTheRest() async throws {
+        try await withSite { server, environment, home in
+            var env = environment
+            for key in ["CW_SITE", "CW_COMPANY", "CW_PUBLIC_KEY", "CW_PRIVATE_KEY", "CW_CLIENT_ID"] { env[key] = nil }
+            let directory = "\(home)/.config/cwql"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = "\(directory)/config.toml"
+            let original = """
+                # my sites
+                default_profile = "lab"
+
+                [profiles.lab]
+                site = '\(server.baseURL)'   # the simulator
+                company = "demo"
+                public_key = "old-public"
+                private_key = "old-private-key"
+                client_id = "\(server.configuration.defaultClientId)"
+
+                [profiles.spare]
+                site = "eu"
+
+                [tool]
+                colour = "blue"
+
+                """
+            FileManager.default.createFile(atPath: path, contents: Data(original.utf8), attributes: [.posixPermissions: 0o600])
+            let saved = try await CommandRunner.run(
+                ["profile", "set-keys", "--profile", "lab", "--public-key", "demo-public"], stdin: Self.privateKey + "\n", environment: env)
+            #expect(saved.status == 0, "\(saved.stderr)")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(text.hasPrefix("# my sites\ndefault_profile = \"lab\"\n"))
+            #expect(text.contains("site = '\(server.baseURL)'   # the simulator\n"))
+            #expect(text.contains("public_key = \"demo-public\"\n"))
+            #expect(text.contains("[tool]\ncolour = \"blue\"\n"))
+            #expect(text.contains("[profiles.spare]\nsite = \"eu\"\n"))
+
+            let current = try await CommandRunner.run(["profile", "current"], environment: env)
+            #expect(current.stdout == "lab (default_profile in \(path))\n")
+            let use = try await CommandRunner.run(["profile", "use", "spare"], environment: env)
+            #expect(use.status == 0)
+            #expect(try String(contentsOfFile: path, encoding: .utf8).contains("default_profile = \"spare\"\n"))
+            let unknown = try await CommandRunner.run(["profile", "use", "nope"], environment: env)
+            #expect(unknown.status == 3)
+            #expect(unknown.stderr.contains("no profile `nope`"))
+            let removed = try await CommandRunner.run(["profile", "remove", "spare"], environment: env)
+            #expect(removed.status == 0)
+            let after = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!after.contains("[profiles.spare]"))
+            #expect(!after.contains("default_profile"))
+            #expect(after.contains("[tool]\ncolour = \"blue\"\n"))
+
+            // A default_profile that names nothing, and an unknown key, are explained with the path.
+            try (after.replacingOccurrences(of: "# my sites\n", with: "# my sites\ndefault_profile = \"prod\"\n"))
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            let missing = try await CommandRunner.run(["-c", "tickets | count"], environment: env)
+            #expect(missing.status == 3)
+            #expect(missing.stderr.contains("default_profile = \"prod\" in \(path) names no profile"))
+            try after.replacingOccurrences(of: "company = ", with: "compny = ").write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            let typo = try await CommandRunner.run(["-c", "tickets | count", "--profile", "lab"], environment: env)
+            #expect(typo.status == 3)
+            #expect(typo.stderr.contains("unknown key `compny` in [profiles.lab] of \(path); did you mean `company`?"))
+
+            // An environment variable over an explicit --profile is said on stderr.
+            try after.write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            var overridden = env
+            overridden["CW_COMPANY"] = "demo"
+            let note = try await CommandRunner.run(["-c", "tickets | count", "--profile", "lab"], environment: overridden)
+            #expect(note.status == 0, "\(note.stderr)")
+            #expect(note.stderr.contains("note: CW_COMPANY overrides the value of profile 'lab' given with --profile"))
+        }
+    }
 }
