@@ -163,7 +163,9 @@ extension Interpreter {
         case 1:
             let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
             let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
-            let id = matches[0]["id"]!.intValue!
+            guard let id = matches[0]["id"]?.intValue else {
+                throw RuntimeError("ConnectWise answered the matching \(noun) without an id", source: source, span: span)
+            }
             let request = APIRequest(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
             if options.dryRun {
                 output.standardOutput("PATCH \(request.path) \(JSONWriter.string(.array(operations)))\n")

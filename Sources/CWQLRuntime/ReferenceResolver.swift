@@ -32,7 +32,9 @@ actor ReferenceResolver {
         let kind = entity.singular.replacing("_", with: " ")
         switch matches.count {
         case 1:
-            let id = matches[0]["id"]!.intValue!
+            guard let id = matches[0]["id"]?.intValue else {
+                throw Failure(description: "ConnectWise answered a \(kind) without an id for \(key) \"\(name)\"")
+            }
             cache[cacheKey] = id
             return id
         case 0:

@@ -50,7 +50,8 @@ struct EverydayUseTests {
 
     @Test(arguments: ["table", "json", "jsonl", "csv"])
     func pipingIntoHeadEndsQuietly(format: String) async throws {
-        try await withSite(tickets: 5000) { _, env, _ in
+        // 1,500 tickets are far more than a pipe holds, so cwql is still writing when the reader goes.
+        try await withSite(tickets: 1500) { _, env, _ in
             let ended = try await EverydayUseTests.runIntoClosedPipe(["-c", "tickets", "--format", format], environment: env)
             // Ended by SIGPIPE (the shell shows 141) or with status 0; never a crash or a message.
             let quiet = (ended.reason == .uncaughtSignal && ended.status == SIGPIPE) || (ended.reason == .exit && ended.status == 0)
@@ -187,13 +188,14 @@ struct EverydayUseTests {
             "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k", "CW_CLIENT_ID": "c",
         ]
         let started = Date()
-        let result = try await CommandRunner.run(["-c", "tickets | count", "--timeout", "0.5"], environment: env)
+        let result = try await CommandRunner.run(["-c", "tickets | count", "--timeout", "1"], environment: env)
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(result.stderr.contains("timed out") || result.stderr.contains("no answer"), "\(result.stderr)")
         #expect(server.apiRequests >= 1)
-        // Six tries of at least a second each took 6 s and more; the whole request has 0.5 s.
-        #expect(elapsed < 3, "took \(elapsed) s")
+        // Six tries of a second each and the waits between them took 11 s; the whole request has 1 s
+        // (the rest is starting cwql, slow when the machine is busy).
+        #expect(elapsed < 5, "took \(elapsed) s")
     }
 }
 

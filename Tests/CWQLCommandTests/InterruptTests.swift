@@ -23,8 +23,10 @@ struct InterruptTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            // Let a few notes go out (each takes about 150 ms), then interrupt.
-            try await Task.sleep(nanoseconds: 1_200_000_000)
+            // Interrupt once a few notes have gone out (each takes about 150 ms).
+            for _ in 0..<400 where server.store.records("ticket_notes").count < notesBefore + 3 {
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
             kill(process.processIdentifier, signal)
             // Blocking reads off the task pool: the simulator in this process must keep answering.
             let stderr = await withCheckedContinuation { continuation in

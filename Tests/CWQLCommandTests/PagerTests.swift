@@ -75,14 +75,14 @@ struct PagerTests {
         // `head -1` reads one line and exits: cwql's writes to it then fail with EPIPE (the result,
         // hundreds of KiB, is far more than a pipe holds).
         let terminal = try PseudoTerminal(
-            ["demo", "--tickets", "3000"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "PAGER": "head -1"])
+            ["demo", "--tickets", "1500"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "PAGER": "head -1"])
         #expect(await terminal.waitFor("cwql(demo)> "))
         var mark = terminal.text.count
         terminal.type("tickets | select id, summary, status, company, board, priority | sort id\r")
         #expect(await terminal.waitFor("cwql(demo)> ", after: mark))
         mark = terminal.text.count
         terminal.type("tickets | count\r")
-        #expect(await terminal.waitFor("3000", after: mark))
+        #expect(await terminal.waitFor("1500", after: mark))
         #expect(!terminal.text.contains("Fatal error"))
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)

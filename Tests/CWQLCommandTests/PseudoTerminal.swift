@@ -27,8 +27,10 @@ final class PseudoTerminal: @unchecked Sendable {
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
         let slave = FileHandle(forUpdatingAtPath: name)!
         // A new session with the pty as its controlling terminal, so Ctrl-C becomes SIGINT.
+        // setsid forks when it leads a process group (as Foundation starts it); --wait keeps it
+        // until the program ends and passes on its status.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["--ctty", program ?? CommandRunner.executable.path] + arguments
+        process.arguments = ["--wait", "--ctty", program ?? CommandRunner.executable.path] + arguments
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "dumb"
         env["PAGER"] = "cat"
@@ -84,8 +86,20 @@ final class PseudoTerminal: @unchecked Sendable {
         return false
     }
 
-    /// The process id, for signals.
-    var processIdentifier: Int32 { process.processIdentifier }
+    /// The program's process id (setsid's child), for signals; nil once it has ended.
+    var processIdentifier: Int32? {
+        let parent = process.processIdentifier
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // "pid (name) state ppid …"
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == parent { return pid }
+        }
+        return nil
+    }
 
     /// Waits for the process to end and returns its status.
     func waitForExit() async -> Int32 {
@@ -94,7 +108,10 @@ final class PseudoTerminal: @unchecked Sendable {
         }
         // A REPL still running after a minute is a failure: kill it rather than block a thread
         // of the test pool in waitUntilExit.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            if let child = processIdentifier { kill(child, SIGKILL) }
+            kill(process.processIdentifier, SIGKILL)
+        }
         for _ in 0..<200 where process.isRunning {
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -102,7 +119,10 @@ final class PseudoTerminal: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            if let child = processIdentifier { kill(child, SIGKILL) }
+            process.terminate()
+        }
         close(master)
     }
 }

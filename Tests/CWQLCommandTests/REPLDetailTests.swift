@@ -64,8 +64,9 @@ struct REPLDetailTests {
         #expect(await terminal.waitFor("cwql(demo)> "))
         #expect(await terminal.enter("tickets where id = 2 | count", until: "cwql(demo)> "))
         // A crash (SIGKILL) loses nothing typed before it.
-        kill(terminal.processIdentifier, SIGKILL)
-        _ = await terminal.waitForExit()
+        let pid = try #require(terminal.processIdentifier)
+        kill(pid, SIGKILL)
+        #expect(await terminal.waitForExit() != 0)
         let history = try String(contentsOfFile: "\(home)/.local/state/cwql/history", encoding: .utf8)
         #expect(history.contains("tickets where id = 2 | count\n"))
     }

@@ -135,7 +135,7 @@ struct ScriptCommandTests {
         let option = try await CommandRunner.run(["-c", "tickets", "--bogus"])
         #expect(option.status == 2)
         #expect(option.stderr.contains("Unknown option '--bogus'"))
-        #expect(option.stderr.contains("Usage: cwql [-c <statement>] [<options>]"))
+        #expect(option.stderr.contains("Usage: cwql [-c <statement>] [--format <format>] [--profile <profile>] [<options>]"))
         #expect(!option.stderr.contains("shell"))
     }
 }
