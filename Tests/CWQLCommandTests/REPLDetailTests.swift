@@ -45,7 +45,8 @@ struct REPLDetailTests {
         #expect(await terminal.waitFor("(kept for the prompt) note 30 tickets? [y/N] ", after: mark))
         #expect(!String(terminal.text.dropFirst(mark)).contains("nothing was changed"))
         terminal.type("y")
-        #expect(await terminal.waitFor("y\r\nnote: 30 tickets done", after: mark))
+        #expect(await terminal.waitFor("note: 30 tickets done", after: mark))
+        #expect(String(terminal.text.dropFirst(mark)).contains("[y/N] y\r\n"))
         #expect(await terminal.waitFor("cwql(demo)> tickets | count", after: mark))
         mark = terminal.text.count
         terminal.type("\r")

@@ -82,7 +82,7 @@ public final class ConnectWiseClient: Sendable {
         } catch let error as ConnectWiseError {
             switch error {
             case .connection(_, let reason): throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: reason)
-            case .timeout: throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: "no answer within \(Int(timeout)) s")
+            case .timeout: throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: "no answer within \(ConnectWiseError.seconds(timeout)) s")
             default: throw error
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 /// A failure talking to ConnectWise, with an explanation a user can act on.
 public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
     /// 401: the credentials were refused.
@@ -67,7 +68,7 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
         case .server(let status, let method, let path, let message):
             return "ConnectWise failed \(method) \(path) with \(status)\(message.isEmpty ? "" : ": \(message)")"
         case .timeout(let method, let path, let seconds):
-            return "no answer to \(method) \(path) within \(Int(seconds)) s; check the site and region, or narrow the query"
+            return "no answer to \(method) \(path) within \(ConnectWiseError.seconds(seconds)) s; check the site and region, or narrow the query"
         case .unknownHost(let host):
             return "cannot resolve '\(host)'; check the site (CW_SITE): na, eu, au or your server's URL"
         case .connection(let host, let reason):
@@ -88,5 +89,10 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
         case .cancelled:
             return "cancelled"
         }
+    }
+
+    /// Seconds as people write them: `60`, `0.5`.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%g", value)
     }
 }
