@@ -6,10 +6,14 @@
 // language core, never back:
 //
 //   cwql (executable) ─┬─> CWQLLineEditor       ──> CReadline (libreadline)
-//                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler)
+//                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler, planner)
 //                      ├─> CWQLRuntime          ──> CWQLLanguage, ConnectWiseClient
-//                      ├─> ConnectWiseClient    ──> CWJSON, AsyncHTTPClient, TOMLKit
+//                      ├─> ConnectWiseClient    ──> ConnectWiseRequests, CWJSON, AsyncHTTPClient, TOMLKit
 //                      └─> ConnectWiseSimulator ──> CWJSON, Hummingbird
+//
+// Small I/O-free modules hold what several layers share: ConnectWiseRequests (the request a
+// plan emits and the client sends, conditions printed in one place, one percent-encoder),
+// CWJSON (JSON values), Suggestions (did-you-mean). The simulator imports none of the language.
 import PackageDescription
 
 let package = Package(
@@ -33,10 +37,15 @@ let package = Package(
         .target(name: "Suggestions"),
 
         // The language: source text in, diagnostics and a request plan out. No I/O.
-        .target(name: "CWQLLanguage", dependencies: ["Suggestions"]),
+        .target(name: "CWQLLanguage", dependencies: ["Suggestions", "ConnectWiseRequests"]),
 
         // JSON values with a strict parser and a compact writer, shared by client and simulator.
         .target(name: "CWJSON"),
+
+        // The request vocabulary, shared by the planner, translate and the client: a request
+        // with holes for ids and pages, conditions as a tree printed in one place, one
+        // percent-encoder. No I/O.
+        .target(name: "ConnectWiseRequests", dependencies: ["CWJSON"]),
 
         // A local ConnectWise PSA: its own conditions parser, seeded data, faults and quirks.
         // It must not depend on the language: it behaves like ConnectWise, not like cwql.
@@ -54,7 +63,7 @@ let package = Package(
         .target(
             name: "ConnectWiseClient",
             dependencies: [
-                "CWJSON", "Suggestions",
+                "CWJSON", "Suggestions", "ConnectWiseRequests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -63,7 +72,7 @@ let package = Package(
         // Runs cwql: statements, queries through the planner and the client, writes, output.
         .target(
             name: "CWQLRuntime",
-            dependencies: ["CWQLLanguage", "ConnectWiseClient", "CWJSON"]
+            dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "CWJSON"]
         ),
 
         // GNU readline, from Debian's libreadline-dev.
@@ -80,6 +89,7 @@ let package = Package(
             name: "cwql",
             dependencies: [
                 "CWQLLanguage",
+                "ConnectWiseRequests",
                 "CWQLLineEditor",
                 "ConnectWiseSimulator",
                 "ConnectWiseClient",
@@ -92,14 +102,17 @@ let package = Package(
         .executableTarget(
             name: "CWQLBench",
             dependencies: [
-                "CWQLLanguage", "CWQLRuntime", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON",
+                "CWQLLanguage", "CWQLRuntime", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // What several test targets share: the golden corpus.
+        .target(name: "CWQLTestSupport", dependencies: ["CWQLLanguage"], path: "Tests/CWQLTestSupport"),
+
         .testTarget(
             name: "CWQLLanguageTests",
-            dependencies: ["CWQLLanguage"],
+            dependencies: ["CWQLLanguage", "ConnectWiseRequests", "CWQLTestSupport"],
             exclude: ["cases"]
         ),
         .testTarget(
@@ -111,15 +124,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectWiseClientTests",
-            dependencies: ["ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
+            dependencies: ["ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON"]
         ),
         .testTarget(
             name: "CWQLRuntimeTests",
-            dependencies: ["CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"]
+            dependencies: [
+                "CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON",
+                "CWQLTestSupport",
+            ]
         ),
         .testTarget(
             name: "ReliabilityTests",
-            dependencies: ["CWQLLanguage", "ConnectWiseSimulator"]
+            dependencies: ["CWQLLanguage", "ConnectWiseRequests", "ConnectWiseSimulator"]
         ),
         .testTarget(
             name: "CWQLCommandTests",

@@ -1,6 +1,7 @@
 import CWJSON
 import CWQLLanguage
 import ConnectWiseClient
+import ConnectWiseRequests
 
 /// What a bulk write did.
 struct WriteReport {
@@ -129,14 +130,16 @@ extension Interpreter {
         for key in ["summary", "name", "identifier"] {
             if let text = body[key]?.stringValue {
                 let since = clock().adding(seconds: -300).iso8601
-                let conditions = "\(key) = \(ConditionsQuote.quote(text)) and _info/dateEntered >= [\(since)]"
+                let conditions = Conditions.all([
+                    .comparison(path: key, op: "=", value: .text(text)), .comparison(path: "_info/dateEntered", op: ">=", value: .date(since)),
+                ]).rendered()
                 let path = entity.path
                 reconcile = { try await client.get(path, query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first }
                 break
             }
         }
         hasWritten = true
-        let response = try await client.send(APIRequest(.post, entity.path, body: .object(body)), reconcile: reconcile)
+        let response = try await client.send(Request(.post, entity.path, body: .object(body)), reconcile: reconcile)
         let id = response.body["id"]?.intValue.map(String.init) ?? "?"
         output.standardError("created \(noun) \(id)\n")
         variables["created"] = Binding(value: Value(response.body), entity: entity)
@@ -154,7 +157,7 @@ extension Interpreter {
         var fields = ["id", "customFields"]
         if entity.field(named: "board") != nil { fields.append("board/id") }
         let matches = try await client.records(ListRequest(
-            path: entity.path, conditions: filter.conditions, customFieldConditions: filter.customFieldConditions,
+            path: entity.path, conditions: filter.conditions?.rendered(), customFieldConditions: filter.customFieldConditions?.rendered(),
             fields: fields, limit: 2, pageSize: 2)).collect()
         let noun = entity.singular.replacing("_", with: " ")
         switch matches.count {
@@ -166,7 +169,7 @@ extension Interpreter {
             guard let id = matches[0]["id"]?.intValue else {
                 throw RuntimeError("ConnectWise answered the matching \(noun) without an id", source: source, span: span)
             }
-            let request = APIRequest(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
+            let request = Request(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
             if options.dryRun {
                 output.standardOutput("PATCH \(request.path) \(JSONWriter.string(.array(operations)))\n")
                 output.standardError("upsert: dry run, nothing sent\n")

@@ -1,6 +1,7 @@
 import CWJSON
 import CWQLLanguage
 import ConnectWiseClient
+import ConnectWiseRequests
 
 /// Runs the read part of a ``QueryPlan``: each segment's request (streamed page by page),
 /// child segments for each parent record (batched into `in (…)` lists where the child is a
@@ -67,64 +68,48 @@ struct QueryExecutor {
     private var countTotal: Int { countBox.total }
 
     /// Runs one segment's request(s) for the given parents and pushes the records into `chain`.
+    /// The requests are the plan's own steps, with the parents' ids filled in: nothing here
+    /// builds a request a second time.
     private func feed(segmentAt index: Int, parents: [JSON], into chain: ClientStageChain) async throws {
         let segment = plan.segments[index]
-        if segment.countOnly {
-            for request in listRequests(segment, at: index, parents: parents) {
-                countBox.total += try await client.count(request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
-            }
-            return
-        }
         if case .provided = segment.origin {
             for record in provided ?? [] where !(try await chain.push(record)) { return }
             return
         }
-        if case .record(let id) = segment.origin {
-            var query: [(name: String, value: String)] = []
-            if let fields = segment.fields { query.append(("fields", fields.joined(separator: ","))) }
-            let record = try await client.get("\(segment.entity.path)/\(id)", query: query)
-            _ = try await chain.push(record)
+        let requests = boundRequests(plan.steps[index].request, segment: segment, parents: parents)
+        if segment.countOnly {
+            for request in requests {
+                let body = try await client.send(request).body
+                guard let count = body["count"]?.intValue else {
+                    throw ConnectWiseError.invalidResponse(path: request.pathText, reason: "no count in the answer")
+                }
+                countBox.total += count
+            }
             return
         }
-        for request in listRequests(segment, at: index, parents: parents) {
-            for try await record in client.records(request) {
+        if case .record = segment.origin {
+            _ = try await chain.push(try await client.send(requests[0]).body)
+            return
+        }
+        for request in requests {
+            let list = ListRequest(request, limit: segment.limit, pageSize: maximumPageSize, walk: .fastest)
+            for try await record in client.records(list) {
                 if !(try await chain.push(record)) { return }
             }
         }
     }
 
-    /// The list requests of a segment: one for a collection, one per parent for a sub-path,
-    /// one per batch for a filtered child.
-    private func listRequests(_ segment: PlanSegment, at index: Int, parents: [JSON]) -> [ListRequest] {
-        func request(path: String, extra: String?) -> ListRequest {
-            let conditions: String?
-            switch (extra, segment.filter.conditions) {
-            case (nil, let own): conditions = own
-            case (let join?, nil): conditions = join
-            case (let join?, let own?): conditions = "\(join) and (\(own))"
-            }
-            return ListRequest(
-                path: path, conditions: conditions, customFieldConditions: segment.filter.customFieldConditions,
-                orderBy: segment.orderBy.isEmpty ? nil : segment.orderBy.joined(separator: ", "), fields: segment.fields,
-                limit: segment.limit, pageSize: maximumPageSize, walk: .fastest)
-        }
-        switch segment.origin {
-        case .collection, .record, .provided:
-            return [request(path: segment.entity.path, extra: nil)]
-        case .child(let link):
-            let ids = parents.compactMap { $0["id"]?.intValue }
-            switch link.access {
-            case .subPath:
-                return ids.map { request(path: segment.entity.path.replacing("{parentId}", with: String($0)), extra: nil) }
-            case .filteredBy(let field):
-                guard !ids.isEmpty else { return [] }
-                var join = "\(field) in (\(ids.map(String.init).joined(separator: ", ")))"
-                if field == "chargeToId" {
-                    let type = plan.segments[index - 1].entity.name == "project_tickets" ? "ProjectTicket" : "ServiceTicket"
-                    join = "chargeToType = \"\(type)\" and \(join)"
-                }
-                return [request(path: segment.entity.path, extra: join)]
-            }
+    /// The step's request with its holes filled: once for a collection or a record, once per
+    /// parent for a sub-path (`…/{id}/notes`), once per batch of parents for a filtered child
+    /// (`… in ({ids})`).
+    private func boundRequests(_ template: Request, segment: PlanSegment, parents: [JSON]) -> [Request] {
+        guard case .child(let link) = segment.origin else { return [template.bound()] }
+        let ids = parents.compactMap { $0["id"]?.intValue }
+        switch link.access {
+        case .subPath:
+            return ids.map { template.bound(parentId: $0) }
+        case .filteredBy:
+            return ids.isEmpty ? [] : [template.bound(ids: ids)]
         }
     }
 

@@ -1,6 +1,7 @@
 import CWJSON
 import CWQLLanguage
 import ConnectWiseClient
+import ConnectWiseRequests
 
 /// Turns names written in scripts (`board: "Alerts"`, `company: ACME`, `assign jsmith`) into
 /// the ids ConnectWise writes need, with one lookup per name per run.
@@ -27,7 +28,7 @@ actor ReferenceResolver {
         if let cached = cache[cacheKey] { return cached }
         guard let entity = catalog.entity(named: entityName) else { throw Failure(description: "unknown entity \(entityName)") }
         let path = scope ?? entity.path
-        let conditions = "\(key) = \(ConditionsQuote.quote(name))"
+        let conditions = Conditions.comparison(path: key, op: "=", value: .text(name)).rendered()
         let matches = try await client.records(ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)).collect()
         let kind = entity.singular.replacing("_", with: " ")
         switch matches.count {

@@ -1,12 +1,13 @@
 import CWJSON
 import CWQLLanguage
 import ConnectWiseClient
+import ConnectWiseRequests
 import Foundation
 
 /// One write to send: the request, how to describe it, and how to check it happened if its
 /// answer is lost.
 struct PreparedWrite: Sendable {
-    var request: APIRequest
+    var request: Request
     /// `PATCH /service/tickets/42`, for reports and `--dry-run`.
     var line: String { "\(request.method.rawValue) \(request.path)" }
     var reconcile: (@Sendable () async throws -> JSON?)?
@@ -38,9 +39,11 @@ struct WriteBuilder {
             body["internalAnalysisFlag"] = .bool(flags.contains(.internal))
             body["resolutionFlag"] = .bool(flags.contains(.resolution))
             let client = self.client
-            let conditions = "text = \(ConditionsQuote.quote(text)) and dateCreated >= [\(sentAt.iso8601)]"
+            let conditions = Conditions.all([
+                .comparison(path: "text", op: "=", value: .text(text)), .comparison(path: "dateCreated", op: ">=", value: .date(sentAt.iso8601)),
+            ]).rendered()
             return PreparedWrite(
-                request: APIRequest(.post, "\(recordPath)/notes", body: .object(body)),
+                request: Request(.post, "\(recordPath)/notes", body: .object(body)),
                 reconcile: {
                     try await client.get("\(recordPath)/notes", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first
                 })
@@ -49,16 +52,16 @@ struct WriteBuilder {
             for assignment in assignments {
                 operations.append(try await patchOperation(assignment, entity: entity, record: record))
             }
-            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array(operations), repeatable: true))
+            return PreparedWrite(request: Request(.patch, recordPath, body: .array(operations), repeatable: true))
         case .close:
             if record["closedFlag"]?.boolValue == true {
-                return PreparedWrite(request: APIRequest(.patch, recordPath), skipReason: "already closed")
+                return PreparedWrite(request: Request(.patch, recordPath), skipReason: "already closed")
             }
             guard let board = record.value(atPathIgnoringCase: "board/id")?.intValue else {
                 throw RuntimeError("ticket \(id) has no board, so it has no closed status", source: source, span: stage.span)
             }
             let status = try await resolver.closedStatus(ofBoard: board)
-            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array([replace("status/id", .int(status))]), repeatable: true))
+            return PreparedWrite(request: Request(.patch, recordPath, body: .array([replace("status/id", .int(status))]), repeatable: true))
         case .assign(let memberExpr):
             let member = try environment.value(of: memberExpr, as: .string, field: "assign", source: source)
             let memberId: Int
@@ -67,7 +70,7 @@ struct WriteBuilder {
             } else {
                 memberId = try await resolver.id(of: member.displayText, in: "members", key: "identifier")
             }
-            return PreparedWrite(request: APIRequest(.patch, recordPath, body: .array([replace("owner/id", .int(memberId))]), repeatable: true))
+            return PreparedWrite(request: Request(.patch, recordPath, body: .array([replace("owner/id", .int(memberId))]), repeatable: true))
         case .log(let duration, let notesExpr):
             let hours = try hours(duration)
             let notes = try notesExpr.map { (expr) throws in try text(expr) } ?? ""
@@ -81,10 +84,10 @@ struct WriteBuilder {
             let client = self.client
             let conditions = "chargeToId = \(id) and chargeToType = \"\(chargeType)\" and timeStart = [\(start.iso8601)]"
             return PreparedWrite(
-                request: APIRequest(.post, "/time/entries", body: .object(body)),
+                request: Request(.post, "/time/entries", body: .object(body)),
                 reconcile: { try await client.get("/time/entries", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first })
         case .delete:
-            return PreparedWrite(request: APIRequest(.delete, recordPath))
+            return PreparedWrite(request: Request(.delete, recordPath))
         default:
             throw RuntimeError("`\(stage.kind.keyword)` is not a write", source: source, span: stage.span)
         }

@@ -2,6 +2,7 @@ import CWJSON
 import CWQLLanguage
 import CWQLRuntime
 import ConnectWiseClient
+import ConnectWiseRequests
 import Foundation
 import Synchronization
 
@@ -29,7 +30,7 @@ final class CompletionValues: Sendable {
                 var path = source.path
                 if isStatus {
                     // The statuses of the board the line names, else of every board.
-                    let condition = board.map { "name = \(ConditionsQuote.quote($0))" }
+                    let condition = board.map { Conditions.comparison(path: "name", op: "=", value: .text($0)).rendered() }
                     let boards = (try? await client.records(ListRequest(path: "/service/boards", conditions: condition, fields: ["id"], limit: 50)).collect()) ?? []
                     var names: Set<String> = []
                     for board in boards.compactMap({ $0["id"]?.intValue }) {

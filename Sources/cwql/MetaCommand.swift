@@ -54,11 +54,7 @@ struct MetaCommand {
                 if command.name == ".translate" {
                     output.standardOutput(plan.parameterLines.joined(separator: "\n") + "\n")
                 } else {
-                    for request in plan.requests {
-                        output.standardOutput("\(request.method) \(request.pathAndQuery)\n")
-                        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { output.standardOutput("  \(name): \(value)\n") }
-                        if let repeats = request.repeats { output.standardOutput("  (repeated for \(repeats))\n") }
-                    }
+                    output.standardOutput(TranslationReport(plan: plan).requestLines + "\n")
                 }
             } catch {
                 output.standardError(error.description)

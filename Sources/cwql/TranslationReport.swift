@@ -11,10 +11,10 @@ struct TranslationReport {
     /// One `METHOD path?query` line per request, with headers and repetition beneath.
     var requestLines: String {
         var lines: [String] = []
-        for request in plan.requests {
-            lines.append("\(request.method) \(request.pathAndQuery)")
-            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { lines.append("  \(name): \(value)") }
-            if let repeats = request.repeats { lines.append("  (repeated for \(repeats))") }
+        for step in plan.steps {
+            lines.append(step.line)
+            for (name, value) in step.request.headers { lines.append("  \(name): \(value)") }
+            if let repeats = step.repeats { lines.append("  (repeated for \(repeats))") }
         }
         return lines.joined(separator: "\n")
     }
@@ -31,21 +31,39 @@ struct TranslationReport {
             var count: Bool
             var clientSide: [String]
         }
+        struct Item: Encodable {
+            var name: String
+            var value: String
+        }
+        struct Step: Encodable {
+            var method: String
+            var path: String
+            var query: [Item]
+            var headers: [String: String]
+            var repeats: String?
+        }
         struct Plan: Encodable {
             var segments: [Segment]
-            var requests: [PlannedRequest]
+            var requests: [Step]
             var write: String?
         }
         let encoded = Plan(
             segments: plan.segments.map {
                 Segment(
-                    entity: $0.entity.name, conditions: $0.filter.conditions,
-                    customFieldConditions: $0.filter.customFieldConditions,
+                    entity: $0.entity.name, conditions: $0.filter.conditions?.rendered(),
+                    customFieldConditions: $0.filter.customFieldConditions?.rendered(),
                     orderBy: $0.orderBy.isEmpty ? nil : $0.orderBy.joined(separator: ", "), fields: $0.fields,
                     limit: $0.limit, count: $0.countOnly,
                     clientSide: $0.clientStages.filter { !$0.isPresentationOnly }.map(\.summary))
             },
-            requests: plan.requests, write: plan.write?.requestLine)
+            requests: plan.steps.map { step in
+                Step(
+                    method: step.request.method.rawValue, path: step.request.path.description,
+                    query: step.request.query.map { Item(name: $0.name, value: $0.value.rendered()) },
+                    headers: Dictionary(step.request.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    repeats: step.repeats)
+            },
+            write: plan.write?.requestLine)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(encoded)) ?? Data(), as: UTF8.self)

@@ -26,6 +26,10 @@ struct CommandRunner {
     /// Runs cwql without blocking the concurrency pool (a simulator in this process must keep
     /// answering while the command waits for it).
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await ChildSlots.with { try await runInBackground(arguments, stdin: stdin, environment: environment) }
+    }
+
+    private static func runInBackground(_ arguments: [String], stdin: String?, environment: [String: String]) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
@@ -77,4 +81,41 @@ struct CommandRunner {
 
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// Bounds the child processes the suite runs at once: each blocks two dispatch threads while it
+/// runs, and Dispatch has a fixed number of them (an unbounded suite starved the simulators in
+/// this process of answers for tens of seconds).
+actor ChildSlots {
+    static let shared = ChildSlots(limit: 4)
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+
+    /// Runs `body` holding a slot.
+    static func with<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        await shared.acquire()
+        do {
+            let value = try await body()
+            await shared.release()
+            return value
+        } catch {
+            await shared.release()
+            throw error
+        }
+    }
 }

@@ -15,7 +15,8 @@ struct EverydayUseTests {
     static func runIntoClosedPipe(_ arguments: [String], environment: [String: String]) async throws
         -> (reason: Process.TerminationReason, status: Int32, stderr: String)
     {
-        try await withCheckedThrowingContinuation { continuation in
+        try await ChildSlots.with {
+            try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
                     let process = Process()
@@ -44,6 +45,7 @@ struct EverydayUseTests {
                 } catch {
                     continuation.resume(throwing: error)
                 }
+            }
             }
         }
     }

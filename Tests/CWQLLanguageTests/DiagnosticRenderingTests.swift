@@ -1,4 +1,5 @@
 import CWQLLanguage
+import CWQLTestSupport
 import Testing
 
 @Suite("Diagnostics render with file:line:column, the source line and a caret")

@@ -1,4 +1,5 @@
 import CWQLLanguage
+import CWQLTestSupport
 import Testing
 
 @Suite("Golden cases: query → conditions, and invalid input → exact diagnostics")
@@ -32,3 +33,5 @@ struct GoldenCaseTests {
         }
     }
 }
+
+extension GoldenCase: CustomTestStringConvertible {}

@@ -1,5 +1,6 @@
 import CWJSON
 import ConnectWiseClient
+import ConnectWiseRequests
 import ConnectWiseSimulator
 import Foundation
 import Testing
@@ -150,7 +151,7 @@ struct ClientTests {
                 let text = "reconcile-\(ticket)"
                 let client = h.client
                 _ = try await client.send(
-                    APIRequest(.post, "/service/tickets/\(ticket)/notes", body: .object(JSONObject([
+                    Request(.post, "/service/tickets/\(ticket)/notes", body: .object(JSONObject([
                         "text": .string(text), "detailDescriptionFlag": .bool(true),
                     ]))),
                     reconcile: {
@@ -167,7 +168,7 @@ struct ClientTests {
 
     @Test func aLostPostWithoutReconciliationIsReportedNotResent() async throws {
         try await withClient({ $0.failRate = 1.0 }) { h in
-            await #expect { try await h.client.send(APIRequest(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x"), "detailDescriptionFlag": .bool(true)])))) } throws: { error in
+            await #expect { try await h.client.send(Request(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x"), "detailDescriptionFlag": .bool(true)])))) } throws: { error in
                 guard let error = error as? ConnectWiseError, case .writeOutcomeUnknown = error else { return false }
                 return error.description.contains("may or may not")
             }
@@ -185,7 +186,7 @@ struct ClientTests {
             var closed = 0
             for try await ticket in h.client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id"], pageSize: 100)) {
                 let id = ticket["id"]!.intValue!
-                try await h.client.send(APIRequest(.patch, "/service/tickets/\(id)", body: .array([
+                try await h.client.send(Request(.patch, "/service/tickets/\(id)", body: .array([
                     .object(JSONObject(["op": .string("replace"), "path": .string("status/id"), "value": .int(closedId)])),
                 ])))
                 closed += 1
@@ -212,7 +213,7 @@ struct ClientTests {
             }
         }
         try await withClient({ $0.quirks = [.redirectWrites] }) { h in
-            await #expect { try await h.client.send(APIRequest(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x")])))) } throws: { error in
+            await #expect { try await h.client.send(Request(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x")])))) } throws: { error in
                 guard let error = error as? ConnectWiseError, case .redirectedWrite = error else { return false }
                 return error.description.contains("nothing was changed")
             }

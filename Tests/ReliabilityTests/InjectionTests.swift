@@ -18,7 +18,7 @@ struct InjectionTests {
     func roundTrip(_ value: String, op: String) throws -> (String, ConditionsOperator, ConditionsValue)? {
         let plan = try Translator.translate(
             "tickets where summary \(op) $v", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["v": .string(value)]))
-        let conditions = try #require(plan.segments[0].filter.conditions)
+        let conditions = try #require(plan.segments[0].filter.conditions).rendered()
         guard case .compare(let path, let parsedOp, let parsed) = try ConditionsParser.parse(conditions) else { return nil }
         return (path, parsedOp, parsed)
     }
@@ -39,7 +39,7 @@ struct InjectionTests {
     @Test func hostileValuesInListsCustomFieldsAndLiterals() throws {
         let environment = CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["list": .list(Self.hostile.map(Value.string))])
         let plan = try Translator.translate("tickets where summary in $list", environment: environment)
-        guard case .list(let path, let negated, let values) = try ConditionsParser.parse(plan.segments[0].filter.conditions!) else {
+        guard case .list(let path, let negated, let values) = try ConditionsParser.parse(plan.segments[0].filter.conditions!.rendered()) else {
             Issue.record("not a single in-list")
             return
         }
@@ -48,7 +48,7 @@ struct InjectionTests {
         for value in Self.hostile {
             let custom = try Translator.translate(
                 "tickets where custom(\"Alert ID\") = $v", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["v": .string(value)]))
-            let node = try ConditionsParser.parse(custom.segments[0].filter.customFieldConditions!)
+            let node = try ConditionsParser.parse(custom.segments[0].filter.customFieldConditions!.rendered())
             guard case .and(.compare("caption", .equal, .string("Alert ID")), .compare("value", .equal, let parsed)) = node else {
                 Issue.record("custom field conditions changed shape for \(value.debugDescription)")
                 continue
@@ -61,7 +61,7 @@ struct InjectionTests {
         for value in Self.hostile where !value.contains("\u{0}") && !value.contains("\n") && !value.contains("\r") {
             let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\t", with: "\\t")
             let plan = try Translator.translate("tickets where summary = \"\(escaped)\"", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1)))
-            let node = try ConditionsParser.parse(plan.segments[0].filter.conditions!)
+            let node = try ConditionsParser.parse(plan.segments[0].filter.conditions!.rendered())
             guard case .compare("summary", .equal, .string(let parsed)) = node else {
                 Issue.record("shape changed for \(value.debugDescription)")
                 continue

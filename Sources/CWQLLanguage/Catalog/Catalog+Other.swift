@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 extension Catalog {
     static let otherEntities: [EntitySpec] = [
         EntitySpec(
@@ -31,7 +33,11 @@ extension Catalog {
                 "company": "company/identifier", "owner": "owner/identifier", "priority": "priority/name",
                 "closed": "closedFlag", "entered": "dateEntered", "updated": "_info/lastUpdated",
             ],
-            children: [ChildLink(name: "time", entity: "time_entries", access: .filteredBy("chargeToId"))],
+            children: [
+                ChildLink(
+                    name: "time", entity: "time_entries",
+                    access: .filteredBy("chargeToId", also: .comparison(path: "chargeToType", op: "=", value: .text("ProjectTicket")))),
+            ],
             defaultColumns: ["id", "summary", "project", "status", "owner"]),
 
         EntitySpec(

@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 extension Catalog {
     static let serviceEntities: [EntitySpec] = [
         EntitySpec(
@@ -30,7 +32,9 @@ extension Catalog {
             ],
             children: [
                 ChildLink(name: "notes", entity: "ticket_notes", access: .subPath("/notes")),
-                ChildLink(name: "time", entity: "time_entries", access: .filteredBy("chargeToId")),
+                ChildLink(
+                    name: "time", entity: "time_entries",
+                    access: .filteredBy("chargeToId", also: .comparison(path: "chargeToType", op: "=", value: .text("ServiceTicket")))),
             ],
             defaultColumns: ["id", "summary", "board", "status", "company", "priority", "owner", "updated"]),
 

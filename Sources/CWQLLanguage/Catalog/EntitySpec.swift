@@ -1,9 +1,13 @@
+import ConnectWiseRequests
+
 /// How a child collection hangs off its parent record.
 public enum ChildAccess: Sendable {
     /// A sub-path of the parent record: `/service/tickets/{id}/notes`.
     case subPath(String)
-    /// A top-level collection filtered by the parent's id: contacts where `company/id = {id}`.
-    case filteredBy(String)
+    /// A top-level collection filtered by the parent's id (contacts where `company/id in
+    /// ({ids})`), with conditions every such request also carries (time entries of tickets are
+    /// `chargeToType = "ServiceTicket"`).
+    case filteredBy(String, also: Conditions? = nil)
 }
 
 /// A child collection reachable from an entity by a pipeline stage (`| notes`).

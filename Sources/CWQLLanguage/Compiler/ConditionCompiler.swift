@@ -1,9 +1,12 @@
-/// The `conditions` and `customFieldConditions` parameters of one request.
-public struct CompiledFilter: Sendable, Equatable, Codable {
-    public var conditions: String?
-    public var customFieldConditions: String?
+import ConnectWiseRequests
 
-    public init(conditions: String? = nil, customFieldConditions: String? = nil) {
+/// The `conditions` and `customFieldConditions` parameters of one request, as trees that
+/// ``Conditions`` prints.
+public struct CompiledFilter: Sendable, Equatable, Codable {
+    public var conditions: Conditions?
+    public var customFieldConditions: Conditions?
+
+    public init(conditions: Conditions? = nil, customFieldConditions: Conditions? = nil) {
         self.conditions = conditions
         self.customFieldConditions = customFieldConditions
     }
@@ -55,7 +58,7 @@ public struct ConditionCompiler {
         var filter = CompiledFilter()
         if !regular.isEmpty {
             let parts = try regular.map { (part) throws(Diagnostic) in try emit(part) }
-            filter.conditions = parts.map { $0.text(inside: parts.count > 1 ? .and : nil) }.joined(separator: " and ")
+            filter.conditions = parts.count == 1 ? parts[0] : .all(parts)
         }
         if let custom { filter.customFieldConditions = try emitCustom(custom) }
         return filter
@@ -108,35 +111,36 @@ public struct ConditionCompiler {
 
     // MARK: - Emission
 
-    private enum Connective { case and, or }
-
-    /// Emitted text and the connective at its top level, for deciding on parentheses.
-    private struct Emitted {
-        var body: String
-        var connective: Connective?
-
-        func text(inside parent: Connective?) -> String {
-            guard let connective, let parent, connective != parent else { return body }
-            return "(\(body))"
-        }
-    }
-
-    private func emit(_ condition: Condition) throws(Diagnostic) -> Emitted {
+    private func emit(_ condition: Condition) throws(Diagnostic) -> Conditions {
         switch condition {
         case .comparison(let comparison):
             return try emitComparison(comparison)
         case .and(let lhs, let rhs):
-            let (l, r) = (try emit(lhs), try emit(rhs))
-            return Emitted(body: "\(l.text(inside: .and)) and \(r.text(inside: .and))", connective: .and)
+            return .all(try flatten(.and, lhs) + flatten(.and, rhs))
         case .or(let lhs, let rhs):
-            let (l, r) = (try emit(lhs), try emit(rhs))
-            return Emitted(body: "\(l.text(inside: .or)) or \(r.text(inside: .or))", connective: .or)
+            return .any(try flatten(.or, lhs) + flatten(.or, rhs))
         case .not(let inner, _):
             return try emit(ConditionCompiler.negationNormalForm(inner, negate: true))
         }
     }
 
-    private func emitComparison(_ comparison: Comparison) throws(Diagnostic) -> Emitted {
+    private enum Connective { case and, or }
+
+    /// The parts of a chain of one connective (`a or b or c`), without recursing into them.
+    private func flatten(_ connective: Connective, _ condition: Condition) throws(Diagnostic) -> [Conditions] {
+        switch (connective, condition) {
+        case (.and, .and(let lhs, let rhs)): return try flatten(.and, lhs) + flatten(.and, rhs)
+        case (.or, .or(let lhs, let rhs)): return try flatten(.or, lhs) + flatten(.or, rhs)
+        default:
+            let emitted = try emit(condition)
+            switch (connective, emitted) {
+            case (.and, .all(let parts)), (.or, .any(let parts)): return parts
+            default: return [emitted]
+            }
+        }
+    }
+
+    private func emitComparison(_ comparison: Comparison) throws(Diagnostic) -> Conditions {
         guard case .field(let path) = comparison.subject else {
             throw Diagnostic("a `custom(…)` condition must stand on its own", source: source, span: comparison.span)
         }
@@ -151,8 +155,8 @@ public struct ConditionCompiler {
         try checkOperator(comparison, field: field)
         let written = path.written
         switch comparison.op {
-        case .isNull: return Emitted(body: "\(field.path) = null", connective: nil)
-        case .isNotNull: return Emitted(body: "\(field.path) != null", connective: nil)
+        case .isNull: return .comparison(path: field.path, op: "=", value: .null)
+        case .isNotNull: return .comparison(path: field.path, op: "!=", value: .null)
         case .isIn, .notIn:
             var literals: [ConditionsLiteral] = []
             for value in comparison.values {
@@ -162,8 +166,7 @@ public struct ConditionCompiler {
                 throw Diagnostic("`in` needs at least one value", source: source, span: comparison.span)
             }
             let keyword = comparison.op == .isIn ? "in" : "not in"
-            let list = literals.map { ConditionsLiteral.moment(from: $0).written }.joined(separator: ", ")
-            return Emitted(body: "\(field.path) \(keyword) (\(list))", connective: nil)
+            return .comparison(path: field.path, op: keyword, value: .list(literals.map { ConditionsLiteral.moment(from: $0).value }))
         default:
             let literal = try values.literal(comparison.values[0], as: field.type, field: written)
             return emitSingle(field.path, comparison.op, literal, valueSpan: comparison.values[0].span)
@@ -171,19 +174,18 @@ public struct ConditionCompiler {
     }
 
     /// One `path op literal`; a bare day under `=`/`!=` becomes the whole day's range.
-    private func emitSingle(_ path: String, _ op: ComparisonOperator, _ literal: ConditionsLiteral, valueSpan: SourceSpan) -> Emitted {
+    private func emitSingle(_ path: String, _ op: ComparisonOperator, _ literal: ConditionsLiteral, valueSpan: SourceSpan) -> Conditions {
         if case .day(let start) = literal, op == .equal || op == .notEqual {
-            let end = start.adding(seconds: 86_400)
-            let from = ConditionsLiteral.moment(start).written
-            let until = ConditionsLiteral.moment(end).written
+            let from = ConditionsLiteral.moment(start).value
+            let until = ConditionsLiteral.moment(start.adding(seconds: 86_400)).value
             return op == .equal
-                ? Emitted(body: "\(path) >= \(from) and \(path) < \(until)", connective: .and)
-                : Emitted(body: "\(path) < \(from) or \(path) >= \(until)", connective: .or)
+                ? .all([.comparison(path: path, op: ">=", value: from), .comparison(path: path, op: "<", value: until)])
+                : .any([.comparison(path: path, op: "<", value: from), .comparison(path: path, op: ">=", value: until)])
         }
         if literal == .null {
-            return Emitted(body: "\(path) \(op == .equal ? "=" : "!=") null", connective: nil)
+            return .comparison(path: path, op: op == .equal ? "=" : "!=", value: .null)
         }
-        return Emitted(body: "\(path) \(ConditionCompiler.keyword(op)) \(literal.written)", connective: nil)
+        return .comparison(path: path, op: ConditionCompiler.keyword(op), value: literal.value)
     }
 
     /// Records compare by id, never by another key: `company in $cos` (companies) is
@@ -250,23 +252,25 @@ public struct ConditionCompiler {
         }
     }
 
-    private func emitCustom(_ comparison: Comparison) throws(Diagnostic) -> String {
-        guard case .customField(let caption, _) = comparison.subject else { return "" }
-        let head = "caption = \(ConditionsLiteral.quote(caption)) and value"
+    private func emitCustom(_ comparison: Comparison) throws(Diagnostic) -> Conditions {
+        guard case .customField(let caption, _) = comparison.subject else { return .all([]) }
+        let captionIs = Conditions.comparison(path: "caption", op: "=", value: .text(caption))
+        let valueIs: Conditions
         switch comparison.op {
-        case .isNull: return "\(head) = null"
-        case .isNotNull: return "\(head) != null"
+        case .isNull: valueIs = .comparison(path: "value", op: "=", value: .null)
+        case .isNotNull: valueIs = .comparison(path: "value", op: "!=", value: .null)
         case .isIn, .notIn:
-            var literals: [String] = []
+            var literals: [ConditionsValue] = []
             for value in comparison.values {
-                literals += try listLiterals(value, type: .unknown, field: "custom(\"\(caption)\")").map(\.written)
+                literals += try listLiterals(value, type: .unknown, field: "custom(\"\(caption)\")").map(\.value)
             }
-            return "\(head) \(comparison.op == .isIn ? "in" : "not in") (\(literals.joined(separator: ", ")))"
+            valueIs = .comparison(path: "value", op: comparison.op == .isIn ? "in" : "not in", value: .list(literals))
         default:
             var literal = try values.literal(comparison.values[0], as: .unknown, field: "custom(\"\(caption)\")")
             if case .day(let date) = literal { literal = .moment(date) }
-            return "\(head) \(ConditionCompiler.keyword(comparison.op)) \(literal.written)"
+            valueIs = .comparison(path: "value", op: ConditionCompiler.keyword(comparison.op), value: literal.value)
         }
+        return .all([captionIs, valueIs])
     }
 
     static let textOperators: Set<ComparisonOperator> = [.contains, .notContains, .like, .notLike]

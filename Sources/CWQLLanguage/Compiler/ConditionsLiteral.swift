@@ -1,7 +1,7 @@
-/// A value ready to be written into a ConnectWise conditions string.
-///
-/// Writing goes through this one type so that every value is quoted or bracketed: no value
-/// can close a string early or add an operator to the conditions.
+import ConnectWiseRequests
+
+/// A value written in a condition, of the field's type, before it becomes a
+/// ``ConditionsValue`` (which quotes and brackets it).
 enum ConditionsLiteral: Sendable, Equatable {
     case text(String)
     /// A number, already checked to be `-?digits(.digits)?`.
@@ -12,29 +12,17 @@ enum ConditionsLiteral: Sendable, Equatable {
     /// A bare day (`2026-01-31`, `today`): `=` and `!=` mean the whole UTC day.
     case day(UTCDate)
 
-    /// The literal as ConnectWise reads it.
-    var written: String {
+    /// The value as a conditions string writes it.
+    var value: ConditionsValue {
         switch self {
-        case .text(let text): return ConditionsLiteral.quote(text)
-        case .number(let number): return number
-        case .boolean(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .moment(let date), .day(let date): return "[\(date.iso8601)]"
+        case .text(let text): return .text(text)
+        case .number(let number): return .number(number)
+        case .boolean(let flag): return .boolean(flag)
+        case .null: return .null
+        case .moment(let date), .day(let date): return .date(date.iso8601)
         }
     }
 
-    /// `"…"` with `\` and `"` escaped.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for character in text.unicodeScalars {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        out += "\""
-        return out
-    }
+    /// The literal as ConnectWise reads it.
+    var written: String { value.written }
 }

@@ -3,14 +3,13 @@ extension QueryPlan {
     /// left to the client, and the write. A heading names each segment when there are several.
     public var parameterLines: [String] {
         var lines: [String] = []
-        let requests = self.requests
         for (index, segment) in segments.enumerated() {
-            let request = requests[index]
+            let request = steps[index].request
             if segments.count > 1 { lines.append("# \(index + 1). \(segment.entity.name)") }
             if segment.countOnly { lines.append("count: GET \(request.path)") }
             if case .record(let id) = segment.origin { lines.append("record: \(segment.entity.singular) \(id)") }
-            for item in request.query where item.name != "page" { lines.append("\(item.name): \(item.value)") }
-            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { lines.append("\(name): \(value)") }
+            for item in request.query where item.name != "page" { lines.append("\(item.name): \(item.value.rendered())") }
+            for (name, value) in request.headers { lines.append("\(name): \(value)") }
             for stage in segment.clientStages where !stage.isPresentationOnly {
                 lines.append("client: \(stage.summary)")
             }

@@ -2,9 +2,18 @@
 /// the client, and the write at the end, if any.
 public struct QueryPlan: Sendable {
     /// Segments in order; each after the first runs for the records of the one before.
-    public var segments: [PlanSegment]
+    public let segments: [PlanSegment]
     /// The write stage that ends the pipeline, if any.
-    public var write: WriteAction?
+    public let write: WriteAction?
+    /// The requests, lowered once: one per segment, then the write's. `translate` prints them
+    /// and the runtime sends them.
+    public let steps: [PlanStep]
+
+    init(segments: [PlanSegment], write: WriteAction?) {
+        self.segments = segments
+        self.write = write
+        self.steps = QueryPlan.lower(segments, write: write)
+    }
 
     /// The last segment, whose records are the pipeline's result.
     public var final: PlanSegment { segments[segments.count - 1] }
@@ -101,14 +110,6 @@ public struct WriteAction: Sendable {
     public var entity: EntitySpec
 
     /// The request each record causes, as `METHOD path` (`{id}` is the record's id).
-    public var requestLine: String {
-        let record = "\(entity.path)/{id}"
-        switch stage.kind {
-        case .note: return "POST \(record)/notes"
-        case .set, .close, .assign: return "PATCH \(record)"
-        case .log: return "POST /time/entries"
-        case .delete: return "DELETE \(record)"
-        default: return ""
-        }
-    }
+    public var requestLine: String { "\(step.request.method.rawValue) \(step.request.path)" }
+
 }

@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 /// Turns a pipeline into a ``QueryPlan``, pushing every stage it can to ConnectWise:
 /// `where` → `conditions`, `select` → `fields`, `sort` → `orderBy`, `take` → `pageSize` and no
 /// further pages, `count` → `/count`, child stages → child endpoints. A stage runs on the
@@ -35,12 +37,12 @@ public struct QueryPlanner {
 
         func flushWhere() throws(Diagnostic) {
             guard !pendingWhere.isEmpty else { return }
-            var parts: [String] = []
-            var custom: String?
+            var conditions: Conditions?
+            var custom: Conditions?
             for (condition, conditionSource) in pendingWhere {
                 let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: conditionSource, environment: environment)
                 let filter = try compiler.compile(condition)
-                if let conditions = filter.conditions { parts.append(conditions) }
+                conditions = Conditions.both(conditions, filter.conditions)
                 if let more = filter.customFieldConditions {
                     if custom != nil {
                         throw Diagnostic("ConnectWise filters on one custom field per request", source: conditionSource, span: condition.span)
@@ -48,9 +50,7 @@ public struct QueryPlanner {
                     custom = more
                 }
             }
-            segments[segments.count - 1].filter = CompiledFilter(
-                conditions: parts.isEmpty ? nil : parts.count == 1 ? parts[0] : parts.map(\.wrappedIfDisjunction).joined(separator: " and "),
-                customFieldConditions: custom)
+            segments[segments.count - 1].filter = CompiledFilter(conditions: conditions, customFieldConditions: custom)
             pendingWhere = []
         }
 

@@ -1,14 +1,11 @@
 import CWJSON
+import ConnectWiseRequests
 
-/// What to list: the parameters every page carries, and when to stop.
+/// What to list: the request of the first page (its parameters, other than paging, repeat on
+/// every page), and when to stop.
 public struct ListRequest: Sendable {
-    /// Collection path under the API root (`/service/tickets`).
-    public var path: String
-    public var conditions: String?
-    public var customFieldConditions: String?
-    /// `orderBy`; nil walks forward-only by id, which stays correct while records change.
-    public var orderBy: String?
-    public var fields: [String]?
+    /// The request as planned, with no holes left (the ids of a previous step filled in).
+    public var request: Request
     /// Stop after this many records.
     public var limit: Int?
     /// Records per page, at most 1000.
@@ -27,36 +24,47 @@ public struct ListRequest: Sendable {
         case stable
     }
 
-    public init(path: String, conditions: String? = nil, customFieldConditions: String? = nil, orderBy: String? = nil,
-                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
-        self.path = path
-        self.conditions = conditions
-        self.customFieldConditions = customFieldConditions
-        self.orderBy = orderBy
-        self.fields = fields
+    /// Parameters the client sets itself, page by page.
+    static let pagingParameters: Set<String> = ["page", "pageSize", "pageId"]
+
+    public init(_ request: Request, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
+        self.request = request
         self.limit = limit
         self.pageSize = Swift.max(1, Swift.min(1000, pageSize))
         self.walk = walk
     }
 
-    /// The parameters every page repeats, in a fixed order.
-    var sharedParameters: [(name: String, value: String)] {
-        var query: [(name: String, value: String)] = []
-        if let conditions { query.append(("conditions", conditions)) }
-        if let customFieldConditions { query.append(("customFieldConditions", customFieldConditions)) }
-        if let orderBy { query.append(("orderBy", orderBy)) }
-        if let fields { query.append(("fields", fields.joined(separator: ","))) }
-        return query
+    /// A list of a collection with text parameters (name lookups, reconciliation, tests).
+    public init(path: String, conditions: String? = nil, customFieldConditions: String? = nil, orderBy: String? = nil,
+                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
+        var query: [QueryItem] = []
+        if let conditions { query.append(QueryItem("conditions", conditions)) }
+        if let customFieldConditions { query.append(QueryItem("customFieldConditions", customFieldConditions)) }
+        if let orderBy { query.append(QueryItem("orderBy", orderBy)) }
+        if let fields { query.append(QueryItem("fields", fields.joined(separator: ","))) }
+        self.init(Request(.get, RequestPath(path), query: query), limit: limit, pageSize: pageSize, walk: walk)
+    }
+
+    /// The collection's path under the API root.
+    public var path: String { request.boundPath() }
+    /// `orderBy`; nil walks forward-only by id, which stays correct while records change.
+    public var orderBy: String? { request.parameter("orderBy") }
+    public var conditions: String? { request.parameter("conditions") }
+    public var customFieldConditions: String? { request.parameter("customFieldConditions") }
+
+    /// The parameters every page repeats, in the planned order.
+    var sharedParameters: [QueryItem] {
+        request.query.filter { !ListRequest.pagingParameters.contains($0.name) }
     }
 
     /// Records per numbered page: every page of a walk has the same length.
     var numberedPageLength: Int { limit.map { Swift.min(pageSize, $0) } ?? pageSize }
 
     /// The query of one numbered page.
-    func numberedPageQuery(_ page: Int) -> [(name: String, value: String)] {
+    func numberedPageQuery(_ page: Int) -> [QueryItem] {
         var query = sharedParameters
-        query.append(("page", String(page)))
-        query.append(("pageSize", String(numberedPageLength)))
+        query.append(QueryItem("page", String(page)))
+        query.append(QueryItem("pageSize", String(numberedPageLength)))
         return query
     }
 }
@@ -144,9 +152,10 @@ public struct RecordStream: AsyncSequence, Sendable {
         private mutating func fetchForwardOnly() async throws {
             let size = pageSize
             var query = request.sharedParameters
-            query.append(("pageSize", String(size)))
-            if pageId > 0 { query.append(("pageId", String(pageId))) }
-            let response = try await client.send(APIRequest(.get, request.path, query: query, headers: [("pagination-type", "forward-only")]))
+            query.append(QueryItem("pageSize", String(size)))
+            if pageId > 0 { query.append(QueryItem("pageId", String(pageId))) }
+            let response = try await client.send(
+                Request(.get, RequestPath(request.path), query: query, headers: [("pagination-type", "forward-only")]))
             guard let page = response.body.arrayValue else {
                 throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
             }
@@ -196,7 +205,7 @@ public struct RecordStream: AsyncSequence, Sendable {
             let request = self.request
             let length = pageLength
             return { page in
-                let response = try await client.send(APIRequest(.get, request.path, query: request.numberedPageQuery(page)))
+                let response = try await client.send(Request(.get, RequestPath(request.path), query: request.numberedPageQuery(page)))
                 guard let records = response.body.arrayValue else {
                     throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
                 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CWJSON
+import ConnectWiseRequests
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -73,7 +74,7 @@ public final class ConnectWiseClient: Sendable {
 
     /// `GET /login/companyinfo/{company}`: the site's name, codebase and version.
     public func companyInfo() async throws -> JSON {
-        let url = credentials.site.absoluteString + "/login/companyinfo/" + APIRequest.percentEncode(credentials.company)
+        let url = credentials.site.absoluteString + "/login/companyinfo/" + PercentEncoding.encode(credentials.company)
         let status: Int
         let headers: HTTPHeaders
         let body: ByteBuffer
@@ -130,7 +131,7 @@ public final class ConnectWiseClient: Sendable {
     /// - Parameter reconcile: for a POST or PATCH whose response was lost, looks for the
     ///   record it would have made; found, it is returned instead of sending again.
     @discardableResult
-    public func send(_ request: APIRequest, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
+    public func send(_ request: Request, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
         var attempt = 0  // failures' budget
         var rateLimitWaits = 0  // 429s' budget
         var sends = 0  // every send, for the trace and the attempt header
@@ -144,14 +145,14 @@ public final class ConnectWiseClient: Sendable {
             try Task.checkCancellation()
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else {
-                let expired = ConnectWiseError.timeout(method: current.method.rawValue, path: current.path, seconds: timeout)
+                let expired = ConnectWiseError.timeout(method: current.method.rawValue, path: current.pathText, seconds: timeout)
                 if !current.isRetrySafe, sends > 1 {
-                    throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.path, reason: "\(expired)")
+                    throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.pathText, reason: "\(expired)")
                 }
                 throw expired
             }
             let base = try await apiRoot()
-            let url = base + current.pathAndQuery
+            let url = base + current.pathAndQuery()
             let outcome: (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double)
             do {
                 let sending = current
@@ -176,7 +177,7 @@ public final class ConnectWiseClient: Sendable {
                         continue
                     }
                     if !current.isRetrySafe {
-                        throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.path, reason: "\(error)")
+                        throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.pathText, reason: "\(error)")
                     }
                     throw error
                 default:
@@ -194,7 +195,7 @@ public final class ConnectWiseClient: Sendable {
                     do {
                         body = try JSONParser.parse(Array(buffer: outcome.body))
                     } catch {
-                        throw ConnectWiseError.invalidResponse(path: current.path, reason: "\(error)")
+                        throw ConnectWiseError.invalidResponse(path: current.pathText, reason: "\(error)")
                     }
                 }
                 return APIResponse(status: status, headers: headerPairs, body: body, attempts: sends)
@@ -204,22 +205,22 @@ public final class ConnectWiseClient: Sendable {
             case 300..<400:
                 let location = outcome.headers.first(name: "Location") ?? "?"
                 if current.method != .get {
-                    throw ConnectWiseError.redirectedWrite(method: current.method.rawValue, path: current.path, location: location)
+                    throw ConnectWiseError.redirectedWrite(method: current.method.rawValue, path: current.pathText, location: location)
                 }
-                throw ConnectWiseError.invalidResponse(path: current.path, reason: "redirected to \(location); check the site URL")
+                throw ConnectWiseError.invalidResponse(path: current.pathText, reason: "redirected to \(location); check the site URL")
             case 401:
                 throw ConnectWiseError.unauthorized(company: credentials.company)
             case 403:
                 throw ConnectWiseError.forbidden(
-                    method: current.method.rawValue, path: current.path, module: ConnectWiseClient.module(in: message), message: message)
+                    method: current.method.rawValue, path: current.pathText, module: ConnectWiseClient.module(in: message), message: message)
             case 400:
                 if message.lowercased().contains("clientid") { throw ConnectWiseError.clientId(message: message) }
-                if let conditions = current.query.first(where: { $0.name == "conditions" })?.value,
+                if let conditions = current.parameter("conditions"),
                     message.lowercased().contains("condition") || message.contains("ApiFindCondition")
                 {
                     throw ConnectWiseError.badConditions(message: message, conditions: conditions)
                 }
-                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.path, message: message)
+                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.pathText, message: message)
             case 404:
                 if !rediscovered, try await codebaseMoved() {
                     rediscovered = true
@@ -229,14 +230,14 @@ public final class ConnectWiseClient: Sendable {
                 if current.method == .delete, attempt > 1 {
                     return APIResponse(status: 204, headers: headerPairs, body: .null, attempts: sends)
                 }
-                throw ConnectWiseError.notFound(path: current.path, message: message)
+                throw ConnectWiseError.notFound(path: current.pathText, message: message)
             case 414:
-                if current.method == .get, current.path == "/service/tickets" {
+                if current.method == .get, current.pathText == "/service/tickets" {
                     current = ConnectWiseClient.searchRequest(for: current)
                     attempt -= 1
                     continue
                 }
-                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.path, message: "the URL is too long (414)")
+                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.pathText, message: "the URL is too long (414)")
             case 429:
                 // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
                 if rateLimitWaits < retry.maximumRateLimitWaits {
@@ -262,18 +263,18 @@ public final class ConnectWiseClient: Sendable {
                 }
                 if !current.isRetrySafe {
                     throw ConnectWiseError.writeOutcomeUnknown(
-                        method: current.method.rawValue, path: current.path, reason: "the server answered \(status)\(message.isEmpty ? "" : ": \(message)")")
+                        method: current.method.rawValue, path: current.pathText, reason: "the server answered \(status)\(message.isEmpty ? "" : ": \(message)")")
                 }
-                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.path, message: message)
+                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.pathText, message: message)
             default:
-                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.path, message: message)
+                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.pathText, message: message)
             }
         }
     }
 
     /// A GET's JSON body.
     public func get(_ path: String, query: [(name: String, value: String)] = []) async throws -> JSON {
-        try await send(APIRequest(.get, path, query: query)).body
+        try await send(Request(.get, path, query: query)).body
     }
 
     /// The number of records of a collection that match.
@@ -398,18 +399,18 @@ public final class ConnectWiseClient: Sendable {
     }
 
     /// The same ticket query as `POST /service/tickets/search`, for URLs that are too long.
-    static func searchRequest(for request: APIRequest) -> APIRequest {
+    static func searchRequest(for request: Request) -> Request {
         var body = JSONObject()
-        var query: [(name: String, value: String)] = []
+        var query: [QueryItem] = []
         for item in request.query {
             switch item.name {
             case "conditions", "customFieldConditions", "childConditions", "orderBy", "fields":
-                body[item.name] = .string(item.value)
+                body[item.name] = .string(item.value.rendered())
             default:
                 query.append(item)
             }
         }
-        return APIRequest(.post, "/service/tickets/search", query: query, headers: request.headers, body: .object(body))
+        return Request(.post, RequestPath("/service/tickets/search"), query: query, headers: request.headers, body: .object(body))
     }
 }
 

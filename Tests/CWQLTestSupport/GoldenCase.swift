@@ -1,8 +1,7 @@
 import CWQLLanguage
 import Foundation
-import Testing
 
-/// One case of the golden corpus in `cases/`: a query and what it must compile to.
+/// One case of the golden corpus in `Tests/CWQLLanguageTests/cases/`: a query and what it must compile to.
 ///
 /// A case file holds paragraphs separated by blank lines. Each paragraph is a query
 /// followed by expectation lines:
@@ -13,19 +12,19 @@ import Testing
 ///
 /// `# => name: value` lines must each appear among `cwql translate`'s output lines; `error:`
 /// and `help:` lines must equal the diagnostic exactly (location, message, every hint).
-struct GoldenCase: Sendable, CustomTestStringConvertible {
-    var file: String
-    var line: Int
-    var query: String
-    var expectations: [String]
+public struct GoldenCase: Sendable {
+    public var file: String
+    public var line: Int
+    public var query: String
+    public var expectations: [String]
 
-    var testDescription: String { "\(file):\(line) \(query.split(separator: "\n").first ?? "")" }
+    public var testDescription: String { "\(file):\(line) \(query.split(separator: "\n").first ?? "")" }
 
     /// The fixed moment every case compiles at: Sunday 2026-11-22 15:30 UTC.
-    static let now = UTCDate(year: 2026, month: 11, day: 22, hour: 15, minute: 30)
+    public static let now = UTCDate(year: 2026, month: 11, day: 22, hour: 15, minute: 30)
 
     /// Variables every case may use.
-    static let variables: [String: Value] = [
+    public static let variables: [String: Value] = [
         "board": .string("Help"),
         "days": .integer(14),
         "ids": .list([.integer(1), .integer(2), .integer(3)]),
@@ -34,10 +33,16 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
                              ("company", .record(Record([("identifier", .string("ACME"))])))])),
     ]
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("cases")
+    /// The corpus lives beside the language tests.
+    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CWQLLanguageTests/cases")
 
-    /// Every case of every file in `cases/`.
-    static func all() -> [GoldenCase] {
+    /// Every case of every file of the corpus.
+
+    /// True for a case that compiles (its expectations are output lines, not a diagnostic).
+    public var compiles: Bool { !expectations.contains { $0.hasPrefix("error:") } }
+
+    public static func all() -> [GoldenCase] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return files.filter { $0.hasSuffix(".cwql") }.sorted().flatMap { name in
             let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
@@ -45,7 +50,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static func parse(_ text: String, file: String) -> [GoldenCase] {
+    public static func parse(_ text: String, file: String) -> [GoldenCase] {
         var cases: [GoldenCase] = []
         var query: [String] = []
         var expectations: [String] = []

@@ -1,0 +1,39 @@
+import CWJSON
+
+/// A successful answer.
+public struct APIResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    /// The parsed body, or `.null` when empty.
+    public var body: JSON
+    /// How many sends it took.
+    public var attempts: Int
+
+    /// The first header with this name (any case).
+    public func header(_ name: String) -> String? {
+        let folded = name.lowercased()
+        return headers.first { $0.name.lowercased() == folded }?.value
+    }
+
+    /// The URL of `Link: <…>; rel="next"`, if any.
+    public var nextLink: String? { link("next") }
+
+    /// The URL of the `Link` header's entry with this `rel`, if any.
+    public func link(_ relation: String) -> String? {
+        guard let link = header("Link") else { return nil }
+        for part in link.split(separator: ",") where part.contains("rel=\"\(relation)\"") {
+            guard let start = part.firstIndex(of: "<"), let end = part.firstIndex(of: ">"), start < end else { continue }
+            return String(part[part.index(after: start)..<end])
+        }
+        return nil
+    }
+
+    /// The page number of `rel="last"` in a numbered walk, if the server gave one.
+    public var lastPage: Int? {
+        guard let url = link("last"), let query = url.split(separator: "?", maxSplits: 1).last else { return nil }
+        for pair in query.split(separator: "&") where pair.hasPrefix("page=") {
+            return Int(pair.dropFirst(5))
+        }
+        return nil
+    }
+}
