@@ -27,6 +27,14 @@ struct ConfigLocation: ParsableArguments {
         }
     }
 
+    /// The file's text, after checking that `name` is one of its profiles.
+    func text(withProfile name: String) throws -> String {
+        let (file, text) = try load()
+        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
+        guard known.contains(name) else { throw fail(ConfigurationError.unknownProfile(name, known: known)) }
+        return text
+    }
+
     /// Writes the edited text, after checking that it parses.
     func save(_ editor: ConfigEditor) throws {
         do {
@@ -81,10 +89,7 @@ struct UseProfile: ParsableCommand {
     @OptionGroup var location: ConfigLocation
 
     func run() throws {
-        let (file, text) = try location.load()
-        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
-        guard known.contains(name) else { throw fail(ConfigurationError.unknownProfile(name, known: known)) }
-        var editor = ConfigEditor(text: text)
+        var editor = ConfigEditor(text: try location.text(withProfile: name))
         editor.setDefaultProfile(name)
         try location.save(editor)
         standardOutput("default profile: \(name)")
@@ -99,11 +104,9 @@ struct RemoveProfile: ParsableCommand {
     @OptionGroup var location: ConfigLocation
 
     func run() throws {
-        let (file, text) = try location.load()
-        let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
-        var editor = ConfigEditor(text: text)
-        guard editor.removeProfile(name) else { throw fail(ConfigurationError.unknownProfile(name, known: known)) }
-        if file?.defaultProfile == name { editor.setDefaultProfile(nil) }
+        var editor = ConfigEditor(text: try location.text(withProfile: name))
+        editor.removeProfile(name)
+        if try location.load().file?.defaultProfile == name { editor.setDefaultProfile(nil) }
         try location.save(editor)
         standardOutput("removed profile '\(name)' from \(location.path)")
     }

@@ -41,13 +41,17 @@ struct CommandRunner {
         }
     }
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
+    /// A `cwql` process with these arguments, in this environment over the suite's own.
+    static func makeProcess(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        return process
+    }
+
+    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
+        let process = makeProcess(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()

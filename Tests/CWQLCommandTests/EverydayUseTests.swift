@@ -19,12 +19,7 @@ struct EverydayUseTests {
             try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    let process = Process()
-                    process.executableURL = CommandRunner.executable
-                    process.arguments = arguments
-                    var env = ProcessInfo.processInfo.environment
-                    for (key, value) in environment { env[key] = value }
-                    process.environment = env
+                    let process = CommandRunner.makeProcess(arguments, environment: environment)
                     let out = Pipe()
                     let err = Pipe()
                     process.standardOutput = out

@@ -14,10 +14,8 @@ struct InterruptTests {
     func aSignalStopsStartingRecordsAndReports(signal: Int32) async throws {
         try await withSite(tickets: 40, { $0.latencyMilliseconds = 150 }) { server, env, _ in
             let notesBefore = server.store.records("ticket_notes").count
-            let process = Process()
-            process.executableURL = CommandRunner.executable
-            process.arguments = ["-c", "tickets | note \"interrupted run\" internal", "--yes", "--concurrency", "1"]
-            process.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
+            let process = CommandRunner.makeProcess(
+                ["-c", "tickets | note \"interrupted run\" internal", "--yes", "--concurrency", "1"], environment: env)
             let err = Pipe()
             process.standardError = err
             process.standardOutput = FileHandle.nullDevice

@@ -1,9 +1,7 @@
 import CWQLLanguage
 import CWQLRuntime
 import CWQLTestSupport
-import ConnectWiseClient
 import ConnectWiseRequests
-import ConnectWiseSimulator
 import Foundation
 import Testing
 
@@ -13,18 +11,11 @@ import Testing
 @Suite("The plan translate prints is the program that runs")
 struct PlanParityTests {
     @Test func everyStepOfEveryGoldenQueryRunsAsPrinted() async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 120
-        configuration.referenceDay = 1_795_305_600
-        let server = try await SimulatorServer.start(configuration)
-        let credentials = Credentials(
-            site: URL(string: server.baseURL)!, company: "demo", publicKey: "demo-public",
-            privateKey: Secret("demo-private-key-0123456789"), clientId: configuration.defaultClientId)
-        let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.005, maximumDelay: 0.05))
-        var options = RunOptions()
-        options.variables = GoldenCase.variables
-        options.format = .jsonl
-        let interpreter = Interpreter(client: client, options: options, output: Discarded(), clock: { GoldenCase.now })
+        let h = try await RuntimeHarness.start(tickets: 120, options: {
+            $0.variables = GoldenCase.variables
+            $0.format = .jsonl
+        }, clock: { GoldenCase.now })
+        let (server, interpreter) = (h.server, h.interpreter)
         var checked = 0
         for golden in GoldenCase.all() where golden.compiles {
             let environment = CompileEnvironment(now: GoldenCase.now, variables: GoldenCase.variables)
@@ -47,8 +38,7 @@ struct PlanParityTests {
             checked += 1
         }
         #expect(checked > 100)
-        await client.shutdown()
-        await server.stop()
+        await h.stop()
     }
 
     /// A step's printed line as a pattern: the holes `{id}`, `{ids}` and the page number match
@@ -60,10 +50,4 @@ struct PlanParityTests {
         escaped = escaped.replacingOccurrences(of: "page=1&", with: "page=[0-9]+&")
         return (try? Regex(escaped)) ?? Regex(verbatim: line)
     }
-}
-
-/// Output nobody reads.
-final class Discarded: OutputSink {
-    func standardOutput(_ text: String) {}
-    func standardError(_ text: String) {}
 }

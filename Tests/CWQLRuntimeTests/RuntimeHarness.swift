@@ -29,7 +29,7 @@ struct RuntimeHarness {
 
     static func start(
         tickets: Int = 300, options configureOptions: (inout RunOptions) -> Void = { _ in },
-        _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
+        clock: (@Sendable () -> UTCDate)? = nil, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
     ) async throws -> RuntimeHarness {
         var configuration = SimulatorConfiguration()
         configuration.tickets = tickets
@@ -44,7 +44,8 @@ struct RuntimeHarness {
         options.style.width = 200
         configureOptions(&options)
         let output = CapturedOutput()
-        let interpreter = Interpreter(client: client, options: options, output: output)
+        let interpreter = clock.map { Interpreter(client: client, options: options, output: output, clock: $0) }
+            ?? Interpreter(client: client, options: options, output: output)
         try await interpreter.loadPrelude()
         return RuntimeHarness(server: server, client: client, interpreter: interpreter, output: output)
     }
