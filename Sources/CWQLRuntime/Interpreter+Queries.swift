@@ -52,6 +52,11 @@ extension Interpreter {
                 throw RuntimeError(
                     "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span, kind: .compile)
             }
+            guard callDepth < Interpreter.maximumCallDepth else {
+                throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
+            }
+            callDepth += 1
+            defer { callDepth -= 1 }
             let parameters = try await bindArguments(name, definition, arguments, in: source, span: span)
             let saved = variables
             for (key, value) in parameters { variables[key] = value }

@@ -65,6 +65,8 @@ public final class Interpreter: @unchecked Sendable {
     var importedModules: Set<String> = []
     var importStack: [String] = []
     var callDepth = 0
+    /// How deep `def` and procedure calls may nest (a recursive `def` stops here).
+    static let maximumCallDepth = 64
     /// What the static check learned of each `def` (the entity a query yields).
     var knownDefinitions: [String: KnownDefinition] = [:]
     /// True once a write was sent: a later mistake is then a runtime failure, not a compile error.
@@ -274,7 +276,9 @@ public final class Interpreter: @unchecked Sendable {
         let saved = variables
         for (key, value) in bound { variables[key] = value }
         defer { variables = saved }
-        guard callDepth < 64 else { throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span) }
+        guard callDepth < Interpreter.maximumCallDepth else {
+            throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
+        }
         callDepth += 1
         defer { callDepth -= 1 }
         try await execute(body, in: definition.source)

@@ -41,3 +41,14 @@ struct CheckBeforeRunTests {
         }
     }
 }
+
+@Suite("Recursion")
+struct RecursionTests {
+    @Test func aRecursiveDefStopsWithAMessage() async throws {
+        try await withRuntime(tickets: 10) { h in
+            let error = await h.failure("def a() = a()\na() | count")
+            #expect(error?.description.contains("calls nested too deeply (recursion?)") == true)
+            #expect(error?.kind == .runtime)
+        }
+    }
+}

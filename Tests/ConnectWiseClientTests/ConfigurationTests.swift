@@ -95,6 +95,10 @@ struct ConfigurationTests {
         }
         #expect(throws: ConfigurationError.invalidSite("ftp://x")) { _ = try SiteAddress.resolve("ftp://x") }
         #expect(throws: ConfigurationError.invalidSite("")) { _ = try SiteAddress.resolve("") }
+        // A port that is no port, and credentials in the URL (the keys would go to the host after `@`).
+        for site in ["http://127.0.0.1:99999", "http://127.0.0.1:18089\\@evil", "https://user:pw@cw.example.com", "http://127.0.0.1:0"] {
+            #expect(throws: ConfigurationError.invalidSite(site)) { _ = try SiteAddress.resolve(site) }
+        }
     }
 
     @Test func savingIsAtomicAndPrivate() throws {

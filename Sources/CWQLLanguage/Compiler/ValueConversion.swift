@@ -8,6 +8,20 @@ struct ValueConversion {
     static let dateKeywords = ["today", "yesterday", "now", "startOfWeek", "startOfMonth"]
 
     func literal(_ value: ValueExpr, as type: ValueType, field: String) throws(Diagnostic) -> ConditionsLiteral {
+        let converted = try unchecked(value, as: type, field: field)
+        switch converted {
+        case .moment(let date), .day(let date):
+            // ConnectWise dates have four-digit years; anything else would be written malformed.
+            guard (1...9999).contains(date.components.year) else {
+                throw Diagnostic(
+                    "the date \(source.text(of: value.span)) falls outside the years 0001–9999", source: source, span: value.span)
+            }
+        default: break
+        }
+        return converted
+    }
+
+    private func unchecked(_ value: ValueExpr, as type: ValueType, field: String) throws(Diagnostic) -> ConditionsLiteral {
         switch value {
         case .null: return .null
         case .variable(let name, let path, let span):

@@ -205,10 +205,16 @@ public struct QueryPlanner {
         return OutputColumn(label: String(path.written.filter { $0 != "`" }), path: resolved.path)
     }
 
+    /// The largest `take`: far more than any ConnectWise site holds, and far from overflowing
+    /// the page arithmetic.
+    static let largestTake = 1_000_000_000
+
     private func takeCount(_ value: ValueExpr) throws(Diagnostic) -> Int {
         let literal = try ValueConversion(source: source, environment: environment).literal(value, as: .integer, field: "take")
-        guard case .number(let text) = literal, let count = Int(text), count >= 1 else {
-            throw Diagnostic("`take` needs a whole number of at least 1", source: source, span: value.span)
+        guard case .number(let text) = literal, let count = Int(text), count >= 1, count <= QueryPlanner.largestTake else {
+            throw Diagnostic(
+                "`take` needs a whole number from 1 to \(QueryPlanner.largestTake)", source: source, span: value.span,
+                help: ["to read every record, leave `take` out"])
         }
         return count
     }

@@ -161,8 +161,13 @@ public struct Lexer {
         }
         let body = String(decoding: bytes[bodyStart..<position], as: UTF8.self)
         position += 1
-        if body.isEmpty || body.contains(where: { $0 == " " || $0 == "\"" || $0 == "\t" }) {
-            return invalid("a backquoted path holds a ConnectWise field path such as `_info/lastUpdated`", from: start)
+        // Only letters, digits, `_` and `/`: nothing in a raw path may add to the conditions or
+        // the field list (`( ) ! = , &`).
+        let allowed = body.utf8.allSatisfy { byte in
+            isIdentifierPart(byte) || byte == UInt8(ascii: "/")
+        }
+        if body.isEmpty || !allowed {
+            return invalid("a backquoted path holds a ConnectWise field path such as `_info/lastUpdated` (letters, digits, `_` and `/`)", from: start)
         }
         return token(.rawPath, from: start, value: body)
     }

@@ -2,7 +2,7 @@ extension Parser {
     /// `or` binds loosest, then `and`, then `not`.
     mutating func parseCondition() throws(Diagnostic) -> Condition {
         var condition = try parseAndCondition()
-        while matchLogical("or") {
+        while try matchLogical("or") {
             condition = .or(condition, try parseAndCondition())
         }
         return condition
@@ -10,19 +10,36 @@ extension Parser {
 
     private mutating func parseAndCondition() throws(Diagnostic) -> Condition {
         var condition = try parseNotCondition()
-        while matchLogical("and") {
+        while try matchLogical("and") {
             condition = .and(condition, try parseNotCondition())
         }
         return condition
     }
 
     /// `and`/`or` also continue a condition from the start of the next line.
-    private mutating func matchLogical(_ keyword: String) -> Bool {
-        if matchKeyword(keyword) || continuesOnNextLine(with: { $0.isKeyword(keyword) }) && matchKeyword(keyword) {
+    private mutating func matchLogical(_ keyword: String) throws(Diagnostic) -> Bool {
+        if try countedLogical(keyword) {
+            skipNewlinesOnly()
+            return true
+        }
+        if continuesOnNextLine(with: { $0.isKeyword(keyword) }), try countedLogical(keyword) {
             skipNewlinesOnly()
             return true
         }
         return false
+    }
+
+    /// Matches `and`/`or`, counting them: past ``maximumLogicalOperators`` in one statement the
+    /// statement is refused (trees that deep would be walked past the stack).
+    mutating func countedLogical(_ keyword: String) throws(Diagnostic) -> Bool {
+        guard matchKeyword(keyword) else { return false }
+        logicalOperators += 1
+        guard logicalOperators <= Parser.maximumLogicalOperators else {
+            throw error(
+                "more than \(Parser.maximumLogicalOperators) `and`/`or` in one statement", at: previous().span,
+                help: ["compare with a list instead: `id in (1, 2, 3)`"])
+        }
+        return true
     }
 
     private mutating func parseNotCondition() throws(Diagnostic) -> Condition {

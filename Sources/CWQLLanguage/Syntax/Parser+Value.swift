@@ -2,13 +2,13 @@ extension Parser {
     /// A scripting value: `or` of `and` of `not` of comparisons between operands.
     mutating func parseValue() throws(Diagnostic) -> ValueExpr {
         var value = try parseAndValue()
-        while matchKeyword("or") { value = .or(value, try parseAndValue()) }
+        while try countedLogical("or") { value = .or(value, try parseAndValue()) }
         return value
     }
 
     private mutating func parseAndValue() throws(Diagnostic) -> ValueExpr {
         var value = try parseNotValue()
-        while matchKeyword("and") { value = .and(value, try parseNotValue()) }
+        while try countedLogical("and") { value = .and(value, try parseNotValue()) }
         return value
     }
 

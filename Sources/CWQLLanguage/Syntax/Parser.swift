@@ -22,6 +22,11 @@ public struct Parser {
     private(set) var diagnostics: [Diagnostic] = []
 
     static let maximumDepth = 128
+    /// The most `and`/`or` in one statement: a chain that long is a mistake or generated text
+    /// (`in (…)` takes a list), and the compiler's walks stay well within the stack.
+    static let maximumLogicalOperators = 1000
+    /// `and`/`or` seen in the current statement.
+    var logicalOperators = 0
 
     init(source: SourceFile) {
         self.source = source
@@ -48,6 +53,7 @@ public struct Parser {
     }
 
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
+        logicalOperators = 0
         let start = peek().span
         let keyword = peek()
         let kind: StatementKind

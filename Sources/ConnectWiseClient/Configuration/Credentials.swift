@@ -60,8 +60,16 @@ public enum SiteAddress {
         for region in ["na", "eu", "au"] where lowered == "\(region).myconnectwise.net" {
             throw ConfigurationError.webHost(text, suggestion: regions[region]!)
         }
+        // `user@host` would send the keys to whatever follows the `@`; a port must be a port.
+        guard components.user == nil, components.password == nil, !host.contains("@") else {
+            throw ConfigurationError.invalidSite(text)
+        }
         var base = "\(scheme)://\(host)"
-        if let port = components.port { base += ":\(port)" }
-        return URL(string: base)!
+        if let port = components.port {
+            guard (1...65535).contains(port) else { throw ConfigurationError.invalidSite(text) }
+            base += ":\(port)"
+        }
+        guard let url = URL(string: base) else { throw ConfigurationError.invalidSite(text) }
+        return url
     }
 }
