@@ -94,14 +94,17 @@ public indirect enum ClientPredicate: Sendable {
         }
     }
 
+    /// `like` as ConnectWise matches it: `%` or `*` for any run of characters, `_` for one,
+    /// ignoring case (the simulator's evaluator agrees; a shared table tests both).
     static func likeMatch(_ text: String, _ pattern: String) -> Bool {
         let t = Array(text), p = Array(pattern)
+        func isRun(_ character: Character) -> Bool { character == "%" || character == "*" }
         var ti = 0, pi = 0, star = -1, mark = 0
         while ti < t.count {
-            if pi < p.count, p[pi] == "_" || (p[pi] != "%" && p[pi] == t[ti]) {
+            if pi < p.count, p[pi] == "_" || (!isRun(p[pi]) && p[pi] == t[ti]) {
                 ti += 1
                 pi += 1
-            } else if pi < p.count, p[pi] == "%" {
+            } else if pi < p.count, isRun(p[pi]) {
                 star = pi
                 mark = ti
                 pi += 1
@@ -113,7 +116,7 @@ public indirect enum ClientPredicate: Sendable {
                 return false
             }
         }
-        while pi < p.count, p[pi] == "%" { pi += 1 }
+        while pi < p.count, isRun(p[pi]) { pi += 1 }
         return pi == p.count
     }
 }
