@@ -20,6 +20,9 @@ enum ModuleLocator {
                 help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames)
                     + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")]))
         }
+        if let refusal = ScriptText.refusal(of: contents, path: path) {
+            return .failure(Diagnostic("cannot import \"\(name)\": \(refusal)", source: source, span: span))
+        }
         return .success(ImportedModule(key: path, source: SourceFile(name: path, text: contents)))
     }
 }

@@ -112,6 +112,10 @@ struct MetaCommand {
                 output.standardError("error: .run takes a readable script file\n")
                 return
             }
+            if let refusal = ScriptText.refusal(of: text, path: argument) {
+                output.standardError("error: \(refusal)\n")
+                return
+            }
             do {
                 try await interpreter.run(SourceFile(name: argument, text: text))
             } catch {

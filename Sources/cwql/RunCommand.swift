@@ -1,5 +1,6 @@
 import ArgumentParser
 import CWQLLanguage
+import CWQLRuntime
 import Foundation
 
 /// `cwql run FILE`: run a script.
@@ -39,6 +40,10 @@ enum ScriptFile {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             standardError("error: \(path) is not UTF-8 text")
+            throw ExitStatus.usage.exitCode
+        }
+        if let refusal = ScriptText.refusal(of: text, path: path) {
+            standardError("error: \(refusal)")
             throw ExitStatus.usage.exitCode
         }
         return SourceFile(name: path, text: text)

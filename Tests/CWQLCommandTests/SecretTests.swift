@@ -66,4 +66,21 @@ struct SecretTests {
         }
         await server.stop()
     }
+
+    @Test func aConfigFileIsNeverRunSoItsKeyIsNeverEchoed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-secret-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let key = "very-secret-private-key-4242"
+        let config = "\(directory)/config.toml"
+        try "[profiles.main]\nsite = \"na\"\nprivate_key = \"\(key)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let script = "\(directory)/uses-config.cwql"
+        try "import \"config.toml\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        for arguments in [["run", config], ["run", script], ["translate", "x"]] {
+            let result = try await CommandRunner.run(arguments, environment: ["HOME": directory])
+            #expect(result.status == 2)
+            #expect(!(result.stdout + result.stderr).contains(key))
+        }
+        let imported = try await CommandRunner.run(["run", script], environment: ["HOME": directory])
+        #expect(imported.stderr.contains("looks like a config file"))
+    }
 }

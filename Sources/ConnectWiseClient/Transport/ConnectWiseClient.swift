@@ -200,7 +200,7 @@ public final class ConnectWiseClient: Sendable {
                 }
                 return APIResponse(status: status, headers: headerPairs, body: body, attempts: sends)
             }
-            let message = errorMessage(outcome.body)
+            let message = credentials.redact(errorMessage(outcome.body))  // a body may echo the request's headers
             switch status {
             case 300..<400:
                 let location = outcome.headers.first(name: "Location") ?? "?"
