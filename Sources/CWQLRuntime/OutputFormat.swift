@@ -21,6 +21,9 @@ public struct ResultStyle: Sendable {
     /// False for `--no-header`: no header row in tables and CSV.
     public var header = true
     public var expanded: ExpandedMode = .auto
+    /// `--safe-csv`: a CSV field that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+    /// first) is written with a leading `'`.
+    public var neutralizeFormulas = false
     /// How a table shows a missing or null value.
     public static let nullText = "(null)"
 
@@ -53,7 +56,8 @@ struct ResultWriter {
             emit(JSONWriter.string(shaped(record)) + "\n")
         case .csv:
             if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
-            emit(CSV.row(columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" }))
+            let fields = columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" }
+            emit(CSV.row(style.neutralizeFormulas ? fields.map(CSV.neutralized) : fields))
         case .table:
             rows.append(columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText })
         }
@@ -88,6 +92,12 @@ struct ResultWriter {
 enum CSV {
     static func row(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",") + "\n"
+    }
+
+    /// A field a spreadsheet would not run: `=1+1` becomes `'=1+1`.
+    static func neutralized(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     static func field(_ text: String) -> String {
@@ -164,7 +174,22 @@ enum TableRenderer {
         return out
     }
 
-    private static func singleLine(_ text: String) -> String {
-        text.replacing("\n", with: " ").replacing("\t", with: " ")
+    /// A cell on one line, with control characters shown escaped (`\u{1B}`), so that data can
+    /// never move the cursor, clear the screen or set the clipboard of the terminal showing it.
+    static func singleLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n", "\t", "\r": out += " "
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

@@ -14,6 +14,9 @@ struct ScriptOptions: ParsableArguments {
     @Flag(name: .customLong("no-header"), help: "Leave out the header row of tables and CSV (for shell loops).")
     var noHeader = false
 
+    @Flag(name: .customLong("safe-csv"), help: "In CSV, write fields that start with = + - @ with a leading ' so spreadsheets do not run them.")
+    var safeCSV = false
+
     @Flag(name: .customLong("dry-run"), help: "Print every write as METHOD path + body and send none.")
     var dryRun = false
 
@@ -70,6 +73,7 @@ struct ScriptRunner {
         options.confirm = confirm
         options.style.width = TerminalSize.columns()
         options.style.header = !script.noHeader
+        options.style.neutralizeFormulas = script.safeCSV
         return (Interpreter(client: client, options: options, output: output), client)
     }
 

@@ -41,4 +41,19 @@ struct CompleterTests {
         #expect(completer.complete("tickets where board = \"Alerts\" and status = ") == ["Investigating", "Resolved"])
         #expect(completer.complete("tickets where status = ") == ["Closed", "New"])
     }
+
+    @Test func serverValuesAreInsertedEscaped() {
+        let completer = Completer(values: { _, _, _ in [#"Evil" or id > 0 or name = "x"#, "ACME#", "Café", "Help"] })
+        let candidates = completer.complete("tickets where board = ")
+        #expect(candidates.contains(#""Evil\" or id > 0 or name = \"x""#))
+        #expect(candidates.contains(#""ACME#""#))
+        #expect(candidates.contains(#""Café""#))
+        #expect(candidates.contains("Help"))
+        // Each completes into a condition that compiles to one comparison.
+        for candidate in candidates {
+            let plan = try? Translator.translate(
+                "tickets where board = \(candidate)", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1)))
+            #expect(plan?.segments[0].filter.conditions.map { if case .comparison = $0 { true } else { false } } == true, "\(candidate)")
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 /// Tab completion from the language's own knowledge: statement keywords and entities at the
 /// start, stages after `|`, the fields (and aliases) of the entity in scope inside `where`,
 /// `select`, `sort` and `count by`, variables after `$`, stdlib modules in `import`, and values
@@ -110,8 +112,11 @@ public struct Completer {
         return try? entity.resolve(path, in: SourceFile(name: "<completion>", text: "")).path
     }
 
+    /// A server value as cwql source: a bare word when it is one, else a string literal with
+    /// its quotes and backslashes escaped (a board named `Evil" or id > 0` stays one string).
     static func quoted(_ value: String) -> String {
-        value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) && !(value.first?.isNumber ?? true) ? value : "\"\(value)\""
+        let bare = value.utf8.allSatisfy(isWordByte) && !(value.first?.isNumber ?? true)
+        return bare ? value : ConditionsValue.quote(value)
     }
 
     static func isWordByte(_ byte: UInt8) -> Bool {
