@@ -51,6 +51,6 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        diagnostics.map(DiagnosticRenderer.render).joined(separator: "\n")
+        DiagnosticRenderer.render(diagnostics)
     }
 }

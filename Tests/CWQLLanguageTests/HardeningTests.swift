@@ -30,3 +30,27 @@ struct HardeningTests {
         #expect(StaticChecker(source: source).check(program).isEmpty)
     }
 }
+
+@Suite("Diagnostics at scale")
+struct DiagnosticsAtScaleTests {
+    @Test func manyErrorsArePrintedUpToALimit() throws {
+        let source = SourceFile(name: "many.cwql", text: String(repeating: "tickets where bord = 1\n", count: 500))
+        let program = try Parser.parse(source)
+        let problems = StaticChecker(source: source).check(program)
+        #expect(problems.count == 500)
+        let rendered = DiagnosticRenderer.render(problems)
+        #expect(rendered.components(separatedBy: "error: ").count - 1 == DiagnosticRenderer.maximumShown)
+        #expect(rendered.hasSuffix("… and 480 more errors\n"))
+    }
+
+    @Test func aLongLineIsShownAroundTheCaret() throws {
+        let text = "tickets where " + String(repeating: "id = 1 and ", count: 2000) + "bord = 1"
+        do {
+            _ = try Translator.translate(text, environment: HardeningTests.environment)
+            Issue.record("expected an error")
+        } catch {
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count < 400 })
+        }
+    }
+}

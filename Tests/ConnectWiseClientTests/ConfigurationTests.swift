@@ -226,4 +226,18 @@ struct ConfigurationTests {
         _ = try resolver.resolve(profile: nil)
         #expect(notes.withLock { $0 }.isEmpty)
     }
+
+    @Test func lineBreaksInHeaderValuesAreRefused() throws {
+        let environment = [
+            "CW_SITE": "na", "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k", "CW_CLIENT_ID": "c\r\nX-Evil: 1",
+        ]
+        let resolver = CredentialResolver(environment: environment, configPath: "/nonexistent/config.toml")
+        #expect(throws: ConfigurationError.controlCharacters("client ID")) { _ = try resolver.resolve(profile: nil) }
+        var version = environment
+        version["CW_CLIENT_ID"] = "c"
+        version["CW_API_VERSION"] = "2025.1\n"
+        #expect(throws: ConfigurationError.controlCharacters("API version")) {
+            _ = try CredentialResolver(environment: version, configPath: "/nonexistent/config.toml").resolve(profile: nil)
+        }
+    }
 }

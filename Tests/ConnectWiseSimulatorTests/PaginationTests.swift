@@ -27,6 +27,17 @@ struct PaginationTests {
         }
     }
 
+    @Test func aPageFarPastTheEndIsEmptyNotACrash() async throws {
+        try await withSimulator({ $0.tickets = 50 }) { sim in
+            for page in ["9223372036854775807", "4611686018427387904", "1000000"] {
+                let reply = try await sim.send(.GET, "/service/tickets", query: ["page": page, "pageSize": "1000", "fields": "id"],
+                                               headers: ["Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId])
+                #expect(reply.status == 200)
+                #expect(reply.ids.isEmpty)
+            }
+        }
+    }
+
     @Test func numberedPagesWalkEveryMatchOnce() async throws {
         try await withSimulator({ $0.tickets = 10_000 }) { sim in
             let conditions = "board/name = \"Help\""

@@ -47,6 +47,6 @@ public struct CompileFailure: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        diagnostics.map(DiagnosticRenderer.render).joined(separator: "\n")
+        DiagnosticRenderer.render(diagnostics)
     }
 }

@@ -9,16 +9,39 @@
 ///   = help: did you mean `board`?
 /// ```
 public enum DiagnosticRenderer {
+    /// The widest source line shown; a longer one is shown around the caret.
+    static let maximumLineWidth = 160
+    /// The most diagnostics printed at once; the rest are counted.
+    public static let maximumShown = 20
+
+    /// Several diagnostics, the first ``maximumShown`` of them rendered, the rest counted.
+    public static func render(_ diagnostics: [Diagnostic]) -> String {
+        var out = diagnostics.prefix(maximumShown).map(render).joined(separator: "\n")
+        if diagnostics.count > maximumShown {
+            out += "\n… and \(diagnostics.count - maximumShown) more errors\n"
+        }
+        return out
+    }
+
     /// The multi-line rendering of one diagnostic, ending in a newline.
     public static func render(_ diagnostic: Diagnostic) -> String {
         let source = diagnostic.source
         let location = diagnostic.location
-        let lineText = source.lineText(location.line).replacingTabs()
+        var lineText = source.lineText(location.line).replacingTabs()
         let gutter = String(repeating: " ", count: String(location.line).count)
         let lineEnd = source.endOfLine(containing: diagnostic.span.start)
         let spanEnd = min(diagnostic.span.end, lineEnd)
-        let width = max(1, source.characterCount(from: diagnostic.span.start, to: spanEnd))
-        let caretPad = String(repeating: " ", count: location.column - 1)
+        var width = max(1, source.characterCount(from: diagnostic.span.start, to: spanEnd))
+        var column = location.column
+        // A very long line is shown as a window around the caret.
+        if lineText.count > maximumLineWidth {
+            let start = max(0, column - 1 - maximumLineWidth / 2)
+            let shown = lineText.dropFirst(start).prefix(maximumLineWidth)
+            lineText = (start > 0 ? "…" : "") + shown + (start + shown.count < lineText.count ? "…" : "")
+            column = column - start + (start > 0 ? 1 : 0)
+            width = min(width, maximumLineWidth)
+        }
+        let caretPad = String(repeating: " ", count: column - 1)
 
         var out = "error: \(diagnostic.message)\n"
         out += "\(gutter)--> \(source.name):\(location)\n"

@@ -9,6 +9,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case unknownProfile(String, known: [String])
     /// A key the config file does not know (`privat_key`), with its table.
     case unknownKey(path: String, key: String, table: String, suggestion: String?)
+    /// A value holds a line break or another control character (it would split a header).
+    case controlCharacters(String)
     /// `default_profile` names a profile the file does not have.
     case missingDefaultProfile(path: String, name: String, known: [String])
 
@@ -33,6 +35,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         case .unknownKey(let path, let key, let table, let suggestion):
             return "unknown key `\(key)` in \(table) of \(path)" + (suggestion.map { "; did you mean `\($0)`?" } ?? "")
                 + " (known: \(ConfigFile.profileKeys.joined(separator: ", ")))"
+        case .controlCharacters(let name):
+            return "the \(name) holds a line break or another control character; check how it was set (CW_* variables, flags, the config file)"
         case .missingDefaultProfile(let path, let name, let known):
             return "default_profile = \"\(name)\" in \(path) names no profile"
                 + (known.isEmpty ? "; the file has none" : "; profiles: \(known.joined(separator: ", "))")

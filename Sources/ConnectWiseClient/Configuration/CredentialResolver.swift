@@ -60,6 +60,12 @@ public struct CredentialResolver {
         guard missing.isEmpty, let site, let company, let publicKey, let privateKey, let clientId else {
             throw .missing(missing, profile: file?.profiles[name] == nil ? nil : name)
         }
+        // Header values: a line break would split the request (and is never part of a real value).
+        for (name, value) in [("company ID", company), ("public key", publicKey), ("client ID", clientId), ("API version", apiVersion),
+                              ("private key", privateKey)]
+        where value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw .controlCharacters(name)
+        }
         let credentials = Credentials(
             site: try SiteAddress.resolve(site), company: company, publicKey: publicKey, privateKey: Secret(privateKey),
             clientId: clientId, apiVersion: apiVersion)

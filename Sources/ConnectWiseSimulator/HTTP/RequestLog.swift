@@ -18,14 +18,27 @@ public struct LoggedRequest: Sendable {
     public var body: String
 }
 
-/// Every request the simulator answered, for tests and `GET /__sim/requests`.
+/// The requests the simulator answered, for tests and `GET /__sim/requests`: the last
+/// ``capacity`` of them, each body cut to ``bodyLimit`` bytes, so a server that runs for days or
+/// receives large bodies keeps bounded memory.
 public final class RequestLog: Sendable {
     private let entries = Mutex<[LoggedRequest]>([])
+    /// Requests kept.
+    public static let capacity = 20_000
+    /// Bytes of a body kept.
+    public static let bodyLimit = 4096
 
     public init() {}
 
     func append(_ entry: LoggedRequest) {
-        entries.withLock { $0.append(entry) }
+        var entry = entry
+        if entry.body.utf8.count > RequestLog.bodyLimit {
+            entry.body = String(decoding: entry.body.utf8.prefix(RequestLog.bodyLimit), as: UTF8.self) + "…"
+        }
+        entries.withLock { list in
+            if list.count >= RequestLog.capacity { list.removeFirst(list.count - RequestLog.capacity + 1) }
+            list.append(entry)
+        }
     }
 
     /// Everything logged so far, in arrival order.

@@ -85,7 +85,9 @@ extension SimulatorStore.State {
             return (page, false, nil)
         }
         let indices = matchingIndices(table, parent: parent, query: query)
-        let start = min(indices.count, (query.page - 1) * query.pageSize)
+        // A huge page number is past the end, not an overflow.
+        let (offset, overflowed) = Swift.max(0, query.page - 1).multipliedReportingOverflow(by: query.pageSize)
+        let start = overflowed ? indices.count : min(indices.count, offset)
         let end = min(indices.count, start + query.pageSize)
         return (indices[start..<end].map { rows[$0] }, end < indices.count, indices.count)
     }
