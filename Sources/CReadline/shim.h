@@ -11,8 +11,6 @@ static inline void cwql_rl_set_attempted_completion_function(rl_completion_func_
     rl_attempted_completion_function = f;
 }
 static inline void cwql_rl_set_attempted_completion_over(int v) { rl_attempted_completion_over = v; }
-static inline void cwql_rl_set_completion_append_character(int c) { rl_completion_append_character = c; }
-static inline void cwql_rl_set_outstream(FILE *f) { rl_outstream = f; }
 static inline void cwql_rl_set_catch_signals(int v) { rl_catch_signals = v; }
 static inline const char *cwql_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int cwql_rl_is_reading(void) { return RL_ISSTATE(RL_STATE_READCMD) ? 1 : 0; }

@@ -59,7 +59,6 @@ struct Scenarios {
         server.log.reset()
         Memory.resetPeak()
         let (_, seconds) = try await timed { try await interpreter.run(SourceFile(name: "<bench>", text: text)) }
-        await client.shutdown()
         let log = server.log.all
         return (seconds, log.count, log.reduce(0) { $0 + $1.responseBytes })
     }
@@ -73,7 +72,6 @@ struct Scenarios {
             for try await _ in client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: fields, walk: .stable)) { count += 1 }
             return count
         }
-        await client.shutdown()
         return seconds
     }
 

@@ -35,7 +35,6 @@ struct DoctorCommand: AsyncParsableCommand {
             throw fail(error)
         }
         let client = connection.makeClient(credentials)
-        defer { Task { await client.shutdown() } }
         standardOutput("site:     \(credentials.site.absoluteString) (profile \(profile))")
         standardOutput("company:  \(credentials.company)")
         do {
@@ -47,7 +46,6 @@ struct DoctorCommand: AsyncParsableCommand {
             standardOutput("auth:     ok (keys accepted, client ID registered)")
         } catch {
             standardOutput("auth:     failed")
-            await client.shutdown()
             throw fail(error)
         }
         standardOutput("\n")
@@ -67,6 +65,5 @@ struct DoctorCommand: AsyncParsableCommand {
                   + result.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + capability.module)
         }
         standardOutput("\n\(allowed) of \(Self.capabilities.count) capabilities allowed")
-        await client.shutdown()
     }
 }

@@ -160,9 +160,7 @@ struct SetKeys: AsyncParsableCommand {
             let client = ConnectWiseClient(credentials: credentials, timeout: 30)
             do {
                 _ = try await client.get("/system/info")
-                await client.shutdown()
             } catch {
-                await client.shutdown()
                 standardError("the new keys did not work, so \(location.path) was not changed")
                 throw error
             }

@@ -76,7 +76,6 @@ struct REPLSession {
         }
         reader.saveHistory()
         standardError("\n")
-        await session.shutdown()
     }
 
     /// Runs one entry in a task that Ctrl-C cancels, with a progress line after a second.

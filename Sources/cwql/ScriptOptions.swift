@@ -87,13 +87,12 @@ struct ScriptRunner {
             standardError(error.description)
             throw ScriptRunner.status(of: error).exitCode
         }
-        let (interpreter, client) = try makeInterpreter()
+        let (interpreter, _) = try makeInterpreter()
         Interruption.install()
         let (interrupted, error) = await Interruption.run {
             try await interpreter.loadPrelude()
             try await interpreter.run(source)
         }
-        await client.shutdown()
         try ScriptRunner.finish(interrupted: interrupted, error: error)
     }
 

@@ -27,8 +27,6 @@ final class Session: @unchecked Sendable {
         self.isDemo = isDemo
     }
 
-    func shutdown() async { await client.shutdown() }
-
     /// Runs a meta-command line (`.format json`); false for `.quit`.
     func runMeta(_ line: String) async -> Bool {
         let command = MetaCommand(line)
@@ -80,7 +78,6 @@ final class Session: @unchecked Sendable {
             try await next.loadPrelude()
             next.adoptSession(of: interpreter)
             next.runOptions = interpreter.runOptions
-            await client.shutdown()
             (interpreter, client, profile) = (next, nextClient, name)
             say("profile: \(profile)")
         } catch {

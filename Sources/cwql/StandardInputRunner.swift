@@ -34,7 +34,6 @@ struct StandardInputRunner {
             try check(batch.filter { !$0.isMeta }, session: session)
             for entry in batch { try await run(entry, session: &session) }
         }
-        await session?.shutdown()
     }
 
     private func nextEntry(_ lines: inout BoundedLineReader, _ entries: inout EntrySplitter) throws -> InputEntry? {
@@ -97,7 +96,6 @@ struct StandardInputRunner {
         // Leading line breaks keep the entry's line numbers those of the input.
         let source = SourceFile(name: "<stdin>", text: String(repeating: "\n", count: entry.line - 1) + entry.text)
         let (interrupted, error) = await Interruption.run { try await interpreter.run(source) }
-        if interrupted || error != nil { await session.shutdown() }
         try ScriptRunner.finish(interrupted: interrupted, error: error)
     }
 }

@@ -75,7 +75,6 @@ struct RuntimeHarness {
     var requests: [LoggedRequest] { server.log.all.filter { !$0.path.hasPrefix("/login") } }
 
     func stop() async {
-        await client.shutdown()
         await server.stop()
     }
 }

@@ -42,7 +42,6 @@ struct ClientHarness {
     }
 
     func stop() async {
-        await client.shutdown()
         await server.stop()
     }
 }

@@ -23,19 +23,16 @@ struct ClientTests {
                 guard let error = error as? ConnectWiseError, case .unauthorized = error else { return false }
                 return error.isConfigurationProblem && error.description.contains("case-sensitive")
             }
-            await wrongKey.shutdown()
             let noClientId = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, clientId: "unregistered"))
             await #expect { try await noClientId.get("/service/tickets") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .clientId = error else { return false }
                 return error.description.contains("client ID")
             }
-            await noClientId.shutdown()
             let unknownCompany = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, company: "Demo"))
             await #expect { try await unknownCompany.get("/service/tickets") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .unknownCompany = error else { return false }
                 return true
             }
-            await unknownCompany.shutdown()
             await #expect { try await h.client.get("/service/tickets", query: [("conditions", "board/name = ")]) } throws: { error in
                 guard let error = error as? ConnectWiseError, case .badConditions(_, let conditions) = error else { return false }
                 return conditions == "board/name = " && error.description.contains("conditions: board/name = ")
@@ -52,7 +49,6 @@ struct ClientTests {
                 guard let error = error as? ConnectWiseError, case .forbidden(_, _, let module, _) = error else { return false }
                 return module == "Finance > Agreements" && error.description.contains("Finance > Agreements")
             }
-            await limited.shutdown()
         }
     }
 
@@ -227,7 +223,6 @@ struct ClientTests {
             guard let error = error as? ConnectWiseError, case .siteUnreachable = error else { return false }
             return error.description.contains("127.0.0.1:9") && error.isConfigurationProblem
         }
-        await client.shutdown()
     }
 
     @Test func tracesNeverHoldTheSecret() async throws {

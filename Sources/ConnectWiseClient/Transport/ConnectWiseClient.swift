@@ -66,10 +66,6 @@ public final class ConnectWiseClient: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    /// Ends the client's use of the network. Connections belong to the process-wide pool,
-    /// which closes idle ones by itself, so this only marks the end of use.
-    public func shutdown() async {}
-
     // MARK: - Discovery
 
     /// `GET /login/companyinfo/{company}`: the site's name, codebase and version.
