@@ -67,6 +67,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Midnight UTC that the seeded dates count back from; nil for today.
     public var referenceDay: Int64?
     public var latencyMilliseconds = 0
+    /// No list request is answered until this many list requests have arrived (or ten seconds
+    /// have passed): a barrier, so that a test sees the pages a client starts together arrive
+    /// before the first is answered, however busy the machine is. 0 for none.
+    public var listAnswersWaitForRequests = 0
     /// Fraction of requests (0…1) that fail: half with 503 before doing anything, half by
     /// dropping the connection after the work is done (a lost response).
     public var failRate = 0.0

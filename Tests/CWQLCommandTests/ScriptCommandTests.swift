@@ -38,8 +38,8 @@ struct ScriptCommandTests {
     }
 
     @Test func prefetchStartsPagesAheadAndIsValidated() async throws {
-        // Latency, so the pages started with the first are all sent before it answers.
-        try await CWQLCommandTests.withSite(tickets: 2500, { $0.latencyMilliseconds = 300 }) { server, env, _ in
+        // The simulator answers no page before the six started together have arrived.
+        try await CWQLCommandTests.withSite(tickets: 2500, { $0.listAnswersWaitForRequests = 6 }) { server, env, _ in
             server.log.reset()
             let result = try await CommandRunner.run(
                 ["-c", "tickets | sort id | select id", "--format", "jsonl", "--concurrency", "6", "--prefetch", "5"], environment: env)

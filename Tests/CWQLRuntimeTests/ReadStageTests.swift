@@ -35,6 +35,35 @@ struct ReadStageTests {
         }
     }
 
+    @Test func stagesAfterSelectFetchWhatTheyRead() async throws {
+        try await withRuntime(options: { $0.format = .jsonl }) { h in
+            func idsOf(_ out: String) -> [Int] {
+                out.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["id"]?.intValue }
+            }
+            // A sort after a select sorts by a field the select dropped: fetched all the same.
+            let sortedAfter = try await h.run("tickets | select id | sort summary, id | take 5")
+            let sortedBefore = try await h.run("tickets | sort summary, id | take 5 | select id")
+            #expect(idsOf(sortedAfter) == idsOf(sortedBefore))
+            #expect(idsOf(sortedAfter).count == 5)
+            #expect(sortedAfter.split(separator: "\n").allSatisfy { (try? JSONParser.parse(String($0)))?.objectValue?.keys == ["id"] })
+            // A filter after a select reads its field; the count matches the server's.
+            let filtered = try await h.run(#"tickets | select id | where summary ~ "disk" | count"#)
+            let counted = try await h.run(#"tickets where summary ~ "disk" | count"#)
+            #expect(filtered == counted)
+            #expect(!filtered.contains(#""count":0}"#))
+            // A second select reads the fields the first dropped.
+            let reselected = try await h.run("tickets | select id | select summary | take 2")
+            let summaries = reselected.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["summary"]?.stringValue }
+            #expect(summaries.count == 2)
+        }
+        try await withRuntime(options: { $0.format = .json }) { h in
+            let out = try await h.run("tickets | select id | count by status")
+            let groups = try JSONParser.parse(out).arrayValue ?? []
+            #expect(groups.count > 1)
+            #expect(!groups.contains { $0["status"] == nil || $0["status"] == .null })
+        }
+    }
+
     @Test func countByGroupsOnTheClient() async throws {
         try await withRuntime(options: { $0.format = .json }) { h in
             let out = try await h.run("tickets where company = ACME | count by status")

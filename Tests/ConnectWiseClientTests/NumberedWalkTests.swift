@@ -34,14 +34,14 @@ struct NumberedWalkTests {
     }
 
     @Test func prefetchOnAShortResultCostsItsSpeculativePages() async throws {
-        try await withClient({ $0.tickets = 300; $0.latencyMilliseconds = 300 }) { h in
+        try await withClient({ $0.tickets = 300; $0.listAnswersWaitForRequests = 4 }) { h in
             let client = client(h, concurrency: 4, prefetch: 3)
             _ = try await client.apiRoot()
             h.server.log.reset()
             let records = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])).collect()
             #expect(ids(records) == Array(1...300))
-            // Page 1 and the three pages started before page 1 said it was the only one (with
-            // latency, all four are on the wire before it answers; past the end, none is used).
+            // Page 1 and the three pages started before page 1 said it was the only one (the
+            // simulator answers none before all four arrived; past the end, none is used).
             #expect(listRequests(h).count == 4)
         }
     }

@@ -79,6 +79,8 @@ public struct QueryPlanner {
                 } else {
                     // Checked now, so a typo fails before any request.
                     _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(condition)
+                    // The records must carry what the filter reads, even after a `select`.
+                    for path in try planner.paths(in: condition, of: entity) { segment.require(path) }
                     segment.clientStages.append(.filter(condition))
                     clientStarted = true
                 }
@@ -86,6 +88,8 @@ public struct QueryPlanner {
                 let columns = try paths.map { (path) throws(Diagnostic) in try planner.column(path, in: entity) }
                 if !clientStarted && segment.fields == nil && segment.origin.isList {
                     segment.fields = Array(columns.map(\.path).uniqued())
+                } else {
+                    for column in columns { segment.require(column.path) }
                 }
                 segment.clientStages.append(.project(columns))
                 clientStarted = true
@@ -95,6 +99,7 @@ public struct QueryPlanner {
                     segment.orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
                     for key in resolved { segment.require(key.column.path) }
                 } else {
+                    for key in resolved { segment.require(key.column.path) }
                     segment.clientStages.append(.sort(resolved))
                     clientStarted = true
                 }
@@ -119,7 +124,7 @@ public struct QueryPlanner {
                 }
             case .countBy(let path):
                 let grouped = try planner.column(path, in: entity)
-                if !clientStarted && segment.fields == nil && segment.origin.isList { segment.fields = [grouped.path] }
+                if !clientStarted && segment.fields == nil && segment.origin.isList { segment.fields = [grouped.path] } else { segment.require(grouped.path) }
                 segment.clientStages.append(.countBy(grouped))
             case .child(let name):
                 guard let link = entity.child(named: name.text), let childEntity = catalog.entity(named: link.entity) else {
@@ -203,6 +208,24 @@ public struct QueryPlanner {
     private func column(_ path: FieldPath, in entity: EntitySpec) throws(Diagnostic) -> OutputColumn {
         let resolved = try entity.resolve(path, in: source)
         return OutputColumn(label: String(path.written.filter { $0 != "`" }), path: resolved.path)
+    }
+
+    /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).
+    func paths(in condition: Condition, of entity: EntitySpec) throws(Diagnostic) -> [String] {
+        var paths: [String] = []
+        var pending = [condition]
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let comparison):
+                switch comparison.subject {
+                case .field(let path): paths.append(try entity.resolve(path, in: source).path)
+                case .customField: paths.append("customFields")
+                }
+            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [lhs, rhs]
+            case .not(let inner, _): pending.append(inner)
+            }
+        }
+        return paths
     }
 
     /// The largest `take`: far more than any ConnectWise site holds, and far from overflowing

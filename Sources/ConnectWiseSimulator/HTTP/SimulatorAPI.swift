@@ -10,6 +10,7 @@ final class SimulatorAPI: Sendable {
     let log: RequestLog
     private let faults: FaultInjector
     private let apiRequests = Mutex(0)
+    private let listRequestsArrived = Mutex(0)
     private let upgraded = Mutex(false)
 
     init(configuration: SimulatorConfiguration, store: SimulatorStore, log: RequestLog) {
@@ -108,7 +109,18 @@ final class SimulatorAPI: Sendable {
             answer = (await route(request, path: Array(segments.dropFirst(3)), member: member), nil)
         }
         if configuration.latencyMilliseconds > 0 { try? await Task.sleep(until: deadline, clock: .continuous) }
+        if isList, configuration.listAnswersWaitForRequests > 0 { await waitForListRequests() }
         return answer
+    }
+
+    /// Counts this list request and waits until ``SimulatorConfiguration/listAnswersWaitForRequests``
+    /// have arrived, for at most ten seconds.
+    private func waitForListRequests() async {
+        listRequestsArrived.withLock { $0 += 1 }
+        let giveUp = ContinuousClock.now + .seconds(10)
+        while listRequestsArrived.withLock({ $0 }) < configuration.listAnswersWaitForRequests, ContinuousClock.now < giveUp {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     private func authenticate(_ header: String?) -> APIMember? {
