@@ -157,7 +157,7 @@ extension Interpreter {
         var fields = ["id", "customFields"]
         if entity.field(named: "board") != nil { fields.append("board/id") }
         let matches = try await client.records(ListRequest(
-            path: entity.path, conditions: filter.conditions?.rendered(), customFieldConditions: filter.customFieldConditions?.rendered(),
+            path: entity.path, filters: filter.queryItems(),
             fields: fields, limit: 2, pageSize: 2)).collect()
         let noun = entity.singular.replacing("_", with: " ")
         switch matches.count {

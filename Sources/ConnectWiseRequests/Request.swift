@@ -68,6 +68,10 @@ public enum QueryValue: Sendable, Hashable, Codable {
 
 /// One query parameter; parameters keep their order (ConnectWise's `Link` does too).
 public struct QueryItem: Sendable, Hashable, Codable {
+    /// The parameters that choose records, in the order cwql sends them: every page and a
+    /// `/count` of the same collection repeat them.
+    public static let filterNames = ["conditions", "childConditions", "customFieldConditions"]
+
     public var name: String
     public var value: QueryValue
 

@@ -25,7 +25,8 @@ struct CWQLCommand: AsyncParsableCommand {
             """,
         version: "cwql \(version)",
         subcommands: [
-            RunCommand.self, DemoCommand.self, TranslateCommand.self, DoctorCommand.self, ProfileCommand.self, SimCommand.self,
+            RunCommand.self, DemoCommand.self, TranslateCommand.self, SchemaCommand.self, DoctorCommand.self, ProfileCommand.self,
+            SimCommand.self,
             ShellCommand.self,
         ]
     )

@@ -135,8 +135,8 @@ struct MetaCommand {
     static func help(_ topic: String) -> String {
         switch topic {
         case "stages":
-            let children = Catalog.standard.entities.filter { !$0.children.isEmpty }
-                .map { "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))" }.joined(separator: "; ")
+            let children = Catalog.standard.commonSourceNames.compactMap { Catalog.standard.entity(named: $0) }
+                .filter { !$0.children.isEmpty }.map { "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))" }.joined(separator: "; ")
             return "where, select, sort, take, first, count, count by\nchildren: \(children)\n"
                 + "writes: note \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
         case "operators":
@@ -156,17 +156,9 @@ struct MetaCommand {
     }
 
     static func schema(_ name: String) -> String {
-        guard !name.isEmpty else {
-            return Catalog.standard.entities.filter(\.isTopLevel).map { "\($0.name)  (\($0.singular) N)  \($0.path)" }.joined(separator: "\n") + "\n"
-        }
-        guard let entity = Catalog.standard.entity(named: name) else {
-            let hint = Suggestions.closest(to: name, among: Catalog.standard.sourceNames).map { "; did you mean \($0)?" } ?? ""
-            return "no entity \(name)\(hint)\n"
-        }
-        var lines = ["\(entity.name) — \(entity.path), module \(entity.permission)"]
-        lines.append("aliases: " + entity.aliases.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
-        lines.append("fields: " + entity.fields.map(\.name).joined(separator: ", "))
-        if !entity.children.isEmpty { lines.append("children: " + entity.children.map(\.name).joined(separator: ", ")) }
-        return lines.joined(separator: "\n") + "\n"
+        let schema = SchemaDescription()
+        if let text = schema.describe(name) { return text }
+        let hint = schema.suggestions(for: name).first.map { "; \($0)" } ?? ""
+        return "no entity matches \(name)\(hint)\n"
     }
 }

@@ -18,7 +18,7 @@ struct TranslateCommandTests {
         ])
         #expect(result.status == 0)
         #expect(result.stdout == """
-            GET /service/tickets?conditions=summary%20contains%20%22a%26b%20%231%2B2%22%20and%20dateEntered%20%3E%20%5B2026-11-15T15:30:00Z%5D&page=1&pageSize=20
+            GET /service/tickets?conditions=summary%20contains%20%22a%26b%20%231%2B2%22%20and%20_info/dateEntered%20%3E%20%5B2026-11-15T15:30:00Z%5D&page=1&pageSize=20
 
             """)
     }

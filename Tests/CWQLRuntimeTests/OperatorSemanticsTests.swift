@@ -13,7 +13,7 @@ struct OperatorSemanticsTests {
     static let record: JSON = .object(JSONObject(pairs: [
         ("id", .int(7)), ("summary", .string("Disk full on SRV01")), ("closedFlag", .bool(false)),
         ("board", .object(JSONObject(pairs: [("id", .int(1)), ("name", .string("Help"))]))),
-        ("dateEntered", .string("2026-11-20T10:00:00Z")),
+        ("_info", .object(JSONObject(["dateEntered": .string("2026-11-20T10:00:00Z")]))),
     ]))
 
     /// (condition, expected) on ``record``.

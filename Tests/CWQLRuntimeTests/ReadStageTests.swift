@@ -25,11 +25,11 @@ struct ReadStageTests {
             #expect(lines.count == 5)
             #expect(lines[0].objectValue?.keys == ["id", "summary", "status", "company"])
             let help = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }
-                .sorted { ($0["dateEntered"]!.stringValue!, $0["id"]!.intValue!) > ($1["dateEntered"]!.stringValue!, $1["id"]!.intValue!) }
+                .sorted { ($0["_info"]!["dateEntered"]!.stringValue!, $0["id"]!.intValue!) > ($1["_info"]!["dateEntered"]!.stringValue!, $1["id"]!.intValue!) }
             #expect(lines.compactMap { $0["id"]?.intValue } == help.prefix(5).compactMap { $0["id"]?.intValue })
             #expect(h.requests.count == 1)
             let query = h.requests[0].query
-            #expect(query.contains("orderBy=dateEntered%20desc"))
+            #expect(query.contains("orderBy=_info/dateEntered%20desc"))
             #expect(query.contains("fields=id,summary,status/name,company/identifier"))
             #expect(query.contains("pageSize=5"))
         }

@@ -20,7 +20,7 @@ struct ScriptingTests {
             let lines = out.split(separator: "\n").map(String.init)
             let expected = h.server.store.records("tickets").filter {
                 $0["board"]?["name"]?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false
-                    && ($0["dateEntered"]?.stringValue ?? "") > ""
+                    && ($0["_info"]?["dateEntered"]?.stringValue ?? "") > ""
             }
             #expect(lines[0].hasPrefix("recent: "))
             #expect(Int(lines[0].dropFirst(8))! <= expected.count)

@@ -175,7 +175,7 @@ struct ClientTests {
     @Test func closingOpenTicketsWhileWalkingThemClosesAll() async throws {
         try await withClient({ $0.tickets = 2500 }) { h in
             let conditions = "board/name = \"Help\" and closedFlag = false"
-            let before = try await h.client.count("/service/tickets", conditions: conditions)
+            let before = try await h.client.count("/service/tickets", filters: [QueryItem("conditions", conditions)])
             #expect(before > 500)
             let statuses = try await h.client.get("/service/boards/1/statuses", query: [("conditions", "closedStatus = true")])
             let closedId = try #require(statuses.arrayValue?.first?["id"]?.intValue)
@@ -188,7 +188,7 @@ struct ClientTests {
                 closed += 1
             }
             #expect(closed == before)
-            #expect(try await h.client.count("/service/tickets", conditions: conditions) == 0)
+            #expect(try await h.client.count("/service/tickets", filters: [QueryItem("conditions", conditions)]) == 0)
         }
     }
 

@@ -31,7 +31,7 @@ struct QueryTests {
                 ("owner/identifier = null", { $0["owner"] == .null }),
                 ("owner/identifier != null", { $0["owner"] != .null }),
                 ("closedFlag = true", { $0["closedFlag"]?.boolValue == true }),
-                ("dateEntered > [2026-11-15T00:00:00Z]", { ($0["dateEntered"]?.stringValue ?? "") > "2026-11-15T00:00:00Z" }),
+                ("_info/dateEntered > [2026-11-15T00:00:00Z]", { ($0["_info"]?["dateEntered"]?.stringValue ?? "") > "2026-11-15T00:00:00Z" }),
                 ("board/name = \"Help\" and (priority/name = \"P1\" or priority/name = \"P2\")", {
                     $0.value(atPath: "board/name")?.stringValue == "Help" && ["P1", "P2"].contains($0.value(atPath: "priority/name")?.stringValue ?? "")
                 }),

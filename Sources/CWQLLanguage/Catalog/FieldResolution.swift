@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 /// A field path resolved against an entity: ConnectWise's spelling and the leaf type.
 public struct ResolvedField: Sendable, Hashable {
     /// The ConnectWise path (`board/name`), as sent in conditions, fields and orderBy.
@@ -6,19 +8,133 @@ public struct ResolvedField: Sendable, Hashable {
     /// For a bare reference (`board`), the path of its id (`board/id`): a whole-number value
     /// compares the id instead of the name.
     public var referenceIdPath: String?
+    /// For an enum, the values ConnectWise allows.
+    public var allowedValues: [String]?
+    /// For a field inside an array of objects (`communicationItems/value`), the array's name:
+    /// such conditions go to `childConditions`.
+    public var arrayField: String?
+    /// A condition every comparison of this field carries (the `email` of a contact is a
+    /// communication item whose type is `Email`).
+    public var also: Conditions?
 
-    public init(path: String, type: ValueType, referenceIdPath: String? = nil) {
+    public init(
+        path: String, type: ValueType, referenceIdPath: String? = nil, allowedValues: [String]? = nil,
+        arrayField: String? = nil, also: Conditions? = nil
+    ) {
         self.path = path
         self.type = type
         self.referenceIdPath = referenceIdPath
+        self.allowedValues = allowedValues
+        self.arrayField = arrayField
+        self.also = also
     }
+}
+
+/// Why a dotted path does not name a field, with the position of the name at fault.
+struct FieldResolutionFailure: Error {
+    var position: Int
+    var message: String
+    var help: [String]
+}
+
+/// An entity's fields by name, and the walk that resolves a dotted path through them.
+struct FieldTable: Sendable {
+    /// The entity's name, for messages.
+    let owner: String
+    let fields: [FieldSpec]
+    /// Alias names, offered by did-you-mean.
+    let aliasNames: [String]
+    private let positions: [String: Int]
+
+    init(owner: String, fields: [FieldSpec], aliasNames: [String]) {
+        self.owner = owner
+        self.fields = fields
+        self.aliasNames = aliasNames
+        self.positions = Dictionary(fields.enumerated().map { ($1.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The field named `name`, ignoring case.
+    func field(named name: String) -> FieldSpec? { positions[name.lowercased()].map { fields[$0] } }
+
+    /// Resolves a path of field names (`board`, `name`) against this entity's fields.
+    func resolve(names: [String]) -> Result<ResolvedField, FieldResolutionFailure> {
+        var shapeFields = fields
+        var path: [String] = []
+        var arrayField: String?
+        var ownerDescription = owner
+        for (position, name) in names.enumerated() {
+            let folded = name.lowercased()
+            let found = position == 0 ? self.field(named: name) : shapeFields.first(where: { $0.name.lowercased() == folded })
+            guard let spec = found else {
+                let candidates = shapeFields.map(\.name) + (position == 0 ? aliasNames : [])
+                return .failure(FieldResolutionFailure(
+                    position: position, message: "unknown field `\(name)` on \(ownerDescription)",
+                    help: Suggestions.didYouMean(name, among: candidates.sorted())))
+            }
+            path.append(spec.name)
+            let isLast = position == names.count - 1
+            let written = names[...position].joined(separator: ".")
+            switch spec.kind {
+            case .value(let type):
+                if !isLast {
+                    return .failure(FieldResolutionFailure(
+                        position: position + 1,
+                        message: "`\(spec.name)` is \(type.displayName) and has no field `\(names[position + 1])`", help: []))
+                }
+                return .success(ResolvedField(
+                    path: path.joined(separator: "/"), type: type, allowedValues: spec.allowedValues, arrayField: arrayField))
+            case .customFields:
+                return .failure(FieldResolutionFailure(
+                    position: position, message: "custom fields are compared by caption",
+                    help: ["write `custom(\"Caption\") = \"value\"`"]))
+            case .valueArray(let type):
+                return .failure(FieldResolutionFailure(
+                    position: position,
+                    message: "`\(written)` is a list of \(type.pluralName), which ConnectWise conditions cannot reach",
+                    help: ["filter on it after a `take`, or with a backquoted path"]))
+            case .array(let shape):
+                if isLast {
+                    return .failure(FieldResolutionFailure(
+                        position: position, message: "`\(written)` is a list of \(shape.description); name one of its fields",
+                        help: ["for example `\(written).\(shape.fields.first { $0.name != "id" }?.name ?? "id")`"]))
+                }
+                if arrayField != nil {
+                    return .failure(FieldResolutionFailure(
+                        position: position, message: "`\(written)` is a list inside a list, which conditions cannot reach",
+                        help: []))
+                }
+                arrayField = path.joined(separator: "/")
+                shapeFields = shape.fields
+                ownerDescription = "`\(written)` (\(shape.description))"
+            case .object(let shape):
+                if isLast {
+                    guard let defaultField = shape.defaultField else {
+                        return .failure(FieldResolutionFailure(
+                            position: position, message: "`\(spec.name)` is \(shape.description); name one of its fields",
+                            help: ["for example `\(written).\(shape.fields.first?.name ?? "id")`"]))
+                    }
+                    let base = path.joined(separator: "/")
+                    let leaf = shape.fields.first { $0.name == defaultField }
+                    let hasId = shape.fields.contains { $0.name == "id" }
+                    return .success(ResolvedField(
+                        path: "\(base)/\(defaultField)", type: leaf?.valueType ?? .string,
+                        referenceIdPath: hasId ? "\(base)/id" : nil, allowedValues: leaf?.allowedValues,
+                        arrayField: arrayField))
+                }
+                shapeFields = shape.fields
+                ownerDescription = "`\(written)` (\(shape.description))"
+            }
+        }
+        return .failure(FieldResolutionFailure(position: 0, message: "an empty field path", help: []))
+    }
+
 }
 
 extension EntitySpec {
     /// Resolves a field as written to its ConnectWise path, or explains why it can't.
     ///
-    /// A single name is tried as an alias first (`entered` → `dateEntered`), then as a field
-    /// (case-insensitively). A bare reference compares its default field (`site` →
+    /// A single name is tried as an alias first (`entered` → `_info/dateEntered`), then as a
+    /// field (case-insensitively). A bare reference compares its default field (`site` →
     /// `site/name`). Backquoted paths are sent exactly as written and are not checked.
     public func resolve(_ field: FieldPath, in source: SourceFile) throws(Diagnostic) -> ResolvedField {
         let names: [Name]
@@ -31,78 +147,33 @@ extension EntitySpec {
         if names.count == 1, let alias = resolvedAliases[names[0].folded] {
             return alias
         }
-        var shapeFields = fields
-        var path: [String] = []
-        var ownerDescription = name
-        for (position, name) in names.enumerated() {
-            let found = position == 0 ? self.field(named: name.text) : shapeFields.first(where: { $0.name.lowercased() == name.folded })
-            guard let spec = found else {
-                let candidates = shapeFields.map(\.name) + (position == 0 ? Array(aliases.keys) : [])
-                throw Diagnostic(
-                    "unknown field `\(name.text)` on \(ownerDescription)", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: candidates.sorted()))
-            }
-            path.append(spec.name)
-            let isLast = position == names.count - 1
-            switch spec.kind {
-            case .value(let type):
-                if !isLast {
-                    throw Diagnostic(
-                        "`\(spec.name)` is \(type.displayName) and has no field `\(names[position + 1].text)`",
-                        source: source, span: names[position + 1].span)
-                }
-                return ResolvedField(path: path.joined(separator: "/"), type: type)
-            case .customFields:
-                throw Diagnostic(
-                    "custom fields are compared by caption", source: source, span: field.span,
-                    help: ["write `custom(\"Caption\") = \"value\"`"])
-            case .object(let shape):
-                if isLast {
-                    guard let defaultField = shape.defaultField else {
-                        throw Diagnostic(
-                            "`\(spec.name)` is \(shape.description); name one of its fields", source: source,
-                            span: name.span,
-                            help: ["for example `\(names.map(\.text).joined(separator: ".")).\(shape.fields[0].name)`"])
-                    }
-                    let base = path.joined(separator: "/")
-                    let type = shape.fields.first { $0.name == defaultField }.flatMap(\.valueType) ?? .string
-                    let hasId = shape.fields.contains { $0.name == "id" }
-                    return ResolvedField(path: "\(base)/\(defaultField)", type: type, referenceIdPath: hasId ? "\(base)/id" : nil)
-                }
-                shapeFields = shape.fields
-                ownerDescription = "`\(path.joined(separator: "."))` (\(shape.description))"
-            }
+        switch table.resolve(names: names.map(\.text)) {
+        case .success(let resolved):
+            return resolved
+        case .failure(let failure):
+            let span = failure.position < names.count ? names[failure.position].span : field.span
+            throw Diagnostic(failure.message, source: source, span: span, help: failure.help)
         }
-        fatalError("unreachable: a dotted path has at least one name")
-    }
-
-    /// The type of a path this catalog itself wrote (an alias target), among `fields`.
-    static func resolve(aliasPath: String, fields: [FieldSpec]) -> ResolvedField {
-        var shapeFields = fields
-        var type = ValueType.unknown
-        let parts = aliasPath.split(separator: "/")
-        for part in parts {
-            guard let spec = shapeFields.first(where: { $0.name == part }) else { break }
-            switch spec.kind {
-            case .value(let valueType): type = valueType
-            case .object(let shape): shapeFields = shape.fields
-            case .customFields: break
-            }
-        }
-        var idPath: String?
-        if parts.count == 2, let spec = fields.first(where: { $0.name == parts[0] }), case .object(let shape) = spec.kind,
-            shape.defaultField == String(parts[1]), shape.fields.contains(where: { $0.name == "id" })
-        {
-            idPath = "\(parts[0])/id"
-        }
-        return ResolvedField(path: aliasPath, type: type, referenceIdPath: idPath)
     }
 }
 
 extension FieldSpec {
-    /// The leaf type, or nil for objects and custom fields.
-    var valueType: ValueType? {
+    /// The leaf type, or nil for objects, arrays and custom fields.
+    public var valueType: ValueType? {
         if case .value(let type) = kind { return type }
         return nil
+    }
+}
+
+extension ValueType {
+    /// How messages name a list of this type.
+    var pluralName: String {
+        switch self {
+        case .string: return "texts"
+        case .integer, .decimal: return "numbers"
+        case .boolean: return "true/false values"
+        case .date: return "dates"
+        case .unknown: return "values"
+        }
     }
 }

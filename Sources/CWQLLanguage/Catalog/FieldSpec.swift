@@ -23,6 +23,8 @@ public struct FieldSpec: Sendable {
     /// ConnectWise's spelling (`closedFlag`).
     public var name: String
     public var kind: Kind
+    /// For an enum, the values the spec allows (`billTime`: `Billable`, `DoNotBill`, …).
+    public var allowedValues: [String]?
 
     public indirect enum Kind: Sendable {
         case value(ValueType)
@@ -30,11 +32,16 @@ public struct FieldSpec: Sendable {
         case object(ObjectShape)
         /// The `customFields` array, compared through `custom("Caption")`.
         case customFields
+        /// An array of objects (`communicationItems`), compared through `childConditions`.
+        case array(ObjectShape)
+        /// An array of plain values (`integratorTags`), which conditions cannot reach.
+        case valueArray(ValueType)
     }
 
-    public init(_ name: String, _ kind: Kind) {
+    public init(_ name: String, _ kind: Kind, allowedValues: [String]? = nil) {
         self.name = name
         self.kind = kind
+        self.allowedValues = allowedValues
     }
 }
 
@@ -58,44 +65,5 @@ public struct ObjectShape: Sendable {
 
 extension FieldSpec {
     static func string(_ name: String) -> FieldSpec { FieldSpec(name, .value(.string)) }
-    static func integer(_ name: String) -> FieldSpec { FieldSpec(name, .value(.integer)) }
-    static func decimal(_ name: String) -> FieldSpec { FieldSpec(name, .value(.decimal)) }
-    static func boolean(_ name: String) -> FieldSpec { FieldSpec(name, .value(.boolean)) }
     static func date(_ name: String) -> FieldSpec { FieldSpec(name, .value(.date)) }
-    static func reference(_ name: String, _ shape: ObjectShape) -> FieldSpec { FieldSpec(name, .object(shape)) }
-
-    /// `_info`, present on every record.
-    static let info = FieldSpec(
-        "_info",
-        .object(ObjectShape(
-            "the record's `_info`",
-            fields: [.date("lastUpdated"), .string("updatedBy"), .date("dateEntered"), .string("enteredBy")],
-            defaultField: nil)))
-}
-
-extension ObjectShape {
-    /// `{id, name}` references such as board, status, type, source.
-    static func named(_ description: String, target: String? = nil) -> ObjectShape {
-        ObjectShape(description, fields: [.integer("id"), .string("name")], defaultField: "name", target: target)
-    }
-
-    /// `{id, identifier, name}` references: companies and members.
-    static func identified(_ description: String, target: String) -> ObjectShape {
-        ObjectShape(
-            description, fields: [.integer("id"), .string("identifier"), .string("name")],
-            defaultField: "identifier", target: target)
-    }
-
-    static let company = identified("a company reference", target: "companies")
-    static let member = identified("a member reference", target: "members")
-    static let board = named("a board reference", target: "boards")
-    static let status = named("a status reference")
-    static let priority = named("a priority reference", target: "priorities")
-    static let contact = named("a contact reference", target: "contacts")
-    static let agreement = named("an agreement reference", target: "agreements")
-    static let project = named("a project reference", target: "projects")
-    static let product = ObjectShape(
-        "a product reference", fields: [.integer("id"), .string("identifier"), .string("description")],
-        defaultField: "identifier")
-    static let chargeTo = named("a reference")
 }

@@ -1,14 +1,37 @@
 import ConnectWiseRequests
 
-/// The `conditions` and `customFieldConditions` parameters of one request, as trees that
-/// ``Conditions`` prints.
+/// The `conditions`, `childConditions` and `customFieldConditions` parameters of one
+/// request, as trees that ``Conditions`` prints.
 public struct CompiledFilter: Sendable, Equatable, Codable {
     public var conditions: Conditions?
+    /// Conditions on fields inside arrays (`communicationItems/value = "a@b.com"`).
+    public var childConditions: Conditions?
     public var customFieldConditions: Conditions?
 
-    public init(conditions: Conditions? = nil, customFieldConditions: Conditions? = nil) {
+    public init(conditions: Conditions? = nil, childConditions: Conditions? = nil, customFieldConditions: Conditions? = nil) {
         self.conditions = conditions
+        self.childConditions = childConditions
         self.customFieldConditions = customFieldConditions
+    }
+
+    /// The filter parameters (those that are set) in ``QueryItem/filterNames`` order, with
+    /// `conditions` ANDed with `extra` (a child step's parent-id condition).
+    public func queryItems(and extra: Conditions? = nil) -> [QueryItem] {
+        var items: [QueryItem] = []
+        if let conditions = Conditions.both(extra, conditions) { items.append(QueryItem("conditions", .conditions(conditions))) }
+        if let childConditions { items.append(QueryItem("childConditions", .conditions(childConditions))) }
+        if let customFieldConditions { items.append(QueryItem("customFieldConditions", .conditions(customFieldConditions))) }
+        return items
+    }
+
+    /// This filter and another, ANDed; nil when both filter on a custom field (ConnectWise
+    /// takes one custom-field condition per request).
+    func and(_ other: CompiledFilter) -> CompiledFilter? {
+        if customFieldConditions != nil && other.customFieldConditions != nil { return nil }
+        return CompiledFilter(
+            conditions: Conditions.both(conditions, other.conditions),
+            childConditions: Conditions.both(childConditions, other.childConditions),
+            customFieldConditions: customFieldConditions ?? other.customFieldConditions)
     }
 }
 
@@ -42,6 +65,7 @@ public struct ConditionCompiler {
         flattenAnd(ConditionCompiler.negationNormalForm(condition, negate: false), into: &conjuncts)
         var custom: Comparison?
         var regular: [Condition] = []
+        var child: [Condition] = []
         for conjunct in conjuncts {
             if case .comparison(let comparison) = conjunct, case .customField = comparison.subject {
                 if custom != nil {
@@ -52,13 +76,17 @@ public struct ConditionCompiler {
                 custom = comparison
             } else {
                 try rejectNestedCustomFields(conjunct)
-                regular.append(conjunct)
+                if try isOnArrayFields(conjunct) { child.append(conjunct) } else { regular.append(conjunct) }
             }
         }
         var filter = CompiledFilter()
         if !regular.isEmpty {
             let parts = try regular.map { (part) throws(Diagnostic) in try emit(part) }
             filter.conditions = parts.count == 1 ? parts[0] : .all(parts)
+        }
+        if !child.isEmpty {
+            let parts = try child.map { (part) throws(Diagnostic) in try emit(part) }
+            filter.childConditions = parts.count == 1 ? parts[0] : .all(parts)
         }
         if let custom { filter.customFieldConditions = try emitCustom(custom) }
         return filter
@@ -90,6 +118,31 @@ public struct ConditionCompiler {
         } else {
             conjuncts.append(condition)
         }
+    }
+
+    /// True when every comparison of the condition reads a field inside an array (those go to
+    /// `childConditions`); a condition mixing both kinds under `or` cannot be sent.
+    private func isOnArrayFields(_ condition: Condition) throws(Diagnostic) -> Bool {
+        var inArray: [Bool] = []
+        var pending = [condition]
+        var first: Comparison?
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let comparison):
+                guard case .field(let path) = comparison.subject else { continue }
+                first = first ?? comparison
+                inArray.append(try entity.resolve(path, in: source).arrayField != nil)
+            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [lhs, rhs]
+            case .not(let inner, _): pending.append(inner)
+            }
+        }
+        if inArray.contains(true) && inArray.contains(false), let first {
+            throw Diagnostic(
+                "a condition on a list field (sent as childConditions) can only be joined to the others with `and`",
+                source: source, span: first.span,
+                help: ["ConnectWise sends conditions on fields inside lists separately (childConditions)"])
+        }
+        return inArray.contains(true)
     }
 
     private func rejectNestedCustomFields(_ condition: Condition) throws(Diagnostic) {
@@ -153,7 +206,31 @@ public struct ConditionCompiler {
         }
         field = try comparingRecords(comparison, field: field)
         try checkOperator(comparison, field: field)
-        let written = path.written
+        try checkEnumeration(comparison, field: field)
+        let emitted = try emitComparison(comparison, field: field, written: path.written)
+        guard let also = field.also else { return emitted }
+        return .all([emitted, also])
+    }
+
+    /// An enum compared with a value the spec does not list is a typo: said now, with the
+    /// closest allowed value.
+    private func checkEnumeration(_ comparison: Comparison, field: ResolvedField) throws(Diagnostic) {
+        guard let allowed = field.allowedValues, [.equal, .notEqual, .isIn, .notIn].contains(comparison.op) else { return }
+        for value in comparison.values {
+            let text: String
+            switch value {
+            case .string(let string, _): text = string
+            case .word(let word, _): text = word
+            default: continue
+            }
+            guard !allowed.contains(where: { $0.lowercased() == text.lowercased() }) else { continue }
+            throw Diagnostic(
+                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`", source: source, span: value.span,
+                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")])
+        }
+    }
+
+    private func emitComparison(_ comparison: Comparison, field: ResolvedField, written: String) throws(Diagnostic) -> Conditions {
         switch comparison.op {
         case .isNull: return .comparison(path: field.path, op: "=", value: .null)
         case .isNotNull: return .comparison(path: field.path, op: "!=", value: .null)

@@ -81,10 +81,14 @@ public struct StaticChecker {
         case .print(let values):
             for value in values { _ = try check(value, in: scope) }
         case .create(let name, let object):
-            try checkObject(object, entity: try entity(name), in: scope)
+            let entity = try entity(name)
+            try entity.require(.create, source: source, span: name.span)
+            try checkObject(object, entity: entity, in: scope)
             scope.define(variable: "created", .record(catalog.entity(named: name.text)))
         case .upsert(let name, let match, let object):
             let entity = try entity(name)
+            try entity.require(.create, source: source, span: name.span)
+            try entity.require(.update, source: source, span: name.span)
             try checkCondition(match, entity: entity, in: scope)
             try checkObject(object, entity: entity, in: scope)
             scope.define(variable: "created", .record(entity))

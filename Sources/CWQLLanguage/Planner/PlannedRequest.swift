@@ -55,7 +55,7 @@ extension PlanSegment {
     func lowered(after parent: PlanSegment?) -> PlanStep {
         var path = RequestPath(entity.path)
         var repeats: String?
-        var conditions = filter.conditions
+        var parentCondition: Conditions?
         switch origin {
         case .collection, .provided:
             break
@@ -68,13 +68,11 @@ extension PlanSegment {
                 path = RequestPath(parent?.entity.path ?? "").appending("/").appendingHole().appending(suffix)
                 repeats = "each \(parentName)"
             case .filteredBy(let field, let also):
-                conditions = Conditions.both(Conditions.both(also, .parentIds(field: field)), conditions)
+                parentCondition = Conditions.both(also, .parentIds(field: field))
                 repeats = "each batch of \(parentName) ids"
             }
         }
-        var query: [QueryItem] = []
-        if let conditions { query.append(QueryItem("conditions", .conditions(conditions))) }
-        if let custom = filter.customFieldConditions { query.append(QueryItem("customFieldConditions", .conditions(custom))) }
+        var query = filter.queryItems(and: parentCondition)
         if countOnly {
             return PlanStep(request: Request(.get, path.appending("/count"), query: query), repeats: repeats)
         }

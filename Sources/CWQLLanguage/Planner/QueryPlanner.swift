@@ -37,20 +37,15 @@ public struct QueryPlanner {
 
         func flushWhere() throws(Diagnostic) {
             guard !pendingWhere.isEmpty else { return }
-            var conditions: Conditions?
-            var custom: Conditions?
+            var combined = CompiledFilter()
             for (condition, conditionSource) in pendingWhere {
                 let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: conditionSource, environment: environment)
-                let filter = try compiler.compile(condition)
-                conditions = Conditions.both(conditions, filter.conditions)
-                if let more = filter.customFieldConditions {
-                    if custom != nil {
-                        throw Diagnostic("ConnectWise filters on one custom field per request", source: conditionSource, span: condition.span)
-                    }
-                    custom = more
+                guard let both = combined.and(try compiler.compile(condition)) else {
+                    throw Diagnostic("ConnectWise filters on one custom field per request", source: conditionSource, span: condition.span)
                 }
+                combined = both
             }
-            segments[segments.count - 1].filter = CompiledFilter(conditions: conditions, customFieldConditions: custom)
+            segments[segments.count - 1].filter = combined
             pendingWhere = []
         }
 
@@ -147,9 +142,11 @@ public struct QueryPlanner {
                     throw Diagnostic(
                         "`\(stage.kind.keyword)` works on tickets, not \(entity.name)", source: source, span: stage.keywordSpan)
                 }
+                if stage.kind.patchesTheRecord { try entity.require(.update, source: source, span: stage.keywordSpan) }
                 if case .close = stage.kind { segment.narrow(to: ["id", "board/id", "closedFlag"]) } else { segment.narrow(to: ["id"]) }
                 write = WriteAction(stage: stage, entity: entity)
             case .set(let assignments):
+                try entity.require(.update, source: source, span: stage.keywordSpan)
                 for assignment in assignments {
                     if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
                 }
@@ -157,6 +154,7 @@ public struct QueryPlanner {
                 segment.narrow(to: ["id"] + (needsBoard ? ["board/id"] : []) + (entity.parentKey.map { [$0] } ?? []))
                 write = WriteAction(stage: stage, entity: entity)
             case .delete:
+                try entity.require(.delete, source: source, span: stage.keywordSpan)
                 segment.narrow(to: ["id"] + (entity.parentKey.map { [$0] } ?? []))
                 write = WriteAction(stage: stage, entity: entity)
             }
@@ -202,7 +200,10 @@ public struct QueryPlanner {
             "unknown entity `\(name.text)`", source: source, span: name.span,
             help: Suggestions.didYouMean(name.text, among: catalog.sourceNames + catalog.singularNames)
                 + (Suggestions.closest(to: name.text, among: catalog.sourceNames + catalog.singularNames) == nil
-                    ? ["queries start with one of: " + catalog.sourceNames.joined(separator: ", ")] : []))
+                    ? [
+                        "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
+                        "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
+                    ] : []))
     }
 
     private func column(_ path: FieldPath, in entity: EntitySpec) throws(Diagnostic) -> OutputColumn {
@@ -266,6 +267,14 @@ extension StageKind {
     var isNote: Bool {
         if case .note = self { return true }
         return false
+    }
+
+    /// True for `close` and `assign`, which PATCH the record (a note and a time entry are POSTed elsewhere).
+    var patchesTheRecord: Bool {
+        switch self {
+        case .close, .assign: return true
+        default: return false
+        }
     }
 }
 

@@ -35,11 +35,11 @@ public struct ListRequest: Sendable {
     }
 
     /// A list of a collection with text parameters (name lookups, reconciliation, tests).
-    public init(path: String, conditions: String? = nil, customFieldConditions: String? = nil, orderBy: String? = nil,
+    public init(path: String, conditions: String? = nil, filters: [QueryItem] = [], orderBy: String? = nil,
                 fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
         var query: [QueryItem] = []
         if let conditions { query.append(QueryItem("conditions", conditions)) }
-        if let customFieldConditions { query.append(QueryItem("customFieldConditions", customFieldConditions)) }
+        query += filters
         if let orderBy { query.append(QueryItem("orderBy", orderBy)) }
         if let fields { query.append(QueryItem("fields", fields.joined(separator: ","))) }
         self.init(Request(.get, RequestPath(path), query: query), limit: limit, pageSize: pageSize, walk: walk)
@@ -50,7 +50,8 @@ public struct ListRequest: Sendable {
     /// `orderBy`; nil walks forward-only by id, which stays correct while records change.
     public var orderBy: String? { request.parameter("orderBy") }
     public var conditions: String? { request.parameter("conditions") }
-    public var customFieldConditions: String? { request.parameter("customFieldConditions") }
+    /// The parameters that choose records (`conditions`, `childConditions`, `customFieldConditions`).
+    public var filters: [QueryItem] { request.query.filter { QueryItem.filterNames.contains($0.name) } }
 
     /// The parameters every page repeats, in the planned order.
     var sharedParameters: [QueryItem] {
@@ -212,8 +213,7 @@ public struct RecordStream: AsyncSequence, Sendable {
                 guard page == 1 else { return NumberedPage(records: records) }
                 if records.count < length { return NumberedPage(records: records, totalPages: 1) }
                 if let last = response.lastPage { return NumberedPage(records: records, totalPages: last) }
-                let total = try await client.count(
-                    request.path, conditions: request.conditions, customFieldConditions: request.customFieldConditions)
+                let total = try await client.count(request.path, filters: request.filters)
                 return NumberedPage(records: records, totalPages: Swift.max(1, (total + length - 1) / length))
             }
         }

@@ -274,11 +274,8 @@ public final class ConnectWiseClient: Sendable {
     }
 
     /// The number of records of a collection that match.
-    public func count(_ path: String, conditions: String? = nil, customFieldConditions: String? = nil) async throws -> Int {
-        var query: [(name: String, value: String)] = []
-        if let conditions { query.append(("conditions", conditions)) }
-        if let customFieldConditions { query.append(("customFieldConditions", customFieldConditions)) }
-        let body = try await get(path + "/count", query: query)
+    public func count(_ path: String, filters: [QueryItem] = []) async throws -> Int {
+        let body = try await send(Request(.get, RequestPath(path + "/count"), query: filters)).body
         guard let count = body["count"]?.intValue else {
             throw ConnectWiseError.invalidResponse(path: path + "/count", reason: "no count in the answer")
         }

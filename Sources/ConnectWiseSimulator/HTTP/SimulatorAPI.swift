@@ -149,11 +149,15 @@ final class SimulatorAPI: Sendable {
             if path == ["service", "tickets", "search"], request.method == "POST" {
                 return try search(request, member: member)
             }
-            guard path.count >= 2, let spec = EntityCatalog.byPath["\(path[0])/\(path[1])"] else {
+            // The longest table path that starts the request's path (`company/configurations/types`
+            // before `company/configurations`).
+            guard let depth = [3, 2].first(where: { path.count >= $0 && EntityCatalog.byPath[path.prefix($0).joined(separator: "/")] != nil }),
+                let spec = EntityCatalog.byPath[path.prefix(depth).joined(separator: "/")]
+            else {
                 throw APIFailure.notFound("No API resource at /\(path.joined(separator: "/"))")
             }
             try authorize(spec, member)
-            let rest = Array(path.dropFirst(2))
+            let rest = Array(path.dropFirst(depth))
             switch rest.count {
             case 0: return try collection(spec, parentId: nil, request: request, member: member)
             case 1 where rest[0] == "count": return try count(spec, parentId: nil, request: request)

@@ -92,6 +92,7 @@ enum EntityCatalog {
             references: [ReferenceRule(field: "company", table: "companies", copied: identified, lookupKeys: ["identifier", "name"])],
             required: ["name", "company"]),
         TableSpec(name: "members", path: "system/members", module: .members, required: ["identifier"]),
+        TableSpec(name: "configuration_types", path: "company/configurations/types", module: .configurations, required: ["name"]),
     ]
 
     static let byName: [String: TableSpec] = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })

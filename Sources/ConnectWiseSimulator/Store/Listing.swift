@@ -4,6 +4,9 @@ import CWJSON
 struct ListQuery: Sendable {
     var conditions: ConditionsNode?
     var customFieldConditions: ConditionsNode?
+    /// Conditions on fields inside arrays (`communicationItems/value = "a@b.com"`): one element
+    /// of the array must satisfy them all.
+    var childConditions: ConditionsNode?
     var orderBy: [(path: String, descending: Bool)] = []
     var fields: [String]?
     var page = 1
@@ -45,7 +48,10 @@ extension ListQuery {
     /// Reads the standard list parameters; a malformed one is a 400 as ConnectWise gives.
     init(parameters: [String: String], forwardOnly: Bool) throws(APIFailure) {
         self.forwardOnly = forwardOnly
-        cacheKey = [parameters["conditions"] ?? "", parameters["customFieldConditions"] ?? "", parameters["orderBy"] ?? ""]
+        cacheKey = [
+            parameters["conditions"] ?? "", parameters["childConditions"] ?? "", parameters["customFieldConditions"] ?? "",
+            parameters["orderBy"] ?? "",
+        ]
             .joined(separator: "\u{1}")
         if let text = parameters["conditions"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
@@ -65,6 +71,13 @@ extension ListQuery {
                 customFieldConditions = try ConditionsParser.parse(text)
             } catch {
                 throw APIFailure.badRequest("customFieldConditions: \(error.message) at position \(error.offset)")
+            }
+        }
+        if let text = parameters["childConditions"], !text.isEmpty {
+            do {
+                childConditions = try ConditionsParser.parse(text)
+            } catch {
+                throw APIFailure.badRequest("childConditions: \(error.message) at position \(error.offset)")
             }
         }
         if let text = parameters["orderBy"], !text.isEmpty {
@@ -104,7 +117,21 @@ extension ListQuery {
                 fields.contains(where: { ConditionsEvaluator.matches(customFieldConditions, $0) })
             else { return false }
         }
+        if let childConditions, !Self.someElementMatches(childConditions, record) { return false }
         return true
+    }
+
+    /// True when one element of the array the child conditions name (their first path's
+    /// head) satisfies them, read as a record whose array holds that element alone.
+    static func someElementMatches(_ node: ConditionsNode, _ record: JSONObject) -> Bool {
+        guard let head = node.paths.first?.split(separator: "/").first.map(String.init),
+            let key = record.key(matching: head), let elements = record[key]?.arrayValue
+        else { return false }
+        return elements.contains { element in
+            var view = record
+            view[key] = element
+            return ConditionsEvaluator.matches(node, .object(view))
+        }
     }
 
     /// The record cut down to the requested fields (nested paths keep their parents).

@@ -148,7 +148,6 @@ struct RecordWriter {
             record["closedFlag"] = .bool(closed)
             record["closedDate"] = closed ? (previous?["closedDate"].flatMap { $0 == .null ? nil : $0 } ?? .string(SimulatorDates.format(now))) : .null
         }
-        if record["dateEntered"] == nil { record["dateEntered"] = .string(SimulatorDates.format(now)) }
         if record["customFields"] == nil {
             record["customFields"] = .array([.object(JSONObject([
                 "id": .int(1), "caption": .string("Alert ID"), "type": .string("Text"), "entryMethod": .string("EntryField"),

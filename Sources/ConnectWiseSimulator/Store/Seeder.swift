@@ -26,6 +26,9 @@ struct Seeder {
         ("pkumar", "Priya", "Kumar"), ("lnovak", "Lena", "Novak"), ("okeefe", "Owen", "Keefe"),
         ("rdiaz", "Rosa", "Diaz"), ("tnguyen", "Tam", "Nguyen"), ("api-demo", "API", "Member"),
     ]
+    /// Configuration types, by id (1, 2, 3).
+    static let configurationTypes = ["Server", "Workstation", "Firewall"]
+
     static let companyNames = [
         ("ACME", "Acme Corporation"), ("CONTOSO", "Contoso Ltd"), ("GLOBEX", "Globex Inc"),
         ("INITECH", "Initech"), ("UMBRELLA", "Umbrella Health"), ("STARK", "Stark Logistics"),
@@ -62,7 +65,7 @@ struct Seeder {
         }
         let priorities = ["P1", "P2", "P3", "P4"].enumerated().map { index, name in
             insert("priorities", [
-                "name": .string(name), "color": .string(["red", "orange", "yellow", "green"][index]),
+                "name": .string(name), "color": .string(["Red", "Orange", "Yellow", "Green"][index]),
                 "sortOrder": .int(index + 1), "defaultFlag": .bool(name == "P3"),
             ])
         }
@@ -74,18 +77,21 @@ struct Seeder {
             let rows = statuses.enumerated().map { index, status in
                 insert("board_statuses", [
                     "name": .string(status.0), "board": reference(board, ["id", "name"]), "sortOrder": .int(index),
-                    "displayOnBoard": .bool(true), "inactiveFlag": .bool(false), "closedStatus": .bool(status.1),
+                    "displayOnBoard": .bool(true), "inactive": .bool(false), "closedStatus": .bool(status.1),
                     "defaultFlag": .bool(status.2), "timeEntryNotAllowed": .bool(false),
                 ])
             }
             boardStatuses.append((board, rows))
+        }
+        for type in Self.configurationTypes {
+            _ = insert("configuration_types", ["name": .string(type), "inactiveFlag": .bool(false), "systemFlag": .bool(false)])
         }
         var companies: [JSONObject] = []
         for (index, (identifier, name)) in Self.companyNames.enumerated() {
             companies.append(insert("companies", [
                 "identifier": .string(identifier), "name": .string(name),
                 "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
-                "type": .object(JSONObject(["id": .int(1), "name": .string(identifier == "NORTHWIND" ? "Owner" : "Client")])),
+                "types": .array([.object(JSONObject(["id": .int(1), "name": .string(identifier == "NORTHWIND" ? "Owner" : "Client")]))]),
                 "phoneNumber": .string("555-01\(String(format2: index))"), "website": .string("www.\(identifier.lowercased()).example"),
                 "city": .string(["Springfield", "Riverton", "Lakeside"][index % 3]), "deletedFlag": .bool(false),
                 "numberOfEmployees": .int(10 + pick(200)),
@@ -103,14 +109,19 @@ struct Seeder {
                     "firstName": .string(first), "lastName": .string(last), "name": .string("\(first) \(last)"),
                     "company": reference(company, EntityCatalog.identified), "title": .string("Office Manager"),
                     "inactiveFlag": .bool(false),
-                    "defaultEmailAddress": .string("\(first.lowercased()).\(last.lowercased())@\(company["identifier"]!.stringValue!.lowercased()).example"),
+                    "communicationItems": .array([.object(JSONObject([
+                        "id": .int(1), "type": .object(JSONObject(["id": .int(1), "name": .string("Email")])),
+                        "value": .string("\(first.lowercased()).\(last.lowercased())@\(company["identifier"]!.stringValue!.lowercased()).example"),
+                        "defaultFlag": .bool(true), "communicationType": .string("Email"),
+                    ]))]),
                 ])
                 contactsByCompany[company["id"]!.intValue!, default: []].append(contact)
             }
             for (index, type) in ["Server", "Workstation", "Workstation", "Firewall"].enumerated() {
+                let typeId = Self.configurationTypes.firstIndex(of: type).map { $0 + 1 } ?? 1
                 let host = "\(company["identifier"]!.stringValue!)-\(type.prefix(3).uppercased())\(index + 1)"
                 _ = insert("configurations", [
-                    "name": .string(host), "type": .object(JSONObject(["id": .int(index + 1), "name": .string(type)])),
+                    "name": .string(host), "type": .object(JSONObject(["id": .int(typeId), "name": .string(type)])),
                     "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
                     "company": reference(company, EntityCatalog.identified),
                     "serialNumber": .string("SN\(100_000 + pick(900_000))"), "ipAddress": .string("10.0.\(pick(250)).\(pick(250))"),
@@ -150,14 +161,18 @@ struct Seeder {
                     "project": reference(project, ["id", "name"]), "company": reference(company, EntityCatalog.identified),
                     "owner": reference(members[(index + step) % 8], EntityCatalog.identified),
                     "status": reference(boardStatuses[2].statuses[0], ["id", "name"]), "closedFlag": .bool(false),
-                    "dateEntered": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)),
+                    "_info": .object(JSONObject([
+                        "lastUpdated": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)), "updatedBy": .string("seed"),
+                        "dateEntered": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)), "enteredBy": .string("seed"),
+                    ])),
                 ])
             }
             _ = insert("opportunities", [
                 "name": .string("Renewal \(company["identifier"]!.stringValue!)"),
                 "company": reference(company, EntityCatalog.identified),
                 "stage": .object(JSONObject(["id": .int(2), "name": .string("Proposal")])),
-                "status": .object(JSONObject(["id": .int(1), "name": .string("Open")])), "probability": .double(50),
+                "status": .object(JSONObject(["id": .int(1), "name": .string("Open")])),
+                "probability": .object(JSONObject(["id": .int(5), "name": .string("50")])),
                 "closedFlag": .bool(false),
                 "expectedCloseDate": .string(SimulatorDates.format(referenceDay + 30 * 86_400)),
             ])
@@ -198,7 +213,6 @@ struct Seeder {
             ("priority", reference(priorities[pick(4)], ["id", "name"])),
             ("severity", .string(["Low", "Medium", "High"][pick(3)])), ("impact", .string(["Low", "Medium", "High"][pick(3)])),
             ("closedFlag", .bool(closed)), ("closedDate", closed ? .string(SimulatorDates.format(updated)) : .null),
-            ("dateEntered", .string(SimulatorDates.format(entered))), ("enteredBy", .string(owner["identifier"]!.stringValue!)),
             ("budgetHours", .double(Double(pick(8)))), ("actualHours", .double(Double(pick(16)) / 4)),
             ("initialDescription", .string("\(summary). Reported by \(contact?["name"]?.stringValue ?? "monitoring").")),
             ("customerUpdatedFlag", .bool(false)), ("approved", .bool(true)), ("hasChildTicket", .bool(false)),

@@ -1,0 +1,73 @@
+/// The naming rule that turns ConnectWise paths into cwql names (SPEC 6.1).
+///
+/// A source is named by the last word of its path, snake_case (`/sales/activities` →
+/// `activities`). When several paths end in the same word, each takes the word before it too,
+/// singular (`/company/companies/statuses` → `company_statuses`), and when the path has no
+/// word left, its module (`/schedule/entries` → `schedule_entries`, `/time/entries` →
+/// `time_entries`). A nested list is a child stage named by the words after its parent's
+/// `{id}` (`/company/companies/{id}/sites` → `| sites`), and its entity is the parent's
+/// singular followed by that name (`company_sites`).
+enum EndpointNaming {
+    /// `addressFormats` → `address_formats`, `RMADispositions` → `rma_dispositions`.
+    static func snakeCase(_ word: String) -> String {
+        let characters = Array(word)
+        var result = ""
+        for (index, character) in characters.enumerated() {
+            if character.isUppercase, index > 0 {
+                let previous = characters[index - 1]
+                let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) { result += "_" }
+            }
+            result += character.lowercased()
+        }
+        return result
+    }
+
+    /// The singular of a snake_case name's last word (`time_entries` → `time_entry`).
+    static func singular(_ name: String) -> String {
+        var words = name.split(separator: "_").map(String.init)
+        guard let last = words.popLast() else { return name }
+        return (words + [singularWord(last)]).joined(separator: "_")
+    }
+
+    private static func singularWord(_ word: String) -> String {
+        if word.hasSuffix("ies"), word.count > 3 { return word.dropLast(3) + "y" }
+        for ending in ["uses", "sses", "xes", "ches", "shes"] where word.hasSuffix(ending) { return String(word.dropLast(2)) }
+        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") { return String(word.dropLast()) }
+        return word
+    }
+
+    /// The words of a path after its module, without `{id}` holes, snake_case.
+    static func words(of path: String) -> [String] {
+        path.split(separator: "/").dropFirst().filter { $0 != "{id}" }.map { snakeCase(String($0)) }
+    }
+
+    /// The module of a path: its first segment (`service`).
+    static func module(of path: String) -> String {
+        path.split(separator: "/").first.map(String.init) ?? ""
+    }
+
+    /// Names for top-level list paths, unique among themselves and the names already taken.
+    static func sourceNames(for paths: [String], taken: Set<String>) -> [String: String] {
+        var wordCount = Dictionary(uniqueKeysWithValues: paths.map { ($0, 1) })
+        func name(_ path: String) -> String {
+            let words = words(of: path)
+            let count = wordCount[path] ?? 1
+            let used = count <= words.count ? Array(words.suffix(count)) : [snakeCase(module(of: path))] + words
+            return (used.dropLast().map(singular) + [used.last ?? ""]).joined(separator: "_")
+        }
+        while true {
+            let grouped = Dictionary(grouping: paths, by: name)
+            // A name clashes with another path's name, a taken name, or another name's singular
+            // (`/company/contactsync/company` would take `company`, the singular of `companies`).
+            let singulars = Set((Array(grouped.keys) + Array(taken)).compactMap { name in
+                let one = singular(name)
+                return one == name ? nil : one
+            })
+            let clashes = grouped.filter { $0.value.count > 1 || taken.contains($0.key) || singulars.contains($0.key) }
+            let growable = clashes.values.joined().filter { (wordCount[$0] ?? 1) <= words(of: $0).count }
+            if growable.isEmpty { return Dictionary(uniqueKeysWithValues: paths.map { ($0, name($0)) }) }
+            for path in growable { wordCount[path, default: 1] += 1 }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ConnectWiseSpec
+
+/// A write and the HTTP method ConnectWise's spec must list for it.
+public enum WriteCapability: Sendable {
+    /// `create`, `upsert` (when nothing matches): POST on the collection.
+    case create
+    /// `set`, `close`, `assign`, `upsert` (when one matches): PATCH on a record.
+    case update
+    /// `delete`: DELETE on a record.
+    case delete
+
+    /// How a message names the write, and the method it needs.
+    var wording: (verb: String, method: String, onRecord: Bool) {
+        switch self {
+        case .create: return ("created", "POST", false)
+        case .update: return ("changed", "PATCH", true)
+        case .delete: return ("deleted", "DELETE", true)
+        }
+    }
+}
+
+extension EntitySpec {
+    /// True when the spec lists the method this write sends.
+    public func allows(_ write: WriteCapability) -> Bool {
+        switch write {
+        case .create: return collectionMethods.contains(.post)
+        case .update: return recordMethods.contains(.patch)
+        case .delete: return recordMethods.contains(.delete)
+        }
+    }
+
+    /// Refuses a write the spec does not list for this entity, naming what it allows.
+    func require(_ write: WriteCapability, source: SourceFile, span: SourceSpan) throws(Diagnostic) {
+        guard !allows(write) else { return }
+        let allowed = [(WriteCapability.create, "create"), (.update, "set"), (.delete, "delete")].filter { allows($0.0) }.map(\.1)
+        let wording = write.wording
+        let target = path.replacing("{parentId}", with: "{id}") + (wording.onRecord ? "/{id}" : "")
+        throw Diagnostic(
+            "\(name) cannot be \(wording.verb): ConnectWise's API has no \(wording.method) on \(target)",
+            source: source, span: span,
+            help: [allowed.isEmpty ? "\(name) are read-only" : "\(name) allow: " + allowed.joined(separator: ", ")])
+    }
+}

@@ -1,0 +1,73 @@
+/// ConnectWise's published API facts: every endpoint with its methods and model, every model
+/// with its typed fields. Read once from the text the generator embeds
+/// (`scripts/generate_spec_facts.py`, from `spec/connectwise/api-facts.json`).
+public struct APIFacts: Sendable {
+    /// Where the facts come from (the generator and its version).
+    public let source: String
+    public let endpoints: [EndpointFact]
+    private let models: [String: [FieldFact]]
+
+    /// The facts of the published spec this build embeds.
+    public static let published = APIFacts(text: apiFactsText, source: apiFactsSource)
+
+    /// Reads facts in the generator's line format; a line it does not understand is skipped.
+    init(text: String, source: String) {
+        self.source = source
+        var endpoints: [EndpointFact] = []
+        var models: [String: [FieldFact]] = [:]
+        var model: String?
+        var fields: [FieldFact] = []
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            switch parts.first {
+            case "E" where parts.count == 5:
+                let methods = parts[2].split(separator: ",").reduce(into: EndpointMethods()) { set, name in
+                    if let method = EndpointMethods.named.first(where: { $0.0 == name }) { set.insert(method.1) }
+                }
+                endpoints.append(EndpointFact(
+                    path: parts[1], methods: methods, model: parts[3] == "-" ? nil : parts[3], isList: parts[4] == "L"))
+            case "M" where parts.count == 2:
+                if let model { models[model] = fields }
+                model = parts[1]
+                fields = []
+            case "F" where parts.count == 3:
+                fields.append(FieldFact(name: parts[1], type: APIFacts.fieldType(parts[2])))
+            default:
+                continue
+            }
+        }
+        if let model { models[model] = fields }
+        self.endpoints = endpoints
+        self.models = models
+    }
+
+    /// The fields of a model, in name order; nil for a model the spec does not have.
+    public func fields(of model: String) -> [FieldFact]? { models[model] }
+
+    /// Every model name.
+    public var modelNames: [String] { models.keys.sorted() }
+
+    private static func fieldType(_ code: String) -> FieldType {
+        switch code {
+        case "s": return .string
+        case "i": return .integer
+        case "n": return .number
+        case "b": return .boolean
+        case "t": return .datetime
+        case "d": return .date
+        case "o": return .object
+        default: break
+        }
+        let payload = String(code.dropFirst(2))
+        switch code.prefix(2) {
+        case "e:": return .enumeration(payload.split(separator: "|").map(String.init))
+        case "r:": return .reference(payload)
+        case "a:":
+            switch payload {
+            case "s", "i", "n", "b", "t", "d", "o": return .array(fieldType(payload))
+            default: return .model(payload)
+            }
+        default: return .object
+        }
+    }
+}
