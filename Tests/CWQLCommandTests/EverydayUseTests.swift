@@ -68,6 +68,10 @@ struct EverydayUseTests {
                 ("print $board", "pass `--var board=…`"),
                 ("let t = tickets | take 1\nfor $x in $t { print $x.sumary }", "which have no field `sumary`"),
                 ("import \"nosuchmodule\"", "cannot import \"nosuchmodule\""),
+                // A write the spec does not list, and a field or enum value the spec does not have.
+                ("ticket_info | delete", "ConnectWise's API has no DELETE on /service/tickets/info/{id}"),
+                ("tickets where dateEntered > -1d | count", "unknown field `dateEntered` on tickets"),
+                ("time_entries where billableOption = Billabel | count", "did you mean `Billable`?"),
             ]
             for (index, mistake) in mistakes.enumerated() {
                 let path = "\(home)/mistake\(index).cwql"

@@ -57,7 +57,8 @@ struct FieldTable: Sendable {
     func field(named name: String) -> FieldSpec? { positions[name.lowercased()].map { fields[$0] } }
 
     /// Resolves a path of field names (`board`, `name`) against this entity's fields.
-    func resolve(names: [String]) -> Result<ResolvedField, FieldResolutionFailure> {
+    /// With `wholeValues`, a path may end on a list or an object (`select communicationItems`).
+    func resolve(names: [String], wholeValues: Bool = false) -> Result<ResolvedField, FieldResolutionFailure> {
         var shapeFields = fields
         var path: [String] = []
         var arrayField: String?
@@ -74,6 +75,13 @@ struct FieldTable: Sendable {
             path.append(spec.name)
             let isLast = position == names.count - 1
             let written = names[...position].joined(separator: ".")
+            if wholeValues, isLast {
+                switch spec.kind {
+                case .value: break
+                case .object(let shape) where shape.defaultField != nil: break
+                default: return .success(ResolvedField(path: path.joined(separator: "/"), type: .unknown, arrayField: arrayField))
+                }
+            }
             switch spec.kind {
             case .value(let type):
                 if !isLast {
@@ -137,6 +145,16 @@ extension EntitySpec {
     /// field (case-insensitively). A bare reference compares its default field (`site` →
     /// `site/name`). Backquoted paths are sent exactly as written and are not checked.
     public func resolve(_ field: FieldPath, in source: SourceFile) throws(Diagnostic) -> ResolvedField {
+        try resolve(field, in: source, wholeValues: false)
+    }
+
+    /// Resolves a column of `select`, `sort` or `count by`, which may name a whole list or
+    /// object (`select communicationItems`, `select _info`).
+    public func resolveColumn(_ field: FieldPath, in source: SourceFile) throws(Diagnostic) -> ResolvedField {
+        try resolve(field, in: source, wholeValues: true)
+    }
+
+    private func resolve(_ field: FieldPath, in source: SourceFile, wholeValues: Bool) throws(Diagnostic) -> ResolvedField {
         let names: [Name]
         switch field.form {
         case .raw(let path):
@@ -147,7 +165,7 @@ extension EntitySpec {
         if names.count == 1, let alias = resolvedAliases[names[0].folded] {
             return alias
         }
-        switch table.resolve(names: names.map(\.text)) {
+        switch table.resolve(names: names.map(\.text), wholeValues: wholeValues) {
         case .success(let resolved):
             return resolved
         case .failure(let failure):

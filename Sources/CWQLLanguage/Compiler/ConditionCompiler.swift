@@ -206,28 +206,10 @@ public struct ConditionCompiler {
         }
         field = try comparingRecords(comparison, field: field)
         try checkOperator(comparison, field: field)
-        try checkEnumeration(comparison, field: field)
+        try field.checkEnumeration(comparison, source: source)
         let emitted = try emitComparison(comparison, field: field, written: path.written)
         guard let also = field.also else { return emitted }
         return .all([emitted, also])
-    }
-
-    /// An enum compared with a value the spec does not list is a typo: said now, with the
-    /// closest allowed value.
-    private func checkEnumeration(_ comparison: Comparison, field: ResolvedField) throws(Diagnostic) {
-        guard let allowed = field.allowedValues, [.equal, .notEqual, .isIn, .notIn].contains(comparison.op) else { return }
-        for value in comparison.values {
-            let text: String
-            switch value {
-            case .string(let string, _): text = string
-            case .word(let word, _): text = word
-            default: continue
-            }
-            guard !allowed.contains(where: { $0.lowercased() == text.lowercased() }) else { continue }
-            throw Diagnostic(
-                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`", source: source, span: value.span,
-                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")])
-        }
     }
 
     private func emitComparison(_ comparison: Comparison, field: ResolvedField, written: String) throws(Diagnostic) -> Conditions {
@@ -378,6 +360,26 @@ extension ConditionSubject {
         switch self {
         case .field(let path): return path.written
         case .customField(let caption, _): return "custom(\"\(caption)\")"
+        }
+    }
+}
+
+extension ResolvedField {
+    /// An enum compared with a value the spec does not list is a typo: said now, with the
+    /// closest allowed value.
+    func checkEnumeration(_ comparison: Comparison, source: SourceFile) throws(Diagnostic) {
+        guard let allowed = allowedValues, [.equal, .notEqual, .isIn, .notIn].contains(comparison.op) else { return }
+        for value in comparison.values {
+            let text: String
+            switch value {
+            case .string(let string, _): text = string
+            case .word(let word, _): text = word
+            default: continue
+            }
+            guard !allowed.contains(where: { $0.lowercased() == text.lowercased() }) else { continue }
+            throw Diagnostic(
+                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`", source: source, span: value.span,
+                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")])
         }
     }
 }

@@ -249,11 +249,14 @@ public struct StaticChecker {
             guard let entity = current else { continue }
             switch stage.kind {
             case .where(let condition): try checkCondition(condition, entity: entity, in: scope)
-            case .select(let paths): for path in paths { _ = try entity.resolve(path, in: source) }
-            case .sort(let keys): for key in keys { _ = try entity.resolve(key.field, in: source) }
-            case .countBy(let path): _ = try entity.resolve(path, in: source)
+            case .select(let paths): for path in paths { _ = try entity.resolveColumn(path, in: source) }
+            case .sort(let keys): for key in keys { _ = try entity.resolveColumn(key.field, in: source) }
+            case .countBy(let path): _ = try entity.resolveColumn(path, in: source)
             case .set(let assignments):
+                try entity.require(.update, source: source, span: stage.keywordSpan)
                 for assignment in assignments { if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) } }
+            case .close, .assign: try entity.require(.update, source: source, span: stage.keywordSpan)
+            case .delete: try entity.require(.delete, source: source, span: stage.keywordSpan)
             case .child(let name):
                 guard let link = entity.child(named: name.text), let child = catalog.entity(named: link.entity) else {
                     throw Diagnostic(
@@ -298,7 +301,9 @@ public struct StaticChecker {
         while let next = pending.popLast() {
             switch next {
             case .comparison(let comparison):
-                if case .field(let path) = comparison.subject { _ = try entity.resolve(path, in: source) }
+                if case .field(let path) = comparison.subject {
+                    try entity.resolve(path, in: source).checkEnumeration(comparison, source: source)
+                }
                 for value in comparison.values { try check(value, in: scope) }
             case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
             case .not(let inner, _): pending.append(inner)

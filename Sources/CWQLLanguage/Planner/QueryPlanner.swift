@@ -207,7 +207,7 @@ public struct QueryPlanner {
     }
 
     private func column(_ path: FieldPath, in entity: EntitySpec) throws(Diagnostic) -> OutputColumn {
-        let resolved = try entity.resolve(path, in: source)
+        let resolved = try entity.resolveColumn(path, in: source)
         return OutputColumn(label: String(path.written.filter { $0 != "`" }), path: resolved.path)
     }
 
