@@ -56,7 +56,7 @@ final class Session: @unchecked Sendable {
         default:
             await MetaCommand.run(command, interpreter: interpreter, output: output)
         }
-        replOutput?.flush(paged: false)
+        replOutput?.flush(paged: true)
         return true
     }
 

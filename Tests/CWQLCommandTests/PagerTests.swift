@@ -21,10 +21,10 @@ struct PagerTests {
 
     /// Types the tall query, waits for the pager's prompt, quits it with `q`, and checks that the
     /// REPL answers the next query.
-    func pageAndQuit(_ terminal: PseudoTerminal, pagerPrompt: String) async {
+    func pageAndQuit(_ terminal: PseudoTerminal, pagerPrompt: String, entry: String = PagerTests.tallQuery) async {
         #expect(await terminal.waitFor("cwql(demo)> "))
         var mark = terminal.text.count
-        terminal.type(PagerTests.tallQuery + "\r")
+        terminal.type(entry + "\r")
         #expect(await terminal.waitFor(pagerPrompt, after: mark), "the pager did not show its prompt")
         mark = terminal.text.count
         terminal.type("q")
@@ -47,6 +47,15 @@ struct PagerTests {
         let terminal = try PseudoTerminal(
             ["demo", "--tickets", "300"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "TERM": "xterm", "PAGER": "more"])
         await pageAndQuit(terminal, pagerPrompt: "--More--")
+        terminal.type("\u{04}")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func aTallMetaCommandIsPagedToo() async throws {
+        // `.schema contacts` lists 60-odd fields: taller than the terminal, so paged like a result.
+        let terminal = try PseudoTerminal(
+            ["demo", "--tickets", "300"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "TERM": "xterm", "PAGER": "more"])
+        await pageAndQuit(terminal, pagerPrompt: "--More--", entry: ".schema contacts")
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
     }
