@@ -158,7 +158,6 @@ struct MetaCommand {
     static func schema(_ name: String) -> String {
         let schema = SchemaDescription()
         if let text = schema.describe(name) { return text }
-        let hint = schema.suggestions(for: name).first.map { "; \($0)" } ?? ""
-        return "no entity matches \(name)\(hint)\n"
+        return schema.noMatch(name)
     }
 }

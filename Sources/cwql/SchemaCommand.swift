@@ -21,8 +21,7 @@ struct SchemaCommand: ParsableCommand {
     func run() throws {
         let schema = SchemaDescription()
         guard let text = schema.describe(pattern) else {
-            let hint = schema.suggestions(for: pattern).first.map { "\n  = help: \($0)" } ?? ""
-            standardError("error: no entity matches `\(pattern)`\(hint)\n")
+            standardError("error: " + schema.noMatch(pattern))
             throw ExitStatus.usage.exitCode
         }
         standardOutput(text)

@@ -13,12 +13,6 @@ struct PagerTests {
     /// A query whose result is far taller than the 40-row terminal.
     static let tallQuery = "tickets | select id, summary"
 
-    func home() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-pager-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Types the tall query, waits for the pager's prompt, quits it with `q`, and checks that the
     /// REPL answers the next query.
     func pageAndQuit(_ terminal: PseudoTerminal, pagerPrompt: String, entry: String = PagerTests.tallQuery) async {
@@ -36,16 +30,14 @@ struct PagerTests {
     }
 
     @Test func lessWithoutJobControl() async throws {
-        let terminal = try PseudoTerminal(
-            ["demo", "--tickets", "300"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "TERM": "xterm"], removing: ["PAGER"])
+        let terminal = try PseudoTerminal.demo(tickets: 300, environment: ["TERM": "xterm"], removing: ["PAGER"]).terminal
         await pageAndQuit(terminal, pagerPrompt: ":")
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
     }
 
     @Test func moreWithoutJobControl() async throws {
-        let terminal = try PseudoTerminal(
-            ["demo", "--tickets", "300"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "TERM": "xterm", "PAGER": "more"])
+        let terminal = try PseudoTerminal.demo(tickets: 300, environment: ["TERM": "xterm", "PAGER": "more"]).terminal
         await pageAndQuit(terminal, pagerPrompt: "--More--")
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
@@ -53,8 +45,7 @@ struct PagerTests {
 
     @Test func aTallMetaCommandIsPagedToo() async throws {
         // `.schema contacts` lists 60-odd fields: taller than the terminal, so paged like a result.
-        let terminal = try PseudoTerminal(
-            ["demo", "--tickets", "300"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "TERM": "xterm", "PAGER": "more"])
+        let terminal = try PseudoTerminal.demo(tickets: 300, environment: ["TERM": "xterm", "PAGER": "more"]).terminal
         await pageAndQuit(terminal, pagerPrompt: "--More--", entry: ".schema contacts")
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
@@ -63,7 +54,7 @@ struct PagerTests {
     @Test func lessFromAnInteractiveShell() async throws {
         // bash -i puts cwql in a process group of its own and makes it the foreground one: the
         // pager must join that group, or it is stopped by SIGTTOU and cwql waits forever.
-        let home = try home()
+        let home = try PseudoTerminal.temporaryHome()
         let terminal = try PseudoTerminal(
             ["--norc", "--noprofile", "-i"], environment: ["HOME": home, "XDG_STATE_HOME": "", "TERM": "xterm", "PS1": "shell$ "],
             removing: ["PAGER"], program: "/bin/bash")
@@ -83,8 +74,7 @@ struct PagerTests {
     @Test func aPagerThatEndsEarlyLeavesTheREPLRunning() async throws {
         // `head -1` reads one line and exits: cwql's writes to it then fail with EPIPE (the result,
         // hundreds of KiB, is far more than a pipe holds).
-        let terminal = try PseudoTerminal(
-            ["demo", "--tickets", "1500"], environment: ["HOME": try home(), "XDG_STATE_HOME": "", "PAGER": "head -1"])
+        let terminal = try PseudoTerminal.demo(tickets: 1500, environment: ["PAGER": "head -1"]).terminal
         #expect(await terminal.waitFor("cwql(demo)> "))
         var mark = terminal.text.count
         terminal.type("tickets | select id, summary, status, company, board, priority | sort id\r")

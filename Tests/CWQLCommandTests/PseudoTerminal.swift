@@ -133,3 +133,24 @@ final class ScreenBuffer: Sendable {
     func append(_ text: String) { storage.withLock { $0 += text } }
     var text: String { storage.withLock { $0 } }
 }
+
+extension PseudoTerminal {
+    /// A fresh, empty HOME for one terminal test.
+    static func temporaryHome() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-pty-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// `cwql demo --tickets N` on a pseudo-terminal, with a fresh HOME (or `home`), no
+    /// XDG_STATE_HOME, and `environment` on top.
+    static func demo(
+        tickets: Int, home: String? = nil, environment: [String: String] = [:], removing: [String] = []
+    ) throws -> (terminal: PseudoTerminal, home: String) {
+        let home = try home ?? temporaryHome()
+        let terminal = try PseudoTerminal(
+            ["demo", "--tickets", String(tickets)],
+            environment: ["HOME": home, "XDG_STATE_HOME": ""].merging(environment) { _, given in given }, removing: removing)
+        return (terminal, home)
+    }
+}

@@ -12,9 +12,7 @@ import Glibc
 @Suite("REPL details on a pseudo-terminal")
 struct REPLDetailTests {
     func demo(tickets: Int = 60) throws -> (PseudoTerminal, home: String) {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-repl-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let terminal = try PseudoTerminal(["demo", "--tickets", String(tickets)], environment: ["HOME": home, "XDG_STATE_HOME": ""])
+        let (terminal, home) = try PseudoTerminal.demo(tickets: tickets)
         return (terminal, home)
     }
 

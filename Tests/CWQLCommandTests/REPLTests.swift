@@ -4,15 +4,11 @@ import Testing
 
 @Suite("The REPL on a pseudo-terminal")
 struct REPLTests {
-    func home() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-repl-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func home() throws -> String { try PseudoTerminal.temporaryHome() }
 
     @Test func completionMultiLineCtrlCAndHistory() async throws {
         let home = try home()
-        let terminal = try PseudoTerminal(["demo", "--tickets", "60"], environment: ["HOME": home, "XDG_STATE_HOME": ""])
+        let terminal = try PseudoTerminal.demo(tickets: 60, home: home).terminal
         #expect(await terminal.waitFor("cwql(demo)> "))
         var mark = terminal.text.count
         terminal.type("tickets wh\t")

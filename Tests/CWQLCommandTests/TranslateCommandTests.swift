@@ -94,4 +94,21 @@ struct TranslateCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("--url"))
     }
+
+    @Test func schemaListsEntitiesAndDescribesOne() async throws {
+        let one = try await CommandRunner.run(["schema", "contacts"])
+        #expect(one.status == 0)
+        #expect(one.stdout.hasPrefix("contacts  /company/contacts  (model Contact, Companies > Contacts)\n"))
+        #expect(one.stdout.contains("  writes: create, set, delete\n"))
+        #expect(one.stdout.contains("communicationItems      a list of contact communication item (conditions go to childConditions)"))
+        #expect(one.stdout.contains("gender                  one of Female, Male"))
+        let search = try await CommandRunner.run(["schema", "sched"])
+        #expect(search.status == 0)
+        #expect(search.stdout.split(separator: "\n").contains { $0.hasPrefix("schedule_entries ") && $0.hasSuffix(" /schedule/entries") })
+        let all = try await CommandRunner.run(["schema"])
+        #expect(all.stdout.split(separator: "\n").count >= 550)
+        let missing = try await CommandRunner.run(["schema", "ticketz"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: no entity matches `ticketz`\n  = help: did you mean `tickets`?\n")
+    }
 }

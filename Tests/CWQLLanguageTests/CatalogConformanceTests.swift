@@ -113,7 +113,7 @@ struct CatalogConformanceTests {
         for entity in catalog.entities {
             #expect(entity.resolvedAliasCount == entity.aliases.count, "an alias of \(entity.name) names no field of the spec")
             for column in entity.defaultColumns {
-                #expect(entity.resolveColumn(column), "default column \(entity.name).\(column) is not in the spec")
+                #expect(entity.hasColumn(column), "default column \(entity.name).\(column) is not in the spec")
             }
         }
     }

@@ -92,4 +92,19 @@ public indirect enum Condition: Sendable {
         case .not(_, let span): return span
         }
     }
+
+    /// Every comparison of the condition, left to right, without recursion (a condition may
+    /// join thousands of comparisons).
+    public var comparisons: [Comparison] {
+        var found: [Comparison] = []
+        var pending = [self]
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let comparison): found.append(comparison)
+            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
+            case .not(let inner, _): pending.append(inner)
+            }
+        }
+        return found
+    }
 }

@@ -95,7 +95,7 @@ public final class EntitySpec: Sendable {
     public var resolvedAliasCount: Int { resolvedAliases.count }
 
     /// True when a column name is an alias or a field path of this entity (`board`, `_info/lastUpdated`).
-    public func resolveColumn(_ column: String) -> Bool {
+    public func hasColumn(_ column: String) -> Bool {
         if resolvedAliases[column.lowercased()] != nil { return true }
         if case .success = table.resolve(names: column.split(separator: "/").map(String.init)) { return true }
         return false

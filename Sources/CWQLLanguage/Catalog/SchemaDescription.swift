@@ -23,9 +23,10 @@ public struct SchemaDescription {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// Did-you-mean for a pattern that matches nothing.
-    public func suggestions(for pattern: String) -> [String] {
-        Suggestions.didYouMean(pattern, among: catalog.entities.map(\.name))
+    /// What to say about a pattern that matches nothing: the message, then a did-you-mean line.
+    public func noMatch(_ pattern: String) -> String {
+        let help = Suggestions.didYouMean(pattern, among: catalog.entities.map(\.name))
+        return "no entity matches `\(pattern)`\n" + help.map { "  = help: \($0)\n" }.joined()
     }
 
     /// One entity in full.

@@ -123,42 +123,28 @@ public struct ConditionCompiler {
     /// True when every comparison of the condition reads a field inside an array (those go to
     /// `childConditions`); a condition mixing both kinds under `or` cannot be sent.
     private func isOnArrayFields(_ condition: Condition) throws(Diagnostic) -> Bool {
-        var inArray: [Bool] = []
-        var pending = [condition]
-        var first: Comparison?
-        while let next = pending.popLast() {
-            switch next {
-            case .comparison(let comparison):
-                guard case .field(let path) = comparison.subject else { continue }
-                first = first ?? comparison
-                inArray.append(try entity.resolve(path, in: source).arrayField != nil)
-            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [lhs, rhs]
-            case .not(let inner, _): pending.append(inner)
-            }
+        var onArray: [Comparison] = []
+        var offArray: [Comparison] = []
+        for comparison in condition.comparisons {
+            guard case .field(let path) = comparison.subject else { continue }
+            if try entity.resolve(path, in: source).arrayField != nil { onArray.append(comparison) } else { offArray.append(comparison) }
         }
-        if inArray.contains(true) && inArray.contains(false), let first {
+        if !onArray.isEmpty, let misplaced = offArray.first {
             throw Diagnostic(
                 "a condition on a list field (sent as childConditions) can only be joined to the others with `and`",
-                source: source, span: first.span,
+                source: source, span: misplaced.span,
                 help: ["ConnectWise sends conditions on fields inside lists separately (childConditions)"])
         }
-        return inArray.contains(true)
+        return !onArray.isEmpty
     }
 
     private func rejectNestedCustomFields(_ condition: Condition) throws(Diagnostic) {
-        switch condition {
-        case .comparison(let comparison):
-            if case .customField = comparison.subject {
-                throw Diagnostic(
-                    "a `custom(…)` condition can only be joined to the others with `and`", source: source,
-                    span: comparison.span,
-                    help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"])
-            }
-        case .and(let lhs, let rhs), .or(let lhs, let rhs):
-            try rejectNestedCustomFields(lhs)
-            try rejectNestedCustomFields(rhs)
-        case .not(let inner, _):
-            try rejectNestedCustomFields(inner)
+        for comparison in condition.comparisons {
+            guard case .customField = comparison.subject else { continue }
+            throw Diagnostic(
+                "a `custom(…)` condition can only be joined to the others with `and`", source: source,
+                span: comparison.span,
+                help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"])
         }
     }
 

@@ -286,28 +286,17 @@ public struct StaticChecker {
     }
 
     private func checkConditionValues(_ condition: Condition, in scope: CheckScope) throws(Diagnostic) {
-        var pending = [condition]
-        while let next = pending.popLast() {
-            switch next {
-            case .comparison(let comparison): for value in comparison.values { try check(value, in: scope) }
-            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
-            case .not(let inner, _): pending.append(inner)
-            }
+        for comparison in condition.comparisons {
+            for value in comparison.values { try check(value, in: scope) }
         }
     }
 
     private func checkCondition(_ condition: Condition, entity: EntitySpec, in scope: CheckScope) throws(Diagnostic) {
-        var pending = [condition]
-        while let next = pending.popLast() {
-            switch next {
-            case .comparison(let comparison):
-                if case .field(let path) = comparison.subject {
-                    try entity.resolve(path, in: source).checkEnumeration(comparison, source: source)
-                }
-                for value in comparison.values { try check(value, in: scope) }
-            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [rhs, lhs]
-            case .not(let inner, _): pending.append(inner)
+        for comparison in condition.comparisons {
+            if case .field(let path) = comparison.subject {
+                try entity.resolve(path, in: source).checkEnumeration(comparison, source: source)
             }
+            for value in comparison.values { try check(value, in: scope) }
         }
     }
 

@@ -213,20 +213,12 @@ public struct QueryPlanner {
 
     /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).
     func paths(in condition: Condition, of entity: EntitySpec) throws(Diagnostic) -> [String] {
-        var paths: [String] = []
-        var pending = [condition]
-        while let next = pending.popLast() {
-            switch next {
-            case .comparison(let comparison):
-                switch comparison.subject {
-                case .field(let path): paths.append(try entity.resolve(path, in: source).path)
-                case .customField: paths.append("customFields")
-                }
-            case .and(let lhs, let rhs), .or(let lhs, let rhs): pending += [lhs, rhs]
-            case .not(let inner, _): pending.append(inner)
+        try condition.comparisons.map { (comparison) throws(Diagnostic) in
+            switch comparison.subject {
+            case .field(let path): return try entity.resolve(path, in: source).path
+            case .customField: return "customFields"
             }
         }
-        return paths
     }
 
     /// The largest `take`: far more than any ConnectWise site holds, and far from overflowing
