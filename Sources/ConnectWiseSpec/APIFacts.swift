@@ -30,8 +30,11 @@ public struct APIFacts: Sendable {
                 if let model { models[model] = fields }
                 model = parts[1]
                 fields = []
-            case "F" where parts.count == 3:
-                fields.append(FieldFact(name: parts[1], type: APIFacts.fieldType(parts[2])))
+            case "F" where parts.count == 3 || parts.count == 4:
+                let flags = parts.count == 4 ? parts[3] : ""
+                fields.append(FieldFact(
+                    name: parts[1], type: APIFacts.fieldType(parts[2]), isRequired: flags.contains("R"),
+                    isWriteOnly: flags.contains("W")))
             default:
                 continue
             }
@@ -43,6 +46,9 @@ public struct APIFacts: Sendable {
 
     /// The fields of a model, in name order; nil for a model the spec does not have.
     public func fields(of model: String) -> [FieldFact]? { models[model] }
+
+    /// The list endpoints (`GET` returning records), in path order.
+    public var listEndpoints: [EndpointFact] { endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil } }
 
     /// Every model name.
     public var modelNames: [String] { models.keys.sorted() }
@@ -62,6 +68,7 @@ public struct APIFacts: Sendable {
         switch code.prefix(2) {
         case "e:": return .enumeration(payload.split(separator: "|").map(String.init))
         case "r:": return .reference(payload)
+        case "o:": return .embedded(payload)
         case "a:":
             switch payload {
             case "s", "i", "n", "b", "t", "d", "o": return .array(fieldType(payload))

@@ -14,6 +14,8 @@ public indirect enum FieldType: Sendable, Hashable {
     case reference(String)
     /// An object the spec does not describe further (`_info`, a custom field's value).
     case object
+    /// An object of a model that is not a reference (`MemberOffice365`).
+    case embedded(String)
     /// An array of items of this type (`communicationItems`: `ContactCommunicationItem`).
     case array(FieldType)
     /// An array of objects of this model.
@@ -25,6 +27,17 @@ public struct FieldFact: Sendable, Hashable {
     /// ConnectWise's spelling (`closedFlag`).
     public let name: String
     public let type: FieldType
+    /// The model declares it without a default: ConnectWise always sends it.
+    public let isRequired: Bool
+    /// Accepted by `POST` but never returned (`initialDescription`).
+    public let isWriteOnly: Bool
+
+    public init(name: String, type: FieldType, isRequired: Bool = false, isWriteOnly: Bool = false) {
+        self.name = name
+        self.type = type
+        self.isRequired = isRequired
+        self.isWriteOnly = isWriteOnly
+    }
 }
 
 /// The HTTP methods an endpoint allows.

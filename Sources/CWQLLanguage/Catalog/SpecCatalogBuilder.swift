@@ -131,7 +131,7 @@ struct SpecCatalogBuilder {
         case .number: return FieldSpec(fact.name, .value(.decimal))
         case .boolean: return FieldSpec(fact.name, .value(.boolean))
         case .datetime, .date: return FieldSpec(fact.name, .value(.date))
-        case .object:
+        case .object, .embedded:
             return fact.name == "_info" ? FieldSpec(fact.name, .object(CatalogOverlay.info)) : FieldSpec(fact.name, .value(.unknown))
         case .reference(let model):
             guard depth < 2 else { return FieldSpec(fact.name, .value(.unknown)) }

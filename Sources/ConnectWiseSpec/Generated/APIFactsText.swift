@@ -1748,7 +1748,7 @@ F dateStart t
 F email s
 F id i
 F mobileGuid o
-F name s
+F name s R
 F notes s
 F notifyFlag b
 F opportunity r:OpportunityReference
@@ -1769,7 +1769,7 @@ F closedFlag b
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F spawnFollowupFlag b
 M ActivityStatusInfo
 F _info o
@@ -1784,7 +1784,7 @@ F id i
 F name s
 M ActivityStopwatch
 F _info o
-F activityId i
+F activityId i R
 F activityMobileGuid o
 F agreement r:AgreementReference
 F billableOption e:Billable|DoNotBill|NoCharge|NoDefault
@@ -1798,7 +1798,7 @@ F member r:MemberReference
 F mobileGuid o
 F notes s
 F startTime t
-F status e:Reset|Running|Paused|Stopped
+F status e:Reset|Running|Paused|Stopped R
 F totalPauseTime i
 F workRole r:WorkRoleReference
 F workType r:WorkTypeReference
@@ -1810,7 +1810,7 @@ F historyFlag b
 F id i
 F inactiveFlag b
 F memoFlag b
-F name s
+F name s R
 F points i
 M ActivityTypeReference
 F _info o
@@ -1820,7 +1820,7 @@ M Addition
 F _info o
 F agreementId i
 F agreementStatus e:Active|Cancelled|Expired|Inactive
-F billCustomer e:Billable|DoNotBill|NoCharge
+F billCustomer e:Billable|DoNotBill|NoCharge R
 F billedQuantity n
 F cancelledDate t
 F customFields a:CustomFieldValue
@@ -1854,9 +1854,9 @@ F _info o
 F addAllCountries b
 F countryIds a:i
 F defaultFlag b
-F format s
+F format s R
 F id i
-F name s
+F name s R
 F removeAllCountries b
 M AddressFormatInfo
 F _info o
@@ -1873,7 +1873,7 @@ F adjustment r:AdjustmentReference
 F catalogItem r:CatalogItemReference
 F description s
 F id i
-F quantityAdjusted i
+F quantityAdjusted i R
 F quantityOnHand n
 F serialNumber s
 F unitCost n
@@ -1893,7 +1893,7 @@ F auditTrailFlag b
 F createdBy s
 F dateCreated t
 F id i
-F identifier s
+F identifier s R
 F name s
 M AdjustmentTypeInfo
 F _info o
@@ -1956,7 +1956,7 @@ F invoiceTemplate r:InvoiceTemplateReference
 F invoicingCycle e:ContractYear|CalendarYear
 F limit i
 F location r:SystemLocationReference
-F name s
+F name s R
 F nextInvoiceDate t
 F noEndingDateFlag b
 F oneTimeFlag b
@@ -1992,9 +1992,9 @@ F effectiveDate t
 F id i
 M AgreementBatchSetup
 F _info o
-F daysInAdvance i
+F daysInAdvance i R
 F id i
-F nextRunDate t
+F nextRunDate t R
 M AgreementBillingInfo
 F agreementAmount n
 F agreementName s
@@ -2031,10 +2031,10 @@ F applicationUnits e:Amount|Hours|Incidents
 F applicationUnlimitedFlag b
 F autoInvoiceFlag b
 F billAmount n
-F billExpenses e:Billable|DoNotBill|NoCharge|NoDefault
+F billExpenses e:Billable|DoNotBill|NoCharge|NoDefault R
 F billOneTimeFlag b
-F billProducts e:Billable|DoNotBill|NoCharge|NoDefault
-F billTime e:Billable|DoNotBill|NoCharge|NoDefault
+F billProducts e:Billable|DoNotBill|NoCharge|NoDefault R
+F billTime e:Billable|DoNotBill|NoCharge|NoDefault R
 F billableExpenseInvoiceFlag b
 F billableProductInvoiceFlag b
 F billableTimeInvoiceFlag b
@@ -2054,8 +2054,8 @@ F coverSalesTaxFlag b
 F defaultFlag b
 F department r:SystemDepartmentReference
 F emailTemplate r:EmailTemplateReference
-F employeeCompNotExceed e:Billing|Amount|Percent
-F employeeCompRate e:Actual|Hourly
+F employeeCompNotExceed e:Billing|Amount|Percent R
+F employeeCompRate e:Actual|Hourly R
 F exclusionWorkRoleIds a:i
 F exclusionWorkTypeIds a:i
 F expireWhenZero b
@@ -2066,10 +2066,10 @@ F integrationXRef s
 F invoiceDescription s
 F invoicePreSuffix s
 F invoiceTemplate r:InvoiceTemplateReference
-F invoicingCycle e:ContractYear|CalendarYear
+F invoicingCycle e:ContractYear|CalendarYear R
 F limit i
 F location r:SystemLocationReference
-F name s
+F name s R
 F oneTimeFlag b
 F prePaymentFlag b
 F prefixSuffixOption e:Prefix|Suffix
@@ -2091,7 +2091,7 @@ F board r:BoardReference
 F defaultFlag b
 F department r:SystemDepartmentReference
 F id i
-F location r:SystemLocationReference
+F location r:SystemLocationReference R
 F serviceType r:ServiceTypeReference
 F type r:AgreementTypeReference
 M AgreementTypeInfo
@@ -2111,7 +2111,7 @@ F endingDate t
 F id i
 F limitTo n
 F rate n
-F rateType e:AdjAmount|Custom|Multiplier
+F rateType e:AdjAmount|Custom|Multiplier R
 F type r:AgreementTypeReference
 F workRole r:WorkRoleReference
 M AgreementTypeWorkRoleExclusion
@@ -2126,7 +2126,7 @@ F type r:AgreementTypeReference
 F workRole r:WorkRoleReference
 M AgreementTypeWorkType
 F _info o
-F billTime e:Billable|DoNotBill|NoCharge|NoDefault
+F billTime e:Billable|DoNotBill|NoCharge|NoDefault R
 F effectiveDate t
 F endingDate t
 F hoursMax n
@@ -2134,9 +2134,9 @@ F hoursMin n
 F id i
 F limitTo n
 F overageRate n
-F overageRateType e:AdjAmount|Custom|Multiplier
+F overageRateType e:AdjAmount|Custom|Multiplier R
 F rate n
-F rateType e:AdjAmount|Custom|Multiplier
+F rateType e:AdjAmount|Custom|Multiplier R
 F roundBillHours n
 F type r:AgreementTypeReference
 F workType r:WorkTypeReference
@@ -2154,7 +2154,7 @@ F id i
 F limitTo n
 F locationId i
 F rate n
-F rateType e:AdjAmount|Custom|Multiplier
+F rateType e:AdjAmount|Custom|Multiplier R
 F workRole r:WorkRoleReference
 M AgreementWorkRoleExclusion
 F _info o
@@ -2165,7 +2165,7 @@ M AgreementWorkType
 F _info o
 F agreementId i
 F agreementLimit n
-F billTime e:Billable|DoNotBill|NoCharge|NoDefault
+F billTime e:Billable|DoNotBill|NoCharge|NoDefault R
 F company r:CompanyReference
 F effectiveDate t
 F endingDate t
@@ -2176,7 +2176,7 @@ F locationId i
 F overageRate n
 F overageRateType e:AdjAmount|Custom|Multiplier
 F rate n
-F rateType e:AdjAmount|Custom|Multiplier
+F rateType e:AdjAmount|Custom|Multiplier R
 F roundBillHours n
 F site r:SiteReference
 F workType r:WorkTypeReference
@@ -2187,15 +2187,15 @@ F id i
 F workType r:WorkTypeReference
 M AllowedFileType
 F _info o
-F fileType s
+F fileType s R
 F id i
 F sizeLimit i
 M AllowedOrigin
 F _info o
-F description s
+F description s R
 F id i
 F lastUpdateUtc t
-F origin s
+F origin s R
 F updatedBy s
 M ApiMember
 F _info o
@@ -2206,7 +2206,7 @@ F defaultLocation r:SystemLocationReference
 F emailAddress s
 F excludedServiceBoardIds a:i
 F id i
-F identifier s
+F identifier s R
 F inactiveDate t
 F inactiveFlag b
 F name s
@@ -2218,16 +2218,16 @@ F serviceDefaultBoard r:BoardReference
 F structureLevel r:StructureReference
 F timeZone r:TimeZoneSetupReference
 M ApiRequest
-F entity o
+F entity o:IRestIdentifiedItem
 F externalId s
 F fields s
-F filters o
+F filters o:FilterValues
 F format s
 F grandParentId i
 F id i
 F memberContext s
 F miscProperties o
-F page o
+F page o:PageValues
 F parentId i
 M AuditTrailEntry
 F auditSource s
@@ -2243,12 +2243,12 @@ F type e:None|Ticket|Contact|Company|Opportunity|Time|Activity|ProductCatalog|Pr
 M AuthAnvil
 F _info o
 F id i
-F serverLocationUrl s
-F siteId i
+F serverLocationUrl s R
+F siteId i R
 M AutoSyncTime
 F _info o
 F id i
-F syncTime s
+F syncTime s R
 F timeZone r:TimeZoneSetupReference
 M AutomateScriptReference
 F _info o
@@ -2274,11 +2274,11 @@ F salesCode s
 F transfer s
 M BillingCycle
 F _info o
-F billingOptions e:BiMonthly|BiWeekly|Monthly|NotRecurring|Quarterly|SemiAnnual|Weekly|Yearly
+F billingOptions e:BiMonthly|BiWeekly|Monthly|NotRecurring|Quarterly|SemiAnnual|Weekly|Yearly R
 F defaultFlag b
 F id i
-F identifier s
-F name s
+F identifier s R
+F name s R
 M BillingCycleInfo
 F _info o
 F defaultFlag b
@@ -2321,20 +2321,20 @@ F deliveryReceiptFlag b
 F disableRoutingEmailFlag b
 F displayTaxFlag b
 F downPaymentInvoice r:InvoiceTemplateReference
-F emailTemplate r:EmailTemplateReference
+F emailTemplate r:EmailTemplateReference R
 F excludeAvalaraFlag b
 F excludeDoNotBillExpenseFlag b
 F excludeDoNotBillProductFlag b
 F excludeDoNotBillTimeFlag b
 F id i
 F invoiceFooter s
-F invoiceTitle s
+F invoiceTitle s R
 F localizedCountry r:CountryReference
-F location r:SystemLocationReference
+F location r:SystemLocationReference R
 F miscInvoice r:InvoiceTemplateReference
 F noWatermarkFlag b
 F overallInvoiceDefault r:InvoiceTemplateReference
-F payableName s
+F payableName s R
 F phone s
 F prefixSuffixFlag e:Prefix|Suffix
 F prefixSuffixText s
@@ -2343,7 +2343,7 @@ F progressInvoice r:InvoiceTemplateReference
 F progressTimeFlag b
 F quoteFooter s
 F readReceiptFlag b
-F remitName s
+F remitName s R
 F restrictDownpaymentFlag b
 F restrictProjectDownpaymentFlag b
 F salesOrderInvoice r:InvoiceTemplateReference
@@ -2365,17 +2365,17 @@ F name s
 M BillingSetupRouting
 F _info o
 F id i
-F invoiceRule e:All|Standard|Project|Agreement
+F invoiceRule e:All|Standard|Project|Agreement R
 F member r:MemberReference
-F routingRule e:Account|Territory|Creator|Department|Location|Member|Project|Sales
-F sequenceNumber i
+F routingRule e:Account|Territory|Creator|Department|Location|Member|Project|Sales R
+F sequenceNumber i R
 M BillingStatus
 F _info o
 F closedFlag b
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F sentFlag b
 F sortOrder i
 M BillingStatusInfo
@@ -2391,9 +2391,9 @@ F name s
 M BillingTerm
 F _info o
 F defaultFlag b
-F dueDays i
+F dueDays i R
 F id i
-F name s
+F name s R
 F termsXref s
 M BillingTermInfo
 F _info o
@@ -2440,7 +2440,7 @@ F inactiveFlag b
 F internalAnalysisSort e:Ascending|Descending
 F location r:SystemLocationReference
 F markFirstNoteIssueFlag b
-F name s
+F name s R
 F notifyEmailFrom s
 F notifyEmailFromName s
 F oncallMember r:MemberReference
@@ -2490,8 +2490,8 @@ F summarySetting e:Append|Overwrite|Ignore
 F tasksSetting e:Append|Overwrite|Ignore
 F type r:ServiceTypeReference
 M BoardCopy
-F id i
-F name s
+F id i R
+F name s R
 M BoardDefault
 F _info o
 F agreementId i
@@ -2525,12 +2525,12 @@ F _info o
 F board r:BoardReference
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M BoardItemAssociation
 F _info o
 F addAllSubTypesFlag b
 F board r:BoardReference
-F id i
+F id i R
 F item r:ServiceItemReference
 F removeAllSubTypesFlag b
 F subTypeAssociationIds a:i
@@ -2557,7 +2557,7 @@ F emailTemplate r:ServiceEmailTemplateReference
 F escalationStatus e:NotResponded|Responded|ResolutionPlan|Resolved|NoEscalation
 F id i
 F inactive b
-F name s
+F name s R
 F sortOrder i
 F statusIndicator r:StatusIndicatorReference
 F timeEntryNotAllowed b
@@ -2583,7 +2583,7 @@ F addAllTypesFlag b
 F board r:BoardReference
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F removeAllTypesFlag b
 F typeAssociationIds a:i
 M BoardSubTypeInfo
@@ -2600,7 +2600,7 @@ F defaultFlag b
 F id i
 F locationId i
 F members a:i
-F name s
+F name s R
 F notifyOnTicketDelete b
 F teamLeader r:MemberReference
 M BoardTeamInfo
@@ -2617,7 +2617,7 @@ F id i
 F inactiveFlag b
 F integrationXref s
 F location r:SystemLocationReference
-F name s
+F name s R
 F requestForChangeFlag b
 M BoardTypeInfo
 F _info o
@@ -2636,16 +2636,16 @@ M BulkResult
 F _info o
 F payload a:ResultInfo
 M BundleRequest
-F apiRequest o
+F apiRequest o:ApiRequest
 F resourceType s
 F sequenceNumber i
 F version s
 M BundleRequestsCollection
-F requests a:BundleRequest
+F requests a:BundleRequest R
 M BundleResult
 F count i
 F entities a:IRestIdentifiedItem
-F error o
+F error o:ErrorResponseMessage
 F resourceType s
 F sequenceNumber i
 F statusCode i
@@ -2662,7 +2662,7 @@ F holidayList r:HolidayListReference
 F id i
 F mondayEndTime s
 F mondayStartTime s
-F name s
+F name s R
 F saturdayEndTime s
 F saturdayStartTime s
 F sundayEndTime s
@@ -2717,10 +2717,10 @@ F inactiveDaysAfterEnd i
 F locationId i
 F marketingManagerDefaultTrackId i
 F member r:MemberReference
-F name s
+F name s R
 F notes s
 F opportunityDefaultTrackId i
-F startDate t
+F startDate t R
 F status r:CampaignStatusReference
 F subType r:CampaignSubTypeReference
 F type r:CampaignTypeReference
@@ -2730,14 +2730,14 @@ F createdBy s
 F dateCreated t
 F documentsCreated i
 F emailSubject s
-F emailsSent i
+F emailsSent i R
 F emailsUnsent i
 F group r:GroupReference
 F id i
 M CampaignCampaignSubType
 F _info o
 F id i
-F name s
+F name s R
 F type r:CampaignTypeReference
 M CampaignReference
 F _info o
@@ -2748,7 +2748,7 @@ F _info o
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M CampaignStatusReference
 F _info o
 F id i
@@ -2761,7 +2761,7 @@ M CampaignType
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 M CampaignTypeInfo
 F _info o
 F id i
@@ -2782,7 +2782,7 @@ F hideQuantityFlag b
 F id i
 F parentCatalogItem r:CatalogItemReference
 F price n
-F quantity n
+F quantity n R
 F sequenceNumber i
 M CatalogInventory
 F _info o
@@ -2802,13 +2802,13 @@ F calculatedPriceFlag b
 F category r:ProductCategoryReference
 F cost n
 F customFields a:CustomFieldValue
-F customerDescription s
+F customerDescription s R
 F dateEntered t
-F description s
+F description s R
 F dropShipFlag b
 F entityType r:EntityTypeReference
 F id i
-F identifier s
+F identifier s R
 F inactiveFlag b
 F integrationXRef s
 F manufacturer r:ManufacturerReference
@@ -2872,7 +2872,7 @@ F id i
 F inactiveFlag b
 F integrationXref s
 F locationIds a:i
-F name s
+F name s R
 F priceLevelXref s
 F removeAllLocations b
 M CategoryInfo
@@ -2884,7 +2884,7 @@ M Certification
 F _info o
 F company r:CompanyReference
 F id i
-F name s
+F name s R
 M CertificationReference
 F _info o
 F id i
@@ -2900,7 +2900,7 @@ F expenseTypeIds a:i
 F id i
 F integrationXref s
 F location r:SystemLocationReference
-F name s
+F name s R
 F timeEntryFlag b
 F workRole r:WorkRoleReference
 F workType r:WorkTypeReference
@@ -2949,10 +2949,10 @@ M Code
 F _info o
 F boardId i
 F businessUnitId i
-F description s
+F description s R
 F id i
 F locationId i
-F name s
+F name s R
 M Commission
 F _info o
 F agreement r:AgreementReference
@@ -2989,7 +2989,7 @@ F _info o
 F androidXref s
 F coreEntityCommunicationTypeId s
 F defaultFlag b
-F description s
+F description s R
 F emailFlag b
 F exchangeXref s
 F faxFlag b
@@ -3033,7 +3033,7 @@ F deletedFlag b
 F facebookUrl s
 F faxNumber s
 F id i
-F identifier s
+F identifier s R
 F integratorTags a:s
 F invoiceCCEmailAddress s
 F invoiceDeliveryMethod r:BillingDeliveryReference
@@ -3045,7 +3045,7 @@ F leadSource s
 F linkedInUrl s
 F market r:MarketDescriptionReference
 F mobileGuid o
-F name s
+F name s R
 F numberOfEmployees i
 F ownershipType r:OwnershipTypeReference
 F parentCompany r:CompanyReference
@@ -3125,7 +3125,7 @@ F manufacturer r:ManufacturerReference
 F manufacturerPartNumber s
 F mobileGuid o
 F modelNumber s
-F name s
+F name s R
 F needsRenewalFlag b
 F notes s
 F osInfo s
@@ -3154,7 +3154,7 @@ F type r:ContactTypeReference
 M CompanyCustomNote
 F _info o
 F company r:CompanyReference
-F customNote s
+F customNote s R
 F id i
 F status r:CompanyStatusReference
 M CompanyFinance
@@ -3192,7 +3192,7 @@ F diskDefragmentations i
 F diskSpaceCleanedMb i
 F failedBackupJobs i
 F fullyPatchedMachines i
-F groupIdentifier s
+F groupIdentifier s R
 F id i
 F internetConnectivity n
 F managementSolution r:ManagementSolutionReference
@@ -3246,7 +3246,7 @@ F status e:From|To
 F taxCode e:From|To
 F territory e:From|To
 F timeZone e:From|To
-F toCompanyId i
+F toCompanyId i R
 F type e:From|To
 F userDefinedField1 e:From|To
 F userDefinedField10 e:From|To
@@ -3265,7 +3265,7 @@ F company r:CompanyReference
 F enteredBy s
 F flagged b
 F id i
-F text s
+F text s R
 F type r:NoteTypeReference
 M CompanyNoteType
 F _info o
@@ -3273,7 +3273,7 @@ F defaultFlag b
 F id i
 F identifier s
 F importFlag b
-F name s
+F name s R
 M CompanyNoteTypeInfo
 F _info o
 F defaultFlag b
@@ -3316,7 +3316,7 @@ F faxNumber s
 F id i
 F inactiveFlag b
 F mobileGuid o
-F name s
+F name s R
 F phoneNumber s
 F primaryAddressFlag b
 F stateReference r:StateReference
@@ -3331,7 +3331,7 @@ F defaultFlag b
 F disallowSavingFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F notificationMessage s
 F notifyFlag b
 F track r:TrackReference
@@ -3355,7 +3355,7 @@ M CompanyType
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 F serviceAlertFlag b
 F serviceAlertMessage s
 F vendorFlag b
@@ -3385,7 +3385,7 @@ M ConfigurationStatus
 F _info o
 F closedFlag b
 F defaultFlag b
-F description s
+F description s R
 F id i
 M ConfigurationStatusInfo
 F _info o
@@ -3401,7 +3401,7 @@ M ConfigurationType
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F systemFlag b
 M ConfigurationTypeInfo
 F _info o
@@ -3412,14 +3412,14 @@ F systemFlag b
 M ConfigurationTypeQuestion
 F _info o
 F configurationType r:ConfigurationTypeReference
-F entryType e:Date|EntryField|List|Option
-F fieldType e:TextArea|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password
+F entryType e:Date|EntryField|List|Option R
+F fieldType e:TextArea|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password R
 F id i
 F inactiveFlag b
 F numberOfDecimals i
-F question s
+F question s R
 F requiredFlag b
-F sequenceNumber n
+F sequenceNumber n R
 M ConfigurationTypeQuestionInfo
 F _info o
 F configurationType r:ConfigurationTypeReference
@@ -3442,7 +3442,7 @@ F defaultFlag b
 F id i
 F inactiveFlag b
 F question r:ConfigurationTypeQuestionReference
-F value s
+F value s R
 M ConfigurationTypeQuestionValueInfo
 F _info o
 F configurationType r:ConfigurationTypeReference
@@ -3464,21 +3464,21 @@ F _info o
 F clientId s
 F createdBy s
 F dateCreated t
-F description s
+F description s R
 F disabledFlag b
 F id i
 F locationIds a:i
 F locationsEnabledFlag b
 F origin s
 F podHeight i
-F screenId i
+F screenId i R
 F toolbarButtonDialogHeight i
 F toolbarButtonDialogWidth i
 F toolbarButtonIconDocumentId i
 F toolbarButtonText s
 F toolbarButtonToolTip s
-F type e:Tab|Pod|ToolbarButton
-F url s
+F type e:Tab|Pod|ToolbarButton R
+F url s R
 M Contact
 F _info o
 F addressLine1 s
@@ -3552,7 +3552,7 @@ F extension s
 F id i
 F mobileGuid o
 F type r:CommunicationTypeReference
-F value s
+F value s R
 M ContactCommunicationItem
 F communicationType e:Email|Fax|Phone
 F defaultFlag b
@@ -3569,7 +3569,7 @@ F type r:ContactTypeReference
 M ContactDepartment
 F _info o
 F id i
-F name s
+F name s R
 M ContactDepartmentInfo
 F _info o
 F id i
@@ -3595,7 +3595,7 @@ F contactId i
 F enteredBy s
 F flagged b
 F id i
-F text s
+F text s R
 F type r:NoteTypeReference
 M ContactReference
 F _info o
@@ -3604,7 +3604,7 @@ F name s
 M ContactRelationship
 F _info o
 F id i
-F name s
+F name s R
 M ContactTrack
 F _info o
 F actionRemaining i
@@ -3620,7 +3620,7 @@ F trackId i
 M ContactType
 F _info o
 F defaultFlag b
-F description s
+F description s R
 F id i
 F serviceAlertFlag b
 F serviceAlertMessage s
@@ -3645,23 +3645,23 @@ M ConvertItem
 F id i
 F phase r:ProjectPhaseReference
 F project r:ProjectReference
-F recordType e:ProjectIssue|ProjectTicket|ServiceTicket
+F recordType e:ProjectIssue|ProjectTicket|ServiceTicket R
 F wbsCode s
 M ConvertToProject
 F id i
 F phase r:ProjectPhaseReference
 F project r:ProjectReference
 F recordType e:ProjectIssue|ProjectTicket|ServiceTicket
-F wbsCode s
+F wbsCode s R
 M CorporateStructure
 F _info o
-F baseCurrency r:CurrencyReference
+F baseCurrency r:CurrencyReference R
 F chiefOperatingOfficer r:MemberReference
 F controller r:MemberReference
 F dispatcher r:MemberReference
 F dutyManager r:MemberReference
-F fiscalYearStart e:January|February|March|April|May|June|July|August|September|October|November|December
-F groupCaption s
+F fiscalYearStart e:January|February|March|April|May|June|July|August|September|October|November|December R
+F groupCaption s R
 F id i
 F level1Name s
 F level2Name s
@@ -3669,7 +3669,7 @@ F level3Name s
 F level4Name s
 F level5Name s
 F levelCount e:Level1|Level2|Level3|Level4|Level5
-F locationCaption s
+F locationCaption s R
 F president r:MemberReference
 F serviceManager r:MemberReference
 M CorporateStructureInfo
@@ -3699,7 +3699,7 @@ F dialingPrefix s
 F id i
 F localizationCaptionOne s
 F localizationValueOne s
-F name s
+F name s R
 F stateCaption s
 F zipCaption s
 F zipMinimumLength i
@@ -3725,7 +3725,7 @@ F exportInvoicesFlag b
 F exportProductsFlag b
 F glInterfaceIdentifier s
 F id i
-F processedRecordIds a:i
+F processedRecordIds a:i R
 F summarizeExpenses b
 M Crm
 F _info o
@@ -3818,7 +3818,7 @@ F departmentDefaultFlag b
 F departmentFlag b
 F departmentOverride s
 F departmentParamId i
-F description s
+F description s R
 F endDateFlag b
 F endDateOverride t
 F endDateParamId i
@@ -3837,8 +3837,8 @@ F marketingCampaignParamId i
 F memberFlag b
 F memberOverride s
 F memberParamId i
-F module e:Companies|Finance|Marketing|Procurement|Project|Sales|ServiceDesk|TimeExpense
-F name s
+F module e:Companies|Finance|Marketing|Procurement|Project|Sales|ServiceDesk|TimeExpense R
+F name s R
 F oppTypeFlag b
 F oppTypeOverride s
 F oppTypeParamId i
@@ -3855,7 +3855,7 @@ F projectParamId i
 F projectTypeFlag b
 F projectTypeOverride s
 F projectTypeParamId i
-F reportLink s
+F reportLink s R
 F serviceBoardDefaultFlag b
 F serviceBoardFlag b
 F serviceBoardOverride s
@@ -3905,12 +3905,12 @@ F id i
 F integrationActiveFlag b
 F integrationEmailFlag b
 F integrationPrintFlag b
-F name s
+F name s R
 M Department
 F _info o
 F id i
-F identifier s
-F name s
+F identifier s R
+F name s R
 M DepartmentInfo
 F _info o
 F id i
@@ -3975,8 +3975,8 @@ F encryptionKey s
 F id i
 F initializationVector s
 F location r:SystemLocationReference
-F storeIdentifier s
-F url s
+F storeIdentifier s R
+F url s R
 M EmailConnector
 F _info o
 F addCcFlag b
@@ -3986,7 +3986,7 @@ F defaultCompany r:CompanyReference
 F defaultMember r:MemberReference
 F department r:SystemDepartmentReference
 F discardDuplicatesFlag b
-F emailErrorsTo s
+F emailErrorsTo s R
 F emailNotifyFrom s
 F emailServerType e:IMAP|Office365|Google
 F googleEmailSetup r:GoogleEmailSetupReference
@@ -4016,8 +4016,8 @@ F _info o
 F id i
 F parsingStyle r:EmailConnectorParsingStyleReference
 F parsingVariable r:EmailConnectorParsingVariableReference
-F priority i
-F searchTerm s
+F priority i R
+F searchTerm s R
 F serviceBoard r:BoardReference
 F serviceItem r:ServiceItemReference
 F servicePriority r:PriorityReference
@@ -4027,9 +4027,9 @@ F serviceType r:ServiceTypeReference
 M EmailConnectorParsingStyle
 F _info o
 F id i
-F parseRule s
+F parseRule s R
 F parsingType r:EmailConnectorParsingTypeReference
-F priority i
+F priority i R
 M EmailConnectorParsingStyleReference
 F _info o
 F id i
@@ -4049,11 +4049,11 @@ F id i
 F name s
 M EmailExclusion
 F _info o
-F description s
+F description s R
 F id i
 M EmailOpened
 F campaignId i
-F contactId i
+F contactId i R
 F dateOpened t
 F id i
 M EmailTemplateReference
@@ -4101,7 +4101,7 @@ M ExpenseEntry
 F _info o
 F agreement r:AgreementReference
 F agreementAmount n
-F amount n
+F amount n R
 F billAmount n
 F billableOption e:Billable|DoNotBill|NoCharge|NoDefault
 F businessUnitId i
@@ -4111,7 +4111,7 @@ F classification r:ClassificationReference
 F company r:CompanyReference
 F currency r:CurrencyReference
 F customFields a:CustomFieldValue
-F date t
+F date t R
 F expenseReport r:ExpenseReportReference
 F id i
 F invoice r:InvoiceReference
@@ -4187,22 +4187,22 @@ F name s
 M ExpenseType
 F _info o
 F advancedAmountFlag b
-F amountCaption s
-F billExpenses e:Billable|DoNotBill|NoCharge|NoDefault
+F amountCaption s R
+F billExpenses e:Billable|DoNotBill|NoCharge|NoDefault R
 F defaultFlag b
 F id i
 F inactiveFlag b
 F integrationXRef s
 F invoiceMarkupAmount n
-F invoiceMarkupOption e:Amount|Mile|Percent
+F invoiceMarkupOption e:Amount|Mile|Percent R
 F maxAmount n
 F mileageFlag b
-F name s
+F name s R
 F quantityFlag b
 F reimbursementRate n
 M ExpenseTypeExemption
 F _info o
-F expenseType r:ExpenseTypeReference
+F expenseType r:ExpenseTypeReference R
 F id i
 F taxableLevels a:i
 M ExpenseTypeInfo
@@ -4244,7 +4244,7 @@ M FileUploadSetting
 F _info o
 F globalFileSizeLimit i
 F id i
-F restrictFileTypesFlag b
+F restrictFileTypesFlag b R
 M FilterValues
 F childconditions s
 F conditions s
@@ -4253,12 +4253,12 @@ F orderBy s
 M FinanceCurrency
 F _info o
 F currencyCode r:CurrencyCodeReference
-F currencyIdentifier s
+F currencyIdentifier s R
 F decimalSeparator s
 F displayIdFlag b
 F displaySymbolFlag b
 F id i
-F name s
+F name s R
 F negativeParenthesesFlag b
 F numberOfDecimals i
 F reportFormat s
@@ -4296,7 +4296,7 @@ F cost n
 F cycleBasis s
 F cycles i
 F forecastDescription s
-F forecastType e:Other1|Other2|Agreement|Product|Service
+F forecastType e:Other1|Other2|Agreement|Product|Service R
 F id i
 F includeFlag b
 F linkFlag b
@@ -4328,7 +4328,7 @@ F percentage n
 F revenue n
 M FormSubmitted
 F campaignId i
-F contactId i
+F contactId i R
 F dateSubmitted t
 F id i
 F pageSubType s
@@ -4336,7 +4336,7 @@ F pageType s
 F queryString s
 F status s
 F topic s
-F url s
+F url s R
 F version s
 M GLAccount
 F _info o
@@ -4350,11 +4350,11 @@ F cogs6 s
 F cogs7 s
 F cogs8 s
 F cogs9 s
-F glType e:AP|AR|EE|EI|EO|IA|IT|P|PF|R|RA|RD|RE|RP|ST|SD|ET|FT|PT
+F glType e:AP|AR|EE|EI|EO|IA|IT|P|PF|R|RA|RD|RE|RP|ST|SD|ET|FT|PT R
 F id i
 F inventory s
-F mappedRecord r:MappedRecordReference
-F mappedType r:MappedTypeReference
+F mappedRecord r:MappedRecordReference R
+F mappedType r:MappedTypeReference R
 F productId s
 F salesCode s
 F segment1 s
@@ -4405,7 +4405,7 @@ F adjustmentTransactions a:GLExportAdjustmentTransaction
 F customers a:GLExportCustomer
 F expenseBills a:GLExportExpenseBill
 F expenses a:GLExportExpense
-F exportSettings o
+F exportSettings o:GLExportSettings
 F inventoryTransfers a:GLExportInventoryTransfer
 F purchaseTransactions a:GLExportPurchaseTransaction
 F transactions a:GLExportTransaction
@@ -4482,7 +4482,7 @@ F glTypeId s
 F id i
 F member r:MemberReference
 F memo s
-F offset o
+F offset o:GLExportExpenseOffset
 F periodEndDate t
 F periodStartDate t
 F project r:ProjectReference
@@ -4547,7 +4547,7 @@ F itemPrice n
 F itemTypeXref s
 F locationXref s
 F memo s
-F offset o
+F offset o:GLExportInventoryTransferOffset
 F priceLevelXref s
 F quantity n
 F salesCode s
@@ -4869,14 +4869,14 @@ M GoogleEmailSetup
 F _info o
 F clientId s
 F emailConnector r:EmailConnectorReference
-F failedFolder s
+F failedFolder s R
 F id i
 F inactiveFlag b
-F inboxFolder s
-F name s
+F inboxFolder s R
+F name s R
 F privateKey s
-F processedFolder s
-F username s
+F processedFolder s R
+F username s R
 M GoogleEmailSetupReference
 F _info o
 F id i
@@ -4885,7 +4885,7 @@ M Group
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F publicDescription s
 F publicFlag b
 M GroupInfo
@@ -4899,10 +4899,10 @@ F name s
 M Holiday
 F _info o
 F allDayFlag b
-F date d
+F date d R
 F holidayList r:HolidayListReference
 F id i
-F name s
+F name s R
 F timeEnd t
 F timeStart t
 M HolidayInfo
@@ -4917,7 +4917,7 @@ F timeStart t
 M HolidayList
 F _info o
 F id i
-F name s
+F name s R
 M HolidayListInfo
 F _info o
 F id i
@@ -4933,16 +4933,16 @@ F ids a:i
 M Imap
 F _info o
 F emailConnector r:EmailConnectorReference
-F failedFolder s
+F failedFolder s R
 F id i
-F imapName s
-F name s
+F imapName s R
+F name s R
 F password s
-F port i
-F processedName s
-F server s
+F port i R
+F processedName s R
+F server s R
 F sslFlag b
-F userName s
+F userName s R
 M ImapInfo
 F _info o
 F emailConnector r:EmailConnectorReference
@@ -4955,7 +4955,7 @@ F name s
 M Impact
 F _info o
 F defaultFlag b
-F description s
+F description s R
 F id i
 F name s
 M ImportMassMaintenance
@@ -4966,13 +4966,13 @@ F success b
 M InOutBoard
 F _info o
 F additionalInfo s
-F dateBack t
+F dateBack t R
 F id i
 F inOutType r:InOutTypeReference
 F member r:MemberReference
 M InOutType
 F _info o
-F description s
+F description s R
 F id i
 M InOutTypeInfo
 F _info o
@@ -5054,7 +5054,7 @@ F systemApiFlag b
 F timeEntryApiFlag b
 F timeEntryCallbackUrl s
 F timeEntryLegacyCallbackFlag b
-F username s
+F username s R
 M IntegratorLoginReference
 F _info o
 F id i
@@ -5062,7 +5062,7 @@ F name s
 M IntegratorTag
 F _info o
 F id i
-F text s
+F text s R
 M IntegratorTagCollection
 F tags a:s
 M InventoryOnHand
@@ -5145,7 +5145,7 @@ F territoryId i
 F ticket r:TicketReference
 F topComment s
 F total n
-F type e:Agreement|CreditMemo|DownPayment|Miscellaneous|Progress|Standard
+F type e:Agreement|CreditMemo|DownPayment|Miscellaneous|Progress|Standard R
 M InvoiceEmailTemplate
 F _info o
 F attachInvoiceFlag b
@@ -5156,9 +5156,9 @@ F firstName s
 F id i
 F invoiceStatus r:BillingStatusReference
 F lastName s
-F name s
+F name s R
 F serviceSurvey r:ServiceSurveyReference
-F subject s
+F subject s R
 F useSenderFlag b
 M InvoiceEmailTemplateInfo
 F _info o
@@ -5175,13 +5175,13 @@ F showSubItemsFlag b
 M InvoiceInfo
 F _info o
 F agreementBillingInfo a:AgreementBillingInfo
-F billingSetup o
+F billingSetup o:BillingSetup
 F bundledComponentsInfo a:ProductComponent
 F expenses a:ExpenseEntry
 F id i
-F invoice o
-F invoiceTemplate o
-F logo o
+F invoice o:Invoice
+F invoiceTemplate o:InvoiceTemplate
+F logo o:DocumentInfo
 F products a:ProductItem
 F timeEntries a:TimeEntry
 M InvoiceReference
@@ -5269,7 +5269,7 @@ F marginBottom n
 F marginLeft n
 F marginRight n
 F marginTop n
-F name s
+F name s R
 F otherChargesAmountCaption s
 F otherChargesAmountVisibleFlag b
 F otherChargesCollapsedFlag b
@@ -5414,36 +5414,36 @@ F categoryId i
 F createdBy s
 F dateCreated t
 F id i
-F issue s
+F issue s R
 F locationId i
-F resolution s
+F resolution s R
 F subCategoryId i
-F title s
+F title s R
 M KnowledgeBaseCategory
 F _info o
 F approver r:MemberReference
 F department r:SystemDepartmentReference
 F id i
 F location r:SystemLocationReference
-F name s
+F name s R
 M KnowledgeBaseSettings
 F _info o
 F defaultApprover r:MemberReference
 F id i
-F requireApproval b
+F requireApproval b R
 M KnowledgeBaseSubCategory
 F _info o
-F category r:KBCategoryReference
+F category r:KBCategoryReference R
 F department r:SystemDepartmentReference
 F id i
 F location r:SystemLocationReference
-F name s
+F name s R
 M LdapConfiguration
 F _info o
-F domain s
+F domain s R
 F id i
-F name s
-F server s
+F name s R
+F server s R
 M LdapConfigurationInfo
 F _info o
 F id i
@@ -5459,7 +5459,7 @@ M LegacySubCategory
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M LegacySubCategoryInfo
 F _info o
 F id i
@@ -5471,24 +5471,24 @@ F name s
 M Link
 F _info o
 F id i
-F name s
+F name s R
 F screenLink e:Company|Contact|Service|Invoice|PurchaseOrder|SalesOrder
 F tableReferenceId i
 F url s
 M LinkClicked
 F campaignId i
-F contactId i
+F contactId i R
 F dateClicked t
 F id i
 F queryString s
-F url s
+F url s R
 M LinkInfo
 F _info o
 F id i
 F name s
 F screenLink e:Company|Contact|Service|Invoice|PurchaseOrder|SalesOrder
 M LinkResolveUrlInfo
-F referenceId i
+F referenceId i R
 F url s
 M LocaleInfo
 F id i
@@ -5506,7 +5506,7 @@ F departmentIds a:i
 F id i
 F locationFlag b
 F manager r:MemberReference
-F name s
+F name s R
 F overrideAddressLine1 s
 F overrideAddressLine2 s
 F overrideCity s
@@ -5556,7 +5556,7 @@ F username s
 M ManagedDevicesIntegration
 F _info o
 F configBillCustomerFlag b
-F defaultBillingLevel e:Detail|Summary
+F defaultBillingLevel e:Detail|Summary R
 F defaultDepartment r:SystemDepartmentReference
 F defaultLocation r:SystemLocationReference
 F disableNewCrossReferencesFlag b
@@ -5564,12 +5564,12 @@ F globalLoginPassword s
 F globalLoginUsername s
 F id i
 F integratorLogin r:IntegratorLoginReference
-F loginBy e:Global|Member
+F loginBy e:Global|Member R
 F managementItSetupType s
 F matchOnSerialNumberFlag b
-F name s
+F name s R
 F portalUrl s
-F solution s
+F solution s R
 M ManagedDevicesIntegrationCrossReference
 F _info o
 F agreementType r:AgreementTypeReference
@@ -5592,11 +5592,11 @@ F id i
 F managedDevicesIntegration r:ManagedDevicesIntegrationReference
 F member r:MemberReference
 F password s
-F username s
+F username s R
 M ManagedDevicesIntegrationNotification
 F _info o
 F id i
-F logType e:All|Error|NewManagedSolution|NewDeviceType|NewConfiguration|NewAddition|Info
+F logType e:All|Error|NewManagedSolution|NewDeviceType|NewConfiguration|NewAddition|Info R
 F managedDevicesIntegration r:ManagedDevicesIntegrationReference
 F member r:MemberReference
 F notifyWho r:NotificationRecipientReference
@@ -5622,10 +5622,10 @@ F executiveSummaryReportScheduleMinute i
 F id i
 F integratorLogin r:IntegratorLoginReference
 F runTime t
-F scheduleExecutiveSummaryReportFlag b
+F scheduleExecutiveSummaryReportFlag b R
 M ManagementBackup
 F _info o
-F billingLevel e:Detail|Summary
+F billingLevel e:Detail|Summary R
 F id i
 F item r:CatalogItemReference
 F type r:AgreementTypeReference
@@ -5640,12 +5640,12 @@ F id i
 F levelApiPassword s
 F levelApiUsername s
 F levelVarDomain s
-F managementItSolutionType e:LevelPlatforms|NAble|Continuum|Custom
+F managementItSolutionType e:LevelPlatforms|NAble|Continuum|Custom R
 F managementServerUrl s
 F managementSolutionName s
 F nAblePassword s
 F nAbleUsername s
-F name s
+F name s R
 F noDisplayFlag b
 F overrideLoginLocationFlag b
 F overrideWebServiceLocationFlag b
@@ -5666,9 +5666,9 @@ F fullPathFileName s
 M ManagementNetworkSecurity
 F _info o
 F id i
-F name s
+F name s R
 F password s
-F site s
+F site s R
 F username s
 M ManagementReportNotification
 F _info o
@@ -5681,7 +5681,7 @@ F notifyWho r:NotificationRecipientReference
 M ManagementReportSetup
 F _info o
 F id i
-F scheduledReportDisabledFlag b
+F scheduledReportDisabledFlag b R
 M ManagementSolutionReference
 F _info o
 F id i
@@ -5691,7 +5691,7 @@ M Manufacturer
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M ManufacturerInfo
 F _info o
 F id i
@@ -5718,7 +5718,7 @@ F name s
 M MarketDescription
 F _info o
 F id i
-F name s
+F name s R
 M MarketDescriptionInfo
 F _info o
 F id i
@@ -5748,7 +5748,7 @@ F requiredFields a:s
 M Member
 F _info o
 F adminFlag b
-F agreementInvoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices
+F agreementInvoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices R
 F allowExpensesEnteredAgainstCompaniesFlag b
 F allowInCellEntryOnTimeSheet b
 F authenticationServiceType e:AuthAnvil|GoogleAuthenticator|Email
@@ -5767,9 +5767,9 @@ F customFields a:CustomFieldValue
 F dailyCapacity n
 F daysTolerance i
 F defaultDepartment r:SystemDepartmentReference
-F defaultEmail e:Office|Mobile|Home
+F defaultEmail e:Office|Mobile|Home R
 F defaultLocation r:SystemLocationReference
-F defaultPhone e:Office|Mobile|Home
+F defaultPhone e:Office|Mobile|Home R
 F disableOnlineFlag b
 F employeeIdentifer s
 F enableLdapAuthenticationFlag b
@@ -5779,7 +5779,7 @@ F enterTimeAgainstCompanyFlag b
 F excludedProjectBoardIds a:i
 F excludedServiceBoardIds a:i
 F expenseApprover r:MemberReference
-F firstName s
+F firstName s R
 F fromMemberRecId i
 F globalSearchDefaultSort e:None|LastUpdatedDesc|LastUpdatedAsc|CreatedDesc|CreatedAsc
 F globalSearchDefaultTicketFilter e:OpenRecords|ClosedRecords|AllRecords
@@ -5791,18 +5791,18 @@ F homePhone s
 F hourlyCost n
 F hourlyRate n
 F id i
-F identifier s
+F identifier s R
 F inactiveDate t
 F inactiveFlag b
 F includeInUtilizationReportingFlag b
-F invoiceScreenDefaultTabFormat e:ShowInvoicingTab|ShowAgreementInvoicingTab
+F invoiceScreenDefaultTabFormat e:ShowInvoicingTab|ShowAgreementInvoicingTab R
 F invoiceTimeTabFormat e:SummaryList|DetailList
-F invoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices
+F invoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices R
 F lastLogin s
 F lastName s
 F ldapConfiguration r:LdapConfigurationReference
 F ldapUserName s
-F licenseClass e:A|C|F|X
+F licenseClass e:A|C|F|X R
 F mapiName s
 F memberPersonas a:i
 F middleInitial s
@@ -5811,7 +5811,7 @@ F mobileEmail s
 F mobileExtension s
 F mobilePhone s
 F notes s
-F office365 o
+F office365 o:MemberOffice365
 F officeEmail s
 F officeExtension s
 F officePhone s
@@ -5871,15 +5871,15 @@ F workRole r:WorkRoleReference
 F workType r:WorkTypeReference
 M MemberAccrual
 F _info o
-F accrualType e:Holiday|PTO|Sick|Vacation
-F hours n
+F accrualType e:Holiday|PTO|Sick|Vacation R
+F hours n R
 F id i
 F member r:MemberReference
-F reason s
-F year i
+F reason s R
+F year i R
 M MemberCertification
 F _info o
-F certification r:CertificationReference
+F certification r:CertificationReference R
 F certificationNumber s
 F company r:CompanyReference
 F dateExpires t
@@ -5889,30 +5889,30 @@ F member r:MemberReference
 F notes s
 F percentComplete i
 M MemberDeactivation
-F activity o
+F activity o:MemberDeactivationSalesActivity
 F companyTeam a:MemberDeactivationCompanyTeam
 F deleteOpenTimeSheetsFlag b
-F departmentManager o
-F dispatchMember o
-F dutyManager o
-F knowledgeBaseArticle o
-F myCompanyCOO o
-F myCompanyController o
-F myCompanyDispatch o
-F myCompanyDutyManagerRole o
-F myCompanyPresident o
-F myCompanyServiceManager o
-F opportunity o
-F projectExpenseApprover o
-F projectManager o
-F projectTimeApprover o
-F salesTeam o
-F sendFromEmailNotify o
-F serviceManager o
+F departmentManager o:MemberDeactivationDepartmentMananager
+F dispatchMember o:MemberDeactivationDispatchMember
+F dutyManager o:MemberDeactivationDutyManager
+F knowledgeBaseArticle o:MemberDeactivationKnowledgebaseArticle
+F myCompanyCOO o:MemberDeactivationMyCompanyCOORole
+F myCompanyController o:MemberDeactivationMyCompanyControllerRole
+F myCompanyDispatch o:MemberDeactivationMyCompanyDispatchRole
+F myCompanyDutyManagerRole o:MemberDeactivationMyCompanyDutyManagerRole
+F myCompanyPresident o:MemberDeactivationMyCompanyPresidentRole
+F myCompanyServiceManager o:MemberDeactivationMyCompanyServiceManagerRole
+F opportunity o:MemberDeactivationOpportunity
+F projectExpenseApprover o:MemberDeactivationProjectManager
+F projectManager o:MemberDeactivationProjectManager
+F projectTimeApprover o:MemberDeactivationProjectManager
+F salesTeam o:MemberDeactivationSalesTeam
+F sendFromEmailNotify o:MemberDeactivationSendFromEmailNotify
+F serviceManager o:MemberDeactivationServiceManger
 F serviceStatusWorkflow a:MemberDeactivationStatusWorkflow
-F serviceTeam o
-F ticketTemplate o
-F workflowEmail o
+F serviceTeam o:MemberDeactivationServiceTeam
+F ticketTemplate o:MemberDeactivationServiceTemplate
+F workflowEmail o:MemberDeactivationWorkflow
 M MemberDeactivationCompanyTeam
 F count i
 F id i
@@ -5983,10 +5983,10 @@ F count i
 F reAssignToMember r:MemberReference
 M MemberDelegation
 F _info o
-F dateEnd t
-F dateStart t
+F dateEnd t R
+F dateStart t R
 F delegatedTo r:MemberReference
-F delegationType e:Approval|Project
+F delegationType e:Approval|Project R
 F id i
 F member r:MemberReference
 M MemberInfo
@@ -6006,8 +6006,8 @@ F ssoUserId s
 M MemberNotificationSetting
 F _info o
 F id i
-F notificationTrigger e:ActivityStatusReq|CustomerUpdated|ExpenseReport|TicketStatusChange|TicketStatusRequest|TimeNagApprover|TimeNagMember|TimeSheet|WorkflowRules
-F notificationType e:Email|Push
+F notificationTrigger e:ActivityStatusReq|CustomerUpdated|ExpenseReport|TicketStatusChange|TicketStatusRequest|TimeNagApprover|TimeNagMember|TimeSheet|WorkflowRules R
+F notificationType e:Email|Push R
 M MemberOffice365
 F id s
 F name s
@@ -6027,8 +6027,8 @@ F certifiedFlag b
 F id i
 F member r:MemberReference
 F notes s
-F skill r:SkillReference
-F skillLevel e:Beginner|Intermediate|Advanced|Expert
+F skill r:SkillReference R
+F skillLevel e:Beginner|Intermediate|Advanced|Expert R
 F yearsExperience i
 M MemberSsoSettingsReference
 F _info o
@@ -6042,7 +6042,7 @@ M MemberType
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M MemberTypeInfo
 F _info o
 F id i
@@ -6055,14 +6055,14 @@ F name s
 M MenuEntry
 F _info o
 F addAllLocations b
-F caption s
+F caption s R
 F clientId s
 F id i
 F largeMenuIconId i
-F link s
+F link s R
 F locationIds a:i
 F menuLocation r:MenuLocationReference
-F newWindowFlag b
+F newWindowFlag b R
 F origin s
 F removeAllLocations b
 F smallMenuIconId i
@@ -6078,11 +6078,11 @@ F name s
 M MinimumStockByWarehouse
 F _info o
 F id i
-F minimumStock i
-F warehouse r:WarehouseReference
+F minimumStock i R
+F warehouse r:WarehouseReference R
 M MyAccount
 F _info o
-F agreementInvoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices
+F agreementInvoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices R
 F allowExpensesEnteredAgainstCompaniesFlag b
 F allowInCellEntryOnTimeSheet b
 F authenticationServiceType e:AuthAnvil|GoogleAuthenticator|Email
@@ -6092,7 +6092,7 @@ F billableForecast n
 F calendar r:CalendarReference
 F calendarSyncIntegrationFlag b
 F clientId s
-F companyActivityTabFormat e:SummaryList|DetailList
+F companyActivityTabFormat e:SummaryList|DetailList R
 F copyColumnLayoutsAndFilters b
 F copyPodLayouts b
 F copySharedDefaultViews b
@@ -6101,35 +6101,35 @@ F customFields a:CustomFieldValue
 F dailyCapacity n
 F daysTolerance i
 F defaultDepartment r:SystemDepartmentReference
-F defaultEmail e:Office|Mobile|Home
+F defaultEmail e:Office|Mobile|Home R
 F defaultLocation r:SystemLocationReference
-F defaultPhone e:Office|Mobile|Home
+F defaultPhone e:Office|Mobile|Home R
 F disableOnlineFlag b
 F employeeIdentifer s
 F enableMobileFlag b
 F enableMobileGpsFlag b
 F enterTimeAgainstCompanyFlag b
 F expenseApprover r:MemberReference
-F firstName s
+F firstName s R
 F fromMemberRecId i
 F globalSearchDefaultSort e:None|LastUpdatedDesc|LastUpdatedAsc|CreatedDesc|CreatedAsc
 F globalSearchDefaultTicketFilter e:OpenRecords|ClosedRecords|AllRecords
 F hideMemberInDispatchPortalFlag b
-F hireDate t
+F hireDate t R
 F homeEmail s
 F homeExtension s
 F homePhone s
 F id i
-F identifier s
+F identifier s R
 F inactiveDate t
 F inactiveFlag b
 F includeInUtilizationReportingFlag b
-F invoiceScreenDefaultTabFormat e:ShowInvoicingTab|ShowAgreementInvoicingTab
-F invoiceTimeTabFormat e:SummaryList|DetailList
-F invoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices
+F invoiceScreenDefaultTabFormat e:ShowInvoicingTab|ShowAgreementInvoicingTab R
+F invoiceTimeTabFormat e:SummaryList|DetailList R
+F invoicingDisplayOptions e:RemainOnInvoicingScreen|ShowRecentInvoices R
 F lastLogin s
-F lastName s
-F licenseClass e:A|C|F|X
+F lastName s R
+F licenseClass e:A|C|F|X R
 F mapiName s
 F memberPersonas a:i
 F middleInitial s
@@ -6138,7 +6138,7 @@ F mobileEmail s
 F mobileExtension s
 F mobilePhone s
 F notes s
-F office365 o
+F office365 o:MemberOffice365
 F officeEmail s
 F officeExtension s
 F officePhone s
@@ -6396,14 +6396,14 @@ F authorizedFlag b
 F clientId s
 F clientSecret s
 F emailConnector r:EmailConnectorReference
-F failedFolder s
+F failedFolder s R
 F id i
 F inactiveFlag b
-F inboxFolder s
-F name s
-F processedFolder s
+F inboxFolder s R
+F name s R
+F processedFolder s R
 F tenantId s
-F username s
+F username s R
 M Office365EmailSetupReference
 F _info o
 F id i
@@ -6446,7 +6446,7 @@ F dateBecameLead t
 F expectedCloseDate t
 F id i
 F locationId i
-F name s
+F name s R
 F notes s
 F pipelineChangeDate t
 F primarySalesRep r:MemberReference
@@ -6483,7 +6483,7 @@ F flagged b
 F id i
 F mobileGuid o
 F opportunityId i
-F text s
+F text s R
 F type r:NoteTypeReference
 M OpportunityPriorityReference
 F _info o
@@ -6496,7 +6496,7 @@ F name s
 M OpportunityRating
 F _info o
 F id i
-F name s
+F name s R
 F sortOrder i
 M OpportunityRatingInfo
 F _info o
@@ -6519,7 +6519,7 @@ M OpportunityStage
 F _info o
 F color s
 F id i
-F name s
+F name s R
 F probability r:OpportunityProbabilityReference
 F sequenceNumber i
 M OpportunityStageInfo
@@ -6542,7 +6542,7 @@ F enteredBy s
 F id i
 F inactiveFlag b
 F lostFlag b
-F name s
+F name s R
 F wonFlag b
 M OpportunityStatusInfo
 F _info o
@@ -6607,7 +6607,7 @@ F summary s
 F ticketId i
 M OpportunityType
 F _info o
-F description s
+F description s R
 F id i
 F inactiveFlag b
 M OpportunityTypeInfo
@@ -6668,18 +6668,18 @@ F defaultFlag b
 F emailTemplate r:OrderStatusEmailTemplateReference
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F sortOrder i
 M OrderStatusEmailTemplate
 F _info o
-F body s
+F body s R
 F copySenderFlag b
 F emailAddress s
 F firstName s
 F id i
 F lastName s
 F status r:OrderStatusReference
-F subject s
+F subject s R
 F useSenderFlag b
 M OrderStatusEmailTemplateReference
 F _info o
@@ -6712,16 +6712,16 @@ F _info o
 F contactSync e:FL|LF|CFL|CLF
 F defaultAddressFormat r:AddressFormatReference
 F defaultCalendar r:CalendarReference
-F defaultFromAddress s
+F defaultFromAddress s R
 F defaultLdap r:LdapConfigurationReference
 F disableZAdminLoginFlag b
 F id i
 F includePortalLinkFlag b
 F locale r:LocaleReference
 F logoPath s
-F portalUrlOverride s
+F portalUrlOverride s R
 F serverTimeZone r:TimeZoneSetupReference
-F siteUrl s
+F siteUrl s R
 F syncLeadsFlag b
 F updateMemberTimeZonesFlag b
 F useExpandedFormatActivityFlag b
@@ -6745,7 +6745,7 @@ M OwnershipType
 F _info o
 F coreEntityOwnershipType e:CharitableOrganization|Clinic|Government|Hospital|PrivateSchoolForProfit|PrivateSchoolNonProfit|PublicCompany|PublicSchool|Regulator|Reseller|SmallBusiness
 F id i
-F name s
+F name s R
 M OwnershipTypeInfo
 F _info o
 F id i
@@ -6792,7 +6792,7 @@ F classification r:ClassificationReference
 F companyFlag b
 F defaultFlag b
 F id i
-F name s
+F name s R
 M PaymentTypeInfo
 F _info o
 F defaultFlag b
@@ -6810,7 +6810,7 @@ F customStatusIndicatorName s
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F statusIndicator r:StatusIndicatorReference
 M PhaseStatusReference
 F _info o
@@ -6828,7 +6828,7 @@ F adjust3End s
 F adjust3Hours n
 F adjust3Start s
 F id i
-F weekStart e:Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday
+F weekStart e:Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday R
 M PortalConfiguration
 F _info o
 F agreementTypeIds a:i
@@ -6844,7 +6844,7 @@ F language e:English|Spanish|French|British|Australian|BrazilianPortuguese|Canad
 F locationIds a:i
 F loginBackgroundColor s
 F menuColor s
-F name s
+F name s R
 F portalBackgroundColor s
 F portalImageCopySuccessFlag b
 F url s
@@ -6945,7 +6945,7 @@ F fixedFeeScheduledStartFlag b
 F fixedFeeStatusFlag b
 F id i
 F lastUpdatedFlag b
-F onlyDisplay e:DoNotDisplay|Closed30Days|Closed60Days|Closed90Days|Closed120Days|AllClosed
+F onlyDisplay e:DoNotDisplay|Closed30Days|Closed60Days|Closed90Days|Closed120Days|AllClosed R
 F portalConfig r:PortalConfigurationReference
 F projectDetailTotalHoursFlag b
 F projectIssueActualFinishFlag b
@@ -6984,7 +6984,7 @@ F assignedResourcesFlag b
 F budgetHoursFlag b
 F closedTasksFlag b
 F contactFlag b
-F displayClosedTicketsOption e:DoNotDisplay|Closed30Days|Closed60Days|Closed90Days|Closed120Days|AllClosed
+F displayClosedTicketsOption e:DoNotDisplay|Closed30Days|Closed60Days|Closed90Days|Closed120Days|AllClosed R
 F enableChatAssistFlag b
 F enteredDateFlag b
 F fixedFeeTicketTemplate r:ServiceSignoffReference
@@ -7005,10 +7005,10 @@ F _info o
 F customFlag b
 F displayFlag b
 F id i
-F name s
+F name s R
 F openSameWindowFlag b
 F portalConfiguration r:PortalConfigurationReference
-F url s
+F url s R
 M PortalSecurity
 F enabled b
 F identifier s
@@ -7034,9 +7034,9 @@ F _info o
 F amount n
 F detailId i
 F id i
-F priceMethod e:FlatRateForRange|PercentMarkupFromCost|PercentMarkdownFromPrice|PricePerUnit
+F priceMethod e:FlatRateForRange|PercentMarkupFromCost|PercentMarkdownFromPrice|PricePerUnit R
 F quantityEnd n
-F quantityStart n
+F quantityStart n R
 F unlimited b
 M PricingDetail
 F _info o
@@ -7045,7 +7045,7 @@ F endDate t
 F id i
 F noEndDate b
 F product r:CatalogItemReference
-F startDate t
+F startDate t R
 F subCategory r:ProductSubCategoryReference
 M PricingSchedule
 F _info o
@@ -7054,7 +7054,7 @@ F currency r:CurrencyReference
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F removeAllCompaniesFlag b
 F setAllCompaniesFlag b
 M PricingScheduleReference
@@ -7063,11 +7063,11 @@ F id i
 F name s
 M Priority
 F _info o
-F color e:Black|Blue|Cyan|Gray|Green|Lime|Orange|Pink|Purple|Red|White|Yellow|Custom
+F color e:Black|Blue|Cyan|Gray|Green|Lime|Orange|Pink|Purple|Red|White|Yellow|Custom R
 F defaultFlag b
 F id i
 F imageLink s
-F name s
+F name s R
 F sortOrder i
 M PriorityInfo
 F _info o
@@ -7086,7 +7086,7 @@ F closedBy s
 F closedDate t
 F closedFlag b
 F id i
-F identifier s
+F identifier s R
 F notes s
 F reason s
 F type r:AdjustmentTypeReference
@@ -7095,7 +7095,7 @@ F _info o
 F autoApprovePurchaseOrderFlag b
 F autoClosePurchaseOrderFlag b
 F autoClosePurchaseOrderItemFlag b
-F costingMethod e:FIFO|LIFO|AverageCosting
+F costingMethod e:FIFO|LIFO|AverageCosting R
 F defaultProductTaxableFlag b
 F disableAutoPickFlag b
 F disableCostUpdatesFlag b
@@ -7106,7 +7106,7 @@ F numDecimalPlaces i
 F prefixSuffixType e:Prefix|Suffix
 F purchaseOrderPrefix s
 F purchaseOrderSuffix s
-F startingPurchaseOrderNum i
+F startingPurchaseOrderNum i R
 F taxFreightFlag b
 F taxPurchaseOrderFlag b
 F useVendorTaxCodeFlag b
@@ -7127,7 +7127,7 @@ F id i
 F parentProductItem r:ProductItemReference
 F price n
 F productItem r:ProductItemReference
-F quantity n
+F quantity n R
 F sequenceNumber i
 F vendor r:CompanyReference
 M ProductDemand
@@ -7145,7 +7145,7 @@ F _info o
 F addComponentsFlag b
 F agreement r:AgreementReference
 F agreementAmount n
-F billableOption e:Billable|DoNotBill|NoCharge
+F billableOption e:Billable|DoNotBill|NoCharge R
 F businessUnitId i
 F bypassForecastUpdate b
 F calculatedCost n
@@ -7190,7 +7190,7 @@ F project r:ProjectReference
 F purchaseDate t
 F quantity n
 F quantityCancelled n
-F recurring o
+F recurring o:ProductRecurring
 F salesOrder r:SalesOrderReference
 F sequenceNumber n
 F serialNumberIds a:i
@@ -7254,12 +7254,12 @@ F _info o
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F typeXref e:InventoryPart|NonInventoryPart|OtherCharge|Service
 M ProductTypeExemption
 F _info o
 F id i
-F productType r:ProductTypeReference
+F productType r:ProductTypeReference R
 F taxableLevels a:i
 M ProductTypeInfo
 F _info o
@@ -7286,7 +7286,7 @@ F billToSite r:SiteReference
 F billUnapprovedTimeAndExpense b
 F billingAmount n
 F billingAttention s
-F billingMethod e:ActualRates|FixedFee|NotToExceed|OverrideRate
+F billingMethod e:ActualRates|FixedFee|NotToExceed|OverrideRate R
 F billingRateType e:StaffMember|WorkRole
 F billingStartDate t
 F billingTerms r:BillingTermsReference
@@ -7305,13 +7305,13 @@ F department r:SystemDepartmentReference
 F description s
 F doNotDisplayInPortalFlag b
 F downpayment n
-F estimatedEnd t
+F estimatedEnd t R
 F estimatedExpenseCost n
 F estimatedExpenseRevenue n
 F estimatedHours n
 F estimatedProductCost n
 F estimatedProductRevenue n
-F estimatedStart t
+F estimatedStart t R
 F estimatedTimeCost n
 F estimatedTimeRevenue n
 F expenseApprover r:MemberReference
@@ -7320,7 +7320,7 @@ F includeDependenciesFlag b
 F includeEstimatesFlag b
 F location r:SystemLocationReference
 F manager r:MemberReference
-F name s
+F name s R
 F opportunity r:OpportunityReference
 F percentComplete n
 F projectTemplateId i
@@ -7346,7 +7346,7 @@ F defaultFlag b
 F department r:SystemDepartmentReference
 F id i
 F location r:SystemLocationReference
-F name s
+F name s R
 M ProjectBoardTeamInfo
 F _info o
 F id i
@@ -7367,7 +7367,7 @@ F _info o
 F flagged b
 F id i
 F projectId i
-F text s
+F text s R
 F type r:NoteTypeReference
 M ProjectPhase
 F _info o
@@ -7392,7 +7392,7 @@ F businessUnitId i
 F currency r:CurrencyReference
 F customFields a:CustomFieldValue
 F deadlineDate t
-F description s
+F description s R
 F downpayment n
 F estimatedExpenseCost n
 F estimatedExpenseRevenue n
@@ -7435,7 +7435,7 @@ F _info o
 F defaultContactFlag b
 F id i
 F managerRoleFlag b
-F name s
+F name s R
 M ProjectSecurityRoleSetting
 F _info o
 F addLevel e:None|My|All
@@ -7452,7 +7452,7 @@ F customStatusIndicatorName s
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F noTimeFlag b
 F statusIndicator r:StatusIndicatorReference
 M ProjectStatusInfo
@@ -7510,9 +7510,9 @@ F department r:SystemDepartmentReference
 F duration i
 F estimatedStartDate t
 F id i
-F initialDescription s
-F initialInternalAnalysis s
-F initialResolution s
+F initialDescription s W
+F initialInternalAnalysis s W
+F initialResolution s W
 F isIssueFlag b
 F item r:ServiceItemReference
 F knowledgeBaseCategoryId i
@@ -7545,7 +7545,7 @@ F subBillingAmount n
 F subBillingMethod e:ActualRates|FixedFee|NotToExceed|OverrideRate
 F subDateAccepted s
 F subType r:ServiceSubTypeReference
-F summary s
+F summary s R
 F type r:ServiceTypeReference
 F wbsCode s
 F workRole r:WorkRoleReference
@@ -7574,7 +7574,7 @@ F defaultFlag b
 F id i
 F inactiveFlag b
 F integrationXref s
-F name s
+F name s R
 M ProjectTypeInfo
 F _info o
 F id i
@@ -7646,16 +7646,16 @@ F customFields a:CustomFieldValue
 F dateCanceled t
 F dateCanceledUtc t
 F dateReceived t
-F description s
+F description s R
 F displayInternalNotesFlag b
 F expectedShipDate t
 F id i
 F internalNotes s
-F lineNumber i
+F lineNumber i R
 F packingSlip s
 F product r:IvItemReference
 F purchaseOrderId i
-F quantity n
+F quantity n R
 F receivedQuantity i
 F receivedStatus e:Waiting|FullyReceived|PartiallyReceiveCancelRest|PartiallyReceiveCloneRest
 F serialNumbers s
@@ -7686,7 +7686,7 @@ F defaultFlag b
 F emailTemplate r:PurchaseOrderStatusEmailTemplateReference
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F sortOrder i
 M PurchaseOrderStatusEmailTemplate
 F _info o
@@ -7697,7 +7697,7 @@ F firstName s
 F id i
 F lastName s
 F status r:PurchaseOrderStatusReference
-F subject s
+F subject s R
 F useSenderFlag b
 M PurchaseOrderStatusEmailTemplateReference
 F _info o
@@ -7717,14 +7717,14 @@ F id i
 F name s
 M PurchasingDemand
 F products a:ProductDemand
-F purchaseOrder o
+F purchaseOrder o:PurchaseOrder
 F vendor r:CompanyReference
 F warehouse r:WarehouseReference
 M QuoteLink
 F _info o
 F allLocationsFlag b
 F id i
-F link s
+F link s R
 F location r:SystemLocationReference
 F newWindowFlag b
 M RelationshipReference
@@ -7740,7 +7740,7 @@ F name s
 M ReportCard
 F _info o
 F id i
-F name s
+F name s R
 M ReportCardDetail
 F _info o
 F id i
@@ -7770,10 +7770,10 @@ F reportingPassword s
 F reportingUrl s
 F reportingUserName s
 M RequestPasswordRequest
-F email s
+F email s R
 M ResultInfo
-F data o
-F error o
+F data o:IRestIdentifiedItem
+F error o:ErrorResponseMessage
 F originalIndex i
 F statusCode i
 F success b
@@ -7781,7 +7781,7 @@ M RmaAction
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 M RmaActionInfo
 F _info o
 F id i
@@ -7794,7 +7794,7 @@ M RmaDisposition
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 M RmaDispositionInfo
 F _info o
 F id i
@@ -7809,18 +7809,18 @@ F closedFlag b
 F defaultFlag b
 F emailTemplate r:RmaStatusEmailTemplateReference
 F id i
-F name s
+F name s R
 F sortOrder i
 M RmaStatusEmailTemplate
 F _info o
-F body s
+F body s R
 F copySenderFlag b
 F emailAddress s
 F firstName s
 F id i
 F lastName s
 F status r:RmaStatusReference
-F subject s
+F subject s R
 F useSenderFlag b
 M RmaStatusEmailTemplateReference
 F _info o
@@ -7862,7 +7862,7 @@ F location r:SystemLocationReference
 F mfgItemID s
 F problemDescription s
 F product r:IvItemReference
-F productDescription s
+F productDescription s R
 F project r:ProjectReference
 F purchasedCompany r:CompanyReference
 F purchasedContact r:ContactReference
@@ -7939,11 +7939,11 @@ F warrantySite r:SiteReference
 M Role
 F _info o
 F id i
-F name s
+F name s R
 M SLA
 F _info o
 F applicationOrder i
-F basedOn e:AllHours|Customer|MyCalendar|Custom
+F basedOn e:AllHours|Customer|MyCalendar|Custom R
 F customCalendar r:CalendarReference
 F defaultFlag b
 F hiImpactHiUrgency r:PriorityReference
@@ -7956,7 +7956,7 @@ F lowImpactMedUrgency r:PriorityReference
 F medImpactHiUrgency r:PriorityReference
 F medImpactLowUrgency r:PriorityReference
 F medImpactMedUrgency r:PriorityReference
-F name s
+F name s R
 F planWithin n
 F planWithinPercent i
 F resolutionHours n
@@ -7989,7 +7989,7 @@ F identifier s
 M SalesProbability
 F _info o
 F id i
-F probability i
+F probability i R
 M SalesProbabilityInfo
 F _info o
 F id i
@@ -8032,8 +8032,8 @@ M SalesTeam
 F _info o
 F id i
 F inactiveFlag b
-F salesTeamDescription s
-F salesTeamIdentifier s
+F salesTeamDescription s R
+F salesTeamIdentifier s R
 F salesTeamLocation r:SystemLocationReference
 M SalesTeamMember
 F _info o
@@ -8048,7 +8048,7 @@ F id i
 F identifier s
 M ScheduleColor
 F _info o
-F color s
+F color s R
 F endPercent i
 F id i
 F startPercent i
@@ -8108,7 +8108,7 @@ M ScheduleStatus
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 F showAsTentativeFlag b
 M ScheduleStatusReference
 F _info o
@@ -8127,10 +8127,10 @@ F locationId i
 F member r:MemberReference
 F mobileGuid o
 F notes s
-F scheduleId i
+F scheduleId i R
 F scheduleMobileGuid o
 F startTime t
-F status e:Reset|Running|Paused|Stopped
+F status e:Reset|Running|Paused|Stopped R
 F totalPauseTime i
 F workRole r:WorkRoleReference
 F workType r:WorkTypeReference
@@ -8138,8 +8138,8 @@ M ScheduleType
 F _info o
 F chargeCode r:ChargeCodeReference
 F id i
-F identifier s
-F name s
+F identifier s R
+F name s R
 F systemFlag b
 F where r:ServiceLocationReference
 M ScheduleTypeInfo
@@ -8169,7 +8169,7 @@ F _info o
 F adminFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 M SecurityRoleInfo
 F _info o
 F id i
@@ -8210,8 +8210,8 @@ F hideDelimiterFlag b
 F id i
 F memberColor s
 F memberColorDisableFlag b
-F scheduleSpan e:Standard|OfficeHours|Overnight
-F srNotify e:All|NewAndClosedRequests|ClosedRequestsOnly|NewRequestsOnly|None
+F scheduleSpan e:Standard|OfficeHours|Overnight R
+F srNotify e:All|NewAndClosedRequests|ClosedRequestsOnly|NewRequestsOnly|None R
 F unknownColor s
 F unknownColorDisableFlag b
 M ServiceCodeReference
@@ -8234,7 +8234,7 @@ F serviceStatus r:ServiceStatusReference
 F serviceSurvey r:ServiceSurveyReference
 F subject s
 F tasksFlag b
-F type e:Any|Closed|Invoice|New|SalesOrder|PurchaseOrder|RMA|Specific
+F type e:Any|Closed|Invoice|New|SalesOrder|PurchaseOrder|RMA|Specific R
 F useSenderFlag b
 M ServiceEmailTemplateReference
 F _info o
@@ -8257,8 +8257,8 @@ M ServiceLocation
 F _info o
 F defaultFlag b
 F id i
-F name s
-F where e:OnSite|Remote|InHouse
+F name s R
+F where e:OnSite|Remote|InHouse R
 M ServiceLocationInfo
 F _info o
 F defaultFlag b
@@ -8319,7 +8319,7 @@ F expenseTaxFlag b
 F expenseTypeFlag b
 F id i
 F internalNotesFlag b
-F name s
+F name s R
 F productAgreementFlag b
 F productBillFlag b
 F productDescriptionFlag b
@@ -8380,7 +8380,7 @@ F headerText s
 F headerTextVisibleFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F notifyMember r:MemberReference
 F notifyWho r:GenericIdIdentifierReference
 F notifyWhoVisibleFlag b
@@ -8391,11 +8391,11 @@ F id i
 F includeFlag b
 F noAnswerPoints i
 F options a:ServiceSurveyQuestionOption
-F question s
+F question s R
 F requiredFlag b
 F sequenceNumber i
 F surveyId i
-F type e:OpenEnded|Selection
+F type e:OpenEnded|Selection R
 M ServiceSurveyQuestionOption
 F caption s
 F includeFlag b
@@ -8479,9 +8479,9 @@ M ServiceTicketLink
 F _info o
 F enabledFlag b
 F id i
-F linkText s
-F name s
-F url s
+F linkText s R
+F name s R
+F url s R
 M ServiceTicketLinkInfo
 F _info o
 F id i
@@ -8522,14 +8522,14 @@ F name s
 M Severity
 F _info o
 F defaultFlag b
-F description s
+F description s R
 F id i
 F name s
 M ShipmentMethod
 F _info o
 F defaultFlag b
 F id i
-F name s
+F name s R
 F trackingUrl s
 M ShipmentMethodInfo
 F _info o
@@ -8551,11 +8551,11 @@ M Skill
 F _info o
 F category r:SkillCategoryReference
 F id i
-F name s
+F name s R
 M SkillCategory
 F _info o
 F id i
-F name s
+F name s R
 M SkillCategoryReference
 F _info o
 F id i
@@ -8574,7 +8574,7 @@ F dateEntered t
 F defaultFlag b
 F enteredBy s
 F id i
-F name s
+F name s R
 M SourceInfo
 F _info o
 F id i
@@ -8586,8 +8586,8 @@ F clientId s
 F id i
 F inactiveFlag b
 F isSsoOnByDefault b
-F locationIds a:i
-F name s
+F locationIds a:i R
+F name s R
 F samlCertificateIssuedTo s
 F samlCertificateName s
 F samlCertificateThumbprint s
@@ -8596,7 +8596,7 @@ F samlCertificateValidTo t
 F samlEntityId s
 F samlIdpCertificate s
 F samlSignInUrl s
-F ssoType e:CWSSO|SAML
+F ssoType e:CWSSO|SAML R
 F stsBaseUrl s
 F stsUserAdminUrl s
 F submittedMemberCount i
@@ -8617,11 +8617,11 @@ F userName s
 M StandardNote
 F _info o
 F board r:BoardReference
-F contents s
+F contents s R
 F department r:SystemDepartmentReference
 F id i
 F location r:SystemLocationReference
-F name s
+F name s R
 M StandardNoteInfo
 F _info o
 F board r:BoardReference
@@ -8634,8 +8634,8 @@ M State
 F _info o
 F country r:CountryReference
 F id i
-F identifier s
-F name s
+F identifier s R
+F name s R
 M StateInfo
 F _info o
 F country r:CountryReference
@@ -8665,12 +8665,12 @@ F id i
 F name s
 M SubCategory
 F _info o
-F category r:ProductCategoryReference
+F category r:ProductCategoryReference R
 F defaultFlag b
 F id i
 F inactiveFlag b
 F integrationXref s
-F name s
+F name s R
 M SubCategoryInfo
 F _info o
 F category r:ProductCategoryReference
@@ -8685,7 +8685,7 @@ F _info o
 F id i
 F inactiveFlag b
 F instructions s
-F name s
+F name s R
 M SurveyInfo
 F _info o
 F id i
@@ -8693,20 +8693,20 @@ F inactiveFlag b
 F name s
 M SurveyOption
 F _info o
-F caption s
+F caption s R
 F id i
-F points i
+F points i R
 F visibleflag b
 M SurveyQuestion
 F _info o
-F entryType e:Date|EntryField|List|Option
-F fieldType e:TextArea|Button|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password
+F entryType e:Date|EntryField|List|Option R
+F fieldType e:TextArea|Button|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password R
 F id i
 F inactiveFlag b
 F numberOfDecimals i
-F question s
+F question s R
 F requiredFlag b
-F sequenceNumber n
+F sequenceNumber n R
 F survey r:SurveyReference
 M SurveyQuestionReference
 F _info o
@@ -8720,7 +8720,7 @@ F inactiveFlag b
 F pointValue i
 F question r:SurveyQuestionReference
 F survey r:SurveyReference
-F value s
+F value s R
 M SurveyReference
 F _info o
 F id i
@@ -8735,7 +8735,7 @@ F footerResponse s
 F id i
 F results a:SurveyResultDetail
 F surveyId i
-F ticketId i
+F ticketId i R
 F totalPoints i
 M SurveyResultDetail
 F answer o
@@ -8757,7 +8757,7 @@ M SystemSetting
 F _info o
 F description s
 F id i
-F value s
+F value s R
 F valueType s
 M Task
 F _info o
@@ -8780,13 +8780,13 @@ F canadaCalculateGSTFlag b
 F cancelDate t
 F country r:CountryReference
 F defaultFlag b
-F description s
+F description s R
 F displayOnInvoiceFlag b
-F effectiveDate t
+F effectiveDate t R
 F expenseTypeIds a:i
 F id i
-F identifier s
-F invoiceCaption s
+F identifier s R
+F invoiceCaption s R
 F levelFiveAgencyXref s
 F levelFiveApplySingleUnitFlag b
 F levelFiveApplySingleUnitMax n
@@ -8876,7 +8876,7 @@ F _info o
 F agencyXref s
 F caption s
 F id i
-F rateType e:Amount|Percent
+F rateType e:Amount|Percent R
 F singleUnitFlag b
 F singleUnitMaximum n
 F singleUnitMinimum n
@@ -8884,7 +8884,7 @@ F taxCodeXref s
 F taxExpensesFlag b
 F taxLevel i
 F taxProductsFlag b
-F taxRate n
+F taxRate n R
 F taxServicesFlag b
 F taxableMax n
 M TaxCodeLevelReference
@@ -8898,7 +8898,7 @@ F name s
 M TaxCodeXRef
 F _info o
 F defaultFlag b
-F description s
+F description s R
 F id i
 F levelFive e:NonTaxable|Taxable
 F levelFour e:NonTaxable|Taxable
@@ -8956,7 +8956,7 @@ F opportunityId i
 F referralFlag b
 F responsibleFlag b
 F salesTeam r:SalesTeamReference
-F type e:Individual|Team
+F type e:Individual|Team R
 M TeamMember
 F _info o
 F board r:BoardReference
@@ -8968,7 +8968,7 @@ M TeamRole
 F _info o
 F accountManagerFlag b
 F id i
-F name s
+F name s R
 F salesFlag b
 F techFlag b
 M TeamRoleInfo
@@ -9036,10 +9036,10 @@ F hasMergedChildTicketFlag b
 F hourlyRate n
 F id i
 F impact e:Low|Medium|High
-F initialDescription s
+F initialDescription s W
 F initialDescriptionFrom s
-F initialInternalAnalysis s
-F initialResolution s
+F initialInternalAnalysis s W
+F initialResolution s W
 F integratorTags a:s
 F isInSla b
 F item r:ServiceItemReference
@@ -9085,7 +9085,7 @@ F subBillingAmount n
 F subBillingMethod e:ActualRates|FixedFee|NotToExceed|OverrideRate
 F subDateAccepted s
 F subType r:ServiceSubTypeReference
-F summary s
+F summary s R
 F team r:ServiceTeamReference
 F type r:ServiceTypeReference
 F workRole r:WorkRoleReference
@@ -9099,7 +9099,7 @@ F company r:CompanyReference
 F id i
 F summary s
 M TicketMerge
-F mergeTicketIds a:i
+F mergeTicketIds a:i R
 F status r:ServiceStatusReference
 M TicketNote
 F _info o
@@ -9140,7 +9140,7 @@ F showNotesInDiscussionFlag b
 F showNotesInInternalFlag b
 F showNotesInResolutionFlag b
 F startTime t
-F status e:Reset|Running|Paused|Stopped
+F status e:Reset|Running|Paused|Stopped R
 F ticket r:TicketReference
 F ticketMobileGuid o
 F totalPauseTime i
@@ -9152,14 +9152,14 @@ F company r:CompanyReference
 F id i
 F integratorLogin r:IntegratorLoginReference
 F internalAnalysisFlag b
-F name s
+F name s R
 F password s
 F problemDescriptionFlag b
 F psg s
 F resolutionFlag b
-F url s
+F url s R
 F userName s
-F vendorType e:Zenith
+F vendorType e:Zenith R
 M TicketTask
 F _info o
 F childScheduleAction e:Transfer|Delete|Done
@@ -9194,11 +9194,11 @@ F vacationCarryoverLimit n
 F vacationFlag b
 M TimeAccrualDetail
 F _info o
-F accrualType e:Holiday|PTO|Sick|Vacation
-F endYear i
-F hours n
+F accrualType e:Holiday|PTO|Sick|Vacation R
+F endYear i R
+F hours n R
 F id i
-F startYear i
+F startYear i R
 F timeAccrual r:TimeAccrualReference
 M TimeAccrualReference
 F _info o
@@ -9243,7 +9243,7 @@ F status e:Open|Rejected|PendingApproval|ErrorsCorrected|PendingProjectApproval|
 F ticket r:TicketReference
 F timeEnd t
 F timeSheet r:TimeSheetReference
-F timeStart t
+F timeStart t R
 F workRole r:WorkRoleReference
 F workType r:WorkTypeReference
 M TimeEntryAudit
@@ -9281,19 +9281,19 @@ F startDate t
 F timePeriodSetup r:TimePeriodSetupReference
 M TimePeriodSetup
 F _info o
-F daysPastEndDate i
+F daysPastEndDate i R
 F description s
-F firstPeriodEndDate d
+F firstPeriodEndDate d R
 F id i
 F lastDayFlag b
 F monthlyPeriodEnds i
-F numberFuturePeriods i
-F periodApplyTo e:Both|Expense|Time
+F numberFuturePeriods i R
+F periodApplyTo e:Both|Expense|Time R
 F semiMonthlyFirstPeriod i
 F semiMonthlyLastDayFlag b
 F semiMonthlySecondPeriod i
-F type e:Weekly|BiWeekly|SemiMonthly|Monthly
-F year i
+F type e:Weekly|BiWeekly|SemiMonthly|Monthly R
+F year i R
 M TimePeriodSetupDefaults
 M TimePeriodSetupReference
 F _info o
@@ -9342,7 +9342,7 @@ F _info o
 F daylightSavingsFlag b
 F defaultFlag b
 F id i
-F name s
+F name s R
 F offset n
 F timeZone r:TimeZoneReference
 M TimeZoneSetupInfo
@@ -9358,8 +9358,8 @@ M TodayPageCategory
 F _info o
 F id i
 F location r:SystemLocationReference
-F name s
-F sortOrder i
+F name s R
+F sortOrder i R
 M Token
 F expiration s
 F privateKey s
@@ -9368,7 +9368,7 @@ M Track
 F _info o
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F notifyActionIds a:i
 M TrackAction
 F _info o
@@ -9385,7 +9385,7 @@ F group r:GroupReference
 F id i
 F notes s
 F notifyFrom r:NotificationRecipientReference
-F notifyType e:CreateActivity|SendEmail|AddToGroup|AttachTrack|ChangeCompanyStatus|CreateServiceTicket
+F notifyType e:CreateActivity|SendEmail|AddToGroup|AttachTrack|ChangeCompanyStatus|CreateServiceTicket R
 F notifyWho r:NotificationRecipientReference
 F serviceTemplate r:ServiceTemplateReference
 F specificMemberFrom r:MemberReference
@@ -9406,7 +9406,7 @@ F _info o
 F defaultFlag b
 F id i
 F inactiveFlag b
-F name s
+F name s R
 F uomScheduleXref s
 M UnitOfMeasureReference
 F _info o
@@ -9586,23 +9586,23 @@ F addAllBusinessUnits b
 F addAllLocations b
 F businessUnitIds a:i
 F buttonUrl s
-F caption s
+F caption s R
 F dateCreated t
 F displayOnScreenFlag b
 F entryTypeIdentifier e:Date|EntryField|List|Option
-F fieldTypeIdentifier e:TextArea|Button|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password
+F fieldTypeIdentifier e:TextArea|Button|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password R
 F helpText s
 F id i
 F listViewFlag b
 F locationIds a:i
 F numberDecimals i
 F options a:UserDefinedFieldOption
-F podId i
+F podId i R
 F readOnlyFlag b
 F removeAllBusinessUnits b
 F removeAllLocations b
 F requiredFlag b
-F sequenceNumber i
+F sequenceNumber i R
 M UserDefinedFieldInfo
 F _info o
 F businessUnitIds a:i
@@ -9633,8 +9633,8 @@ F _info o
 F id i
 F name s
 M ValidatePortalRequest
-F email s
-F password s
+F email s R
+F password s R
 M ValidatePortalResponse
 F contactId i
 F success b
@@ -9657,7 +9657,7 @@ F locationDefaultFlag b
 F locationXref s
 F lockedFlag b
 F manager r:MemberReference
-F name s
+F name s R
 F overallDefaultFlag b
 F site r:SiteReference
 M WarehouseBin
@@ -9673,7 +9673,7 @@ F location r:SystemLocationReference
 F manager r:MemberReference
 F maxQuantity n
 F minQuantity n
-F name s
+F name s R
 F overflowBin r:WarehouseBinReference
 F quantityOnHand i
 F transferBin r:WarehouseBinReference
@@ -9717,13 +9717,13 @@ F id i
 F inactiveFlag b
 F integrationXref s
 F locationIds a:i
-F name s
+F name s R
 F removeAllLocations b
 M WorkRoleExemption
 F _info o
 F id i
 F taxableLevels a:i
-F workRole r:WorkRoleReference
+F workRole r:WorkRoleReference R
 M WorkRoleInfo
 F _info o
 F id i
@@ -9744,17 +9744,17 @@ F _info o
 F accrualType e:Holiday|PTO|Sick|Vacation
 F activityDefaultFlag b
 F addAllAgreementExclusions b
-F billTime e:Billable|DoNotBill|NoCharge
+F billTime e:Billable|DoNotBill|NoCharge R
 F costMultiplier n
 F hoursMax n
 F hoursMin n
 F id i
 F inactiveFlag b
 F integrationXRef s
-F name s
+F name s R
 F overallDefaultFlag b
-F rate n
-F rateType e:AdjAmount|Custom|Multiplier
+F rate n R
+F rateType e:AdjAmount|Custom|Multiplier R
 F roundBillHoursTo n
 F utilizationFlag b
 M WorkTypeInfo
@@ -9779,7 +9779,7 @@ F board r:BoardReference
 F department r:SystemDepartmentReference
 F id i
 F location r:SystemLocationReference
-F name s
+F name s R
 F tableType r:WorkflowTableTypeReference
 M WorkflowAction
 F _info o
@@ -9807,7 +9807,7 @@ F internalNotesFlag b
 F invoiceMinDays i
 F notes s
 F notifyFrom r:NotificationRecipientReference
-F notifyType r:NotifyTypeReference
+F notifyType r:NotifyTypeReference R
 F notifyWho r:NotificationRecipientReference
 F projectStatus r:ProjectStatusReference
 F salesOrderStatus r:OrderStatusReference
@@ -9826,7 +9826,7 @@ F subject s
 F updateOwnerFlag b
 M WorkflowActionAutomateParameter
 F id i
-F name s
+F name s R
 F value s
 M WorkflowActionUserDefinedField
 F _info o
@@ -9848,7 +9848,7 @@ F id i
 F name s
 M WorkflowEvent
 F _info o
-F eventCondition s
+F eventCondition s R
 F executionTime e:Once|MultipleTimes|Continuously
 F frequencyOfExecution i
 F frequencyUnit e:Minutes|Hours|Days|Months
