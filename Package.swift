@@ -9,7 +9,7 @@
 //                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler, planner)
 //                      ├─> CWQLRuntime          ──> CWQLLanguage, ConnectWiseClient
 //                      ├─> ConnectWiseClient    ──> ConnectWiseRequests, CWJSON, AsyncHTTPClient, TOMLKit
-//                      └─> ConnectWiseSimulator ──> CWJSON, Hummingbird
+//                      └─> ConnectWiseSimulator ──> CWJSON, ConnectWiseSpec, Hummingbird
 //
 // Small I/O-free modules hold what several layers share: ConnectWiseRequests (the request a
 // plan emits and the client sends, conditions printed in one place, one percent-encoder),
@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "ConnectWiseSimulator",
             dependencies: [
-                "CWJSON",
+                "CWJSON", "ConnectWiseSpec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

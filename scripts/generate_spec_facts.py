@@ -8,7 +8,7 @@ source that embeds them: Sources/ConnectWiseSpec/Generated/APIFactsText.swift.
 The embedded text is one fact per line, cheap to read at start-up without a JSON parser:
     E <path> <METHOD,METHOD> <Model> <L|->           an endpoint (L: a list endpoint)
     M <Model>                                        a model; its fields follow
-    F <field> <type> [flags]                         type: s i n b t(datetime) d(date) o(object)
+    F <field> <type> [flags]                         type: s i n b t(datetime) d(date) o(object) v(string, number or boolean)
                                                      o:<Model> (an embedded object of a model)
                                                      e:<A|B|C> (enum)  r:<Model> (reference)
                                                      a:<Model|s|i|o> (array of)
@@ -19,7 +19,8 @@ import json, os, sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 facts_path = os.path.join(root, "spec", "connectwise", "api-facts.json")
 out_path = os.path.join(root, "Sources", "ConnectWiseSpec", "Generated", "APIFactsText.swift")
-scalar = {"string": "s", "integer": "i", "number": "n", "boolean": "b", "datetime": "t", "date": "d", "object": "o"}
+scalar = {"string": "s", "integer": "i", "number": "n", "boolean": "b", "datetime": "t", "date": "d", "object": "o",
+          "scalar": "v"}
 
 
 def field_type(fact):

@@ -52,8 +52,8 @@ actor ReferenceResolver {
     func closedStatus(ofBoard board: Int) async throws -> Int {
         if let cached = closedStatuses[board] { return cached }
         let statuses = try await client.records(ListRequest(
-            path: "/service/boards/\(board)/statuses", conditions: "closedStatus = true", fields: ["id", "name", "inactiveFlag", "defaultFlag"])).collect()
-        let active = statuses.filter { $0["inactiveFlag"]?.boolValue != true }
+            path: "/service/boards/\(board)/statuses", conditions: "closedStatus = true", fields: ["id", "name", "inactive", "defaultFlag"])).collect()
+        let active = statuses.filter { $0["inactive"]?.boolValue != true }
         guard let chosen = active.first(where: { $0["name"]?.stringValue?.lowercased() == "closed" }) ?? active.first,
             let id = chosen["id"]?.intValue
         else {

@@ -10,6 +10,19 @@ public enum APIModule: String, Sendable, CaseIterable, Codable {
     case agreements = "Finance > Agreements"
     case time = "Time > Time Entry"
     case members = "System > Members"
+    case procurement = "Procurement > Product Catalog"
+    case schedule = "Schedule > Schedule Entries"
+    case marketing = "Marketing > Campaigns"
+    case expense = "Expense > Expense Entries"
+    case system = "System > Setup Tables"
+
+    /// The module guarding an area of the API (its first path segment) outside the first
+    /// release's resources.
+    static let byArea: [String: APIModule] = [
+        "service": .serviceTickets, "company": .companies, "configurations": .configurations, "finance": .agreements,
+        "project": .projects, "sales": .opportunities, "time": .time, "system": .system, "procurement": .procurement,
+        "schedule": .schedule, "marketing": .marketing, "expense": .expense,
+    ]
 }
 
 /// An API member: keys and the modules its security role allows.
@@ -37,8 +50,6 @@ public enum SimulatorQuirk: String, Sendable, CaseIterable {
     case missingLink = "missing-link"
     /// Every third list request answers 500 with ConnectWise's "A timeout has occured" body.
     case timeoutBody = "timeout-body"
-    /// Unknown fields in conditions, orderBy or fields answer 400 with code ApiFindCondition.
-    case unknownFieldError = "unknown-field-400"
     /// URLs longer than 2,000 characters answer 414.
     case urlLengthLimit = "url-length-limit"
     /// The codebase moves (an upgrade) after the first few API requests; the old one answers 404.
@@ -74,8 +85,11 @@ public struct SimulatorConfiguration: Sendable {
     /// Fraction of requests (0…1) that fail: half with 503 before doing anything, half by
     /// dropping the connection after the work is done (a lost response).
     public var failRate = 0.0
-    /// Requests a second before 429 with Retry-After; 0 for no limit.
+    /// Requests a window (``rateLimitWindowSeconds``) before 429 with Retry-After; 0 for no limit.
     public var rateLimit = 0
+    /// The length of the rate limit's window, in seconds; Retry-After is what is left of it.
+    /// A test that must see 429s under any load uses a long window.
+    public var rateLimitWindowSeconds = 1
     public var quirks: Set<SimulatorQuirk> = []
     /// Maximum URL length under ``SimulatorQuirk/urlLengthLimit``.
     public var maximumURLLength = 2000

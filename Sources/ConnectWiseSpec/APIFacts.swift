@@ -62,6 +62,7 @@ public struct APIFacts: Sendable {
         case "t": return .datetime
         case "d": return .date
         case "o": return .object
+        case "v": return .scalar
         default: break
         }
         let payload = String(code.dropFirst(2))
@@ -71,7 +72,7 @@ public struct APIFacts: Sendable {
         case "o:": return .embedded(payload)
         case "a:":
             switch payload {
-            case "s", "i", "n", "b", "t", "d", "o": return .array(fieldType(payload))
+            case "s", "i", "n", "b", "t", "d", "o", "v": return .array(fieldType(payload))
             default: return .model(payload)
             }
         default: return .object

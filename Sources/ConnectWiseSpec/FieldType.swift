@@ -6,6 +6,8 @@ public indirect enum FieldType: Sendable, Hashable {
     case integer
     case number
     case boolean
+    /// A string, number or boolean, as the record has it (a custom field's `value`).
+    case scalar
     /// An ISO-8601 date and time (`2026-11-23T10:00:00Z`).
     case datetime
     /// A calendar date.

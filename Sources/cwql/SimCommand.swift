@@ -8,9 +8,11 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run a local ConnectWise PSA simulator with seeded data.",
         discussion: """
-            The simulator serves /login/companyinfo/{company} and /{codebase}apis/3.0/… like a ConnectWise site:
-            Basic auth, clientId checks, per-module permissions, conditions, orderBy, fields, both paginations,
-            /count, JSON Patch, notes, time entries, agreement additions, board statuses and custom fields.
+            The simulator serves /login/companyinfo/{company} and /{codebase}apis/3.0/… like a ConnectWise site,
+            generated from ConnectWise's published spec: all 617 list endpoints with records of their models,
+            Basic auth, clientId checks, per-module permissions, conditions, childConditions, orderBy, fields,
+            both paginations, /count, JSON Patch, 400 ApiFindCondition for unknown fields, 405 for methods the
+            spec does not list, notes, time entries, agreement additions, board statuses and custom fields.
 
             Defaults: company demo, public key demo-public, private key demo-private-key-0123456789,
             client ID 00000000-0000-4000-8000-000000000000, codebase v4_6_release/. A second API member,

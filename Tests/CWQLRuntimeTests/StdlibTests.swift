@@ -19,7 +19,12 @@ struct StdlibTests {
             let tickets = alertTickets(h, "A-9")
             #expect(tickets.count == 1)
             let id = tickets[0]["id"]!.intValue!
-            #expect(h.server.store.records("ticket_notes").filter { $0["ticketId"]?.intValue == id }.count == 1)
+            // The first raise's message is the ticket's initial description, which ConnectWise keeps
+            // as its first note; the second raise adds an internal note.
+            let notes = h.server.store.records("ticket_notes").filter { $0["ticketId"]?.intValue == id }
+            #expect(notes.compactMap { $0["text"]?.stringValue } == ["C: 97%", "C: 97%"])
+            #expect(notes.map { $0["detailDescriptionFlag"]?.boolValue == true } == [true, false])
+            #expect(notes.map { $0["internalAnalysisFlag"]?.boolValue == true } == [false, true])
             try await h.run(#"import "alerts"\#nresolve_alert("A-9", "Cleaned up")"#)
             #expect(h.server.store.record("tickets", id: id)?["closedFlag"]?.boolValue == true)
             #expect(h.server.store.records("ticket_notes").contains { $0["ticketId"]?.intValue == id && $0["resolutionFlag"]?.boolValue == true })

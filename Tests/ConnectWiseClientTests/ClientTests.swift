@@ -108,8 +108,9 @@ struct ClientTests {
     }
 
     @Test func rateLimitsAreWaitedOut() async throws {
-        try await withClient({ $0.tickets = 3000; $0.rateLimit = 4 }) { h in
-            // Eight pages requested at once against a limit of four a second: some must wait.
+        try await withClient({ $0.tickets = 3000; $0.rateLimit = 4; $0.rateLimitWindowSeconds = 3 }) { h in
+            // Eight pages requested at once against a limit of four in three seconds (long enough
+            // for a loaded machine to send them all inside it): some must wait.
             let ids = try await h.client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 375)).collect()
             #expect(ids.compactMap { $0["id"]?.intValue } == Array(1...3000))
             #expect(h.server.log.all.contains { $0.status == 429 })

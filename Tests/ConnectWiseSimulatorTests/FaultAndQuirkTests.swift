@@ -114,7 +114,8 @@ struct FaultAndQuirkTests {
     }
 
     @Test func unknownFieldsAre400ApiFindCondition() async throws {
-        try await withSimulator({ $0.quirks = [.unknownFieldError] }) { sim in
+        // ConnectWise's behaviour, not a quirk: every simulator does it.
+        try await withSimulator { sim in
             let bad = try await sim.send(.GET, "/service/tickets", query: ["conditions": "bord/name = \"Help\""])
             #expect(bad.status == 400)
             #expect(bad.json?["code"]?.stringValue == "ApiFindCondition")

@@ -130,6 +130,7 @@ struct SpecCatalogBuilder {
         case .integer: return FieldSpec(fact.name, .value(.integer))
         case .number: return FieldSpec(fact.name, .value(.decimal))
         case .boolean: return FieldSpec(fact.name, .value(.boolean))
+        case .scalar: return FieldSpec(fact.name, .value(.unknown))
         case .datetime, .date: return FieldSpec(fact.name, .value(.date))
         case .object, .embedded:
             return fact.name == "_info" ? FieldSpec(fact.name, .object(CatalogOverlay.info)) : FieldSpec(fact.name, .value(.unknown))

@@ -18,12 +18,17 @@ public struct APIResponse: Sendable {
     /// The URL of `Link: <…>; rel="next"`, if any.
     public var nextLink: String? { link("next") }
 
-    /// The URL of the `Link` header's entry with this `rel`, if any.
+    /// The URL of the `Link` header's entry with this `rel`, if any. Entries are split at the
+    /// commas between them, not inside `<…>`: ConnectWise echoes the request's parameters
+    /// (`fields=id,summary`) into its URLs as they were sent.
     public func link(_ relation: String) -> String? {
         guard let link = header("Link") else { return nil }
-        for part in link.split(separator: ",") where part.contains("rel=\"\(relation)\"") {
-            guard let start = part.firstIndex(of: "<"), let end = part.firstIndex(of: ">"), start < end else { continue }
-            return String(part[part.index(after: start)..<end])
+        var rest = link[...]
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let url = rest[rest.index(after: open)..<close]
+            let parameters = rest[rest.index(after: close)...].prefix { $0 != "<" }
+            if parameters.contains("rel=\"\(relation)\"") { return String(url) }
+            rest = rest[rest.index(after: close)...]
         }
         return nil
     }

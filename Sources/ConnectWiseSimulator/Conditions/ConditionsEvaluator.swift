@@ -4,11 +4,11 @@ import CWJSON
 /// comparisons ignore case, and a missing value makes a comparison unknown (neither true nor
 /// false), so `not` of an unknown stays unknown and the record is left out.
 enum ConditionsEvaluator {
-    static func matches(_ node: ConditionsNode, _ record: JSON) -> Bool {
+    static func matches(_ node: ConditionsNode, _ record: some FieldLookup) -> Bool {
         evaluate(node, record) == true
     }
 
-    static func evaluate(_ node: ConditionsNode, _ record: JSON) -> Bool? {
+    static func evaluate(_ node: ConditionsNode, _ record: some FieldLookup) -> Bool? {
         switch node {
         case .and(let lhs, let rhs):
             let left = evaluate(lhs, record)
@@ -25,7 +25,7 @@ enum ConditionsEvaluator {
         case .not(let inner):
             return evaluate(inner, record).map { !$0 }
         case .list(let path, let negated, let values):
-            let field = record.value(atPathIgnoringCase: path) ?? .null
+            let field = record.lookup(path[...]) ?? .null
             if field == .null { return nil }
             var sawUnknown = false
             for value in values {
@@ -37,7 +37,7 @@ enum ConditionsEvaluator {
             }
             return sawUnknown ? nil : negated
         case .compare(let path, let op, let value):
-            return compare(record.value(atPathIgnoringCase: path) ?? .null, op, value)
+            return compare(record.lookup(path[...]) ?? .null, op, value)
         }
     }
 

@@ -21,24 +21,26 @@ final class FaultInjector: Sendable {
 
     private let failRate: Double
     private let rateLimit: Int
+    private let window: Int64
     private let state: Mutex<State>
 
     init(configuration: SimulatorConfiguration) {
         failRate = max(0, min(1, configuration.failRate))
         rateLimit = configuration.rateLimit
+        window = Int64(max(1, configuration.rateLimitWindowSeconds))
         state = Mutex(State(generator: SeededGenerator(state: configuration.seed &+ 0x5EED)))
     }
 
     func decide() -> Decision {
         state.withLock { state in
             if rateLimit > 0 {
-                let second = Int64(Date().timeIntervalSince1970)
-                if second != state.windowStart {
-                    state.windowStart = second
+                let now = Int64(Date().timeIntervalSince1970)
+                if now - state.windowStart >= window {
+                    state.windowStart = now
                     state.windowCount = 0
                 }
                 state.windowCount += 1
-                if state.windowCount > rateLimit { return .rateLimited(retryAfter: 1) }
+                if state.windowCount > rateLimit { return .rateLimited(retryAfter: Int(max(1, state.windowStart + window - now))) }
             }
             guard failRate > 0 else { return .proceed }
             let draw = Double(state.generator.next() % 1_000_000) / 1_000_000

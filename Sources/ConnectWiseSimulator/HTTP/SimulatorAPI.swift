@@ -1,4 +1,5 @@
 import CWJSON
+import ConnectWiseSpec
 import Foundation
 import Synchronization
 
@@ -140,146 +141,164 @@ final class SimulatorAPI: Sendable {
 
     private func route(_ request: SimulatedRequest, path: [String], member: APIMember) async -> SimulatedResponse {
         do {
-            if path == ["system", "info"] {
+            if path.map({ $0.lowercased() }) == ["system", "info"] {
                 return json(200, .object(JSONObject([
                     "version": .string("v2025.1.10431"), "isCloud": .bool(false), "serverTimeZone": .string("UTC"),
                     "cloudRegion": .string("SIM"),
                 ])))
             }
-            if path == ["service", "tickets", "search"], request.method == "POST" {
+            if path.map({ $0.lowercased() }) == ["service", "tickets", "search"], request.method == "POST" {
                 return try search(request, member: member)
             }
-            // The longest table path that starts the request's path (`company/configurations/types`
-            // before `company/configurations`).
-            guard let depth = [3, 2].first(where: { path.count >= $0 && EntityCatalog.byPath[path.prefix($0).joined(separator: "/")] != nil }),
-                let spec = EntityCatalog.byPath[path.prefix(depth).joined(separator: "/")]
-            else {
+            guard let route = store.catalog.route(path) else {
                 throw APIFailure.notFound("No API resource at /\(path.joined(separator: "/"))")
             }
-            try authorize(spec, member)
-            let rest = Array(path.dropFirst(depth))
-            switch rest.count {
-            case 0: return try collection(spec, parentId: nil, request: request, member: member)
-            case 1 where rest[0] == "count": return try count(spec, parentId: nil, request: request)
-            case 1: return try single(spec, id: try recordId(rest[0]), request: request, member: member)
-            default:
-                let parentId = try recordId(rest[0])
-                guard let child = EntityCatalog.child(of: spec.name, segment: rest[1]) else {
-                    throw APIFailure.notFound("No API resource at /\(path.joined(separator: "/"))")
+            switch route {
+            case .collection(let resource, let parents):
+                try authorize(resource, member)
+                try requireParent(resource, parents)
+                return try collection(resource, parents: parents, request: request, member: member)
+            case .count(let resource, let parents):
+                try authorize(resource, member)
+                try requireParent(resource, parents)
+                try allow(request.method, in: .get)
+                return try count(resource, parents: parents, request: request)
+            case .record(let resource, let parents, let id):
+                try authorize(resource, member)
+                try requireParent(resource, parents)
+                try allow(request.method, in: resource.recordMethods)
+                return try single(resource, parents: parents, id: id, request: request, member: member)
+            case .other(let endpoint, _):
+                try allow(request.method, in: endpoint.methods)
+                guard request.method == "GET", let model = endpoint.model else {
+                    throw APIFailure(
+                        status: 501, code: "NotSimulated",
+                        message: "The simulator does not carry out \(request.method) \(endpoint.path).")
                 }
-                try authorize(child, member)
-                guard store.record(spec.name, id: parentId) != nil else {
-                    throw APIFailure.notFound("\(spec.name) record \(parentId) was not found")
+                let record = try store.read { (state) throws(APIFailure) in
+                    var record = state.defaults(model)
+                    if store.catalog.facts.fields(of: model)?.contains(where: { $0.name == "id" }) == true {
+                        record = JSONObject(pairs: [("id", .int(1))] + record.pairs.map { ($0.key, $0.value) })
+                    }
+                    return record
                 }
-                switch rest.count {
-                case 2: return try collection(child, parentId: parentId, request: request, member: member)
-                case 3 where rest[2] == "count": return try count(child, parentId: parentId, request: request)
-                case 3:
-                    let id = try recordId(rest[2])
-                    guard let record = store.record(child.name, id: id),
-                        JSON.object(record).value(atPath: child.parent!.key)?.intValue == parentId
-                    else { throw APIFailure.notFound("\(child.name) record \(id) was not found") }
-                    return try single(child, id: id, request: request, member: member)
-                default: throw APIFailure.notFound("No API resource at /\(path.joined(separator: "/"))")
-                }
+                return json(200, .object(record))
             }
         } catch {
             return failure(error as? APIFailure ?? APIFailure(status: 500, code: "ConnectWiseApi", message: "\(error)"))
         }
     }
 
-    private func authorize(_ spec: TableSpec, _ member: APIMember) throws(APIFailure) {
-        guard member.allowed.contains(spec.module) else {
+    private func authorize(_ resource: SimulatedResource, _ member: APIMember) throws(APIFailure) {
+        guard member.allowed.contains(resource.module) else {
             throw APIFailure(
                 status: 403, code: "Forbidden",
-                message: "You do not have permission to access this resource. The API member's security role needs access to \(spec.module.rawValue).")
+                message: "You do not have permission to access this resource. The API member's security role needs access to \(resource.module.rawValue).")
         }
     }
 
-    private func recordId(_ text: String) throws(APIFailure) -> Int {
-        guard let id = Int(text), id > 0 else { throw APIFailure.notFound("No record with id \(text)") }
-        return id
+    /// 405 for a method the spec does not list on the path, as ConnectWise's IIS answers.
+    private func allow(_ method: String, in methods: EndpointMethods) throws(APIFailure) {
+        guard let known = EndpointMethods.named.first(where: { $0.0 == method })?.1, methods.contains(known) else {
+            throw APIFailure(
+                status: 405, code: "MethodNotAllowed",
+                message: "The requested resource does not support http method '\(method)'. It allows \(methods.names.joined(separator: ", ")).")
+        }
     }
 
-    private func collection(_ spec: TableSpec, parentId: Int?, request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
+    /// 404 when the parent record a nested path names does not exist.
+    private func requireParent(_ resource: SimulatedResource, _ parents: [Int]) throws(APIFailure) {
+        guard let parentTemplate = resource.parentTemplate, let parent = store.catalog.resources[parentTemplate],
+            let id = parents.last
+        else { return }
+        let exists = try store.read { (state) throws(APIFailure) in
+            state.table(parent, parents: Array(parents.dropLast())).record(id) != nil
+        }
+        guard exists else { throw APIFailure.notFound("\(parent.model) record \(id) was not found") }
+    }
+
+    private func writer(_ resource: SimulatedResource, parents: [Int], member: APIMember) -> RecordWriter {
+        RecordWriter(resource: resource, parents: parents, member: member.identifier, now: Int64(Date().timeIntervalSince1970))
+    }
+
+    private func collection(_ resource: SimulatedResource, parents: [Int], request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
+        try allow(request.method, in: resource.collectionMethods)
         switch request.method {
-        case "GET":
-            return try list(spec, parentId: parentId, parameters: request.parameters, request: request)
         case "POST":
             if configuration.quirks.contains(.redirectWrites) {
                 return SimulatedResponse(status: 302, headers: [("Location", "http://\(request.origin.split(separator: "/").last ?? "")\(request.path)")])
             }
             let body = try parseBody(request)
-            let writer = RecordWriter(spec: spec, member: member.identifier, now: Int64(Date().timeIntervalSince1970))
+            let writer = writer(resource, parents: parents, member: member)
             let created = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
-                try writer.create(body, parentId: parentId, in: &state)
+                let record = try writer.create(body, in: &state)
+                return resource.render(record, defaults: state.defaults(resource.model), links: links(request))
             }
             return json(201, .object(created))
         default:
-            throw APIFailure(status: 405, code: "MethodNotAllowed", message: "\(request.method) is not allowed here")
+            return try list(resource, parents: parents, parameters: request.parameters, request: request)
         }
     }
 
-    private func single(_ spec: TableSpec, id: Int, request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
-        let writer = RecordWriter(spec: spec, member: member.identifier, now: Int64(Date().timeIntervalSince1970))
+    private func single(_ resource: SimulatedResource, parents: [Int], id: Int, request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
+        let writer = writer(resource, parents: parents, member: member)
+        let links = links(request)
         switch request.method {
         case "GET":
-            guard let record = store.record(spec.name, id: id) else { throw APIFailure.notFound("\(spec.name) record \(id) was not found") }
             let query = try ListQuery(parameters: request.parameters, forwardOnly: false)
+            let record = try store.read { (state) throws(APIFailure) -> JSONObject in
+                guard let stored = state.table(resource, parents: parents).record(id) else { throw writer.notFound(id) }
+                return resource.render(stored, defaults: state.defaults(resource.model), links: links)
+            }
             return json(200, .object(query.project(record)))
-        case "PATCH":
+        case "PATCH", "PUT":
             let body = try parseBody(request)
-            let updated = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
-                try writer.patch(id, operations: body, in: &state)
+            let changed = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
+                _ = state.table(resource, parents: parents)
+                let record = request.method == "PATCH"
+                    ? try writer.patch(id, operations: body, in: &state) : try writer.put(id, body: body, in: &state)
+                return resource.render(record, defaults: state.defaults(resource.model), links: links)
             }
-            return json(200, .object(updated))
-        case "PUT":
-            let body = try parseBody(request)
-            let replaced = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
-                try writer.put(id, body: body, in: &state)
-            }
-            return json(200, .object(replaced))
-        case "DELETE":
-            let removed = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
-                state.tables[spec.name]!.remove(id)
-            }
-            guard removed else { throw APIFailure.notFound("\(spec.name) record \(id) was not found") }
-            return SimulatedResponse(status: 204)
+            return json(200, .object(changed))
         default:
-            throw APIFailure(status: 405, code: "MethodNotAllowed", message: "\(request.method) is not allowed here")
+            try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
+                _ = state.table(resource, parents: parents)
+                try writer.delete(id, in: &state)
+            }
+            return SimulatedResponse(status: 204)
         }
     }
 
-    private func list(_ spec: TableSpec, parentId: Int?, parameters: [String: String], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
+    private func list(_ resource: SimulatedResource, parents: [Int], parameters: [String: String], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
         let forwardOnly = request.headers["pagination-type"]?.lowercased() == "forward-only"
         let query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
-        let parent = parentId.map { (key: spec.parent!.key, id: $0) }
+        try checkFields(query, resource: resource)
+        let links = links(request)
         let (records, more, total) = try store.read { (state) throws(APIFailure) in
-            try checkFields(query, spec: spec, state: state)
-            return state.list(spec.name, parent: parent, query: query)
+            let page = state.list(resource, parents: parents, query: query)
+            let defaults = state.defaults(resource.model)
+            return (page.records.map { resource.render($0, defaults: defaults, links: links) }, page.more, page.total)
         }
         var response = json(200, .array(records.map { .object(query.project($0)) }))
-        if let link = linkHeader(request: request, parameters: parameters, query: query, records: records, more: more, total: total) {
+        if let link = linkHeader(request: request, query: query, records: records, more: more, total: total) {
             response.headers.append(("Link", link))
         }
         return response
     }
 
-    private func count(_ spec: TableSpec, parentId: Int?, request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
-        guard request.method == "GET" else { throw APIFailure(status: 405, code: "MethodNotAllowed", message: "count takes GET") }
+    private func count(_ resource: SimulatedResource, parents: [Int], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
         let query = try ListQuery(parameters: request.parameters, forwardOnly: false)
-        let parent = parentId.map { (key: spec.parent!.key, id: $0) }
+        try checkFields(query, resource: resource)
         let total = try store.read { (state) throws(APIFailure) in
-            try checkFields(query, spec: spec, state: state)
-            return state.count(spec.name, parent: parent, query: query)
+            state.count(resource, parents: parents, query: query)
         }
         return json(200, .object(JSONObject(["count": .int(total)])))
     }
 
     /// `POST /service/tickets/search` with the list parameters in a JSON body.
     private func search(_ request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
-        let spec = EntityCatalog.byName["tickets"]!
-        try authorize(spec, member)
+        guard let resource = store.catalog.resource(named: "tickets") else { throw APIFailure.notFound("No tickets") }
+        try authorize(resource, member)
         guard case .object(let body) = try parseBody(request) else { throw APIFailure.badRequest("The search body must be a JSON object") }
         var parameters = request.parameters
         for (key, value) in body.pairs {
@@ -289,46 +308,54 @@ final class SimulatorAPI: Sendable {
             default: break
             }
         }
-        return try list(spec, parentId: nil, parameters: parameters, request: request)
+        return try list(resource, parents: [], parameters: parameters, request: request)
     }
 
-    private func checkFields(_ query: ListQuery, spec: TableSpec, state: SimulatorStore.State) throws(APIFailure) {
-        guard configuration.quirks.contains(.unknownFieldError) else { return }
-        let known = Set(state.knownPaths(spec.name).map { $0.lowercased() })
-        for path in query.paths where !known.contains(path.lowercased()) && !known.contains(String(path.split(separator: "/").first ?? "").lowercased()) {
+    /// A condition, order or field naming something the model lacks answers ConnectWise's 400.
+    private func checkFields(_ query: ListQuery, resource: SimulatedResource) throws(APIFailure) {
+        for path in query.paths where !store.catalog.knows(path, in: resource) {
             throw APIFailure(
-                status: 400, code: "ApiFindCondition", message: "Cannot find condition field '\(path)' on \(spec.name).",
+                status: 400, code: "ApiFindCondition", message: "Cannot find condition field '\(path)' on \(resource.model).",
                 errors: [JSONObject(["code": .string("ApiFindCondition"), "message": .string("Unknown field \(path)"),
-                                     "resource": .string(spec.name), "field": .string(path)])])
+                                     "resource": .string(resource.model), "field": .string(path)])])
         }
     }
 
-    /// `Link` with rel="next" (and first/prev for numbered pages); quirks change the
-    /// forward-only form.
-    private func linkHeader(
-        request: SimulatedRequest, parameters: [String: String], query: ListQuery, records: [JSONObject], more: Bool, total: Int?
-    ) -> String? {
-        func url(_ changes: [String: String]) -> String {
-            var merged = parameters
-            for (key, value) in changes { merged[key] = value }
-            let encoded = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncode($0.value))" }.joined(separator: "&")
-            return "<\(request.origin)\(request.path)?\(encoded)>"
+    private func links(_ request: SimulatedRequest) -> ReferenceLinks {
+        ReferenceLinks(apiRoot: "\(request.origin)/\(codebase)apis/3.0", catalog: store.catalog)
+    }
+
+    /// `Link` as ConnectWise writes it: `rel="next"` and `rel="last"` while there are more pages
+    /// (`first`/`prev` after page 1), the request's parameters in the order it sent them with
+    /// `page` (or `pageId`) last. Quirks change the forward-only form.
+    private func linkHeader(request: SimulatedRequest, query: ListQuery, records: [JSONObject], more: Bool, total: Int?) -> String? {
+        let pageKey = query.forwardOnly ? "pageid" : "page"
+        let kept = request.rawQuery.split(separator: "&").filter {
+            $0.split(separator: "=", maxSplits: 1).first.map { SimulatedRequest.decode(String($0)).lowercased() } != pageKey
+        }
+        func url(_ page: String) -> String {
+            let parameters = kept.map(String.init) + ["\(query.forwardOnly ? "pageId" : "page")=\(page)"]
+            return "<\(request.origin)\(request.path)?\(parameters.joined(separator: "&"))>"
         }
         if configuration.quirks.contains(.missingLink) { return nil }
         if query.forwardOnly {
             let current = query.pageId ?? 0
-            if more, let last = records.last?["id"]?.intValue { return "\(url(["pageId": String(last)])); rel=\"next\"" }
-            if configuration.quirks.contains(.pageIdLoop) { return "\(url(["pageId": String(current)])); rel=\"next\"" }
+            if more, let last = records.last?["id"]?.intValue { return "\(url(String(last))); rel=\"next\"" }
+            if configuration.quirks.contains(.pageIdLoop) { return "\(url(String(current))); rel=\"next\"" }
             return nil
         }
-        var links = ["\(url(["page": "1", "pageSize": String(query.pageSize)])); rel=\"first\""]
-        if query.page > 1 { links.append("\(url(["page": String(query.page - 1), "pageSize": String(query.pageSize)])); rel=\"prev\"") }
-        if more { links.append("\(url(["page": String(query.page + 1), "pageSize": String(query.pageSize)])); rel=\"next\"") }
-        if let total {
-            let last = Swift.max(1, (total + query.pageSize - 1) / query.pageSize)
-            links.append("\(url(["page": String(last), "pageSize": String(query.pageSize)])); rel=\"last\"")
+        var links: [String] = []
+        if query.page > 1 {
+            links.append("\(url("1")); rel=\"first\"")
+            links.append("\(url(String(query.page - 1))); rel=\"prev\"")
         }
-        return links.joined(separator: ", ")
+        if more {
+            links.append("\(url(String(query.page + 1))); rel=\"next\"")
+            if let total {
+                links.append("\(url(String(Swift.max(1, (total + query.pageSize - 1) / query.pageSize)))); rel=\"last\"")
+            }
+        }
+        return links.isEmpty ? nil : links.joined(separator: ", ")
     }
 
     // MARK: - Other endpoints and helpers
@@ -375,17 +402,4 @@ final class SimulatorAPI: Sendable {
         json(failure.status, failure.body)
     }
 
-    private func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E || byte == 0x2F
-            {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
 }

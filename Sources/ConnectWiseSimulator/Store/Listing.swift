@@ -16,9 +16,9 @@ struct ListQuery: Sendable {
     /// The filter and order as sent, for caching the matching records between pages.
     var cacheKey = ""
 
-    /// Every path the query names, for the unknown-field check.
+    /// Every path the query names on the record itself, for the unknown-field check.
     var paths: [String] {
-        (conditions?.paths ?? []) + orderBy.map(\.path) + (fields ?? [])
+        (conditions?.paths ?? []) + (childConditions?.paths ?? []) + orderBy.map(\.path) + (fields ?? [])
     }
 }
 
@@ -109,11 +109,10 @@ extension ListQuery {
         }
     }
 
-    func matches(_ record: JSONObject) -> Bool {
-        let json = JSON.object(record)
-        if let conditions, !ConditionsEvaluator.matches(conditions, json) { return false }
+    func matches(_ record: some FieldLookup) -> Bool {
+        if let conditions, !ConditionsEvaluator.matches(conditions, record) { return false }
         if let customFieldConditions {
-            guard let fields = record["customFields"]?.arrayValue,
+            guard let fields = record.lookup("customFields")?.arrayValue,
                 fields.contains(where: { ConditionsEvaluator.matches(customFieldConditions, $0) })
             else { return false }
         }
@@ -122,15 +121,13 @@ extension ListQuery {
     }
 
     /// True when one element of the array the child conditions name (their first path's
-    /// head) satisfies them, read as a record whose array holds that element alone.
-    static func someElementMatches(_ node: ConditionsNode, _ record: JSONObject) -> Bool {
+    /// head) satisfies them all.
+    static func someElementMatches(_ node: ConditionsNode, _ record: some FieldLookup) -> Bool {
         guard let head = node.paths.first?.split(separator: "/").first.map(String.init),
-            let key = record.key(matching: head), let elements = record[key]?.arrayValue
+            let elements = record.lookup(head[...])?.arrayValue
         else { return false }
         return elements.contains { element in
-            var view = record
-            view[key] = element
-            return ConditionsEvaluator.matches(node, .object(view))
+            ConditionsEvaluator.matches(node, ElementLookup(base: record, arrayField: head, element: element))
         }
     }
 
@@ -159,14 +156,15 @@ extension ListQuery {
     }
 
     /// Sorts by the orderBy terms (nulls first ascending, as SQL Server does), then by id.
-    func sorted(_ records: [JSONObject]) -> [JSONObject] {
-        guard !orderBy.isEmpty else { return records }
-        return records.sorted { lhs, rhs in
+    func sorted<Record: FieldLookup>(_ items: [Int], _ record: (Int) -> Record) -> [Int] {
+        guard !orderBy.isEmpty else { return items }
+        return items.sorted { lhs, rhs in
+            let (left, right) = (record(lhs), record(rhs))
             for term in orderBy {
-                let order = Self.compare(JSON.object(lhs).value(atPathIgnoringCase: term.path), JSON.object(rhs).value(atPathIgnoringCase: term.path))
+                let order = Self.compare(left.lookup(term.path[...]), right.lookup(term.path[...]))
                 if order != 0 { return term.descending ? order > 0 : order < 0 }
             }
-            return (lhs["id"]?.intValue ?? 0) < (rhs["id"]?.intValue ?? 0)
+            return (left.lookup("id")?.intValue ?? 0) < (right.lookup("id")?.intValue ?? 0)
         }
     }
 

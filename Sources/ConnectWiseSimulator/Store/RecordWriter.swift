@@ -1,57 +1,66 @@
 import CWJSON
+import ConnectWiseSpec
 import Foundation
 
-/// Creates and changes records the way ConnectWise does: references named by id, name or
-/// identifier are resolved (an unknown one is a 400), a ticket's status belongs to its
-/// board and decides `closedFlag`, notes need a display flag, `_info` is kept up to date.
+/// Creates and changes records the way ConnectWise does: only fields of the model are taken (any
+/// other is a 400 `InvalidObject`), references named by id, identifier or name are resolved (an
+/// unknown one is a 400), required fields without a default must be given, a ticket's status
+/// belongs to its board and decides `closedFlag`, notes need a display flag, `_info` is kept up
+/// to date.
 struct RecordWriter {
-    let spec: TableSpec
+    let resource: SimulatedResource
+    /// The parent ids the request's path binds.
+    let parents: [Int]
     let member: String
     let now: Int64
 
+    private var key: PartitionKey { PartitionKey(template: resource.template, parents: parents) }
+
     /// A new record from a POST body.
-    func create(_ body: JSON, parentId: Int?, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
-        guard case .object(var record) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
+    func create(_ body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
+        guard case .object(let given) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
+        var record = try modelFields(given)
         record["id"] = nil
-        if let parent = spec.parent, let parentId {
-            guard state.tables[parent.table]?.record(parentId) != nil else {
-                throw APIFailure.notFound("\(parent.table) record \(parentId) was not found")
-            }
-            record = setting(.int(parentId), at: parent.key, in: record)
-        }
-        for field in spec.required where JSON.object(record).value(atPath: field) == nil || record[field] == .null {
-            throw APIFailure(
-                status: 400, code: "InvalidObject", message: "\(field) is required",
-                errors: [JSONObject(["code": .string("Required"), "message": .string("\(field) is required"),
-                                     "resource": .string(spec.name), "field": .string(field)])])
-        }
+        record["_info"] = nil
+        if let parentField = parentLinkField(), let parent = parents.last { record[parentField] = .int(parent) }
         try complete(&record, previous: nil, in: &state)
-        let stamp = JSON.string(SimulatorDates.format(now))
-        record["_info"] = .object(JSONObject([
-            "lastUpdated": stamp, "updatedBy": .string(member), "dateEntered": stamp, "enteredBy": .string(member),
-        ]))
-        return state.tables[spec.name]!.insert(record)
+        // A required field that names the record (text, a reference, a date, a number) must be
+        // given; flags and enums take their defaults.
+        for field in resource.fields where field.isRequired && field.name != "id" && Self.mustBeGiven(field.type) {
+            guard record[field.name] == nil || record[field.name] == .null else { continue }
+            throw APIFailure(
+                status: 400, code: "InvalidObject", message: "\(field.name) is required",
+                errors: [JSONObject(["code": .string("Required"), "message": .string("\(field.name) is required"),
+                                     "resource": .string(resource.model), "field": .string(field.name)])])
+        }
+        record["_info"] = .object(Synthesis.info(entered: now, updated: now, by: member))
+        _ = state.table(resource, parents: parents)
+        let created = state.partitions.insert(record, into: resource.template, parents: parents)
+        if resource.coreName == "tickets", let text = given.key(matching: "initialDescription").flatMap({ given[$0]?.stringValue }),
+            let ticketId = created["id"]?.intValue
+        {
+            try addInitialNote(text, ticket: ticketId, in: &state)
+        }
+        return created
     }
 
     /// Applies a JSON Patch array to a record.
     func patch(_ id: Int, operations body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
-        guard var record = state.tables[spec.name]?.record(id) else { throw APIFailure.notFound("\(spec.name) record \(id) was not found") }
+        guard var record = state.partitions.tables[key]?.record(id) else { throw notFound(id) }
         guard case .array(let operations) = body else {
             throw APIFailure.badRequest("PATCH takes a JSON Patch array such as [{\"op\": \"replace\", \"path\": \"summary\", \"value\": \"…\"}]")
         }
         let previous = record
-        let known = state.knownPaths(spec.name)
         for operation in operations {
             guard let op = operation["op"]?.stringValue, let rawPath = operation["path"]?.stringValue else {
                 throw APIFailure.badRequest("Each patch operation needs op and path")
             }
-            let path = rawPath.hasPrefix("/") ? String(rawPath.dropFirst()) : rawPath
+            var path = rawPath.hasPrefix("/") ? String(rawPath.dropFirst()) : rawPath
             let head = String(path.split(separator: "/").first ?? "")
-            guard !head.isEmpty, head != "id", head != "_info" else { throw APIFailure.badRequest("\(rawPath) cannot be changed") }
-            guard known.contains(head) || spec.required.contains(head) || record[head] != nil else {
-                throw APIFailure.badRequest("Unknown field \(head) on \(spec.name)", code: "InvalidObject")
-            }
-            switch op {
+            guard !head.isEmpty, head.lowercased() != "id", head != "_info" else { throw APIFailure.badRequest("\(rawPath) cannot be changed") }
+            guard let field = resource.field(head) else { throw unknownField(head) }
+            path = field.name + path.dropFirst(head.count)
+            switch op.lowercased() {
             case "replace", "add":
                 guard let value = operation["value"] else { throw APIFailure.badRequest("\(op) needs a value") }
                 record = setting(value, at: path, in: record)
@@ -63,72 +72,117 @@ struct RecordWriter {
         }
         try complete(&record, previous: previous, in: &state)
         touch(&record)
-        state.tables[spec.name]!.replace(id, with: record)
+        state.partitions.tables[key]!.replace(id, with: record)
         return record
     }
 
     /// Replaces a record (PUT), keeping its id and creation stamp.
     func put(_ id: Int, body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
-        guard let previous = state.tables[spec.name]?.record(id) else { throw APIFailure.notFound("\(spec.name) record \(id) was not found") }
+        guard let previous = state.partitions.tables[key]?.record(id) else { throw notFound(id) }
         guard case .object(let replacement) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
         var record = JSONObject(pairs: [("id", .int(id))])
-        for (key, value) in replacement.pairs where key != "id" && key != "_info" { record[key] = value }
-        if let parent = spec.parent, let parentId = JSON.object(previous).value(atPath: parent.key) {
-            record = setting(parentId, at: parent.key, in: record)
-        }
+        for (name, value) in try modelFields(replacement).pairs where name != "id" && name != "_info" { record[name] = value }
+        if let parentField = parentLinkField(), let parent = parents.last { record[parentField] = .int(parent) }
         record["_info"] = previous["_info"]
         try complete(&record, previous: previous, in: &state)
         touch(&record)
-        state.tables[spec.name]!.replace(id, with: record)
+        state.partitions.tables[key]!.replace(id, with: record)
         return record
+    }
+
+    /// Removes a record.
+    func delete(_ id: Int, in state: inout SimulatorStore.State) throws(APIFailure) {
+        guard state.partitions.tables[key]?.remove(id) == true else { throw notFound(id) }
+    }
+
+    private static func mustBeGiven(_ type: FieldType) -> Bool {
+        switch type {
+        case .string, .reference, .datetime, .date, .integer, .number: return true
+        default: return false
+        }
+    }
+
+    func notFound(_ id: Int) -> APIFailure {
+        .notFound("\(resource.model) record \(id) was not found")
     }
 
     // MARK: - Rules
 
-    private func complete(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {
-        for rule in spec.references {
-            guard let value = record[rule.field], value != .null else { continue }
-            record[rule.field] = try resolve(value, rule: rule, in: state)
+    /// The body's fields under the model's spelling; a field the model lacks is a 400.
+    private func modelFields(_ body: JSONObject) throws(APIFailure) -> JSONObject {
+        var record = JSONObject()
+        for (name, value) in body.pairs {
+            guard let field = resource.field(name) else { throw unknownField(name) }
+            if field.name == "_info" || field.isWriteOnly { continue }
+            record[field.name] = value
         }
-        switch spec.name {
-        case "tickets": try completeTicket(&record, previous: previous, in: state)
+        return record
+    }
+
+    private func unknownField(_ name: String) -> APIFailure {
+        APIFailure(
+            status: 400, code: "InvalidObject", message: "\(resource.model) object is invalid: \(name) is not a field of \(resource.model)",
+            errors: [JSONObject(["code": .string("InvalidField"), "message": .string("\(name) is not a field of \(resource.model)"),
+                                 "resource": .string(resource.model), "field": .string(name)])])
+    }
+
+    /// The integer field of a nested record naming its parent (`ticketId` under `/service/tickets/{id}/notes`).
+    private func parentLinkField() -> String? {
+        guard let parentTemplate = resource.parentTemplate else { return nil }
+        let wanted = Synthesis.singular(String(parentTemplate.split(separator: "/").last ?? "")) + "id"
+        return resource.fields.first { $0.name.lowercased() == wanted && $0.type == .integer }?.name
+    }
+
+    private func complete(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {
+        for field in resource.fields {
+            guard case .reference(let model) = field.type, let value = record[field.name], value != .null else { continue }
+            record[field.name] = try resolve(value, field: field.name, model: model, in: &state)
+        }
+        switch resource.coreName {
+        case "tickets": try completeTicket(&record, previous: previous, in: &state)
         case "ticket_notes": try completeNote(&record)
-        case "time_entries": try completeTimeEntry(&record, in: state)
-        case "contacts":
-            let name = [record["firstName"]?.stringValue, record["lastName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
-            record["name"] = .string(name)
+        case "time_entries": try completeTimeEntry(&record, in: &state)
         default: break
         }
     }
 
-    private func resolve(_ value: JSON, rule: ReferenceRule, in state: SimulatorStore.State) throws(APIFailure) -> JSON {
+    /// A reference given by id, identifier or name, as the stored `{id, identifier, name}`.
+    private func resolve(_ value: JSON, field: String, model: String, in state: inout SimulatorStore.State) throws(APIFailure) -> JSON {
         guard case .object(let reference) = value else {
-            throw APIFailure.badRequest("\(rule.field) must be an object such as {\"id\": 1}")
+            throw APIFailure.badRequest("\(field) must be an object such as {\"id\": 1}")
         }
-        let rows = state.tables[rule.table]?.records ?? []
+        guard let template = state.catalog.referenceTargets[model], let target = state.catalog.resources[template] else {
+            return value
+        }
+        let rows = state.table(target, parents: []).records
         var found: JSONObject?
         if let id = reference["id"]?.intValue {
-            found = state.tables[rule.table]?.record(id)
-            if found == nil { throw APIFailure.badRequest("\(rule.field): no \(rule.table) record with id \(id)", code: "InvalidObject") }
+            found = rows.first { $0["id"]?.intValue == id }
+            if found == nil { throw APIFailure.badRequest("\(field): no \(target.model) record with id \(id)", code: "InvalidObject") }
         } else {
-            for key in rule.lookupKeys {
-                guard let wanted = reference[key]?.stringValue?.lowercased() else { continue }
-                let hits = rows.filter { $0[key]?.stringValue?.lowercased() == wanted }
-                if hits.count > 1 { throw APIFailure.badRequest("\(rule.field): \(key) '\(wanted)' matches \(hits.count) records") }
+            for key in ["identifier", "name"] {
+                guard let wanted = reference[key]?.stringValue else { continue }
+                let hits = rows.filter { $0[key]?.stringValue?.lowercased() == wanted.lowercased() }
+                if hits.count > 1 { throw APIFailure.badRequest("\(field): \(key) '\(wanted)' matches \(hits.count) records") }
                 found = hits.first
-                if found == nil { throw APIFailure.badRequest("\(rule.field): no \(rule.table) record with \(key) '\(reference[key]!.stringValue!)'") }
+                if found == nil { throw APIFailure.badRequest("\(field): no \(target.model) record with \(key) '\(wanted)'") }
                 break
             }
         }
-        guard let found else { throw APIFailure.badRequest("\(rule.field) needs an id") }
-        var copy = JSONObject()
-        for key in rule.copied { if let field = found[key] { copy[key] = field } }
-        return .object(copy)
+        guard let id = found?["id"]?.intValue else { throw APIFailure.badRequest("\(field) needs an id") }
+        return state.reference(model, .exact(id))
     }
 
-    private func completeTicket(_ record: inout JSONObject, previous: JSONObject?, in state: SimulatorStore.State) throws(APIFailure) {
+    /// `initialDescription` on a new ticket becomes its first note, as ConnectWise does.
+    private func addInitialNote(_ text: String, ticket: Int, in state: inout SimulatorStore.State) throws(APIFailure) {
+        guard let notes = state.catalog.resource(named: "ticket_notes") else { return }
+        let writer = RecordWriter(resource: notes, parents: [ticket], member: member, now: now)
+        _ = try writer.create(.object(JSONObject(["text": .string(text), "detailDescriptionFlag": .bool(true)])), in: &state)
+    }
+
+    private func completeTicket(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {
         guard let boardId = record["board"]?["id"]?.intValue else { return }
-        let statuses = (state.tables["board_statuses"]?.records ?? []).filter { $0["board"]?["id"]?.intValue == boardId }
+        let statuses = state.partitions.tables[PartitionKey(template: "/service/boards/{id}/statuses", parents: [boardId])]?.records ?? []
         let boardChanged = previous?["board"]?["id"]?.intValue != boardId
         var status: JSONObject?
         if let wanted = record["status"], wanted != .null, !(boardChanged && wanted == previous?["status"]) {
@@ -169,22 +223,23 @@ struct RecordWriter {
         record["createdBy"] = .string(member)
     }
 
-    private func completeTimeEntry(_ record: inout JSONObject, in state: SimulatorStore.State) throws(APIFailure) {
+    private func completeTimeEntry(_ record: inout JSONObject, in state: inout SimulatorStore.State) throws(APIFailure) {
         guard let chargeToId = record["chargeToId"]?.intValue else { throw APIFailure.badRequest("chargeToId must be a number") }
         let type = record["chargeToType"]?.stringValue ?? ""
-        let table = ["ServiceTicket": "tickets", "ProjectTicket": "project_tickets"][type]
-        guard let table else {
+        let template = ["ServiceTicket": "/service/tickets", "ProjectTicket": "/project/tickets"][type]
+        guard let template else {
             throw APIFailure.badRequest("chargeToType must be ServiceTicket, ProjectTicket, ChargeCode or Activity")
         }
-        guard let charged = state.tables[table]?.record(chargeToId) else {
-            throw APIFailure.badRequest("chargeToId: no \(table) record \(chargeToId)")
+        guard let charged = state.partitions.tables[PartitionKey(template: template, parents: [])]?.record(chargeToId) else {
+            throw APIFailure.badRequest("chargeToId: no \(type) record \(chargeToId)")
         }
         if record["company"] == nil { record["company"] = charged["company"] }
         if record["member"] == nil,
-            let memberRecord = state.tables["members"]?.records.first(where: { $0["identifier"]?.stringValue == member })
+            let memberRecord = state.partitions.tables[PartitionKey(template: "/system/members", parents: [])]?.records
+                .first(where: { $0["identifier"]?.stringValue == member }),
+            let memberId = memberRecord["id"]?.intValue
         {
-            record["member"] = .object(JSONObject(["id": memberRecord["id"]!, "identifier": memberRecord["identifier"]!,
-                                                   "name": memberRecord["firstName"]!]))
+            record["member"] = state.reference("MemberReference", .exact(memberId))
         }
         let start = record["timeStart"]?.stringValue.flatMap(SimulatorDates.parse) ?? now
         record["timeStart"] = .string(SimulatorDates.format(start))

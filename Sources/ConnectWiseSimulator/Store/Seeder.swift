@@ -19,7 +19,9 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
 struct Seeder {
     var generator: SeededGenerator
     let referenceDay: Int64
-    var tables: [String: Table] = [:]
+    var partitions = Partitions()
+    static let named = ["id", "name"]
+    static let identified = ["id", "identifier", "name"]
 
     static let memberNames = [
         ("jsmith", "John", "Smith"), ("agarcia", "Ana", "Garcia"), ("mchen", "Min", "Chen"),
@@ -52,10 +54,9 @@ struct Seeder {
     init(seed: UInt64, referenceDay: Int64) {
         generator = SeededGenerator(state: seed)
         self.referenceDay = referenceDay
-        for spec in EntityCatalog.tables { tables[spec.name] = Table() }
     }
 
-    mutating func seed(tickets ticketCount: Int) -> [String: Table] {
+    mutating func seed(tickets ticketCount: Int) -> Partitions {
         let members = Self.memberNames.map { identifier, first, last in
             insert("members", [
                 "identifier": .string(identifier), "firstName": .string(first), "lastName": .string(last),
@@ -75,7 +76,7 @@ struct Seeder {
                 "name": .string(name), "inactiveFlag": .bool(false), "projectFlag": .bool(name == "Projects"),
             ])
             let rows = statuses.enumerated().map { index, status in
-                insert("board_statuses", [
+                insert("board_statuses", parent: board, [
                     "name": .string(status.0), "board": reference(board, ["id", "name"]), "sortOrder": .int(index),
                     "displayOnBoard": .bool(true), "inactive": .bool(false), "closedStatus": .bool(status.1),
                     "defaultFlag": .bool(status.2), "timeEntryNotAllowed": .bool(false),
@@ -107,7 +108,7 @@ struct Seeder {
                 let last = lastNames[pick(lastNames.count)]
                 let contact = insert("contacts", [
                     "firstName": .string(first), "lastName": .string(last), "name": .string("\(first) \(last)"),
-                    "company": reference(company, EntityCatalog.identified), "title": .string("Office Manager"),
+                    "company": reference(company, Self.identified), "title": .string("Office Manager"),
                     "inactiveFlag": .bool(false),
                     "communicationItems": .array([.object(JSONObject([
                         "id": .int(1), "type": .object(JSONObject(["id": .int(1), "name": .string("Email")])),
@@ -123,7 +124,7 @@ struct Seeder {
                 _ = insert("configurations", [
                     "name": .string(host), "type": .object(JSONObject(["id": .int(typeId), "name": .string(type)])),
                     "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
-                    "company": reference(company, EntityCatalog.identified),
+                    "company": reference(company, Self.identified),
                     "serialNumber": .string("SN\(100_000 + pick(900_000))"), "ipAddress": .string("10.0.\(pick(250)).\(pick(250))"),
                     "osType": .string(type == "Firewall" ? "FortiOS" : "Windows"), "activeFlag": .bool(true),
                     "lastLoginName": .string("admin"),
@@ -132,12 +133,12 @@ struct Seeder {
             let agreement = insert("agreements", [
                 "name": .string("Managed Services"),
                 "type": .object(JSONObject(["id": .int(1), "name": .string("Managed Services")])),
-                "company": reference(company, EntityCatalog.identified), "agreementStatus": .string("Active"),
+                "company": reference(company, Self.identified), "agreementStatus": .string("Active"),
                 "startDate": .string(SimulatorDates.format(referenceDay - 400 * 86_400)), "noEndingDateFlag": .bool(true),
                 "cancelledFlag": .bool(false), "billAmount": .double(1500),
             ])
             for (product, price) in Self.products where pick(4) != 0 {
-                _ = insert("agreement_additions", [
+                _ = insert("agreement_additions", parent: agreement, [
                     "product": .object(JSONObject(["id": .int(Self.products.firstIndex { $0.0 == product }! + 1), "identifier": .string(product)])),
                     "agreementId": agreement["id"]!, "quantity": .double(Double(1 + pick(60))), "lessIncluded": .double(0),
                     "unitPrice": .double(price), "unitCost": .double(price * 0.6), "billCustomer": .string("Billable"),
@@ -151,15 +152,15 @@ struct Seeder {
                 "name": .string(["Migration to M365", "Firewall refresh", "Office move", "Backup overhaul"][index]),
                 "board": reference(boardStatuses[2].board, ["id", "name"]),
                 "status": reference(boardStatuses[2].statuses[1], ["id", "name"]),
-                "company": reference(company, EntityCatalog.identified),
-                "manager": reference(members[index], EntityCatalog.identified), "percentComplete": .double(Double(pick(100))),
+                "company": reference(company, Self.identified),
+                "manager": reference(members[index], Self.identified), "percentComplete": .double(Double(pick(100))),
                 "closedFlag": .bool(false), "estimatedStart": .string(SimulatorDates.format(referenceDay - 30 * 86_400)),
             ])
             for step in 1...3 {
                 _ = insert("project_tickets", [
                     "summary": .string("Phase \(step) of \(project["name"]!.stringValue!)"),
-                    "project": reference(project, ["id", "name"]), "company": reference(company, EntityCatalog.identified),
-                    "owner": reference(members[(index + step) % 8], EntityCatalog.identified),
+                    "project": reference(project, ["id", "name"]), "company": reference(company, Self.identified),
+                    "owner": reference(members[(index + step) % 8], Self.identified),
                     "status": reference(boardStatuses[2].statuses[0], ["id", "name"]), "closedFlag": .bool(false),
                     "_info": .object(JSONObject([
                         "lastUpdated": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)), "updatedBy": .string("seed"),
@@ -169,7 +170,7 @@ struct Seeder {
             }
             _ = insert("opportunities", [
                 "name": .string("Renewal \(company["identifier"]!.stringValue!)"),
-                "company": reference(company, EntityCatalog.identified),
+                "company": reference(company, Self.identified),
                 "stage": .object(JSONObject(["id": .int(2), "name": .string("Proposal")])),
                 "status": .object(JSONObject(["id": .int(1), "name": .string("Open")])),
                 "probability": .object(JSONObject(["id": .int(5), "name": .string("50")])),
@@ -181,8 +182,36 @@ struct Seeder {
             seedTicket(number, companies: companies, members: members, priorities: priorities,
                        boards: boardStatuses, contacts: contactsByCompany)
         }
-        return tables
+        completeFromTheirModels()
+        return partitions
     }
+
+    /// Fills what the hand-written rows leave out (references to seeded records, dates, text
+    /// the model requires) from their models, as a real site has them; tickets, their notes and
+    /// time entries are complete by hand and too many to enrich.
+    private mutating func completeFromTheirModels() {
+        let synthesis = Synthesis(catalog: .published, seed: generator.state, referenceDay: referenceDay)
+        let catalog = synthesis.catalog
+        for key in partitions.tables.keys.sorted(by: { ($0.template, $0.parents.description) < ($1.template, $1.parents.description) }) {
+            guard let resource = catalog.resources[key.template],
+                !["tickets", "ticket_notes", "time_entries"].contains(resource.coreName ?? "")
+            else { continue }
+            let partitions = self.partitions
+            let rows = partitions.tables[key]?.records ?? []
+            for record in rows {
+                guard let id = record["id"]?.intValue else { continue }
+                let generated = synthesis.row(resource, parents: key.parents, id: id) { model, pick in
+                    partitions.reference(model, pick, catalog: catalog, synthesis: synthesis)
+                }
+                var completed = record
+                for (name, value) in generated.pairs where record[name] == nil && !Self.namesRecord(name) { completed[name] = value }
+                self.partitions.tables[key]?.replace(id, with: completed)
+            }
+        }
+    }
+
+    /// Name-like text the hand-written rows chose not to give (a contact has no `name`).
+    private static func namesRecord(_ field: String) -> Bool { Synthesis.nameLike.contains(field) }
 
     private mutating func seedTicket(
         _ number: Int, companies: [JSONObject], members: [JSONObject], priorities: [JSONObject],
@@ -204,12 +233,12 @@ struct Seeder {
         var fields: [(String, JSON)] = [
             ("summary", .string(summary)), ("recordType", .string("ServiceTicket")),
             ("board", reference(board, ["id", "name"])), ("status", reference(status, ["id", "name"])),
-            ("company", reference(company, EntityCatalog.identified)),
+            ("company", reference(company, Self.identified)),
             ("contact", contact.map { reference($0, ["id", "name"]) } ?? .null),
             ("type", .object(JSONObject(["id": .int(1 + boardIndex), "name": .string(boardIndex == 1 ? "Alert" : "Incident")]))),
             ("source", .object(JSONObject(["id": .int(1 + pick(3)), "name": .string(["Email", "Phone", "Portal"][pick(3)])]))),
             ("team", .object(JSONObject(["id": .int(1), "name": .string("Tier 1")]))),
-            ("owner", pick(5) == 0 ? .null : reference(owner, EntityCatalog.identified)),
+            ("owner", pick(5) == 0 ? .null : reference(owner, Self.identified)),
             ("priority", reference(priorities[pick(4)], ["id", "name"])),
             ("severity", .string(["Low", "Medium", "High"][pick(3)])), ("impact", .string(["Low", "Medium", "High"][pick(3)])),
             ("closedFlag", .bool(closed)), ("closedDate", closed ? .string(SimulatorDates.format(updated)) : .null),
@@ -229,10 +258,10 @@ struct Seeder {
         fields.append(("_info", .object(info)))
         let ticket = insert("tickets", JSONObject(pairs: fields))
         for noteNumber in 0..<pick(3) {
-            _ = insert("ticket_notes", [
+            _ = insert("ticket_notes", parent: ticket, [
                 "ticketId": ticket["id"]!, "text": .string(noteNumber == 0 ? "Looking into it." : "Update sent to client."),
                 "detailDescriptionFlag": .bool(true), "internalAnalysisFlag": .bool(false), "resolutionFlag": .bool(false),
-                "customerUpdatedFlag": .bool(false), "member": reference(owner, EntityCatalog.identified),
+                "customerUpdatedFlag": .bool(false), "member": reference(owner, Self.identified),
                 "dateCreated": .string(SimulatorDates.format(entered + Int64(noteNumber + 1) * 3600)),
                 "createdBy": .string(owner["identifier"]!.stringValue!),
             ])
@@ -241,7 +270,7 @@ struct Seeder {
             let hours = Double(1 + pick(8)) / 4
             _ = insert("time_entries", [
                 "chargeToId": ticket["id"]!, "chargeToType": .string("ServiceTicket"),
-                "company": reference(company, EntityCatalog.identified), "member": reference(owner, EntityCatalog.identified),
+                "company": reference(company, Self.identified), "member": reference(owner, Self.identified),
                 "timeStart": .string(SimulatorDates.format(entered + 3600)),
                 "timeEnd": .string(SimulatorDates.format(entered + 3600 + Int64(hours * 3600))),
                 "actualHours": .double(hours), "notes": .string("Worked on ticket"), "billableOption": .string("Billable"),
@@ -254,11 +283,12 @@ struct Seeder {
         Int(generator.next() % UInt64(max(1, count)))
     }
 
-    private mutating func insert(_ table: String, _ pairs: KeyValuePairs<String, JSON>) -> JSONObject {
-        insert(table, JSONObject(pairs))
+    private mutating func insert(_ table: String, parent: JSONObject? = nil, _ pairs: KeyValuePairs<String, JSON>) -> JSONObject {
+        insert(table, parent: parent, JSONObject(pairs))
     }
 
-    private mutating func insert(_ table: String, _ object: JSONObject) -> JSONObject {
+    /// Stores a record of a hand-seeded resource (under its parent record for a nested list).
+    private mutating func insert(_ table: String, parent: JSONObject? = nil, _ object: JSONObject) -> JSONObject {
         var object = object
         if object["_info"] == nil {
             object["_info"] = .object(JSONObject([
@@ -266,7 +296,8 @@ struct Seeder {
                 "dateEntered": .string(SimulatorDates.format(referenceDay - 86_400 * 400)), "enteredBy": .string("seed"),
             ]))
         }
-        return tables[table]!.insert(object)
+        let template = CoreResources.all.first { $0.name == table }?.template ?? table
+        return partitions.insert(object, into: template, parents: parent.flatMap { $0["id"]?.intValue }.map { [$0] } ?? [])
     }
 
     private func reference(_ record: JSONObject, _ keys: [String]) -> JSON {

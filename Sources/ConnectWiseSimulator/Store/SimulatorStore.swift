@@ -1,46 +1,59 @@
 import CWJSON
+import ConnectWiseSpec
 import Foundation
 import Synchronization
 
 /// The simulator's data: every table behind one lock, so concurrent requests see each
-/// write whole.
+/// write whole. The first release's resources are seeded at start; every other list of the
+/// spec is generated from its model the first time it is read, so memory grows with what is
+/// seeded and read, not with the size of the spec.
 public final class SimulatorStore: Sendable {
     struct State: Sendable {
-        var tables: [String: Table]
+        let catalog: ResourceCatalog
+        let synthesis: Synthesis
+        var partitions: Partitions
         /// Bumped by every write; cached matches of an older version are stale.
         var version = 0
         var matches: [String: (version: Int, indices: [Int])] = [:]
+        var defaultsByModel: [String: JSONObject] = [:]
     }
 
     private let state: Mutex<State>
+    let catalog: ResourceCatalog
 
-    init(tables: [String: Table]) {
-        state = Mutex(State(tables: tables))
+    init(partitions: Partitions, synthesis: Synthesis) {
+        catalog = synthesis.catalog
+        state = Mutex(State(catalog: synthesis.catalog, synthesis: synthesis, partitions: partitions))
     }
 
     /// Seeded data for a configuration.
     convenience init(configuration: SimulatorConfiguration) {
         let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
-        var seeder = Seeder(seed: configuration.seed, referenceDay: configuration.referenceDay ?? today)
-        self.init(tables: seeder.seed(tickets: configuration.tickets))
+        let synthesis = Synthesis(catalog: .published, seed: configuration.seed, referenceDay: configuration.referenceDay ?? today)
+        var seeder = Seeder(seed: configuration.seed, referenceDay: synthesis.referenceDay)
+        self.init(partitions: seeder.seed(tickets: configuration.tickets), synthesis: synthesis)
     }
 
-    /// How many records a table holds (all parents together for child tables).
-    public func count(_ table: String) -> Int {
-        state.withLock { $0.tables[table]?.records.count ?? 0 }
+    /// How many records a hand-seeded resource (`tickets`, `ticket_notes`) or a template holds,
+    /// all parents together.
+    public func count(_ name: String) -> Int {
+        records(name).count
     }
 
-    /// Every record of a table, as JSON objects in id order; for tests and tools.
-    public func records(_ table: String) -> [JSONObject] {
-        state.withLock { $0.tables[table]?.records ?? [] }
+    /// Every stored record of a hand-seeded resource (`tickets`) or a template, all parents
+    /// together, in id order: the fields each record holds itself, without its model's defaults.
+    public func records(_ name: String) -> [JSONObject] {
+        let template = catalog.templatesByName[name] ?? name
+        return state.withLock { $0.partitions.all(template) }
     }
 
-    /// One record by id.
-    public func record(_ table: String, id: Int) -> JSONObject? {
-        state.withLock { $0.tables[table]?.record(id) }
+    /// One stored record by id, whatever its parent.
+    public func record(_ name: String, id: Int) -> JSONObject? {
+        let template = catalog.templatesByName[name] ?? name
+        return state.withLock { $0.partitions.find(template, id: id) }
     }
 
-    /// Reads under the lock; may fill the match cache, changes no record.
+    /// Reads under the lock; may fill the caches and generate a list's rows, changes no record.
     func read<T>(_ body: (inout State) throws(APIFailure) -> T) throws(APIFailure) -> T {
         try state.withLock { (state: inout State) throws(APIFailure) -> T in try body(&state) }
     }
@@ -54,37 +67,57 @@ public final class SimulatorStore: Sendable {
 }
 
 extension SimulatorStore.State {
-    /// Paths that appear in a table's records (up to two levels, plus `customFields`).
-    func knownPaths(_ table: String) -> Set<String> {
-        var paths: Set<String> = ["id"]
-        for record in (tables[table]?.records ?? []).prefix(64) {
-            for (key, value) in record.pairs {
-                paths.insert(key)
-                if case .object(let inner) = value {
-                    for innerKey in inner.keys { paths.insert("\(key)/\(innerKey)") }
-                }
-            }
+    /// The records of a list under its parents: a view's source rows, generated rows on the
+    /// first read of a list nobody seeded, the seeded rows otherwise.
+    mutating func table(_ resource: SimulatedResource, parents: [Int]) -> Table {
+        let template = resource.viewOf ?? resource.template
+        let key = PartitionKey(template: template, parents: parents)
+        if let table = partitions.tables[key] { return table }
+        guard let source = catalog.resources[template], !source.isCore else { return Table() }
+        var table = Table()
+        for id in synthesis.rowIds(template, parents: parents) {
+            let row = synthesis.row(source, parents: parents, id: id) { model, pick in self.reference(model, pick) }
+            _ = table.insert(row, id: id)
         }
-        return paths
+        partitions.tables[key] = table
+        if partitions.nextIds[template] == nil {
+            partitions.nextIds[template] = parents.isEmpty ? synthesis.rowCount(template, parents: []) + 1 : 10_000_000
+        }
+        return table
+    }
+
+    /// The defaults of a model, built on first use.
+    mutating func defaults(_ model: String) -> JSONObject {
+        if let known = defaultsByModel[model] { return known }
+        let made = synthesis.defaults(for: model) { model, pick in self.reference(model, pick) }
+        defaultsByModel[model] = made
+        return made
+    }
+
+    /// A reference to a record of the list a reference model points at (``Partitions/reference(_:_:catalog:synthesis:)``).
+    func reference(_ model: String, _ pick: Synthesis.ReferencePick) -> JSON {
+        partitions.reference(model, pick, catalog: catalog, synthesis: synthesis)
     }
 
     /// A page of matching records. Forward-only pages start after `pageId`; numbered pages
     /// slice the matches, which are cached between the pages of one walk (until a write).
-    mutating func list(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> (records: [JSONObject], more: Bool, total: Int?) {
-        guard let rows = tables[table]?.records else { return ([], false, 0) }
+    mutating func list(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> (records: [JSONObject], more: Bool, total: Int?) {
+        let table = table(resource, parents: parents)
+        let rows = table.records
+        let defaults = defaults(resource.model)
         if query.forwardOnly {
             var page: [JSONObject] = []
-            var index = tables[table]!.firstIndex(after: query.pageId ?? 0)
+            var index = table.firstIndex(after: query.pageId ?? 0)
             while index < rows.count {
                 let record = rows[index]
                 index += 1
-                guard Self.belongs(record, to: parent), query.matches(record) else { continue }
+                guard query.matches(RecordView(stored: record, defaults: defaults)) else { continue }
                 if page.count == query.pageSize { return (page, true, nil) }
                 page.append(record)
             }
             return (page, false, nil)
         }
-        let indices = matchingIndices(table, parent: parent, query: query)
+        let indices = matchingIndices(resource, parents: parents, query: query)
         // A huge page number is past the end, not an overflow.
         let (offset, overflowed) = Swift.max(0, query.page - 1).multipliedReportingOverflow(by: query.pageSize)
         let start = overflowed ? indices.count : min(indices.count, offset)
@@ -93,27 +126,64 @@ extension SimulatorStore.State {
     }
 
     /// Positions of the matching records, in the query's order.
-    mutating func matchingIndices(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> [Int] {
-        let key = "\(table)|\(parent.map { "\($0.key)=\($0.id)" } ?? "")|\(query.cacheKey)"
+    mutating func matchingIndices(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> [Int] {
+        let key = "\(resource.template)|\(parents)|\(query.cacheKey)"
         if let hit = matches[key], hit.version == version { return hit.indices }
-        let rows = tables[table]?.records ?? []
-        var indices = rows.indices.filter { Self.belongs(rows[$0], to: parent) && query.matches(rows[$0]) }
+        let rows = table(resource, parents: parents).records
+        let defaults = defaults(resource.model)
+        let views = rows.map { RecordView(stored: $0, defaults: defaults) }
+        var indices = views.indices.filter { query.matches(views[$0]) }
         if !query.orderBy.isEmpty {
-            let sorted = query.sorted(indices.map { rows[$0] })
-            let position = Dictionary(uniqueKeysWithValues: indices.map { (rows[$0]["id"]!.intValue!, $0) })
-            indices = sorted.map { position[$0["id"]!.intValue!]! }
+            indices = query.sorted(indices) { views[$0] }
         }
         if matches.count > 64 { matches.removeAll() }
         matches[key] = (version, indices)
         return indices
     }
 
-    static func belongs(_ record: JSONObject, to parent: (key: String, id: Int)?) -> Bool {
-        guard let parent else { return true }
-        return JSON.object(record).value(atPath: parent.key)?.intValue == parent.id
+    mutating func count(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> Int {
+        matchingIndices(resource, parents: parents, query: query).count
     }
+}
 
-    mutating func count(_ table: String, parent: (key: String, id: Int)?, query: ListQuery) -> Int {
-        matchingIndices(table, parent: parent, query: query).count
+extension Partitions {
+    /// A reference (`{id, identifier, name}`, as the reference model has them) to a record of the
+    /// list the model points at; a made-up record when no list of the spec holds that model.
+    func reference(_ model: String, _ pick: Synthesis.ReferencePick, catalog: ResourceCatalog, synthesis: Synthesis) -> JSON {
+        let keys = (catalog.facts.fields(of: model) ?? []).filter { $0.name == "identifier" || $0.name == "name" }
+        var record: JSONObject?
+        var id: Int
+        switch pick {
+        case .exact(let exact): id = exact
+        case .some(let n): id = 1 + n % 5
+        }
+        if let template = catalog.referenceTargets[model], let target = catalog.resources[template] {
+            if target.isCore {
+                let rows = tables[PartitionKey(template: template, parents: [])]?.records ?? []
+                if case .some(let n) = pick, !rows.isEmpty { record = rows[n % rows.count] }
+                if case .exact(let exact) = pick { record = rows.first { $0["id"]?.intValue == exact } }
+                id = record?["id"]?.intValue ?? id
+            } else if case .some(let n) = pick {
+                id = 1 + n % max(1, synthesis.rowCount(template, parents: []))
+            }
+        }
+        let modelName = String(model.dropLast(model.hasSuffix("Reference") ? "Reference".count : 0))
+        var pairs: [(String, JSON)] = [("id", .int(id))]
+        for field in keys {
+            let key = field.name
+            if case .enumeration(let values) = field.type, !values.isEmpty {
+                // Some references are named by a fixed set (`AccountingPackageReference.identifier`).
+                pairs.append((key, .string(values[(id - 1 + values.count) % values.count])))
+            } else if let value = record?[key] {
+                pairs.append((key, value))
+            } else if key == "name", let record, let first = record["firstName"]?.stringValue {
+                let last = record["lastName"]?.stringValue ?? ""
+                pairs.append((key, .string(last.isEmpty ? first : "\(first) \(last)")))
+            } else if record == nil {
+                pairs.append((key, .string(key == "identifier"
+                    ? Synthesis.identifier(model: modelName, id: id) : Synthesis.name(model: modelName, id: id))))
+            }
+        }
+        return .object(JSONObject(pairs: pairs))
     }
 }

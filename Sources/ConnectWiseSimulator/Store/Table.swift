@@ -1,18 +1,13 @@
 import CWJSON
 
-/// One collection of records, kept in ascending id order.
+/// The records of one list under one parent (or of a top-level list), kept in ascending id order.
 struct Table: Sendable {
     private(set) var records: [JSONObject] = []
-    private(set) var nextId = 1
 
-    /// Adds a record, giving it the next id.
-    mutating func insert(_ record: JSONObject) -> JSONObject {
-        var record = record
-        record["id"] = .int(nextId)
-        // keep `id` first, as ConnectWise does
-        var ordered = JSONObject(pairs: [("id", .int(nextId))])
+    /// Adds a record under the id given (above every id present), `id` first as ConnectWise sends it.
+    mutating func insert(_ record: JSONObject, id: Int) -> JSONObject {
+        var ordered = JSONObject(pairs: [("id", .int(id))])
         for (key, value) in record.pairs where key != "id" { ordered[key] = value }
-        nextId += 1
         records.append(ordered)
         return ordered
     }
@@ -53,5 +48,40 @@ struct Table: Sendable {
         guard let position = index(of: id) else { return false }
         records.remove(at: position)
         return true
+    }
+}
+
+/// Which records a table holds: a list's template and the parent ids its path binds.
+struct PartitionKey: Hashable, Sendable {
+    var template: String
+    var parents: [Int]
+}
+
+/// Every table of the simulator, and the next id of each list (ids count per list across its
+/// parents, as ConnectWise's do).
+struct Partitions: Sendable {
+    var tables: [PartitionKey: Table] = [:]
+    var nextIds: [String: Int] = [:]
+
+    /// Stores a new record under the next id of its list.
+    mutating func insert(_ record: JSONObject, into template: String, parents: [Int] = []) -> JSONObject {
+        let id = nextIds[template, default: 1]
+        nextIds[template] = id + 1
+        return tables[PartitionKey(template: template, parents: parents), default: Table()].insert(record, id: id)
+    }
+
+    /// Every record of a list, all parents together, in id order.
+    func all(_ template: String) -> [JSONObject] {
+        tables.filter { $0.key.template == template }.values.flatMap(\.records)
+            .sorted { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }
+    }
+
+    /// A record of a list by id, whatever its parent.
+    func find(_ template: String, id: Int) -> JSONObject? {
+        if let record = tables[PartitionKey(template: template, parents: [])]?.record(id) { return record }
+        for (key, table) in tables where key.template == template {
+            if let record = table.record(id) { return record }
+        }
+        return nil
     }
 }

@@ -3369,7 +3369,7 @@ F _info o
 F id i
 F name s
 M ConfigurationQuestion
-F answer o
+F answer v
 F answerId i
 F fieldType e:TextArea|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password
 F numberOfDecimals i
@@ -3802,7 +3802,7 @@ F entryMethod e:Date|EntryField|List|Option
 F id i
 F numberOfDecimals i
 F type e:TextArea|Button|Currency|Date|Hyperlink|IPAddress|Checkbox|Number|Percent|Text|Password
-F value o
+F value v
 M CustomReport
 F _info o
 F agreementFlag b
