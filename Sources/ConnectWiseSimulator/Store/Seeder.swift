@@ -192,10 +192,10 @@ struct Seeder {
     private mutating func completeFromTheirModels() {
         let synthesis = Synthesis(catalog: .published, seed: generator.state, referenceDay: referenceDay)
         let catalog = synthesis.catalog
-        for key in partitions.tables.keys.sorted(by: { ($0.template, $0.parents.description) < ($1.template, $1.parents.description) }) {
-            guard let resource = catalog.resources[key.template],
-                !["tickets", "ticket_notes", "time_entries"].contains(resource.coreName ?? "")
-            else { continue }
+        let skipped: Set<String> = ["tickets", "ticket_notes", "time_entries"]
+        let keys = partitions.tables.keys.filter { !skipped.contains(catalog.resources[$0.template]?.coreName ?? "") }
+        for key in keys.sorted(by: { ($0.template, $0.parents.description) < ($1.template, $1.parents.description) }) {
+            guard let resource = catalog.resources[key.template] else { continue }
             let partitions = self.partitions
             let rows = partitions.tables[key]?.records ?? []
             for record in rows {
