@@ -91,9 +91,16 @@ struct QueryExecutor {
             _ = try await chain.push(try await client.send(requests[0]).body)
             return
         }
+        // A segment's `take` caps what it delivers over all its parents' requests together.
         for request in requests {
-            let list = ListRequest(request, limit: segment.limit, pageSize: maximumPageSize, walk: .fastest)
+            var limit = segment.limit
+            if let cap = segment.limit {
+                limit = cap - countBox.delivered[index, default: 0]
+                if limit! <= 0 { return }
+            }
+            let list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
             for try await record in client.records(list) {
+                countBox.delivered[index, default: 0] += 1
                 if !(try await chain.push(record)) { return }
             }
         }
@@ -123,7 +130,9 @@ struct QueryExecutor {
     }
 }
 
-/// The running total of `/count` answers over several parents.
+/// The running total of `/count` answers over several parents, and how many records each
+/// segment has delivered (for a `take` over several parents' requests).
 final class CountBox: @unchecked Sendable {
     var total = 0
+    var delivered: [Int: Int] = [:]
 }

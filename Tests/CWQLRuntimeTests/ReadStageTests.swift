@@ -18,6 +18,16 @@ struct ReadStageTests {
         }
     }
 
+    @Test func takeAfterAChildStageCapsAllParentsTogether() async throws {
+        try await withRuntime(options: { $0.format = .jsonl }) { h in
+            // Each ticket's notes are their own request; `take 3` is three notes in all, not three per ticket.
+            let out = try await h.run("tickets | notes | take 3 | select id, text")
+            #expect(out.split(separator: "\n").count == 3)
+            let sites = try await h.run("companies | sites | take 4 | select id")
+            #expect(sites.split(separator: "\n").count == 4)
+        }
+    }
+
     @Test func selectSortTakeArePushed() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
             let out = try await h.run("tickets where board = Help | sort entered desc | take 5 | select id, summary, status, company")
