@@ -50,6 +50,15 @@ public struct APIFacts: Sendable {
     /// The list endpoints (`GET` returning records), in path order.
     public var listEndpoints: [EndpointFact] { endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil } }
 
+    /// The list a reference model points at: the shortest top-level list endpoint of the model
+    /// it names (`CompanyReference` → `/company/companies`), or nil.
+    public func listPath(forReference model: String) -> String? {
+        guard model.hasSuffix("Reference") else { return nil }
+        let base = String(model.dropLast("Reference".count))
+        return listEndpoints.filter { $0.model == base && !$0.path.contains("{id}") }
+            .min { ($0.path.count, $0.path) < ($1.path.count, $1.path) }?.path
+    }
+
     /// Every model name.
     public var modelNames: [String] { models.keys.sorted() }
 

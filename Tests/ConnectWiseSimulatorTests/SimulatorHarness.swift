@@ -17,14 +17,10 @@ struct SimulatorHarness {
         var array: [JSON] { json?.arrayValue ?? [] }
         var ids: [Int] { array.compactMap { $0["id"]?.intValue } }
 
-        /// The `rel="next"` URL of the Link header.
+        /// The `rel="next"` URL of the Link header (its URL may hold commas: `fields=id,summary`).
         var nextLink: String? {
-            guard let link = headers.first(name: "Link") else { return nil }
-            for part in link.split(separator: ",") where part.contains("rel=\"next\"") {
-                guard let start = part.firstIndex(of: "<"), let end = part.firstIndex(of: ">") else { continue }
-                return String(part[part.index(after: start)..<end])
-            }
-            return nil
+            guard let link = headers.first(name: "Link"), let match = link.firstMatch(of: /<([^>]*)>; rel="next"/) else { return nil }
+            return String(match.1)
         }
     }
 

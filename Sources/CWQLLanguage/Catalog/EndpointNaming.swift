@@ -1,3 +1,5 @@
+import ConnectWiseSpec
+
 /// The naming rule that turns ConnectWise paths into cwql names (SPEC 6.1).
 ///
 /// A source is named by the last word of its path, snake_case (`/sales/activities` →
@@ -8,34 +10,9 @@
 /// `{id}` (`/company/companies/{id}/sites` → `| sites`), and its entity is the parent's
 /// singular followed by that name (`company_sites`).
 enum EndpointNaming {
-    /// `addressFormats` → `address_formats`, `RMADispositions` → `rma_dispositions`.
-    static func snakeCase(_ word: String) -> String {
-        let characters = Array(word)
-        var result = ""
-        for (index, character) in characters.enumerated() {
-            if character.isUppercase, index > 0 {
-                let previous = characters[index - 1]
-                let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
-                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) { result += "_" }
-            }
-            result += character.lowercased()
-        }
-        return result
-    }
+    static func snakeCase(_ word: String) -> String { SpecNaming.snakeCase(word) }
 
-    /// The singular of a snake_case name's last word (`time_entries` → `time_entry`).
-    static func singular(_ name: String) -> String {
-        var words = name.split(separator: "_").map(String.init)
-        guard let last = words.popLast() else { return name }
-        return (words + [singularWord(last)]).joined(separator: "_")
-    }
-
-    private static func singularWord(_ word: String) -> String {
-        if word.hasSuffix("ies"), word.count > 3 { return word.dropLast(3) + "y" }
-        for ending in ["uses", "sses", "xes", "ches", "shes"] where word.hasSuffix(ending) { return String(word.dropLast(2)) }
-        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") { return String(word.dropLast()) }
-        return word
-    }
+    static func singular(_ name: String) -> String { SpecNaming.singular(name) }
 
     /// The words of a path after its module, without `{id}` holes, snake_case.
     static func words(of path: String) -> [String] {

@@ -7,8 +7,8 @@ import ConnectWiseSpec
 struct SpecCatalogBuilder {
     let facts: APIFacts
     private let endpoints: [String: EndpointFact]
-    /// Top-level entity names by model, for the target of a reference (`BoardReference` → `boards`).
-    private var entityByModel: [String: String] = [:]
+    /// Top-level entity names by path, for the target of a reference (`BoardReference` → `boards`).
+    private var entityByPath: [String: String] = [:]
 
     init(facts: APIFacts) {
         self.facts = facts
@@ -41,9 +41,7 @@ struct SpecCatalogBuilder {
             nameByPath[endpoint.path] = name
             if name != ruleName { alternativeNames[ruleName] = name }
         }
-        for endpoint in topLevel.sorted(by: { $0.path.count < $1.path.count }) {
-            if let model = endpoint.model, entityByModel[model] == nil { entityByModel[model] = nameByPath[endpoint.path] }
-        }
+        entityByPath = nameByPath
         // Children: the words after the parent's `{id}`.
         var childrenByParent: [String: [ChildLink]] = [:]
         var nested: [(endpoint: EndpointFact, name: String, parent: String, childName: String)] = []
@@ -162,7 +160,7 @@ struct SpecCatalogBuilder {
         let fields = (facts.fields(of: model) ?? []).map { fieldSpec($0, depth: depth, shapes: &shapes) }
         let names = Set(fields.map(\.name))
         let defaultField = model.hasSuffix("Reference") ? ["identifier", "name"].first(where: names.contains) : nil
-        let target = model.hasSuffix("Reference") ? entityByModel[String(model.dropLast("Reference".count))] : nil
+        let target = facts.listPath(forReference: model).flatMap { entityByPath[$0] }
         let shape = ObjectShape(SpecCatalogBuilder.describe(model), fields: fields, defaultField: defaultField, target: target)
         shapes[key] = shape
         return shape
@@ -170,7 +168,7 @@ struct SpecCatalogBuilder {
 
     /// `BoardReference` → "a board reference", `ContactCommunicationItem` → "contact communication items".
     static func describe(_ model: String) -> String {
-        let words = EndpointNaming.snakeCase(model).replacing("_", with: " ")
+        let words = SpecNaming.words(model)
         if model.hasSuffix("Reference") { return ("aeiou".contains(words.first ?? "x") ? "an " : "a ") + words }
         return words
     }

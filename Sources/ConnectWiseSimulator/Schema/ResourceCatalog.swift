@@ -34,26 +34,21 @@ final class ResourceCatalog: Sendable {
                 let candidate = String(template[..<range.lowerBound])
                 if listTemplates.contains(candidate) { parentTemplate = candidate }
             }
+            let parentField = parentTemplate.flatMap { Self.parentField(under: $0, in: fields) }
             resources[template] = SimulatedResource(
                 template: template, model: model, fields: fields,
                 fieldsByName: Dictionary(fields.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }),
                 collectionMethods: endpoint.methods, recordMethods: endpoints[template + "/{id}"]?.methods ?? [],
                 module: Self.module(of: template), parentCount: parentCount, parentTemplate: parentTemplate,
+                parentField: parentField,
                 viewOf: Self.viewSource(of: template, lists: listTemplates),
                 coreName: CoreResources.name(of: template))
         }
         self.resources = resources
         templatesByName = Dictionary(uniqueKeysWithValues: CoreResources.all.map { ($0.name, $0.template) })
-        var targets: [String: String] = [:]
-        for model in facts.modelNames where model.hasSuffix("Reference") {
-            let base = String(model.dropLast("Reference".count))
-            let candidates = resources.values.filter { $0.model == base && $0.parentCount == 0 }
-            let best = candidates.min { lhs, rhs in
-                (lhs.isCore ? 0 : 1, lhs.template.count, lhs.template) < (rhs.isCore ? 0 : 1, rhs.template.count, rhs.template)
-            }
-            if let best { targets[model] = best.template }
-        }
-        referenceTargets = targets
+        referenceTargets = Dictionary(uniqueKeysWithValues: facts.modelNames.compactMap { model in
+            facts.listPath(forReference: model).map { (model, $0) }
+        })
         let root = RouteNode()
         for endpoint in facts.endpoints { root.insert(endpoint) }
         routes = root
@@ -77,6 +72,17 @@ final class ResourceCatalog: Sendable {
             return .record(resource, parents: Array(ids.dropLast()), id: id)
         }
         return .other(endpoint, ids: ids)
+    }
+
+    /// The integer `<parent>Id` field, else the `<parent>` reference, of a nested list's model.
+    private static func parentField(under parentTemplate: String, in fields: [FieldFact]) -> FieldFact? {
+        let segment = String(parentTemplate.split(separator: "/").last ?? "")
+        let parent = SpecNaming.singular(SpecNaming.snakeCase(segment)).replacing("_", with: "")
+        let id = fields.first { $0.name.lowercased() == parent + "id" && $0.type == .integer }
+        return id ?? fields.first { field in
+            if case .reference = field.type { return field.name.lowercased() == parent }
+            return false
+        }
     }
 
     /// `id` first, `_info` last, the rest in name order, as ConnectWise sends them.

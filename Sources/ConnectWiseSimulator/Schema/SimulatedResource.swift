@@ -22,6 +22,9 @@ struct SimulatedResource: Sendable {
     let parentCount: Int
     /// The resource holding the parent record, when its path is a list endpoint too.
     let parentTemplate: String?
+    /// The field of a nested record that names its parent: an id (`ticketId` under
+    /// `/service/tickets/{id}/notes`) or a reference (`board` under `/service/boards/{id}/statuses`).
+    let parentField: FieldFact?
     /// The resource whose records this one shows in another model (`…/info`, `allNotes`), if any.
     let viewOf: String?
     /// The short name tests and tools use for a resource seeded by hand (`tickets`).

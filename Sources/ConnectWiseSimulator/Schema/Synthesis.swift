@@ -45,7 +45,7 @@ struct Synthesis: Sendable {
         case .scalar: return field.isRequired ? .string("") : nil
         case .string:
             if let text = Self.plausibleText(field.name, number: 1) { return .string(text) }
-            return field.isRequired ? .string(Self.words(field.name).capitalizedFirst) : nil
+            return field.isRequired ? .string(SpecNaming.words(field.name).capitalizedFirst) : nil
         case .datetime, .date:
             return field.isRequired ? .string(SimulatorDates.format(referenceDay - 30 * 86_400)) : nil
         case .reference(let model):
@@ -82,16 +82,15 @@ struct Synthesis: Sendable {
     ) -> JSONObject {
         var generator = SeededGenerator(state: Self.hash(resource.template, parents + [id], seed))
         var pairs: [(String, JSON)] = []
-        let parentSegment = resource.parentTemplate.map { Self.singular(String($0.split(separator: "/").last ?? "")) }
         for field in resource.fields where field.name != "id" && !field.isWriteOnly {
             let roll = Int(generator.next() % 1000)
             switch field.type {
             case .object where field.name == "_info":
                 let entered = referenceDay - Int64(roll % 400 + 30) * 86_400
                 pairs.append((field.name, .object(Self.info(entered: entered, updated: entered + Int64(roll % 20) * 86_400))))
-            case .integer where parentSegment != nil && field.name.lowercased() == parentSegment! + "id":
+            case .integer where field == resource.parentField:
                 pairs.append((field.name, .int(parents.last ?? 0)))
-            case .reference(let model) where parentSegment != nil && field.name.lowercased() == parentSegment!:
+            case .reference(let model) where field == resource.parentField:
                 if let value = reference(model, .exact(parents.last ?? 0)) { pairs.append((field.name, value)) }
             case .reference(let model) where field.isRequired || roll % 3 != 0:
                 if let value = reference(model, .some(roll)) { pairs.append((field.name, value)) }
@@ -99,7 +98,7 @@ struct Synthesis: Sendable {
                 pairs.append((field.name, .string(field.name == "identifier"
                     ? Self.identifier(model: resource.model, id: id) : Self.name(model: resource.model, id: id))))
             case .string where field.isRequired:
-                pairs.append((field.name, .string(Self.plausibleText(field.name, number: id) ?? "\(Self.words(field.name).capitalizedFirst) \(id)")))
+                pairs.append((field.name, .string(Self.plausibleText(field.name, number: id) ?? "\(SpecNaming.words(field.name).capitalizedFirst) \(id)")))
             case .datetime, .date:
                 let day = referenceDay - Int64(roll % 365) * 86_400
                 pairs.append((field.name, .string(SimulatorDates.format(field.type == .date ? day : day + Int64(roll % 600) * 60))))
@@ -123,7 +122,7 @@ struct Synthesis: Sendable {
     /// The name of generated row `id` of a model (`Premium Work Role`), computable without the row.
     static func name(model: String, id: Int) -> String {
         let adjective = adjectives[(id - 1 + adjectives.count) % adjectives.count]
-        let name = "\(adjective) \(words(model).capitalizedWords)"
+        let name = "\(adjective) \(SpecNaming.words(model).capitalizedWords)"
         return id > adjectives.count || id < 1 ? "\(name) \(id)" : name
     }
 
@@ -156,25 +155,6 @@ struct Synthesis: Sendable {
     /// `parentTicketId` and `ticketIds` name other records: no made-up default.
     static func isIdentifier(_ name: String) -> Bool {
         name.hasSuffix("Id") || name.hasSuffix("Ids") || name.hasSuffix("RecId") || name == "id"
-    }
-
-    /// `tickets` → `ticket`, `companies` → `company`, lower-cased.
-    static func singular(_ word: String) -> String {
-        let lower = word.lowercased()
-        if lower.hasSuffix("ies") { return String(lower.dropLast(3)) + "y" }
-        if lower.hasSuffix("ses") || lower.hasSuffix("xes") { return String(lower.dropLast(2)) }
-        if lower.hasSuffix("s") { return String(lower.dropLast()) }
-        return lower
-    }
-
-    /// `WorkRole` → `work role`.
-    static func words(_ camel: String) -> String {
-        var out = ""
-        for character in camel {
-            if character.isUppercase, !out.isEmpty, out.last != " " { out.append(" ") }
-            out.append(Character(character.lowercased()))
-        }
-        return out
     }
 
     /// FNV-1a over a template, ids and the seed: the same inputs always give the same stream.

@@ -22,7 +22,7 @@ struct RecordWriter {
         var record = try modelFields(given)
         record["id"] = nil
         record["_info"] = nil
-        if let parentField = parentLinkField(), let parent = parents.last { record[parentField] = .int(parent) }
+        if let parent = parents.last { linkParent(parent, in: &record, state: state) }
         try complete(&record, previous: nil, in: &state)
         // A required field that names the record (text, a reference, a date, a number) must be
         // given; flags and enums take their defaults.
@@ -82,7 +82,7 @@ struct RecordWriter {
         guard case .object(let replacement) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
         var record = JSONObject(pairs: [("id", .int(id))])
         for (name, value) in try modelFields(replacement).pairs where name != "id" && name != "_info" { record[name] = value }
-        if let parentField = parentLinkField(), let parent = parents.last { record[parentField] = .int(parent) }
+        if let parent = parents.last { linkParent(parent, in: &record, state: state) }
         record["_info"] = previous["_info"]
         try complete(&record, previous: previous, in: &state)
         touch(&record)
@@ -126,11 +126,14 @@ struct RecordWriter {
                                  "resource": .string(resource.model), "field": .string(name)])])
     }
 
-    /// The integer field of a nested record naming its parent (`ticketId` under `/service/tickets/{id}/notes`).
-    private func parentLinkField() -> String? {
-        guard let parentTemplate = resource.parentTemplate else { return nil }
-        let wanted = Synthesis.singular(String(parentTemplate.split(separator: "/").last ?? "")) + "id"
-        return resource.fields.first { $0.name.lowercased() == wanted && $0.type == .integer }?.name
+    /// Names the parent in the field of the model that holds it (`ticketId`, `board`).
+    private func linkParent(_ parent: Int, in record: inout JSONObject, state: SimulatorStore.State) {
+        guard let field = resource.parentField else { return }
+        if case .reference(let model) = field.type {
+            record[field.name] = state.reference(model, .exact(parent))
+        } else {
+            record[field.name] = .int(parent)
+        }
     }
 
     private func complete(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {

@@ -51,9 +51,13 @@ struct Seeder {
     static let hosts = ["SRV01", "SRV02", "DC01", "FS01", "WS-114", "WS-207", "FW01", "SQL01"]
     static let products = [("M365-BP", 22.0), ("AV-SEAT", 4.5), ("BACKUP-SRV", 45.0), ("RMM-AGENT", 3.0)]
 
-    init(seed: UInt64, referenceDay: Int64) {
-        generator = SeededGenerator(state: seed)
-        self.referenceDay = referenceDay
+    /// The generator of the rows nobody seeds by hand, whose rules complete the seeded ones.
+    let synthesis: Synthesis
+
+    init(synthesis: Synthesis) {
+        generator = SeededGenerator(state: synthesis.seed)
+        referenceDay = synthesis.referenceDay
+        self.synthesis = synthesis
     }
 
     mutating func seed(tickets ticketCount: Int) -> Partitions {
@@ -190,7 +194,6 @@ struct Seeder {
     /// the model requires) from their models, as a real site has them; tickets, their notes and
     /// time entries are complete by hand and too many to enrich.
     private mutating func completeFromTheirModels() {
-        let synthesis = Synthesis(catalog: .published, seed: generator.state, referenceDay: referenceDay)
         let catalog = synthesis.catalog
         let skipped: Set<String> = ["tickets", "ticket_notes", "time_entries"]
         let keys = partitions.tables.keys.filter { !skipped.contains(catalog.resources[$0.template]?.coreName ?? "") }

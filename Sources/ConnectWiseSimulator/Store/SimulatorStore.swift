@@ -30,7 +30,7 @@ public final class SimulatorStore: Sendable {
     convenience init(configuration: SimulatorConfiguration) {
         let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
         let synthesis = Synthesis(catalog: .published, seed: configuration.seed, referenceDay: configuration.referenceDay ?? today)
-        var seeder = Seeder(seed: configuration.seed, referenceDay: synthesis.referenceDay)
+        var seeder = Seeder(synthesis: synthesis)
         self.init(partitions: seeder.seed(tickets: configuration.tickets), synthesis: synthesis)
     }
 
