@@ -120,6 +120,10 @@ let package = Package(
         .target(name: "CWQLTestSupport", dependencies: ["CWQLLanguage"], path: "Tests/CWQLTestSupport"),
 
         .testTarget(
+            name: "CWJSONTests",
+            dependencies: ["CWJSON"]
+        ),
+        .testTarget(
             name: "CWQLLanguageTests",
             dependencies: ["CWQLLanguage", "ConnectWiseRequests", "CWQLTestSupport"],
             exclude: ["cases"]
