@@ -44,7 +44,9 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
 
 /// Runs a program and returns its wall time and peak RSS in MiB. The peak is read from the
 /// child's own `/proc/PID/status` (VmHWM, which starts afresh at exec) while it runs.
-func runChild(_ path: String, _ arguments: [String], environment: [String: String], stdout: String = "/dev/null") throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
+func runChild(
+    _ path: String, _ arguments: [String], environment: [String: String], stdout: String = "/dev/null", input: String? = nil
+) throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     let process = Process()
@@ -53,8 +55,14 @@ func runChild(_ path: String, _ arguments: [String], environment: [String: Strin
     process.environment = env
     process.standardOutput = FileHandle(forWritingAtPath: stdout)
     process.standardError = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    if let inputPipe { process.standardInput = inputPipe }
     let start = DispatchTime.now().uptimeNanoseconds
     try process.run()
+    if let input, let inputPipe {
+        inputPipe.fileHandleForWriting.write(Data(input.utf8))
+        try? inputPipe.fileHandleForWriting.close()
+    }
     let statusPath = "/proc/\(process.processIdentifier)/status"
     var peak = 0.0
     while process.isRunning {

@@ -170,11 +170,23 @@ enum SimulatorDates {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // Written digit by digit: the seeder formats several dates for each of its many records.
+        var bytes = Array("0000-00-00T00:00:00Z".utf8)
+        func put(_ value: Int64, at end: Int, width: Int) {
+            var rest = value
+            for offset in 0..<width {
+                bytes[end - offset] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int64(secondOfDay / 3600), 2)):\(pad(Int64(secondOfDay / 60 % 60), 2)):\(pad(Int64(secondOfDay % 60), 2))Z"
+        put(month, at: 6, width: 2)
+        put(day, at: 9, width: 2)
+        put(Int64(secondOfDay / 3600), at: 12, width: 2)
+        put(Int64(secondOfDay / 60 % 60), at: 15, width: 2)
+        put(Int64(secondOfDay % 60), at: 18, width: 2)
+        guard (0...9999).contains(year) else { return String(year) + String(decoding: bytes[4...], as: UTF8.self) }
+        put(year, at: 3, width: 4)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {

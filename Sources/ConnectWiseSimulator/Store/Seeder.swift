@@ -43,10 +43,13 @@ struct Seeder {
         ("Projects", [("New", false, true), ("Scheduled", false, false), ("Completed", true, false)]),
         ("Onboarding", [("Requested", false, true), ("In Progress", false, false), (">Closed", true, false)]),
     ]
-    static let summaries = [
-        "Disk full on %", "Printer offline at %", "Password reset for %", "VPN drops for %", "Backup failed on %",
-        "New user setup at %", "Outlook not syncing for %", "Slow network at %", "Certificate expiring on %",
-        "Antivirus alert on %", "Server reboot required: %", "License renewal for %",
+    /// Ticket summaries: the text before and after the subject, and whether the subject is the
+    /// ticket's company (otherwise one of `hosts`).
+    static let summaries: [(prefix: String, suffix: String, namesCompany: Bool)] = [
+        ("Disk full on ", "", false), ("Printer offline at ", "", true), ("Password reset for ", "", true),
+        ("VPN drops for ", "", true), ("Backup failed on ", "", false), ("New user setup at ", "", true),
+        ("Outlook not syncing for ", "", true), ("Slow network at ", "", true), ("Certificate expiring on ", "", true),
+        ("Antivirus alert on ", "", false), ("Server reboot required: ", "", false), ("License renewal for ", "", true),
     ]
     static let hosts = ["SRV01", "SRV02", "DC01", "FS01", "WS-114", "WS-207", "FW01", "SQL01"]
     static let products = [("M365-BP", 22.0), ("AV-SEAT", 4.5), ("BACKUP-SRV", 45.0), ("RMM-AGENT", 3.0)]
@@ -54,10 +57,17 @@ struct Seeder {
     /// The generator of the rows nobody seeds by hand, whose rules complete the seeded ones.
     let synthesis: Synthesis
 
+    /// The `_info` of a seeded record that does not give its own.
+    let seedInfo: JSON
+
     init(synthesis: Synthesis) {
         generator = SeededGenerator(state: synthesis.seed)
         referenceDay = synthesis.referenceDay
         self.synthesis = synthesis
+        seedInfo = .object(JSONObject([
+            "lastUpdated": .string(SimulatorDates.format(referenceDay - 86_400)), "updatedBy": .string("seed"),
+            "dateEntered": .string(SimulatorDates.format(referenceDay - 86_400 * 400)), "enteredBy": .string("seed"),
+        ]))
     }
 
     mutating func seed(tickets ticketCount: Int) -> Partitions {
@@ -100,7 +110,7 @@ struct Seeder {
                 "phoneNumber": .string("555-01\(String(format2: index))"), "website": .string("www.\(identifier.lowercased()).example"),
                 "city": .string(["Springfield", "Riverton", "Lakeside"][index % 3]), "deletedFlag": .bool(false),
                 "numberOfEmployees": .int(10 + pick(200)),
-                "customFields": .array([customField(id: 2, caption: "Tenant ID", value: .string("tenant-\(identifier.lowercased())"))]),
+                "customFields": .array([Self.customField(id: 2, caption: "Tenant ID", value: .string("tenant-\(identifier.lowercased())"))]),
             ]))
         }
         var contactsByCompany: [Int: [JSONObject]] = [:]
@@ -182,10 +192,9 @@ struct Seeder {
                 "expectedCloseDate": .string(SimulatorDates.format(referenceDay + 30 * 86_400)),
             ])
         }
-        for number in 0..<ticketCount {
-            seedTicket(number, companies: companies, members: members, priorities: priorities,
-                       boards: boardStatuses, contacts: contactsByCompany)
-        }
+        let choices = ticketChoices(
+            companies: companies, members: members, priorities: priorities, boards: boardStatuses, contacts: contactsByCompany)
+        for number in 0..<ticketCount { seedTicket(number, choices) }
         completeFromTheirModels()
         return partitions
     }
@@ -197,83 +206,114 @@ struct Seeder {
         let catalog = synthesis.catalog
         let skipped: Set<String> = ["tickets", "ticket_notes", "time_entries"]
         let keys = partitions.tables.keys.filter { !skipped.contains(catalog.resources[$0.template]?.coreName ?? "") }
+        // Completed from a snapshot and stored afterwards, so that storing does not copy every table.
+        let snapshot = partitions
+        var completedTables: [(PartitionKey, Table)] = []
         for key in keys.sorted(by: { ($0.template, $0.parents.description) < ($1.template, $1.parents.description) }) {
-            guard let resource = catalog.resources[key.template] else { continue }
-            let partitions = self.partitions
-            let rows = partitions.tables[key]?.records ?? []
-            for record in rows {
+            guard let resource = catalog.resources[key.template], var table = snapshot.tables[key] else { continue }
+            for record in table.records {
                 guard let id = record["id"]?.intValue else { continue }
                 let generated = synthesis.row(resource, parents: key.parents, id: id) { model, pick in
-                    partitions.reference(model, pick, catalog: catalog, synthesis: synthesis)
+                    snapshot.reference(model, pick, catalog: catalog, synthesis: synthesis)
                 }
                 var completed = record
                 for (name, value) in generated.pairs where record[name] == nil && !Self.namesRecord(name) { completed[name] = value }
-                self.partitions.tables[key]?.replace(id, with: completed)
+                table.replace(id, with: completed)
             }
+            completedTables.append((key, table))
         }
+        for (key, table) in completedTables { partitions.tables[key] = table }
     }
 
     /// Name-like text the hand-written rows chose not to give (a contact has no `name`).
     private static func namesRecord(_ field: String) -> Bool { Synthesis.nameLike.contains(field) }
 
-    private mutating func seedTicket(
-        _ number: Int, companies: [JSONObject], members: [JSONObject], priorities: [JSONObject],
+    /// What tickets pick from, with every reference built once and shared by all the tickets
+    /// that name it (a JSON value is copied on write, so a hundred thousand tickets hold one
+    /// `board` object each of the four boards).
+    private struct TicketChoices {
+        struct Company { var name: String; var reference: JSON; var contact: JSON; var contactName: String? }
+        struct Board { var reference: JSON; var type: JSON; var statuses: [(reference: JSON, closed: Bool)] }
+        var companies: [Company]
+        var owners: [(reference: JSON, identifier: String)]
+        var priorities: [JSON]
+        var boards: [Board]
+        /// By source id and name pick.
+        var sources: [[JSON]]
+        var team: JSON
+        /// The custom field "Alert ID" of a ticket that is not an alert.
+        var noAlertId: JSON
+    }
+
+    private func ticketChoices(
+        companies: [JSONObject], members: [JSONObject], priorities: [JSONObject],
         boards: [(board: JSONObject, statuses: [JSONObject])], contacts: [Int: [JSONObject]]
-    ) {
-        let company = companies[pick(companies.count - 1)]
+    ) -> TicketChoices {
+        let sourceNames = ["Email", "Phone", "Portal"]
+        return TicketChoices(
+            companies: companies.map { company in
+                let contact = contacts[company["id"]?.intValue ?? 0]?.first
+                return .init(
+                    name: company["name"]?.stringValue ?? "", reference: reference(company, Self.identified),
+                    contact: contact.map { reference($0, ["id", "name"]) } ?? .null, contactName: contact?["name"]?.stringValue)
+            },
+            owners: members.map { (reference($0, Self.identified), $0["identifier"]?.stringValue ?? "") },
+            priorities: priorities.map { reference($0, ["id", "name"]) },
+            boards: boards.enumerated().map { index, board in
+                .init(
+                    reference: reference(board.board, ["id", "name"]),
+                    type: .object(JSONObject(["id": .int(1 + index), "name": .string(index == 1 ? "Alert" : "Incident")])),
+                    statuses: board.statuses.map { (reference($0, ["id", "name"]), $0["closedStatus"]?.boolValue ?? false) })
+            },
+            sources: (1...3).map { id in sourceNames.map { .object(JSONObject(["id": .int(id), "name": .string($0)])) } },
+            team: .object(JSONObject(["id": .int(1), "name": .string("Tier 1")])),
+            noAlertId: Self.customField(id: 1, caption: "Alert ID", value: .null))
+    }
+
+    private mutating func seedTicket(_ number: Int, _ choices: TicketChoices) {
+        let company = choices.companies[pick(choices.companies.count - 1)]
         let boardIndex = [0, 0, 0, 1, 1, 3][pick(6)]
-        let (board, statuses) = boards[boardIndex]
-        let status = statuses[pick(statuses.count)]
-        let closed = status["closedStatus"]?.boolValue ?? false
-        let owner = members[pick(8)]
+        let board = choices.boards[boardIndex]
+        let status = board.statuses[pick(board.statuses.count)]
+        let owner = choices.owners[pick(8)]
         let host = Self.hosts[pick(Self.hosts.count)]
         let template = Self.summaries[pick(Self.summaries.count)]
-        let subject = template.contains("for") || template.contains("at") ? company["name"]!.stringValue! : host
-        let summary = String(template.map { $0 == "%" ? "@" : $0 }).replacingFirst("@", with: subject)
+        let summary = template.prefix + (template.namesCompany ? company.name : host) + template.suffix
         let entered = referenceDay - Int64(pick(90 * 24 * 60)) * 60
         let updated = min(referenceDay + 86_399, entered + Int64(pick(10 * 24 * 60)) * 60)
-        let contact = contacts[company["id"]!.intValue!]?.first
-        var fields: [(String, JSON)] = [
+        let sourceId = pick(3)
+        let source = choices.sources[sourceId][pick(3)]
+        let levels = ["Low", "Medium", "High"]
+        let fields: [(String, JSON)] = [
             ("summary", .string(summary)), ("recordType", .string("ServiceTicket")),
-            ("board", reference(board, ["id", "name"])), ("status", reference(status, ["id", "name"])),
-            ("company", reference(company, Self.identified)),
-            ("contact", contact.map { reference($0, ["id", "name"]) } ?? .null),
-            ("type", .object(JSONObject(["id": .int(1 + boardIndex), "name": .string(boardIndex == 1 ? "Alert" : "Incident")]))),
-            ("source", .object(JSONObject(["id": .int(1 + pick(3)), "name": .string(["Email", "Phone", "Portal"][pick(3)])]))),
-            ("team", .object(JSONObject(["id": .int(1), "name": .string("Tier 1")]))),
-            ("owner", pick(5) == 0 ? .null : reference(owner, Self.identified)),
-            ("priority", reference(priorities[pick(4)], ["id", "name"])),
-            ("severity", .string(["Low", "Medium", "High"][pick(3)])), ("impact", .string(["Low", "Medium", "High"][pick(3)])),
-            ("closedFlag", .bool(closed)), ("closedDate", closed ? .string(SimulatorDates.format(updated)) : .null),
+            ("board", board.reference), ("status", status.reference), ("company", company.reference), ("contact", company.contact),
+            ("type", board.type), ("source", source), ("team", choices.team),
+            ("owner", pick(5) == 0 ? .null : owner.reference),
+            ("priority", choices.priorities[pick(4)]),
+            ("severity", .string(levels[pick(3)])), ("impact", .string(levels[pick(3)])),
+            ("closedFlag", .bool(status.closed)), ("closedDate", status.closed ? .string(SimulatorDates.format(updated)) : .null),
             ("budgetHours", .double(Double(pick(8)))), ("actualHours", .double(Double(pick(16)) / 4)),
-            ("initialDescription", .string("\(summary). Reported by \(contact?["name"]?.stringValue ?? "monitoring").")),
+            ("initialDescription", .string("\(summary). Reported by \(company.contactName ?? "monitoring").")),
             ("customerUpdatedFlag", .bool(false)), ("approved", .bool(true)), ("hasChildTicket", .bool(false)),
+            ("customFields", .array([boardIndex == 1 ? Self.customField(id: 1, caption: "Alert ID", value: .string(String(10_000 + number))) : choices.noAlertId])),
+            ("_info", .object(Synthesis.info(entered: entered, updated: updated, by: owner.identifier))),
         ]
-        if boardIndex == 1 {
-            fields.append(("customFields", .array([customField(id: 1, caption: "Alert ID", value: .string(String(10_000 + number)))])))
-        } else {
-            fields.append(("customFields", .array([customField(id: 1, caption: "Alert ID", value: .null)])))
-        }
-        let info = JSONObject([
-            "lastUpdated": .string(SimulatorDates.format(updated)), "updatedBy": .string(owner["identifier"]!.stringValue!),
-            "dateEntered": .string(SimulatorDates.format(entered)), "enteredBy": .string(owner["identifier"]!.stringValue!),
-        ])
-        fields.append(("_info", .object(info)))
-        let ticket = insert("tickets", JSONObject(pairs: fields))
+        let ticket = insert("tickets", fields)
+        let ticketId = ticket["id"] ?? .null
         for noteNumber in 0..<pick(3) {
             _ = insert("ticket_notes", parent: ticket, [
-                "ticketId": ticket["id"]!, "text": .string(noteNumber == 0 ? "Looking into it." : "Update sent to client."),
+                "ticketId": ticketId, "text": .string(noteNumber == 0 ? "Looking into it." : "Update sent to client."),
                 "detailDescriptionFlag": .bool(true), "internalAnalysisFlag": .bool(false), "resolutionFlag": .bool(false),
-                "customerUpdatedFlag": .bool(false), "member": reference(owner, Self.identified),
+                "customerUpdatedFlag": .bool(false), "member": owner.reference,
                 "dateCreated": .string(SimulatorDates.format(entered + Int64(noteNumber + 1) * 3600)),
-                "createdBy": .string(owner["identifier"]!.stringValue!),
+                "createdBy": .string(owner.identifier),
             ])
         }
         if pick(3) == 0 {
             let hours = Double(1 + pick(8)) / 4
             _ = insert("time_entries", [
-                "chargeToId": ticket["id"]!, "chargeToType": .string("ServiceTicket"),
-                "company": reference(company, Self.identified), "member": reference(owner, Self.identified),
+                "chargeToId": ticketId, "chargeToType": .string("ServiceTicket"),
+                "company": company.reference, "member": owner.reference,
                 "timeStart": .string(SimulatorDates.format(entered + 3600)),
                 "timeEnd": .string(SimulatorDates.format(entered + 3600 + Int64(hours * 3600))),
                 "actualHours": .double(hours), "notes": .string("Worked on ticket"), "billableOption": .string("Billable"),
@@ -287,20 +327,22 @@ struct Seeder {
     }
 
     private mutating func insert(_ table: String, parent: JSONObject? = nil, _ pairs: KeyValuePairs<String, JSON>) -> JSONObject {
-        insert(table, parent: parent, JSONObject(pairs))
+        insert(table, parent: parent, pairs.map { ($0.key, $0.value) })
     }
 
-    /// Stores a record of a hand-seeded resource (under its parent record for a nested list).
-    private mutating func insert(_ table: String, parent: JSONObject? = nil, _ object: JSONObject) -> JSONObject {
-        var object = object
-        if object["_info"] == nil {
-            object["_info"] = .object(JSONObject([
-                "lastUpdated": .string(SimulatorDates.format(referenceDay - 86_400)), "updatedBy": .string("seed"),
-                "dateEntered": .string(SimulatorDates.format(referenceDay - 86_400 * 400)), "enteredBy": .string("seed"),
-            ]))
-        }
+    /// Stores a record of a hand-seeded resource (under its parent record for a nested list),
+    /// its id first and `_info` last unless it has its own.
+    private mutating func insert(_ table: String, parent: JSONObject? = nil, _ fields: [(String, JSON)]) -> JSONObject {
         let template = CoreResources.all.first { $0.name == table }?.template ?? table
-        return partitions.insert(object, into: template, parents: parent.flatMap { $0["id"]?.intValue }.map { [$0] } ?? [])
+        let parents = parent.flatMap { $0["id"]?.intValue }.map { [$0] } ?? []
+        let info = fields.contains { $0.0 == "_info" } ? nil : seedInfo
+        return partitions.insert(into: template, parents: parents) { id in
+            var entries: [(String, JSON)] = [("id", .int(id))]
+            entries.reserveCapacity(fields.count + 2)
+            entries.append(contentsOf: fields)
+            if let info { entries.append(("_info", info)) }
+            return JSONObject(distinctPairs: entries)
+        }
     }
 
     private func reference(_ record: JSONObject, _ keys: [String]) -> JSON {
@@ -309,7 +351,7 @@ struct Seeder {
         return .object(object)
     }
 
-    private func customField(id: Int, caption: String, value: JSON) -> JSON {
+    private static func customField(id: Int, caption: String, value: JSON) -> JSON {
         .object(JSONObject([
             "id": .int(id), "caption": .string(caption), "type": .string("Text"), "entryMethod": .string("EntryField"),
             "numberOfDecimals": .int(0), "value": value,
@@ -320,10 +362,5 @@ struct Seeder {
 extension String {
     init(format2 value: Int) {
         self = value < 10 ? "0\(value)" : String(value)
-    }
-
-    func replacingFirst(_ target: Character, with replacement: String) -> String {
-        guard let index = firstIndex(of: target) else { return self }
-        return String(self[..<index]) + replacement + String(self[self.index(after: index)...])
     }
 }

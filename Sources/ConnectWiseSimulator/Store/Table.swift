@@ -6,10 +6,19 @@ struct Table: Sendable {
 
     /// Adds a record under the id given (above every id present), `id` first as ConnectWise sends it.
     mutating func insert(_ record: JSONObject, id: Int) -> JSONObject {
-        var ordered = JSONObject(pairs: [("id", .int(id))])
-        for (key, value) in record.pairs where key != "id" { ordered[key] = value }
-        records.append(ordered)
-        return ordered
+        let identified = Self.identified(record, id: id)
+        records.append(identified)
+        return identified
+    }
+
+    /// Adds a record that already starts with its id, above every id present.
+    mutating func append(_ record: JSONObject) {
+        records.append(record)
+    }
+
+    /// The record with `id` as its first field, replacing any id it had.
+    static func identified(_ record: JSONObject, id: Int) -> JSONObject {
+        JSONObject(distinctPairs: [("id", .int(id))] + record.pairs.lazy.filter { $0.key != "id" }.map { ($0.key, $0.value) })
     }
 
     func index(of id: Int) -> Int? {
@@ -65,9 +74,16 @@ struct Partitions: Sendable {
 
     /// Stores a new record under the next id of its list.
     mutating func insert(_ record: JSONObject, into template: String, parents: [Int] = []) -> JSONObject {
+        insert(into: template, parents: parents) { id in Table.identified(record, id: id) }
+    }
+
+    /// Stores the record `make` builds around the next id of its list (which it must put first).
+    mutating func insert(into template: String, parents: [Int] = [], make: (Int) -> JSONObject) -> JSONObject {
         let id = nextIds[template, default: 1]
         nextIds[template] = id + 1
-        return tables[PartitionKey(template: template, parents: parents), default: Table()].insert(record, id: id)
+        let record = make(id)
+        tables[PartitionKey(template: template, parents: parents), default: Table()].append(record)
+        return record
     }
 
     /// Every record of a list, all parents together, in id order.
