@@ -174,6 +174,36 @@ struct SpecConformanceTests {
     }
 }
 
+extension SpecConformanceTests {
+    @Test func customFieldConditionsAreCheckedAgainstTheCustomFieldModel() async throws {
+        try await withSimulator { sim in
+            let known = try await sim.send(.GET, "/service/tickets", query: ["customFieldConditions": #"caption = "Alert ID" and value != null"#])
+            #expect(known.status == 200)
+            #expect(!known.array.isEmpty)
+            let unknown = try await sim.send(.GET, "/service/tickets", query: ["customFieldConditions": #"colour = "red""#])
+            #expect(unknown.status == 400)
+            #expect(unknown.json?["code"]?.stringValue == "ApiFindCondition")
+            let noCustomFields = try await sim.send(.GET, "/service/priorities", query: ["customFieldConditions": #"caption = "x""#])
+            #expect(noCustomFields.status == 400)
+        }
+    }
+
+    @Test func generatedIdFieldsNameRecordsThatExist() async throws {
+        try await withSimulator { sim in
+            // `memberId` of a callback and `boardId` of a service code name seeded records.
+            for (list, field, target) in [("/system/callbacks", "memberId", "/system/members"), ("/service/codes", "boardId", "/service/boards")] {
+                let rows = try await sim.send(.GET, list)
+                let ids = rows.array.compactMap { $0[field]?.intValue }
+                #expect(!ids.isEmpty, "\(list) has no \(field)")
+                for id in ids {
+                    let named = try await sim.send(.GET, "\(target)/\(id)")
+                    #expect(named.status == 200, "\(list).\(field) = \(id) names nothing in \(target)")
+                }
+            }
+        }
+    }
+}
+
 /// Checks a record against its model in the spec facts, independently of the simulator's code.
 enum ModelValidator {
     static func problems(_ value: JSON, model: String, facts: APIFacts, depth: Int = 0) -> [String] {

@@ -94,6 +94,13 @@ struct Synthesis: Sendable {
                 if let value = reference(model, .exact(parents.last ?? 0)) { pairs.append((field.name, value)) }
             case .reference(let model) where field.isRequired || roll % 3 != 0:
                 if let value = reference(model, .some(roll)) { pairs.append((field.name, value)) }
+            case .integer where field.isRequired || roll % 3 != 0:
+                // `ticketId`, `contactId`: the id of a record of the list `TicketReference` points at.
+                guard let model = referenceModel(forIdField: field.name), let id = reference(model, .some(roll))?["id"] else {
+                    if field.isRequired { pairs.append((field.name, .int(1 + roll % 50))) }
+                    continue
+                }
+                pairs.append((field.name, id))
             case .string where Self.nameLike.contains(field.name):
                 pairs.append((field.name, .string(field.name == "identifier"
                     ? Self.identifier(model: resource.model, id: id) : Self.name(model: resource.model, id: id))))
@@ -102,13 +109,19 @@ struct Synthesis: Sendable {
             case .datetime, .date:
                 let day = referenceDay - Int64(roll % 365) * 86_400
                 pairs.append((field.name, .string(SimulatorDates.format(field.type == .date ? day : day + Int64(roll % 600) * 60))))
-            case .integer where field.isRequired:
-                pairs.append((field.name, .int(1 + roll % 50)))
             default:
                 continue
             }
         }
         return JSONObject(pairs: pairs)
+    }
+
+    /// The reference model whose records an integer field like `ticketId` names
+    /// (`TicketReference`), when some list holds them.
+    func referenceModel(forIdField name: String) -> String? {
+        guard name.count > 2, name.hasSuffix("Id") else { return nil }
+        let model = name.prefix(1).uppercased() + name.dropFirst().dropLast(2) + "Reference"
+        return catalog.referenceTargets[model] == nil ? nil : model
     }
 
     /// The fields holding a record's name-like text.

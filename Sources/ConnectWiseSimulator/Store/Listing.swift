@@ -19,6 +19,7 @@ struct ListQuery: Sendable {
     /// Every path the query names on the record itself, for the unknown-field check.
     var paths: [String] {
         (conditions?.paths ?? []) + (childConditions?.paths ?? []) + orderBy.map(\.path) + (fields ?? [])
+            + (customFieldConditions?.paths ?? []).map { "customFields/" + $0 }
     }
 }
 
