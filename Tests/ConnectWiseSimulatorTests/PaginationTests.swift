@@ -27,6 +27,26 @@ struct PaginationTests {
         }
     }
 
+    @Test func forwardOnlyWalksEveryPageWhenFieldsLeaveOutTheId() async throws {
+        // Only the fields asked for are rendered; the next pageId still comes from the records.
+        try await withSimulator({ $0.tickets = 2_500 }) { sim in
+            let headers = ["Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId, "pagination-type": "forward-only"]
+            var reply = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "1000", "fields": "summary,board/name"], headers: headers)
+            var records = 0
+            var pages = 0
+            while pages < 10 {
+                pages += 1
+                #expect(reply.status == 200)
+                #expect(reply.array.allSatisfy { $0["id"] == nil && $0["summary"] != nil && $0["board"]?.objectValue?.keys == ["name"] })
+                records += reply.array.count
+                guard let next = reply.nextLink else { break }
+                reply = try await sim.send(.GET, next, headers: headers)
+            }
+            #expect(pages == 3)
+            #expect(records == 2_500)
+        }
+    }
+
     @Test func aPageFarPastTheEndIsEmptyNotACrash() async throws {
         try await withSimulator({ $0.tickets = 50 }) { sim in
             for page in ["9223372036854775807", "4611686018427387904", "1000000"] {

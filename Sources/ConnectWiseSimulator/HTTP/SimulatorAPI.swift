@@ -246,10 +246,11 @@ final class SimulatorAPI: Sendable {
         switch request.method {
         case "GET":
             let query = try ListQuery(parameters: request.parameters, forwardOnly: false)
-            let record = try store.read { (state) throws(APIFailure) -> JSONObject in
+            let (stored, defaults) = try store.read { (state) throws(APIFailure) in
                 guard let stored = state.table(resource, parents: parents).record(id) else { throw writer.notFound(id) }
-                return resource.render(stored, defaults: state.defaults(resource.model), links: links)
+                return (stored, state.defaults(resource.model))
             }
+            let record = resource.render(stored, defaults: defaults, links: links, only: resource.fields(forPaths: query.fields))
             return json(200, .object(query.project(record)))
         case "PATCH", "PUT":
             let body = try parseBody(request)
@@ -274,13 +275,15 @@ final class SimulatorAPI: Sendable {
         let query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
         try checkFields(query, resource: resource)
         let links = links(request)
-        let (records, more, total) = try store.read { (state) throws(APIFailure) in
-            let page = state.list(resource, parents: parents, query: query)
-            let defaults = state.defaults(resource.model)
-            return (page.records.map { resource.render($0, defaults: defaults, links: links) }, page.more, page.total)
+        let (page, defaults) = try store.read { (state) throws(APIFailure) in
+            (state.list(resource, parents: parents, query: query), state.defaults(resource.model))
         }
+        // Rendered outside the lock, so that pages of concurrent requests are written in parallel.
+        let only = resource.fields(forPaths: query.fields)
+        let records = page.records.map { resource.render($0, defaults: defaults, links: links, only: only) }
+        let (more, total) = (page.more, page.total)
         var response = json(200, .array(records.map { .object(query.project($0)) }))
-        if let link = linkHeader(request: request, query: query, records: records, more: more, total: total) {
+        if let link = linkHeader(request: request, query: query, records: page.records, more: more, total: total) {
             response.headers.append(("Link", link))
         }
         return response

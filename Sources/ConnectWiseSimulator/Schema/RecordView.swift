@@ -29,8 +29,12 @@ struct RecordView: FieldLookup {
             rest = nil
         }
         let name = String(head)
+        // Stored records and defaults use the model's spelling: an exact name is found without
+        // comparing every key ignoring case.
         let value: JSON?
-        if let key = stored.key(matching: name) {
+        if let exact = stored[name] ?? defaults[name] {
+            value = exact
+        } else if let key = stored.key(matching: name) {
             value = stored[key]
         } else if let key = defaults.key(matching: name) {
             value = defaults[key]
@@ -61,12 +65,15 @@ struct ElementLookup<Base: FieldLookup>: FieldLookup {
 extension SimulatedResource {
     /// The record as ConnectWise sends it: every field of the model that has a value (stored,
     /// else the default), in the model's order, `null`s and write-only fields left out, each
-    /// reference with its `_info` link.
-    func render(_ stored: JSONObject, defaults: JSONObject, links: ReferenceLinks) -> JSONObject {
+    /// reference with its `_info` link. With `only`, just those fields (what `fields=` asks for).
+    /// Stored records and defaults hold the model's spelling of each name (the writer and the
+    /// seeder see to it).
+    func render(_ stored: JSONObject, defaults: JSONObject, links: ReferenceLinks, only: [FieldFact]? = nil) -> JSONObject {
+        let fields = only ?? self.fields
         var pairs: [(String, JSON)] = []
         pairs.reserveCapacity(fields.count)
         for field in fields where !field.isWriteOnly {
-            var value = stored[field.name] ?? stored.key(matching: field.name).flatMap { stored[$0] } ?? defaults[field.name]
+            var value = stored[field.name] ?? defaults[field.name]
             guard let found = value, found != .null else { continue }
             if case .reference(let model) = field.type, case .object(var reference) = found, reference["_info"] == nil,
                 let id = reference["id"]?.intValue, let href = links.href(model: model, id: id)
@@ -76,7 +83,15 @@ extension SimulatedResource {
             }
             pairs.append((field.name, value!))
         }
-        return JSONObject(pairs: pairs)
+        return JSONObject(distinctPairs: pairs)
+    }
+
+    /// The fields the top-level names of `fields=` paths name, in the model's order; nil when
+    /// every field is wanted.
+    func fields(forPaths paths: [String]?) -> [FieldFact]? {
+        guard let paths else { return nil }
+        let heads = Set(paths.map { ($0.split(separator: "/").first.map(String.init) ?? $0).lowercased() })
+        return fields.filter { heads.contains($0.name.lowercased()) }
     }
 }
 
