@@ -5,7 +5,11 @@ public struct APIFacts: Sendable {
     /// Where the facts come from (the generator and its version).
     public let source: String
     public let endpoints: [EndpointFact]
+    /// The list endpoints (`GET` returning records), in path order.
+    public let listEndpoints: [EndpointFact]
     private let models: [String: [FieldFact]]
+    /// The shortest top-level list endpoint of each model (what a reference to it points at).
+    private let topLevelListByModel: [String: String]
 
     /// The facts of the published spec this build embeds.
     public static let published = APIFacts(text: apiFactsText, source: apiFactsSource)
@@ -42,21 +46,25 @@ public struct APIFacts: Sendable {
         if let model { models[model] = fields }
         self.endpoints = endpoints
         self.models = models
+        listEndpoints = endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil }
+        var topLevel: [String: String] = [:]
+        for endpoint in listEndpoints where !endpoint.path.contains("{id}") {
+            guard let model = endpoint.model else { continue }
+            if let known = topLevel[model], (known.count, known) <= (endpoint.path.count, endpoint.path) { continue }
+            topLevel[model] = endpoint.path
+        }
+        topLevelListByModel = topLevel
     }
 
     /// The fields of a model, in name order; nil for a model the spec does not have.
     public func fields(of model: String) -> [FieldFact]? { models[model] }
 
-    /// The list endpoints (`GET` returning records), in path order.
-    public var listEndpoints: [EndpointFact] { endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil } }
 
     /// The list a reference model points at: the shortest top-level list endpoint of the model
     /// it names (`CompanyReference` → `/company/companies`), or nil.
     public func listPath(forReference model: String) -> String? {
         guard model.hasSuffix("Reference") else { return nil }
-        let base = String(model.dropLast("Reference".count))
-        return listEndpoints.filter { $0.model == base && !$0.path.contains("{id}") }
-            .min { ($0.path.count, $0.path) < ($1.path.count, $1.path) }?.path
+        return topLevelListByModel[String(model.dropLast("Reference".count))]
     }
 
     /// Every model name.

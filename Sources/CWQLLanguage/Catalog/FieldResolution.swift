@@ -62,11 +62,15 @@ struct FieldTable: Sendable {
         var shapeFields = fields
         var path: [String] = []
         var arrayField: String?
-        var ownerDescription = owner
+        // What the names so far lead into, for messages only (built when one is needed).
+        var owningShape: (position: Int, description: String)?
         for (position, name) in names.enumerated() {
-            let folded = name.lowercased()
-            let found = position == 0 ? self.field(named: name) : shapeFields.first(where: { $0.name.lowercased() == folded })
+            let found = position == 0
+                ? self.field(named: name)
+                : shapeFields.first(where: { $0.name == name }) ?? shapeFields.first(where: { $0.name.lowercased() == name.lowercased() })
+            func written() -> String { names[...position].joined(separator: ".") }
             guard let spec = found else {
+                let ownerDescription = owningShape.map { "`\(names[...$0.position].joined(separator: "."))` (\($0.description))" } ?? owner
                 let candidates = shapeFields.map(\.name) + (position == 0 ? aliasNames : [])
                 return .failure(FieldResolutionFailure(
                     position: position, message: "unknown field `\(name)` on \(ownerDescription)",
@@ -74,7 +78,6 @@ struct FieldTable: Sendable {
             }
             path.append(spec.name)
             let isLast = position == names.count - 1
-            let written = names[...position].joined(separator: ".")
             if wholeValues, isLast {
                 switch spec.kind {
                 case .value: break
@@ -98,28 +101,28 @@ struct FieldTable: Sendable {
             case .valueArray(let type):
                 return .failure(FieldResolutionFailure(
                     position: position,
-                    message: "`\(written)` is a list of \(type.pluralName), which ConnectWise conditions cannot reach",
+                    message: "`\(written())` is a list of \(type.pluralName), which ConnectWise conditions cannot reach",
                     help: ["filter on it after a `take`, or with a backquoted path"]))
             case .array(let shape):
                 if isLast {
                     return .failure(FieldResolutionFailure(
-                        position: position, message: "`\(written)` is a list of \(shape.description); name one of its fields",
-                        help: ["for example `\(written).\(shape.fields.first { $0.name != "id" }?.name ?? "id")`"]))
+                        position: position, message: "`\(written())` is a list of \(shape.description); name one of its fields",
+                        help: ["for example `\(written()).\(shape.fields.first { $0.name != "id" }?.name ?? "id")`"]))
                 }
                 if arrayField != nil {
                     return .failure(FieldResolutionFailure(
-                        position: position, message: "`\(written)` is a list inside a list, which conditions cannot reach",
+                        position: position, message: "`\(written())` is a list inside a list, which conditions cannot reach",
                         help: []))
                 }
                 arrayField = path.joined(separator: "/")
                 shapeFields = shape.fields
-                ownerDescription = "`\(written)` (\(shape.description))"
+                owningShape = (position, shape.description)
             case .object(let shape):
                 if isLast {
                     guard let defaultField = shape.defaultField else {
                         return .failure(FieldResolutionFailure(
                             position: position, message: "`\(spec.name)` is \(shape.description); name one of its fields",
-                            help: ["for example `\(written).\(shape.fields.first?.name ?? "id")`"]))
+                            help: ["for example `\(written()).\(shape.fields.first?.name ?? "id")`"]))
                     }
                     let base = path.joined(separator: "/")
                     let leaf = shape.fields.first { $0.name == defaultField }
@@ -130,7 +133,7 @@ struct FieldTable: Sendable {
                         arrayField: arrayField))
                 }
                 shapeFields = shape.fields
-                ownerDescription = "`\(written)` (\(shape.description))"
+                owningShape = (position, shape.description)
             }
         }
         return .failure(FieldResolutionFailure(position: 0, message: "an empty field path", help: []))

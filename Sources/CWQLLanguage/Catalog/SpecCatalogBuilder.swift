@@ -57,29 +57,32 @@ struct SpecCatalogBuilder {
             childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath(parts[1])))
         }
         var entities: [EntitySpec] = []
+        var shapes: [String: ObjectShape] = [:]
         for endpoint in topLevel {
             guard let name = nameByPath[endpoint.path] else { continue }
             let overlayChildren = CatalogOverlay.filteredChildren[name] ?? []
             let specChildren = (childrenByParent[name] ?? []).filter { child in !overlayChildren.contains { $0.name == child.name } }
             entities.append(entity(
-                name: name, endpoint: endpoint, children: overlayChildren + specChildren, isTopLevel: true, parentKey: nil))
+                name: name, endpoint: endpoint, children: overlayChildren + specChildren, isTopLevel: true, parentKey: nil,
+                shapes: &shapes))
         }
         for child in nested {
             let parentSingular = EndpointNaming.singular(child.parent)
             entities.append(entity(
                 name: child.name, endpoint: child.endpoint, children: [], isTopLevel: false,
                 parentKey: parentKey(model: child.endpoint.model ?? "", parentSingular: parentSingular),
-                templatePath: child.endpoint.path.replacing("{id}", with: "{parentId}")))
+                templatePath: child.endpoint.path.replacing("{id}", with: "{parentId}"), shapes: &shapes))
         }
         return (entities, alternativeNames)
     }
 
+    /// An entity of the catalog; `shapes` holds the shapes of referenced and embedded models,
+    /// built once for all entities (by model and depth).
     private func entity(
         name: String, endpoint: EndpointFact, children: [ChildLink], isTopLevel: Bool, parentKey: String?,
-        templatePath: String? = nil
+        templatePath: String? = nil, shapes: inout [String: ObjectShape]
     ) -> EntitySpec {
         let model = endpoint.model ?? ""
-        var shapes: [String: ObjectShape] = [:]
         let fields = (facts.fields(of: model) ?? []).map { fieldSpec($0, depth: 0, shapes: &shapes) }
         let singular = EndpointNaming.singular(name)
         return EntitySpec(
