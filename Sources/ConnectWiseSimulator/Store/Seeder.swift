@@ -64,10 +64,7 @@ struct Seeder {
         generator = SeededGenerator(state: synthesis.seed)
         referenceDay = synthesis.referenceDay
         self.synthesis = synthesis
-        seedInfo = .object(JSONObject([
-            "lastUpdated": .string(SimulatorDates.format(referenceDay - 86_400)), "updatedBy": .string("seed"),
-            "dateEntered": .string(SimulatorDates.format(referenceDay - 86_400 * 400)), "enteredBy": .string("seed"),
-        ]))
+        seedInfo = .object(Synthesis.info(entered: referenceDay - 86_400 * 400, updated: referenceDay - 86_400))
     }
 
     mutating func seed(tickets ticketCount: Int) -> Partitions {
@@ -333,7 +330,7 @@ struct Seeder {
     /// Stores a record of a hand-seeded resource (under its parent record for a nested list),
     /// its id first and `_info` last unless it has its own.
     private mutating func insert(_ table: String, parent: JSONObject? = nil, _ fields: [(String, JSON)]) -> JSONObject {
-        let template = CoreResources.all.first { $0.name == table }?.template ?? table
+        let template = synthesis.catalog.templatesByName[table] ?? table
         let parents = parent.flatMap { $0["id"]?.intValue }.map { [$0] } ?? []
         let info = fields.contains { $0.0 == "_info" } ? nil : seedInfo
         return partitions.insert(into: template, parents: parents) { id in

@@ -159,9 +159,11 @@ extension Partitions {
         }
         if let template = catalog.referenceTargets[model], let target = catalog.resources[template] {
             if target.isCore {
-                let rows = tables[PartitionKey(template: template, parents: [])]?.records ?? []
-                if case .some(let n) = pick, !rows.isEmpty { record = rows[n % rows.count] }
-                if case .exact(let exact) = pick { record = rows.first { $0["id"]?.intValue == exact } }
+                let table = tables[PartitionKey(template: template, parents: [])] ?? Table()
+                switch pick {
+                case .some(let n): record = table.records.isEmpty ? nil : table.records[n % table.records.count]
+                case .exact(let exact): record = table.record(exact)
+                }
                 id = record?["id"]?.intValue ?? id
             } else if case .some(let n) = pick {
                 id = 1 + n % max(1, synthesis.rowCount(template, parents: []))
