@@ -45,8 +45,6 @@ extension Interpreter {
         let dryRun = options.dryRun
         let output = self.output
         let client = self.client
-        let stage = write.stage
-        let entity = write.entity
         let window = max(1, client.concurrency)
         struct Outcome: Sendable {
             var id: Int
@@ -66,7 +64,7 @@ extension Interpreter {
                 group.addTask { await Task { () -> Outcome in
                     let id = record["id"]?.intValue ?? 0
                     do {
-                        let prepared = try await builder.prepare(stage, entity: entity, record: record)
+                        let prepared = try await builder.prepare(write, record: record)
                         if let reason = prepared.skipReason { return Outcome(id: id, skipped: reason) }
                         if dryRun {
                             let body = prepared.request.body.map { " " + JSONWriter.string($0) } ?? ""

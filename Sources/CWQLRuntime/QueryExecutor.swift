@@ -78,7 +78,7 @@ struct QueryExecutor {
         }
         let requests = boundRequests(plan.steps[index].request, segment: segment, parents: parents)
         if segment.countOnly {
-            for request in requests {
+            for (request, _) in requests {
                 let body = try await client.send(request).body
                 guard let count = body["count"]?.intValue else {
                     throw ConnectWiseError.invalidResponse(path: request.pathText, reason: "no count in the answer")
@@ -88,11 +88,11 @@ struct QueryExecutor {
             return
         }
         if case .record = segment.origin {
-            _ = try await chain.push(try await client.send(requests[0]).body)
+            _ = try await chain.push(try await client.send(requests[0].request).body)
             return
         }
         // A segment's `take` caps what it delivers over all its parents' requests together.
-        for request in requests {
+        for (request, parent) in requests {
             var limit = segment.limit
             if let cap = segment.limit {
                 limit = cap - countBox.delivered[index, default: 0]
@@ -101,23 +101,39 @@ struct QueryExecutor {
             let list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
             for try await record in client.records(list) {
                 countBox.delivered[index, default: 0] += 1
-                if !(try await chain.push(record)) { return }
+                if !(try await chain.push(carrying(parent(record), in: segment, record))) { return }
             }
         }
     }
 
-    /// The step's request with its holes filled: once for a collection or a record, once per
-    /// parent for a sub-path (`…/{id}/notes`), once per batch of parents for a filtered child
-    /// (`… in ({ids})`).
-    private func boundRequests(_ template: Request, segment: PlanSegment, parents: [JSON]) -> [Request] {
-        guard case .child(let link) = segment.origin else { return [template.bound()] }
-        let ids = parents.compactMap { $0["id"]?.intValue }
+    /// The step's request with its holes filled, each with a way to find the parent of a
+    /// record it answers: once for a collection or a record, once per parent for a sub-path
+    /// (`…/{id}/notes`, `/service/boards/{board.id}/statuses/{id}/notifications`), once per
+    /// batch of parents for a filtered child (`… in ({ids})`).
+    private func boundRequests(
+        _ template: Request, segment: PlanSegment, parents: [JSON]
+    ) -> [(request: Request, parent: @Sendable (JSON) -> JSON?)] {
+        guard case .child(let link) = segment.origin else { return [(template.bound(), { _ in nil })] }
         switch link.access {
         case .subPath:
-            return ids.map { template.bound(parentId: $0) }
-        case .filteredBy:
-            return ids.isEmpty ? [] : [template.bound(ids: ids)]
+            return parents.compactMap { parent in
+                guard let id = parent["id"]?.intValue else { return nil }
+                let request = template.bound(parentId: id, ancestorId: { parent.value(atPathIgnoringCase: $0)?.intValue })
+                return (request, { _ in parent })
+            }
+        case .filteredBy(let field, _):
+            let ids = parents.compactMap { $0["id"]?.intValue }
+            guard !ids.isEmpty else { return [] }
+            let byId = Dictionary(parents.compactMap { parent in parent["id"]?.intValue.map { ($0, parent) } }, uniquingKeysWith: { first, _ in first })
+            return [(template.bound(ids: ids), { record in record.value(atPathIgnoringCase: field)?.intValue.flatMap { byId[$0] } })]
         }
+    }
+
+    /// The record with the record it hangs under, when the plan needs its parent's fields or ids.
+    private func carrying(_ parent: @autoclosure () -> JSON?, in segment: PlanSegment, _ record: JSON) -> JSON {
+        guard segment.carriesParent, let key = segment.carryKey, case .object(var object) = record, let parent = parent() else { return record }
+        object[key] = parent
+        return .object(object)
     }
 
     private func predicates(for segment: PlanSegment) throws -> [Int: ClientPredicate] {

@@ -24,12 +24,18 @@ struct WriteBuilder {
     let environment: CompileEnvironment
 
     /// The request a write stage makes for one record.
-    func prepare(_ stage: Stage, entity: EntitySpec, record: JSON) async throws -> PreparedWrite {
+    func prepare(_ write: WriteAction, record: JSON) async throws -> PreparedWrite {
+        let stage = write.stage
+        let entity = write.entity
         guard let id = record["id"]?.intValue else {
             throw RuntimeError("a record without an id can't be written", source: source, span: stage.span)
         }
-        let parentId = entity.parentKey.flatMap { record.value(atPathIgnoringCase: $0)?.intValue }
-        let recordPath = entity.recordPath(id: id, parentId: parentId)
+        if let missing = write.ancestorPaths.first(where: { record.value(atPathIgnoringCase: $0)?.intValue == nil }) {
+            throw RuntimeError(
+                "\(entity.singular.replacing("_", with: " ")) \(id) has no `\(missing)`, so its path (\(entity.path)) can't be filled",
+                source: source, span: stage.span)
+        }
+        let recordPath = write.recordPath.bound(parentId: id, ancestorId: { record.value(atPathIgnoringCase: $0)?.intValue })
         switch stage.kind {
         case .note(let textExpr, let flags):
             let text = try text(textExpr)

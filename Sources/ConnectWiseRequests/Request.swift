@@ -9,12 +9,17 @@ public enum HTTPMethod: String, Sendable, Codable, CaseIterable {
 }
 
 /// A path under the API root with typed holes for the ids a plan only knows when it runs:
-/// `/service/tickets/{id}/notes` for each record of the previous step.
+/// `/service/tickets/{id}/notes` for each record of the previous step, and
+/// `/service/boards/{board.id}/statuses/{id}/notifications` for a list under two ids.
 public struct RequestPath: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Part: Sendable, Hashable, Codable {
         case literal(String)
         /// The id of a record of the previous step (`{id}`).
         case parentId
+        /// The id of a record that the record of the previous step (or, in a write, the
+        /// written record) hangs under, read from this path of it (`board/id` of a board's
+        /// status; `{board.id}` in `translate`).
+        case ancestorId(String)
     }
 
     public var parts: [Part]
@@ -24,22 +29,38 @@ public struct RequestPath: Sendable, Hashable, Codable, CustomStringConvertible 
     /// A path with no holes.
     public init(_ literal: String) { self.parts = [.literal(literal)] }
 
-    /// The path with `{id}` for a hole, as `translate` shows it.
+    /// The path with `{id}` for the parent's id and `{name.id}` for an ancestor's, as `translate` shows it.
     public var description: String {
-        parts.map { if case .literal(let text) = $0 { text } else { "{id}" } }.joined()
+        parts.map { part in
+            switch part {
+            case .literal(let text): return text
+            case .parentId: return "{id}"
+            case .ancestorId(let path): return RequestPath.hole(path)
+            }
+        }.joined()
     }
 
-    /// True when the path waits for a parent's id.
-    public var hasHoles: Bool { parts.contains(.parentId) }
+    /// `board/id` → `{board.id}`.
+    static func hole(_ path: String) -> String { "{" + path.replacing("/", with: ".") + "}" }
 
-    /// The path with its hole filled.
-    public func bound(parentId: Int?) -> String {
+    /// True when the path waits for a parent's id.
+    public var hasHoles: Bool { parts.contains { if case .literal = $0 { false } else { true } } }
+
+    /// The path with its holes filled: `parentId` for `{id}`, `ancestorId(path)` for an
+    /// ancestor's; a hole whose id is nil is shown as in ``description``.
+    public func bound(parentId: Int?, ancestorId: (String) -> Int? = { _ in nil }) -> String {
         parts.map { part in
             switch part {
             case .literal(let text): return text
             case .parentId: return parentId.map(String.init) ?? "{id}"
+            case .ancestorId(let path): return ancestorId(path).map(String.init) ?? RequestPath.hole(path)
             }
         }.joined()
+    }
+
+    /// The paths the ancestor holes read, outermost first.
+    public var ancestorPaths: [String] {
+        parts.compactMap { if case .ancestorId(let path) = $0 { path } else { nil } }
     }
 
     /// This path followed by more.
@@ -159,10 +180,10 @@ public struct Request: Sendable {
 
 extension Request {
     /// The request with its holes filled and nothing left to bind but the page: the path's
-    /// `{id}` with `parentId`, a `{ids}` in the conditions with `ids`.
-    public func bound(parentId: Int? = nil, ids: [Int]? = nil) -> Request {
+    /// `{id}` with `parentId` and `{board.id}` with `ancestorId("board/id")`, a `{ids}` in the conditions with `ids`.
+    public func bound(parentId: Int? = nil, ancestorId: (String) -> Int? = { _ in nil }, ids: [Int]? = nil) -> Request {
         var copy = self
-        copy.path = RequestPath(path.bound(parentId: parentId))
+        copy.path = RequestPath(path.bound(parentId: parentId, ancestorId: ancestorId))
         copy.query = query.map { item in
             guard case .conditions(let conditions) = item.value else { return item }
             return QueryItem(item.name, .text(conditions.rendered(ids: ids)))

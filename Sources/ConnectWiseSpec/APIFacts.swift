@@ -1,13 +1,18 @@
+import Synchronization
+
 /// ConnectWise's published API facts: every endpoint with its methods and model, every model
-/// with its typed fields. Read once from the text the generator embeds
-/// (`scripts/generate_spec_facts.py`, from `spec/connectwise/api-facts.json`).
+/// with its typed fields. Read from the text the generator embeds
+/// (`scripts/generate_spec_facts.py`, from `spec/connectwise/api-facts.json`): the endpoints
+/// at once, each model's fields the first time they are asked for (a query touches a handful
+/// of the 773 models, and start-up is part of every `cwql` command).
 public struct APIFacts: Sendable {
     /// Where the facts come from (the generator and its version).
     public let source: String
     public let endpoints: [EndpointFact]
     /// The list endpoints (`GET` returning records), in path order.
     public let listEndpoints: [EndpointFact]
-    private let models: [String: [FieldFact]]
+    /// The lines of each model's fields, parsed on first use.
+    private let models: ModelFields
     /// The shortest top-level list endpoint of each model (what a reference to it points at).
     private let topLevelListByModel: [String: String]
 
@@ -17,38 +22,31 @@ public struct APIFacts: Sendable {
     /// Reads facts in the generator's line format; a line it does not understand is skipped.
     init(text: String, source: String) {
         self.source = source
+        let bytes = Array(text.utf8)
         var endpoints: [EndpointFact] = []
-        var models: [String: [FieldFact]] = [:]
-        var model: String?
-        var fields: [FieldFact] = []
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
-            let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            switch parts.first {
-            case "E" where parts.count == 5:
-                let methods = parts[2].split(separator: ",").reduce(into: EndpointMethods()) { set, name in
-                    if let method = EndpointMethods.named.first(where: { $0.0 == name }) { set.insert(method.1) }
-                }
-                endpoints.append(EndpointFact(
-                    path: parts[1], methods: methods, model: parts[3] == "-" ? nil : parts[3], isList: parts[4] == "L"))
-            case "M" where parts.count == 2:
-                if let model { models[model] = fields }
-                model = parts[1]
-                fields = []
-            case "F" where parts.count == 3 || parts.count == 4:
-                let flags = parts.count == 4 ? parts[3] : ""
-                fields.append(FieldFact(
-                    name: parts[1], type: APIFacts.fieldType(parts[2]), isRequired: flags.contains("R"),
-                    isWriteOnly: flags.contains("W")))
+        var modelLines: [String: Range<Int>] = [:]
+        var model: (name: String, start: Int)?
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
+            guard lineEnd - lineStart > 2, bytes[lineStart + 1] == UInt8(ascii: " ") else { continue }
+            switch bytes[lineStart] {
+            case UInt8(ascii: "E"):
+                if let endpoint = APIFacts.endpoint(bytes[(lineStart + 2)..<lineEnd]) { endpoints.append(endpoint) }
+            case UInt8(ascii: "M"):
+                if let model { modelLines[model.name] = model.start..<lineStart }
+                model = (String(decoding: bytes[(lineStart + 2)..<lineEnd], as: UTF8.self), lineEnd + 1)
             default:
                 continue
             }
         }
-        if let model { models[model] = fields }
+        if let model { modelLines[model.name] = min(model.start, bytes.count)..<bytes.count }
         self.endpoints = endpoints
-        self.models = models
+        self.models = ModelFields(bytes: bytes, lines: modelLines)
         listEndpoints = endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil }
         var topLevel: [String: String] = [:]
-        for endpoint in listEndpoints where !endpoint.path.contains("{id}") {
+        for endpoint in listEndpoints where endpoint.idHoles == 0 {
             guard let model = endpoint.model else { continue }
             if let known = topLevel[model], (known.count, known) <= (endpoint.path.count, endpoint.path) { continue }
             topLevel[model] = endpoint.path
@@ -57,8 +55,7 @@ public struct APIFacts: Sendable {
     }
 
     /// The fields of a model, in name order; nil for a model the spec does not have.
-    public func fields(of model: String) -> [FieldFact]? { models[model] }
-
+    public func fields(of model: String) -> [FieldFact]? { models.fields(of: model) }
 
     /// The list a reference model points at: the shortest top-level list endpoint of the model
     /// it names (`CompanyReference` → `/company/companies`), or nil.
@@ -68,7 +65,32 @@ public struct APIFacts: Sendable {
     }
 
     /// Every model name.
-    public var modelNames: [String] { models.keys.sorted() }
+    public var modelNames: [String] { models.names }
+
+    /// `E path METHODS model L|-`.
+    private static func endpoint(_ line: ArraySlice<UInt8>) -> EndpointFact? {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var methods = EndpointMethods()
+        for name in parts[1].split(separator: UInt8(ascii: ",")) {
+            let text = String(decoding: name, as: UTF8.self)
+            if let method = EndpointMethods.named.first(where: { $0.0 == text }) { methods.insert(method.1) }
+        }
+        let model = String(decoding: parts[2], as: UTF8.self)
+        return EndpointFact(
+            path: String(decoding: parts[0], as: UTF8.self), methods: methods, model: model == "-" ? nil : model,
+            isList: parts[3].elementsEqual("L".utf8))
+    }
+
+    /// `F name type [flags]`.
+    fileprivate static func field(_ line: ArraySlice<UInt8>) -> FieldFact? {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return nil }
+        let flags = parts.count == 3 ? parts[2] : []
+        return FieldFact(
+            name: String(decoding: parts[0], as: UTF8.self), type: fieldType(String(decoding: parts[1], as: UTF8.self)),
+            isRequired: flags.contains(UInt8(ascii: "R")), isWriteOnly: flags.contains(UInt8(ascii: "W")))
+    }
 
     private static func fieldType(_ code: String) -> FieldType {
         switch code {
@@ -94,5 +116,38 @@ public struct APIFacts: Sendable {
             }
         default: return .object
         }
+    }
+}
+
+/// The `F` lines of each model, kept as bytes and parsed into ``FieldFact``s once, on first use.
+private final class ModelFields: Sendable {
+    private let bytes: [UInt8]
+    private let lines: [String: Range<Int>]
+    private let parsed = Mutex<[String: [FieldFact]]>([:])
+
+    init(bytes: [UInt8], lines: [String: Range<Int>]) {
+        self.bytes = bytes
+        self.lines = lines
+    }
+
+    var names: [String] { lines.keys.sorted() }
+
+    func fields(of model: String) -> [FieldFact]? {
+        if let known = parsed.withLock({ $0[model] }) { return known }
+        guard let range = lines[model] else { return nil }
+        var fields: [FieldFact] = []
+        for line in bytes[range].split(separator: UInt8(ascii: "\n")) {
+            guard line.count > 2, line.first == UInt8(ascii: "F"), line[line.startIndex + 1] == UInt8(ascii: " ") else { continue }
+            if let field = APIFacts.field(line.dropFirst(2)) { fields.append(field) }
+        }
+        parsed.withLock { $0[model] = fields }
+        return fields
+    }
+}
+
+extension EndpointFact {
+    /// How many `{id}` holes the path has (`/service/boards/{id}/statuses` has one).
+    public var idHoles: Int {
+        path.utf8.reduce(0) { count, byte in byte == UInt8(ascii: "{") ? count + 1 : count }
     }
 }

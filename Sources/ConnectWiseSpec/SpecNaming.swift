@@ -2,18 +2,25 @@
 /// plural singular, for the language's entity names and the simulator's generated records.
 public enum SpecNaming {
     /// `addressFormats` → `address_formats`, `RMADispositions` → `rma_dispositions`.
+    /// ConnectWise's names are ASCII; other characters are kept as they are.
     public static func snakeCase(_ word: String) -> String {
-        let characters = Array(word)
-        var result = ""
-        for (index, character) in characters.enumerated() {
-            if character.isUppercase, index > 0 {
-                let previous = characters[index - 1]
-                let nextIsLower = index + 1 < characters.count && characters[index + 1].isLowercase
-                if previous.isLowercase || previous.isNumber || (previous.isUppercase && nextIsLower) { result += "_" }
+        let bytes = Array(word.utf8)
+        func isUpper(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 65 && bytes[index] <= 90 }
+        func isLower(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 97 && bytes[index] <= 122 }
+        func isDigit(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 48 && bytes[index] <= 57 }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 4)
+        for index in bytes.indices {
+            if isUpper(index) {
+                if index > 0, isLower(index - 1) || isDigit(index - 1) || (isUpper(index - 1) && isLower(index + 1)) {
+                    result.append(UInt8(ascii: "_"))
+                }
+                result.append(bytes[index] + 32)
+            } else {
+                result.append(bytes[index])
             }
-            result += character.lowercased()
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The singular of a snake_case name's last word (`time_entries` → `time_entry`).

@@ -26,25 +26,35 @@ enum EndpointNaming {
 
     /// Names for top-level list paths, unique among themselves and the names already taken.
     static func sourceNames(for paths: [String], taken: Set<String>) -> [String: String] {
-        var wordCount = Dictionary(uniqueKeysWithValues: paths.map { ($0, 1) })
+        let wordsByPath = Dictionary(paths.map { ($0, words(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        var wordCount = Dictionary(paths.map { ($0, 1) }, uniquingKeysWith: { first, _ in first })
+        var names: [String: String] = [:]
         func name(_ path: String) -> String {
-            let words = words(of: path)
+            let words = wordsByPath[path] ?? []
             let count = wordCount[path] ?? 1
             let used = count <= words.count ? Array(words.suffix(count)) : [snakeCase(module(of: path))] + words
             return (used.dropLast().map(singular) + [used.last ?? ""]).joined(separator: "_")
         }
+        for path in paths { names[path] = name(path) }
+        let takenSingulars = Set(taken.compactMap { name in
+            let one = singular(name)
+            return one == name ? nil : one
+        })
         while true {
-            let grouped = Dictionary(grouping: paths, by: name)
+            let grouped = Dictionary(grouping: paths, by: { names[$0] ?? "" })
             // A name clashes with another path's name, a taken name, or another name's singular
             // (`/company/contactsync/company` would take `company`, the singular of `companies`).
-            let singulars = Set((Array(grouped.keys) + Array(taken)).compactMap { name in
+            let singulars = takenSingulars.union(grouped.keys.compactMap { name in
                 let one = singular(name)
                 return one == name ? nil : one
             })
             let clashes = grouped.filter { $0.value.count > 1 || taken.contains($0.key) || singulars.contains($0.key) }
-            let growable = clashes.values.joined().filter { (wordCount[$0] ?? 1) <= words(of: $0).count }
-            if growable.isEmpty { return Dictionary(uniqueKeysWithValues: paths.map { ($0, name($0)) }) }
-            for path in growable { wordCount[path, default: 1] += 1 }
+            let growable = clashes.values.joined().filter { (wordCount[$0] ?? 1) <= (wordsByPath[$0]?.count ?? 0) }
+            if growable.isEmpty { return names }
+            for path in growable {
+                wordCount[path, default: 1] += 1
+                names[path] = name(path)
+            }
         }
     }
 }

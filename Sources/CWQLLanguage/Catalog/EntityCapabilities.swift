@@ -34,7 +34,7 @@ extension EntitySpec {
         guard !allows(write) else { return }
         let allowed = [(WriteCapability.create, "create"), (.update, "set"), (.delete, "delete")].filter { allows($0.0) }.map(\.1)
         let wording = write.wording
-        let target = path.replacing("{parentId}", with: "{id}") + (wording.onRecord ? "/{id}" : "")
+        let target = path + (wording.onRecord ? "/{id}" : "")
         throw Diagnostic(
             "\(name) cannot be \(wording.verb): ConnectWise's API has no \(wording.method) on \(target)",
             source: source, span: span,

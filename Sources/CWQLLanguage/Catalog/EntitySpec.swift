@@ -20,17 +20,26 @@ public struct ChildLink: Sendable {
     public var access: ChildAccess
 }
 
+/// What an entity knows of its records, built from the spec the first time it is needed.
+struct EntityRecords: Sendable {
+    var fields: [FieldSpec]
+    var defaultColumns: [String]
+    var parentKey: String?
+}
+
 /// One ConnectWise collection: its endpoint, fields, aliases and children, generated from
 /// ConnectWise's published spec (``SpecCatalogBuilder``) with the first release's short names
 /// and aliases laid over it (``CatalogOverlay``).
-/// A reference type, so that plans and records carry it without copying its tables.
+/// A reference type, so that plans and records carry it without copying its tables. Its
+/// names, paths and children are known at once; its fields the first time they are read.
 public final class EntitySpec: Sendable {
     /// The plural source name (`tickets`).
     public let name: String
     /// The singular, used by `ticket 4711` and `create ticket`.
     public let singular: String
-    /// The collection path under the API root (`/service/tickets`); for a child-only entity,
-    /// the path with `{parentId}` standing for the parent record's id.
+    /// The collection path under the API root as the spec writes it (`/service/tickets`); a
+    /// child-only entity's path has an `{id}` hole for each record it hangs under, outermost
+    /// first (`/service/boards/{id}/statuses/{id}/notifications`).
     public let path: String
     /// The spec's model of the records (`Ticket`).
     public let model: String
@@ -39,25 +48,31 @@ public final class EntitySpec: Sendable {
     public let recordMethods: EndpointMethods
     /// The security-role module that guards the endpoint, named as ConnectWise names it.
     public let permission: String
-    public let fields: [FieldSpec]
     /// Friendly names, folded to lower case, mapped to field paths (`entered` → `_info/dateEntered`).
     public let aliases: [String: String]
     public let children: [ChildLink]
-    /// Columns shown by default in a table.
-    public let defaultColumns: [String]
     /// False for collections reachable only from a parent (ticket notes, board statuses).
     public let isTopLevel: Bool
-    /// For a child-only entity, the field of its records that holds the parent's id.
-    public let parentKey: String?
-    /// The fields by name, for case-insensitive lookups and path resolution.
-    let table: FieldTable
-    /// Every alias resolved once, when the catalog is built.
-    let resolvedAliases: [String: ResolvedField]
+    private let contents: LazilyBuilt<Contents>
+
+    /// The records' fields with their lookup table and resolved aliases; a class, so that
+    /// reading one of them retains one reference, not each table.
+    private final class Contents: Sendable {
+        let records: EntityRecords
+        let table: FieldTable
+        let resolvedAliases: [String: ResolvedField]
+
+        init(records: EntityRecords, table: FieldTable, resolvedAliases: [String: ResolvedField]) {
+            self.records = records
+            self.table = table
+            self.resolvedAliases = resolvedAliases
+        }
+    }
 
     init(
         name: String, singular: String, path: String, model: String, collectionMethods: EndpointMethods,
-        recordMethods: EndpointMethods, permission: String, fields: [FieldSpec], aliases: [String: AliasTarget] = [:],
-        children: [ChildLink] = [], defaultColumns: [String], isTopLevel: Bool = true, parentKey: String? = nil
+        recordMethods: EndpointMethods, permission: String, aliases: [String: AliasTarget] = [:],
+        children: [ChildLink] = [], isTopLevel: Bool = true, records: @escaping @Sendable () -> EntityRecords
     ) {
         self.name = name
         self.singular = singular
@@ -66,30 +81,38 @@ public final class EntitySpec: Sendable {
         self.collectionMethods = collectionMethods
         self.recordMethods = recordMethods
         self.permission = permission
-        self.fields = fields
         self.children = children
-        self.defaultColumns = defaultColumns
         self.isTopLevel = isTopLevel
-        self.parentKey = parentKey
-        self.aliases = Dictionary(uniqueKeysWithValues: aliases.map { ($0.key.lowercased(), $0.value.path) })
-        let table = FieldTable(owner: name, fields: fields, aliasNames: self.aliases.keys.sorted())
-        self.table = table
-        // Aliases point at this entity's own fields; resolve each once (an alias whose field
-        // the spec lacks is dropped here, and the catalog test names it).
-        var resolved: [String: ResolvedField] = [:]
-        for (alias, target) in aliases {
-            guard case .success(var field) = table.resolve(names: target.path.split(separator: "/").map(String.init)) else { continue }
-            field.also = target.also
-            resolved[alias.lowercased()] = field
+        self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value.path) }, uniquingKeysWith: { first, _ in first })
+        let aliasNames = self.aliases.keys.sorted()
+        self.contents = LazilyBuilt {
+            let records = records()
+            let table = FieldTable(owner: name, fields: records.fields, aliasNames: aliasNames)
+            // Aliases point at this entity's own fields; resolve each once (an alias whose field
+            // the spec lacks is dropped here, and the catalog test names it).
+            var resolved: [String: ResolvedField] = [:]
+            for (alias, target) in aliases {
+                guard case .success(var field) = table.resolve(names: target.path.split(separator: "/").map(String.init)) else { continue }
+                field.also = target.also
+                resolved[alias.lowercased()] = field
+            }
+            return Contents(records: records, table: table, resolvedAliases: resolved)
         }
-        self.resolvedAliases = resolved
     }
 
-    /// The path of one record, given the record (child records need their parent's id).
-    public func recordPath(id: Int, parentId: Int?) -> String {
-        let collection = parentId.map { path.replacing("{parentId}", with: String($0)) } ?? path
-        return "\(collection)/\(id)"
-    }
+    public var fields: [FieldSpec] { contents.value.records.fields }
+    /// Columns shown by default in a table.
+    public var defaultColumns: [String] { contents.value.records.defaultColumns }
+    /// For a child-only entity, the field of its records that holds the parent's id.
+    public var parentKey: String? { contents.value.records.parentKey }
+    /// The fields by name, for case-insensitive lookups and path resolution.
+    var table: FieldTable { contents.value.table }
+    /// Every alias resolved once, when the fields are first read.
+    var resolvedAliases: [String: ResolvedField] { contents.value.resolvedAliases }
+
+    /// How many parent ids the path needs: 0 for a top-level collection, 1 for a board's
+    /// statuses, 2 for a status's notifications.
+    public var parentDepth: Int { path.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) } }
 
     /// How many aliases name a field of the spec (all of them, in a correct overlay).
     public var resolvedAliasCount: Int { resolvedAliases.count }

@@ -19,7 +19,7 @@ public struct SchemaDescription {
         let width = min(40, matches.map(\.name.count).max() ?? 0)
         return matches.map { entity in
             let padded = entity.name + String(repeating: " ", count: max(0, width - entity.name.count))
-            return "\(padded)  \(entity.path.replacing("{parentId}", with: "{id}"))"
+            return "\(padded)  \(entity.path)"
         }.joined(separator: "\n") + "\n"
     }
 
@@ -31,7 +31,7 @@ public struct SchemaDescription {
 
     /// One entity in full.
     public func describe(_ entity: EntitySpec) -> String {
-        var lines = ["\(entity.name)  \(entity.path.replacing("{parentId}", with: "{id}"))  (model \(entity.model), \(entity.permission))"]
+        var lines = ["\(entity.name)  \(entity.path)  (model \(entity.model), \(entity.permission))"]
         if entity.isTopLevel {
             lines.append("  one record: \(entity.singular) N")
         }

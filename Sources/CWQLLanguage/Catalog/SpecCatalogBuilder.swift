@@ -7,8 +7,6 @@ import ConnectWiseSpec
 struct SpecCatalogBuilder {
     let facts: APIFacts
     private let endpoints: [String: EndpointFact]
-    /// Top-level entity names by path, for the target of a reference (`BoardReference` → `boards`).
-    private var entityByPath: [String: String] = [:]
 
     init(facts: APIFacts) {
         self.facts = facts
@@ -17,18 +15,15 @@ struct SpecCatalogBuilder {
 
     /// The list endpoints the catalog names: every `GET` list of records, except paths that
     /// end in a record id (single records the spec marks as lists) and lists nested under
-    /// more than one id (reachable with a backquoted path).
+    /// more than two ids (reachable with a backquoted path).
     static func namedEndpoints(_ facts: APIFacts) -> [EndpointFact] {
-        facts.endpoints.filter { endpoint in
-            endpoint.isList && endpoint.model != nil && endpoint.methods.contains(.get) && !endpoint.path.hasSuffix("{id}")
-                && endpoint.path.split(separator: "{id}", omittingEmptySubsequences: false).count <= 2
-        }
+        facts.listEndpoints.filter { endpoint in !endpoint.path.hasSuffix("{id}") && endpoint.idHoles <= 2 }
     }
 
     /// Every entity, and the other names each may be called by (the rule's name under an overlay name).
-    mutating func build() -> (entities: [EntitySpec], alternativeNames: [String: String]) {
+    func build() -> (entities: [EntitySpec], alternativeNames: [String: String]) {
         let listed = SpecCatalogBuilder.namedEndpoints(facts)
-        let topLevel = listed.filter { !$0.path.contains("{id}") }
+        let topLevel = listed.filter { $0.idHoles == 0 }
         let ruleNames = EndpointNaming.sourceNames(for: topLevel.map(\.path), taken: Set(CatalogOverlay.names.values))
         var nameByPath: [String: String] = [:]
         var alternativeNames: [String: String] = [:]
@@ -41,67 +36,71 @@ struct SpecCatalogBuilder {
             nameByPath[endpoint.path] = name
             if name != ruleName { alternativeNames[ruleName] = name }
         }
-        entityByPath = nameByPath
-        // Children: the words after the parent's `{id}`.
+        let types = SpecFieldTypes(facts: facts, entityByPath: nameByPath)
+        // Children: the words after the parent's `{id}`; a list under two ids is a child of the
+        // child list under the first (`/service/boards/{id}/statuses/{id}/notifications`).
         var childrenByParent: [String: [ChildLink]] = [:]
-        var nested: [(endpoint: EndpointFact, name: String, parent: String, childName: String)] = []
-        for endpoint in listed where endpoint.path.contains("{id}") {
-            let parts = endpoint.path.split(separator: "/{id}", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, let parent = nameByPath[parts[0]] else { continue }
-            let childName = EndpointNaming.words(of: "/x" + parts[1]).joined(separator: "_")
-            var name = EndpointNaming.singular(parent) + "_" + childName
-            while used.contains(name) { name += "_list" }
-            used.insert(name)
-            nameByPath[endpoint.path] = name
-            nested.append((endpoint, name, parent, childName))
-            childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath(parts[1])))
+        var nested: [(endpoint: EndpointFact, name: String, parent: String)] = []
+        for holes in 1...2 {
+            for endpoint in listed where endpoint.idHoles == holes {
+                guard let split = endpoint.path.ranges(of: "/{id}").last else { continue }
+                let parentPath = String(endpoint.path[..<split.lowerBound])
+                let suffix = String(endpoint.path[split.upperBound...])
+                guard let parent = nameByPath[parentPath] else { continue }
+                let childName = EndpointNaming.words(of: "/x" + suffix).joined(separator: "_")
+                var name = EndpointNaming.singular(parent) + "_" + childName
+                while used.contains(name) { name += "_list" }
+                used.insert(name)
+                nameByPath[endpoint.path] = name
+                nested.append((endpoint, name, parent))
+                childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath(suffix)))
+            }
         }
         var entities: [EntitySpec] = []
-        var shapes: [String: ObjectShape] = [:]
         for endpoint in topLevel {
             guard let name = nameByPath[endpoint.path] else { continue }
             let overlayChildren = CatalogOverlay.filteredChildren[name] ?? []
             let specChildren = (childrenByParent[name] ?? []).filter { child in !overlayChildren.contains { $0.name == child.name } }
             entities.append(entity(
-                name: name, endpoint: endpoint, children: overlayChildren + specChildren, isTopLevel: true, parentKey: nil,
-                shapes: &shapes))
+                name: name, endpoint: endpoint, children: overlayChildren + specChildren, isTopLevel: true,
+                parentSingular: nil, types: types))
         }
         for child in nested {
-            let parentSingular = EndpointNaming.singular(child.parent)
             entities.append(entity(
-                name: child.name, endpoint: child.endpoint, children: [], isTopLevel: false,
-                parentKey: parentKey(model: child.endpoint.model ?? "", parentSingular: parentSingular),
-                templatePath: child.endpoint.path.replacing("{id}", with: "{parentId}"), shapes: &shapes))
+                name: child.name, endpoint: child.endpoint, children: childrenByParent[child.name] ?? [], isTopLevel: false,
+                parentSingular: EndpointNaming.singular(child.parent), types: types))
         }
         return (entities, alternativeNames)
     }
 
-    /// An entity of the catalog; `shapes` holds the shapes of referenced and embedded models,
-    /// built once for all entities (by model and depth).
+    /// An entity of the catalog; its fields are typed by `types` the first time they are read.
     private func entity(
-        name: String, endpoint: EndpointFact, children: [ChildLink], isTopLevel: Bool, parentKey: String?,
-        templatePath: String? = nil, shapes: inout [String: ObjectShape]
+        name: String, endpoint: EndpointFact, children: [ChildLink], isTopLevel: Bool, parentSingular: String?,
+        types: SpecFieldTypes
     ) -> EntitySpec {
         let model = endpoint.model ?? ""
-        let fields = (facts.fields(of: model) ?? []).map { fieldSpec($0, depth: 0, shapes: &shapes) }
         let singular = EndpointNaming.singular(name)
+        let overlayColumns = CatalogOverlay.defaultColumns[name]
         return EntitySpec(
-            name: name, singular: singular == name ? name + "_record" : singular, path: templatePath ?? endpoint.path,
+            name: name, singular: singular == name ? name + "_record" : singular, path: endpoint.path,
             model: model, collectionMethods: endpoint.methods, recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
             permission: CatalogOverlay.permissions[name]
                 ?? CatalogOverlay.modules[EndpointNaming.module(of: endpoint.path)] ?? EndpointNaming.module(of: endpoint.path),
-            fields: fields, aliases: CatalogOverlay.aliases[name] ?? [:], children: children,
-            defaultColumns: CatalogOverlay.defaultColumns[name] ?? SpecCatalogBuilder.defaultColumns(fields),
-            isTopLevel: isTopLevel, parentKey: parentKey)
+            aliases: CatalogOverlay.aliases[name] ?? [:], children: children, isTopLevel: isTopLevel,
+            records: {
+                let fields = types.fields(ofModel: model)
+                return EntityRecords(
+                    fields: fields, defaultColumns: overlayColumns ?? SpecCatalogBuilder.defaultColumns(fields),
+                    parentKey: parentSingular.flatMap { SpecCatalogBuilder.parentKey(fields: fields, parentSingular: $0) })
+            })
     }
 
     /// The field of a child's records that holds its parent's id: `ticketId`, else the
     /// parent's reference (`board/id`).
-    private func parentKey(model: String, parentSingular: String) -> String? {
-        let fields = facts.fields(of: model) ?? []
+    static func parentKey(fields: [FieldSpec], parentSingular: String) -> String? {
         let lastWord = parentSingular.split(separator: "_").last.map(String.init) ?? parentSingular
         if let idField = fields.first(where: { $0.name.lowercased() == lastWord + "id" }) { return idField.name }
-        if let reference = fields.first(where: { $0.name.lowercased() == lastWord }), case .reference = reference.type {
+        if let reference = fields.first(where: { $0.name.lowercased() == lastWord }), case .object = reference.kind {
             return reference.name + "/id"
         }
         return nil
@@ -120,59 +119,5 @@ struct SpecCatalogBuilder {
             }
         }
         return columns
-    }
-
-    // MARK: - Fields
-
-    private func fieldSpec(_ fact: FieldFact, depth: Int, shapes: inout [String: ObjectShape]) -> FieldSpec {
-        switch fact.type {
-        case .string: return FieldSpec(fact.name, .value(.string))
-        case .enumeration(let values): return FieldSpec(fact.name, .value(.string), allowedValues: values)
-        case .integer: return FieldSpec(fact.name, .value(.integer))
-        case .number: return FieldSpec(fact.name, .value(.decimal))
-        case .boolean: return FieldSpec(fact.name, .value(.boolean))
-        case .scalar: return FieldSpec(fact.name, .value(.unknown))
-        case .datetime, .date: return FieldSpec(fact.name, .value(.date))
-        case .object, .embedded:
-            return fact.name == "_info" ? FieldSpec(fact.name, .object(CatalogOverlay.info)) : FieldSpec(fact.name, .value(.unknown))
-        case .reference(let model):
-            guard depth < 2 else { return FieldSpec(fact.name, .value(.unknown)) }
-            return FieldSpec(fact.name, .object(shape(of: model, depth: depth + 1, shapes: &shapes)))
-        case .model(let model):
-            if model == "CustomFieldValue" { return FieldSpec(fact.name, .customFields) }
-            guard depth < 2 else { return FieldSpec(fact.name, .value(.unknown)) }
-            return FieldSpec(fact.name, .array(shape(of: model, depth: depth + 1, shapes: &shapes)))
-        case .array(let items):
-            let type: ValueType
-            switch items {
-            case .integer: type = .integer
-            case .number: type = .decimal
-            case .boolean: type = .boolean
-            case .datetime, .date: type = .date
-            case .string, .enumeration: type = .string
-            default: type = .unknown
-            }
-            return FieldSpec(fact.name, .valueArray(type))
-        }
-    }
-
-    /// The fields of a referenced or embedded model; a reference compares its identifier, else its name.
-    private func shape(of model: String, depth: Int, shapes: inout [String: ObjectShape]) -> ObjectShape {
-        let key = "\(model)#\(depth)"
-        if let known = shapes[key] { return known }
-        let fields = (facts.fields(of: model) ?? []).map { fieldSpec($0, depth: depth, shapes: &shapes) }
-        let names = Set(fields.map(\.name))
-        let defaultField = model.hasSuffix("Reference") ? ["identifier", "name"].first(where: names.contains) : nil
-        let target = facts.listPath(forReference: model).flatMap { entityByPath[$0] }
-        let shape = ObjectShape(SpecCatalogBuilder.describe(model), fields: fields, defaultField: defaultField, target: target)
-        shapes[key] = shape
-        return shape
-    }
-
-    /// `BoardReference` → "a board reference", `ContactCommunicationItem` → "contact communication items".
-    static func describe(_ model: String) -> String {
-        let words = SpecNaming.words(model)
-        if model.hasSuffix("Reference") { return ("aeiou".contains(words.first ?? "x") ? "an " : "a ") + words }
-        return words
     }
 }

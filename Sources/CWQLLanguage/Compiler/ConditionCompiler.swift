@@ -46,6 +46,9 @@ public struct ConditionCompiler {
     public let source: SourceFile
     public let environment: CompileEnvironment
     private var values: ValueConversion { ValueConversion(source: source, environment: environment) }
+    /// Each field of the condition being compiled, resolved once (sorting comparisons into
+    /// `conditions` and `childConditions` and emitting them both read it).
+    private var resolvedFields: [FieldPath: ResolvedField] = [:]
 
     public init(entity: EntitySpec, source: SourceFile, environment: CompileEnvironment) {
         self.entity = entity
@@ -61,6 +64,20 @@ public struct ConditionCompiler {
     }
 
     public func compile(_ condition: Condition) throws(Diagnostic) -> CompiledFilter {
+        var compiler = self
+        for comparison in condition.comparisons {
+            guard case .field(let path) = comparison.subject, compiler.resolvedFields[path] == nil else { continue }
+            compiler.resolvedFields[path] = try entity.resolve(path, in: source)
+        }
+        return try compiler.compileResolved(condition)
+    }
+
+    private func resolution(of path: FieldPath) throws(Diagnostic) -> ResolvedField {
+        if let known = resolvedFields[path] { return known }
+        return try entity.resolve(path, in: source)
+    }
+
+    private func compileResolved(_ condition: Condition) throws(Diagnostic) -> CompiledFilter {
         var conjuncts: [Condition] = []
         flattenAnd(ConditionCompiler.negationNormalForm(condition, negate: false), into: &conjuncts)
         var custom: Comparison?
@@ -127,7 +144,7 @@ public struct ConditionCompiler {
         var offArray: [Comparison] = []
         for comparison in condition.comparisons {
             guard case .field(let path) = comparison.subject else { continue }
-            if try entity.resolve(path, in: source).arrayField != nil { onArray.append(comparison) } else { offArray.append(comparison) }
+            if try resolution(of: path).arrayField != nil { onArray.append(comparison) } else { offArray.append(comparison) }
         }
         if !onArray.isEmpty, let misplaced = offArray.first {
             throw Diagnostic(
@@ -183,7 +200,7 @@ public struct ConditionCompiler {
         guard case .field(let path) = comparison.subject else {
             throw Diagnostic("a `custom(…)` condition must stand on its own", source: source, span: comparison.span)
         }
-        var field = try entity.resolve(path, in: source)
+        var field = try resolution(of: path)
         // A whole number compared with a bare reference means its id: `board = 3` is `board/id = 3`.
         if let idPath = field.referenceIdPath, comparison.values.count >= 1,
             comparison.values.allSatisfy({ if case .number(let text, _) = $0 { !text.contains(".") } else { false } })

@@ -236,6 +236,10 @@ public struct StaticChecker {
             current = definition.yields
         }
         var value: KnownValue = single ? .record(current) : .records(current)
+        // The planner's own rules decide columns (a child's rows may name their parent's
+        // fields), child stages and what a write needs; values are known only when it runs.
+        let planner = QueryPlanner(catalog: catalog, source: source, environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0)))
+        var segments = current.map { [PlanSegment(entity: $0, origin: .collection)] } ?? []
         for stage in pipeline.stages {
             try checkValues(of: stage, in: scope)
             if stage.kind.isWrite { value = .scalar("a number") }
@@ -247,24 +251,28 @@ public struct StaticChecker {
             default: break
             }
             guard let entity = current else { continue }
+            let index = segments.count - 1
             switch stage.kind {
-            case .where(let condition): try checkCondition(condition, entity: entity, in: scope)
-            case .select(let paths): for path in paths { _ = try entity.resolveColumn(path, in: source) }
-            case .sort(let keys): for key in keys { _ = try entity.resolveColumn(key.field, in: source) }
-            case .countBy(let path): _ = try entity.resolveColumn(path, in: source)
+            case .where(let condition):
+                try planner.refuseParentFields(in: condition, at: index, in: segments)
+                try checkCondition(condition, entity: entity, in: scope)
+            case .select(let paths): for path in paths { _ = try planner.column(path, at: index, in: &segments) }
+            case .sort(let keys): for key in keys { _ = try planner.column(key.field, at: index, in: &segments) }
+            case .countBy(let path): _ = try planner.column(path, at: index, in: &segments)
             case .set(let assignments):
                 try entity.require(.update, source: source, span: stage.keywordSpan)
                 for assignment in assignments { if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) } }
+                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
             case .close, .assign: try entity.require(.update, source: source, span: stage.keywordSpan)
-            case .delete: try entity.require(.delete, source: source, span: stage.keywordSpan)
+            case .delete:
+                try entity.require(.delete, source: source, span: stage.keywordSpan)
+                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
             case .child(let name):
-                guard let link = entity.child(named: name.text), let child = catalog.entity(named: link.entity) else {
-                    throw Diagnostic(
-                        "\(entity.name) have no `\(name.text)`", source: source, span: name.span,
-                        help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name)))
-                }
-                current = child
-                if case .records = value { value = .records(child) }
+                let child = try planner.childSegment(name, after: segments[index])
+                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
+                segments.append(child)
+                current = child.entity
+                if case .records = value { value = .records(child.entity) }
             default: break
             }
         }

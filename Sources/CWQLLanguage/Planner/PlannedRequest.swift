@@ -31,9 +31,15 @@ extension QueryPlan {
 }
 
 extension WriteAction {
+    /// The path of one written record: `{id}` is its id, `{agreementId}` and the like the ids
+    /// of the records it hangs under, read from it.
+    public var recordPath: RequestPath {
+        RequestPath(template: entity.path, ancestorPaths: ancestorPaths).appending("/").appendingHole()
+    }
+
     /// The request each record causes (its body is built per record).
     var step: PlanStep {
-        let record = RequestPath(entity.path).appending("/").appendingHole()
+        let record = recordPath
         let request: Request
         switch stage.kind {
         case .note: request = Request(.post, record.appending("/notes"))
@@ -48,6 +54,20 @@ extension WriteAction {
 extension RequestPath {
     /// This path followed by a hole for a record's id.
     func appendingHole() -> RequestPath { RequestPath(parts + [.parentId]) }
+
+    /// A catalog path whose `{id}` holes are filled, in order, from these paths of a record.
+    init(template: String, ancestorPaths: [String]) {
+        guard template.utf8.contains(UInt8(ascii: "{")) else {
+            self.init(template)
+            return
+        }
+        var parts: [Part] = []
+        for (index, literal) in template.split(separator: "{id}", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { parts.append(index - 1 < ancestorPaths.count ? .ancestorId(ancestorPaths[index - 1]) : .parentId) }
+            if !literal.isEmpty { parts.append(.literal(String(literal))) }
+        }
+        self.init(parts)
+    }
 }
 
 extension PlanSegment {
@@ -65,7 +85,8 @@ extension PlanSegment {
             let parentName = parent.map { $0.entity.singular.replacingUnderscores } ?? "record"
             switch link.access {
             case .subPath(let suffix):
-                path = RequestPath(parent?.entity.path ?? "").appending("/").appendingHole().appending(suffix)
+                path = RequestPath(template: parent?.entity.path ?? "", ancestorPaths: parentAncestorPaths)
+                    .appending("/").appendingHole().appending(suffix)
                 repeats = "each \(parentName)"
             case .filteredBy(let field, let also):
                 parentCondition = Conditions.both(also, .parentIds(field: field))

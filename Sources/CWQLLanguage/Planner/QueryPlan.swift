@@ -47,10 +47,22 @@ public struct PlanSegment: Sendable {
     public var countOnly = false
     /// Stages run on the client after the server's answer, in order.
     public var clientStages: [ClientStage] = []
+    /// How the rows of a child segment name a record of this one: the singular of the source
+    /// or child stage (`agreement` in `agreements | additions | select agreement.name`).
+    public var label: String
+    /// For a child segment, the name under which each record carries the record it hangs
+    /// under (the label of the segment before, unless the records have a field of that name).
+    public var carryKey: String?
+    /// True when each record carries the record it hangs under, for its fields or its id.
+    public var carriesParent = false
+    /// For a child of a child segment, the paths of the parent's records that hold the ids
+    /// of the records they hang under (`board/id` of a board's status), outermost first.
+    public var parentAncestorPaths: [String] = []
 
-    init(entity: EntitySpec, origin: SegmentOrigin) {
+    init(entity: EntitySpec, origin: SegmentOrigin, label: String? = nil) {
         self.entity = entity
         self.origin = origin
+        self.label = label ?? entity.singular
     }
 
     /// Asks only for `paths` when nothing else needs whole records, or adds them to the
@@ -63,9 +75,16 @@ public struct PlanSegment: Sendable {
         }
     }
 
-    /// Adds `path` to the requested fields when fields are being narrowed.
+    /// Adds `path` to the requested fields when fields are being narrowed (a path of the
+    /// carried parent is not the records' own, and is left out).
     mutating func require(_ path: String) {
-        if fields != nil, !fields!.contains(path) { fields!.append(path) }
+        if fields != nil, !isCarried(path), !fields!.contains(path) { fields!.append(path) }
+    }
+
+    /// True when `path` reads the parent each record carries.
+    func isCarried(_ path: String) -> Bool {
+        guard let carryKey else { return false }
+        return path.hasPrefix(carryKey + "/")
     }
 }
 
@@ -108,6 +127,9 @@ public struct WriteAction: Sendable {
     public var stage: Stage
     /// The entity whose records are written.
     public var entity: EntitySpec
+    /// The paths of each record that hold the ids of the records it hangs under, outermost
+    /// first (`agreementId` of an addition), which fill the holes of its path.
+    public var ancestorPaths: [String] = []
 
     /// The request each record causes, as `METHOD path` (`{id}` is the record's id).
     public var requestLine: String { "\(step.request.method.rawValue) \(step.request.path)" }

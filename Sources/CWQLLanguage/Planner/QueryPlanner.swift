@@ -62,103 +62,108 @@ public struct QueryPlanner {
                     "`\(stage.kind.keyword)` can't follow `\(previous)`", source: source, span: stage.keywordSpan,
                     help: ["`\(previous)` ends the pipeline"])
             }
-            var segment = segments[segments.count - 1]
-            let entity = segment.entity
-            let pushable = !clientStarted && segment.limit == nil && segment.origin.isList
+            // The segment is changed in place (a copy of it would retain each of its parts).
+            let last = segments.count - 1
+            let entity = segments[last].entity
+            /// A column of this segment's rows, which may name their parent's fields.
+            func column(_ path: FieldPath) throws(Diagnostic) -> OutputColumn {
+                try planner.column(path, at: last, in: &segments)
+            }
+            /// The paths of the ids the rows' own path needs (a child record's parents).
+            func ancestorPaths() throws(Diagnostic) -> [String] {
+                try planner.ancestorPaths(of: last, in: &segments, span: stage.keywordSpan)
+            }
+            let pushable = !clientStarted && segments[last].limit == nil && segments[last].origin.isList
             // A `select` keeps every record, in order, so a `take` after it still goes to the server.
-            let limitPushable = (!clientStarted || segment.clientStages.allSatisfy(\.isPresentationOnly)) && segment.origin.isList
+            let limitPushable = (!clientStarted || segments[last].clientStages.allSatisfy(\.isPresentationOnly)) && segments[last].origin.isList
             switch stage.kind {
             case .where(let condition):
+                try planner.refuseParentFields(in: condition, at: last, in: segments)
                 if pushable {
                     pendingWhere.append((condition, source))
                 } else {
                     // Checked now, so a typo fails before any request.
                     _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(condition)
                     // The records must carry what the filter reads, even after a `select`.
-                    for path in try planner.paths(in: condition, of: entity) { segment.require(path) }
-                    segment.clientStages.append(.filter(condition))
+                    for path in try planner.paths(in: condition, of: entity) { segments[last].require(path) }
+                    segments[last].clientStages.append(.filter(condition))
                     clientStarted = true
                 }
             case .select(let paths):
-                let columns = try paths.map { (path) throws(Diagnostic) in try planner.column(path, in: entity) }
-                if !clientStarted && segment.fields == nil && segment.origin.isList {
-                    segment.fields = Array(columns.map(\.path).uniqued())
+                var columns: [OutputColumn] = []
+                for path in paths { columns.append(try column(path)) }
+                let own = columns.map(\.path).filter { !segments[last].isCarried($0) }
+                if !clientStarted && segments[last].fields == nil && segments[last].origin.isList {
+                    segments[last].fields = Array((own.isEmpty ? ["id"] : own).uniqued())
                 } else {
-                    for column in columns { segment.require(column.path) }
+                    for path in own { segments[last].require(path) }
                 }
-                segment.clientStages.append(.project(columns))
+                segments[last].clientStages.append(.project(columns))
                 clientStarted = true
             case .sort(let keys):
-                let resolved = try keys.map { (key) throws(Diagnostic) in (column: try planner.column(key.field, in: entity), descending: key.descending) }
-                if pushable && segment.orderBy.isEmpty {
-                    segment.orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
-                    for key in resolved { segment.require(key.column.path) }
+                var resolved: [(column: OutputColumn, descending: Bool)] = []
+                for key in keys { resolved.append((try column(key.field), key.descending)) }
+                if pushable && segments[last].orderBy.isEmpty && !resolved.contains(where: { segments[last].isCarried($0.column.path) }) {
+                    segments[last].orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
+                    for key in resolved { segments[last].require(key.column.path) }
                 } else {
-                    for key in resolved { segment.require(key.column.path) }
-                    segment.clientStages.append(.sort(resolved))
+                    for key in resolved where !segments[last].isCarried(key.column.path) { segments[last].require(key.column.path) }
+                    segments[last].clientStages.append(.sort(resolved))
                     clientStarted = true
                 }
             case .take(let value):
                 let count = try planner.takeCount(value)
                 if limitPushable {
-                    segment.limit = min(segment.limit ?? count, count)
+                    segments[last].limit = min(segments[last].limit ?? count, count)
                 } else {
-                    segment.clientStages.append(.take(count))
+                    segments[last].clientStages.append(.take(count))
                 }
             case .first:
                 if limitPushable {
-                    segment.limit = min(segment.limit ?? 1, 1)
+                    segments[last].limit = min(segments[last].limit ?? 1, 1)
                 } else {
-                    segment.clientStages.append(.take(1))
+                    segments[last].clientStages.append(.take(1))
                 }
             case .count:
                 if pushable {
-                    segment.countOnly = true
+                    segments[last].countOnly = true
                 } else {
-                    segment.clientStages.append(.count)
+                    segments[last].clientStages.append(.count)
                 }
             case .countBy(let path):
-                let grouped = try planner.column(path, in: entity)
-                if !clientStarted && segment.fields == nil && segment.origin.isList { segment.fields = [grouped.path] } else { segment.require(grouped.path) }
-                segment.clientStages.append(.countBy(grouped))
+                let grouped = try column(path)
+                let own = segments[last].isCarried(grouped.path) ? "id" : grouped.path
+                if !clientStarted && segments[last].fields == nil && segments[last].origin.isList { segments[last].fields = [own] } else { segments[last].require(own) }
+                segments[last].clientStages.append(.countBy(grouped))
             case .child(let name):
-                guard let link = entity.child(named: name.text), let childEntity = catalog.entity(named: link.entity) else {
-                    throw Diagnostic(
-                        "\(entity.name) have no `\(name.text)`", source: source, span: name.span,
-                        help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name))
-                            + (entity.children.isEmpty ? [] : ["\(entity.name) lead to " + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")]))
-                }
-                segments[segments.count - 1] = segment
+                var child = try planner.childSegment(name, after: segments[last])
                 try flushWhere()
-                segment = segments[segments.count - 1]
-                if segment.fields == nil && segment.clientStages.isEmpty { segment.fields = ["id"] } else { segment.require("id") }
-                segments[segments.count - 1] = segment
-                segment = PlanSegment(entity: childEntity, origin: .child(link))
-                segments.append(segment)
+                if segments[last].fields == nil && segments[last].clientStages.isEmpty { segments[last].fields = ["id"] } else { segments[last].require("id") }
+                // A list under two ids: the parent's path needs the id of the record it hangs under.
+                child.parentAncestorPaths = try ancestorPaths()
+                segments.append(child)
                 clientStarted = false
-                continue
             case .note, .close, .assign, .log:
                 guard entity.name == "tickets" || (entity.name == "project_tickets" && !(stage.kind.isNote)) else {
                     throw Diagnostic(
                         "`\(stage.kind.keyword)` works on tickets, not \(entity.name)", source: source, span: stage.keywordSpan)
                 }
                 if stage.kind.patchesTheRecord { try entity.require(.update, source: source, span: stage.keywordSpan) }
-                if case .close = stage.kind { segment.narrow(to: ["id", "board/id", "closedFlag"]) } else { segment.narrow(to: ["id"]) }
-                write = WriteAction(stage: stage, entity: entity)
+                if case .close = stage.kind { segments[last].narrow(to: ["id", "board/id", "closedFlag"]) } else { segments[last].narrow(to: ["id"]) }
+                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
             case .set(let assignments):
                 try entity.require(.update, source: source, span: stage.keywordSpan)
                 for assignment in assignments {
                     if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
                 }
                 let needsBoard = entity.field(named: "board") != nil
-                segment.narrow(to: ["id"] + (needsBoard ? ["board/id"] : []) + (entity.parentKey.map { [$0] } ?? []))
-                write = WriteAction(stage: stage, entity: entity)
+                segments[last].narrow(to: ["id"] + (needsBoard ? ["board/id"] : []))
+                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
             case .delete:
                 try entity.require(.delete, source: source, span: stage.keywordSpan)
-                segment.narrow(to: ["id"] + (entity.parentKey.map { [$0] } ?? []))
-                write = WriteAction(stage: stage, entity: entity)
+                segments[last].narrow(to: ["id"])
+                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
             }
-            segments[segments.count - 1] = segment
         }
         try flushWhere()
         return QueryPlan(segments: segments, write: write)
@@ -204,11 +209,6 @@ public struct QueryPlanner {
                         "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
                         "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
                     ] : []))
-    }
-
-    private func column(_ path: FieldPath, in entity: EntitySpec) throws(Diagnostic) -> OutputColumn {
-        let resolved = try entity.resolveColumn(path, in: source)
-        return OutputColumn(label: String(path.written.filter { $0 != "`" }), path: resolved.path)
     }
 
     /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).
