@@ -24,7 +24,7 @@ extension Interpreter {
     func resolve(_ pipeline: Pipeline, in source: SourceFile) async throws -> Resolved {
         let own = Array(repeating: source, count: pipeline.stages.count)
         switch pipeline.source {
-        case .entity, .record:
+        case .entity, .record, .endpoint:
             return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
         case .variable(let name):
             guard let binding = variables[name.text] else {

@@ -33,7 +33,9 @@ public struct ResultStyle: Sendable {
 /// Writes records as they arrive; only a table waits for all rows (to size its columns).
 struct ResultWriter {
     let style: ResultStyle
-    let columns: [OutputColumn]
+    /// The columns; empty for records cwql knows no columns of (a backquoted endpoint's), which
+    /// then show the first record's fields.
+    private(set) var columns: [OutputColumn]
     /// With `select` (and for aggregates), a flat object keyed by the columns' labels.
     let projected: Bool
     let emit: (String) -> Void
@@ -49,6 +51,7 @@ struct ResultWriter {
 
     mutating func write(_ record: JSON) {
         defer { count += 1 }
+        if count == 0, columns.isEmpty { columns = ResultWriter.columns(of: record) }
         switch style.format {
         case .json:
             emit((count == 0 ? "[\n  " : ",\n  ") + JSONWriter.string(shaped(record)))
@@ -77,6 +80,20 @@ struct ResultWriter {
                 emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, width: style.width, footer: footer))
             }
         }
+    }
+
+    /// The columns of a record cwql knows no fields of, chosen by the catalog's rule: plain
+    /// values, and references by their identifier or name.
+    static func columns(of record: JSON) -> [OutputColumn] {
+        guard case .object(let object) = record else { return [] }
+        let fields: [(name: String, column: String?)] = object.pairs.map { key, value in
+            switch value {
+            case .object(let inner): return (key, ["identifier", "name"].first { inner[$0] != nil }.map { key + "/" + $0 })
+            case .array: return (key, nil)
+            default: return (key, key)
+            }
+        }
+        return DefaultColumns.choose(from: fields).map { OutputColumn(label: $0.split(separator: "/").first.map(String.init) ?? $0, path: $0) }
     }
 
     /// With `select`, a flat object keyed by the selected labels; otherwise the whole record.

@@ -11,10 +11,11 @@ struct TranslationReport {
     /// One `METHOD path?query` line per request, with headers and repetition beneath.
     var requestLines: String {
         var lines: [String] = []
-        for step in plan.steps {
+        for (index, step) in plan.steps.enumerated() {
             lines.append(step.line)
             for (name, value) in step.request.headers { lines.append("  \(name): \(value)") }
             if let repeats = step.repeats { lines.append("  (repeated for \(repeats))") }
+            if index < plan.segments.count, plan.segments[index].isUnchecked { lines.append("  (\(QueryPlan.uncheckedNote))") }
         }
         return lines.joined(separator: "\n")
     }
@@ -30,6 +31,8 @@ struct TranslationReport {
             var limit: Int?
             var count: Bool
             var clientSide: [String]
+            /// True for a backquoted endpoint, whose fields cwql does not check.
+            var unchecked: Bool
         }
         struct Item: Encodable {
             var name: String
@@ -54,7 +57,7 @@ struct TranslationReport {
                     customFieldConditions: $0.filter.customFieldConditions?.rendered(),
                     orderBy: $0.orderBy.isEmpty ? nil : $0.orderBy.joined(separator: ", "), fields: $0.fields,
                     limit: $0.limit, count: $0.countOnly,
-                    clientSide: $0.clientStages.filter { !$0.isPresentationOnly }.map(\.summary))
+                    clientSide: $0.clientStages.filter { !$0.isPresentationOnly }.map(\.summary), unchecked: $0.isUnchecked)
             },
             requests: plan.steps.map { step in
                 Step(

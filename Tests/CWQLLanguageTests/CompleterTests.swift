@@ -35,6 +35,8 @@ struct CompleterTests {
         #expect(completer.complete("tickets where board = Help and clo").contains("closedFlag"))
         #expect(completer.complete("tickets | select id, summ") == ["summary"])
         #expect(completer.complete("agreements | additions | select qua") == ["quantity"])
+        // After a backquoted endpoint, nothing is known of the records' fields.
+        #expect(completer.complete("tickets | `/service/tickets/{id}/tasks` | select sum").isEmpty)
         #expect(completer.complete("tickets | count by sta") == ["stateIdentifier", "status"])
     }
 

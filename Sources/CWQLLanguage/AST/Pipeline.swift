@@ -8,10 +8,12 @@ public enum PipelineSource: Sendable {
     case variable(Name)
     /// `stale(14)`: a call of a `def`.
     case call(Name, arguments: [ValueExpr], SourceSpan)
+    /// `` `/system/mycompany/other` ``: an endpoint the catalog lacks, reached raw.
+    case endpoint(Name)
 
     public var span: SourceSpan {
         switch self {
-        case .entity(let name), .variable(let name): return name.span
+        case .entity(let name), .variable(let name), .endpoint(let name): return name.span
         case .record(let entity, let id): return entity.span.merged(with: id.span)
         case .call(_, _, let span): return span
         }
@@ -88,6 +90,9 @@ public enum StageKind: Sendable {
     case countBy(FieldPath)
     /// `notes`, `additions`, `statuses`, `time`, `configurations`, `contacts`, …
     case child(Name)
+    /// `` `/service/tickets/{id}/tasks` ``: an endpoint the catalog lacks, for each record
+    /// of the stage before (`{id}` is its id).
+    case endpoint(Name)
     case note(text: ValueExpr, flags: [NoteFlag])
     case set([FieldAssignment])
     case close
@@ -106,12 +111,21 @@ public enum StageKind: Sendable {
         case .count: return "count"
         case .countBy: return "count by"
         case .child(let name): return name.text
+        case .endpoint(let path): return "`\(path.text)`"
         case .note: return "note"
         case .set: return "set"
         case .close: return "close"
         case .assign: return "assign"
         case .log: return "log"
         case .delete: return "delete"
+        }
+    }
+
+    /// True for stages that lead to the records under each record (`| notes`, `` | `/x/{id}/y` ``).
+    public var isChild: Bool {
+        switch self {
+        case .child, .endpoint: return true
+        default: return false
         }
     }
 

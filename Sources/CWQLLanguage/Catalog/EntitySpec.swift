@@ -9,6 +9,8 @@ public enum ChildAccess: Sendable {
     /// ({ids})`), with conditions every such request also carries (time entries of tickets are
     /// `chargeToType = "ServiceTicket"`).
     case filteredBy(String, also: Conditions? = nil)
+    /// A backquoted endpoint the catalog lacks, whose `{id}` is the parent record's id.
+    case endpoint(String)
 }
 
 /// A child collection reachable from an entity by a pipeline stage (`| notes`).
@@ -53,6 +55,9 @@ public final class EntitySpec: Sendable {
     public let children: [ChildLink]
     /// False for collections reachable only from a parent (ticket notes, board statuses).
     public let isTopLevel: Bool
+    /// True for a backquoted endpoint the catalog lacks: its fields are not checked, and
+    /// every write is left to ConnectWise to allow.
+    public let isRaw: Bool
     private let contents: LazilyBuilt<Contents>
 
     /// The records' fields with their lookup table and resolved aliases; a class, so that
@@ -72,8 +77,10 @@ public final class EntitySpec: Sendable {
     init(
         name: String, singular: String, path: String, model: String, collectionMethods: EndpointMethods,
         recordMethods: EndpointMethods, permission: String, aliases: [String: AliasTarget] = [:],
-        children: [ChildLink] = [], isTopLevel: Bool = true, records: @escaping @Sendable () -> EntityRecords
+        children: [ChildLink] = [], isTopLevel: Bool = true, isRaw: Bool = false,
+        records: @escaping @Sendable () -> EntityRecords
     ) {
+        self.isRaw = isRaw
         self.name = name
         self.singular = singular
         self.path = path
@@ -100,6 +107,18 @@ public final class EntitySpec: Sendable {
         }
     }
 
+    /// A backquoted endpoint (`` `/system/mycompany/other` ``): named by its path, its records
+    /// by the singular of its last word, with no known fields.
+    public static func raw(path: String) -> EntitySpec {
+        let last = path.split(separator: "/").last { $0 != "{id}" }.map { EndpointNaming.snakeCase(String($0)) } ?? "record"
+        let singular = EndpointNaming.singular(last)
+        return EntitySpec(
+            name: path, singular: singular == last ? last + "_record" : singular, path: path, model: "",
+            collectionMethods: [.get, .post], recordMethods: [.get, .patch, .put, .delete], permission: "",
+            isTopLevel: !path.contains("{id}"), isRaw: true,
+            records: { EntityRecords(fields: [], defaultColumns: [], parentKey: nil) })
+    }
+
     public var fields: [FieldSpec] { contents.value.records.fields }
     /// Columns shown by default in a table.
     public var defaultColumns: [String] { contents.value.records.defaultColumns }
@@ -119,6 +138,7 @@ public final class EntitySpec: Sendable {
 
     /// True when a column name is an alias or a field path of this entity (`board`, `_info/lastUpdated`).
     public func hasColumn(_ column: String) -> Bool {
+        if isRaw { return true }
         if resolvedAliases[column.lowercased()] != nil { return true }
         if case .success = table.resolve(names: column.split(separator: "/").map(String.init)) { return true }
         return false

@@ -165,6 +165,7 @@ extension EntitySpec {
         case .dotted(let dotted):
             names = dotted
         }
+        if isRaw { return ResolvedField(path: names.map(\.text).joined(separator: "/"), type: .unknown) }
         if names.count == 1, let alias = resolvedAliases[names[0].folded] {
             return alias
         }

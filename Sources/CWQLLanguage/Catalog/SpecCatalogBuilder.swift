@@ -106,18 +106,14 @@ struct SpecCatalogBuilder {
         return nil
     }
 
-    /// `id`, the first naming field the model has, and the next few plain fields.
+    /// `id`, the first naming fields the model has, and the next few plain fields.
     static func defaultColumns(_ fields: [FieldSpec]) -> [String] {
-        let naming = ["identifier", "name", "summary", "description", "firstName", "lastName", "title", "subject"]
-        var columns = (fields.contains { $0.name == "id" } ? ["id"] : [])
-            + naming.filter { name in fields.contains { $0.name == name } }.prefix(2)
-        for field in fields where columns.count < 6 && !columns.contains(field.name) && field.name != "_info" {
+        DefaultColumns.choose(from: fields.map { field in
             switch field.kind {
-            case .value: columns.append(field.name)
-            case .object(let shape) where shape.defaultField != nil: columns.append(field.name)
-            default: continue
+            case .value: return (field.name, field.name)
+            case .object(let shape) where shape.defaultField != nil: return (field.name, field.name)
+            default: return (field.name, nil)
             }
-        }
-        return columns
+        })
     }
 }

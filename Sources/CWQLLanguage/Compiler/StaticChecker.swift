@@ -205,7 +205,10 @@ public struct StaticChecker {
     private func check(_ pipeline: Pipeline, in scope: CheckScope) throws(Diagnostic) -> (entity: EntitySpec?, value: KnownValue) {
         var current: EntitySpec?
         var single = false
+        let planner = QueryPlanner(catalog: catalog, source: source, environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0)))
         switch pipeline.source {
+        case .endpoint(let path):
+            current = try planner.endpointSource(path).entity
         case .entity(let name):
             current = try topLevelEntity(name, among: catalog.sourceNames + catalog.singularNames)
         case .record(let name, let id):
@@ -238,7 +241,6 @@ public struct StaticChecker {
         var value: KnownValue = single ? .record(current) : .records(current)
         // The planner's own rules decide columns (a child's rows may name their parent's
         // fields), child stages and what a write needs; values are known only when it runs.
-        let planner = QueryPlanner(catalog: catalog, source: source, environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0)))
         var segments = current.map { [PlanSegment(entity: $0, origin: .collection)] } ?? []
         for stage in pipeline.stages {
             try checkValues(of: stage, in: scope)
@@ -247,7 +249,7 @@ public struct StaticChecker {
             case .count: value = .scalar("a number")
             case .countBy: value = .records(nil)
             case .take, .first: break
-            case .child: single = false
+            case .child, .endpoint: single = false
             default: break
             }
             guard let entity = current else { continue }
@@ -267,8 +269,15 @@ public struct StaticChecker {
             case .delete:
                 try entity.require(.delete, source: source, span: stage.keywordSpan)
                 _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
-            case .child(let name):
-                let child = try planner.childSegment(name, after: segments[index])
+            case .child, .endpoint:
+                let child: PlanSegment
+                if case .endpoint(let path) = stage.kind {
+                    child = try planner.endpointSegment(path, after: segments[index])
+                } else if case .child(let name) = stage.kind {
+                    child = try planner.childSegment(name, after: segments[index])
+                } else {
+                    continue
+                }
                 _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
                 segments.append(child)
                 current = child.entity

@@ -53,6 +53,11 @@ public struct Completer {
         var clause: String?
         var lastField: [String] = []
         for (index, token) in tokens.enumerated() {
+            // A backquoted endpoint as the source or a stage: records of no known fields.
+            if token.kind == .rawPath, token.value.hasPrefix("/"), index == 0 || tokens[index - 1].kind == .pipe {
+                entity = EntitySpec.raw(path: token.value)
+                clause = nil
+            }
             if token.kind == .identifier {
                 let word = token.value.lowercased()
                 if entity == nil, let found = catalog.entity(named: word), index == 0 || tokens[index - 1].kind != .dot {

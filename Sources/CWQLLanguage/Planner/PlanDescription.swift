@@ -6,6 +6,7 @@ extension QueryPlan {
         for (index, segment) in segments.enumerated() {
             let request = steps[index].request
             if segments.count > 1 { lines.append("# \(index + 1). \(segment.entity.name)") }
+            if segment.isUnchecked { lines.append("unchecked: \(QueryPlan.uncheckedNote)") }
             if segment.countOnly { lines.append("count: GET \(request.path)") }
             if case .record(let id) = segment.origin { lines.append("record: \(segment.entity.singular) \(id)") }
             for item in request.query where item.name != "page" { lines.append("\(item.name): \(item.value.rendered())") }
@@ -17,6 +18,11 @@ extension QueryPlan {
         if let write { lines.append("write: \(write.requestLine) for each \(write.entity.singular.replacingUnderscores)") }
         return lines
     }
+}
+
+extension QueryPlan {
+    /// What `translate` says of a backquoted endpoint.
+    public static let uncheckedNote = "not in cwql's catalog of ConnectWise's spec: its fields and conditions are sent as written, unchecked"
 }
 
 extension ClientStage {

@@ -88,6 +88,9 @@ extension PlanSegment {
                 path = RequestPath(template: parent?.entity.path ?? "", ancestorPaths: parentAncestorPaths)
                     .appending("/").appendingHole().appending(suffix)
                 repeats = "each \(parentName)"
+            case .endpoint(let template):
+                path = RequestPath(template: template, ancestorPaths: [])
+                repeats = "each \(parentName)"
             case .filteredBy(let field, let also):
                 parentCondition = Conditions.both(also, .parentIds(field: field))
                 repeats = "each batch of \(parentName) ids"

@@ -9,22 +9,24 @@ extension QueryPlanner {
     func column(_ path: FieldPath, at index: Int, in segments: inout [PlanSegment]) throws(Diagnostic) -> OutputColumn {
         let label = String(path.written.filter { $0 != "`" })
         let segment = segments[index]
-        let ownError: Diagnostic
+        let parent = parentField(path, at: index, in: segments)
+        func parentColumn(_ rest: FieldPath, key: String) throws(Diagnostic) -> OutputColumn {
+            let inner = try column(rest, at: index - 1, in: &segments)
+            segments[index - 1].require(inner.path)
+            segments[index].carriesParent = true
+            return OutputColumn(label: label, path: key + "/" + inner.path)
+        }
+        // A raw endpoint's rows have no known fields: the parent's label names the parent.
+        if segment.entity.isRaw, let (rest, key) = parent { return try parentColumn(rest, key: key) }
         do {
             return OutputColumn(label: label, path: try segment.entity.resolveColumn(path, in: source).path)
         } catch {
-            ownError = error
-        }
-        guard let (rest, key) = parentField(path, at: index, in: segments) else {
-            guard index > 0, case .child = segment.origin else { throw ownError }
-            var diagnostic = ownError
+            if let (rest, key) = parent { return try parentColumn(rest, key: key) }
+            guard index > 0, case .child = segment.origin else { throw error }
+            var diagnostic = error
             diagnostic.help.append("the \(segments[index - 1].label) each hangs under is `\(segments[index - 1].label)`: `\(segments[index - 1].label).…`")
             throw diagnostic
         }
-        let inner = try column(rest, at: index - 1, in: &segments)
-        segments[index - 1].require(inner.path)
-        segments[index].carriesParent = true
-        return OutputColumn(label: label, path: key + "/" + inner.path)
     }
 
     /// The rest of a path that names the parent of a child segment's rows (`agreement.name`

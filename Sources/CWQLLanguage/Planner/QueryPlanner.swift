@@ -135,8 +135,15 @@ public struct QueryPlanner {
                 let own = segments[last].isCarried(grouped.path) ? "id" : grouped.path
                 if !clientStarted && segments[last].fields == nil && segments[last].origin.isList { segments[last].fields = [own] } else { segments[last].require(own) }
                 segments[last].clientStages.append(.countBy(grouped))
-            case .child(let name):
-                var child = try planner.childSegment(name, after: segments[last])
+            case .child, .endpoint:
+                var child: PlanSegment
+                if case .endpoint(let path) = stage.kind {
+                    child = try planner.endpointSegment(path, after: segments[last])
+                } else if case .child(let name) = stage.kind {
+                    child = try planner.childSegment(name, after: segments[last])
+                } else {
+                    continue
+                }
                 try flushWhere()
                 if segments[last].fields == nil && segments[last].clientStages.isEmpty { segments[last].fields = ["id"] } else { segments[last].require("id") }
                 // A list under two ids: the parent's path needs the id of the record it hangs under.
@@ -189,6 +196,8 @@ public struct QueryPlanner {
                 throw Diagnostic("a record id is a positive whole number", source: self.source, span: idValue.span)
             }
             return PlanSegment(entity: entity, origin: .record(id: id))
+        case .endpoint(let path):
+            return try endpointSource(path)
         case .variable(let name):
             throw Diagnostic(
                 "`$\(name.text)` is known only when the script runs", source: self.source, span: name.span,

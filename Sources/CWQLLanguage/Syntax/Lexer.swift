@@ -161,13 +161,15 @@ public struct Lexer {
         }
         let body = String(decoding: bytes[bodyStart..<position], as: UTF8.self)
         position += 1
-        // Only letters, digits, `_` and `/`: nothing in a raw path may add to the conditions or
-        // the field list (`( ) ! = , &`).
-        let allowed = body.utf8.allSatisfy { byte in
+        // Only letters, digits, `_`, `/` and an endpoint's `{id}` holes: nothing in a raw path
+        // may add to the conditions, the field list or the query string (`( ) ! = , & ? #`).
+        let allowed = body.replacing("{id}", with: "").utf8.allSatisfy { byte in
             isIdentifierPart(byte) || byte == UInt8(ascii: "/")
         }
         if body.isEmpty || !allowed {
-            return invalid("a backquoted path holds a ConnectWise field path such as `_info/lastUpdated` (letters, digits, `_` and `/`)", from: start)
+            return invalid(
+                "a backquoted path holds a ConnectWise field path such as `_info/lastUpdated`, or an endpoint such as `/service/tickets/{id}/tasks` (letters, digits, _, / and {id})",
+                from: start)
         }
         return token(.rawPath, from: start, value: body)
     }

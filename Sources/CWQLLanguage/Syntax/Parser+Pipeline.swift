@@ -11,7 +11,7 @@ extension Parser {
             let stage = try parseStage()
             stages.append(stage)
             // A child collection takes its own `where` without a `|`: `| additions where …`.
-            if case .child = stage.kind, peek().isKeyword("where") {
+            if stage.kind.isChild, peek().isKeyword("where") {
                 stages.append(try parseStage())
             }
         }
@@ -24,6 +24,14 @@ extension Parser {
         case .variable:
             advance()
             return .variable(Name(token.value, span: token.span))
+        case .rawPath:
+            advance()
+            guard token.value.hasPrefix("/") else {
+                throw error(
+                    "a backquoted endpoint starts with /, as in `/system/mycompany/other`", at: token.span,
+                    help: ["ConnectWise's paths are written under the API root: `/module/collection`"])
+            }
+            return .endpoint(Name(token.value, span: token.span))
         case .identifier:
             advance()
             let name = Name(token.value, span: token.span)
@@ -54,6 +62,15 @@ extension Parser {
 
     private mutating func parseStage() throws(Diagnostic) -> Stage {
         let keyword = peek()
+        if keyword.kind == .rawPath {
+            advance()
+            guard keyword.value.hasPrefix("/") else {
+                throw error(
+                    "a backquoted stage is an endpoint under the API root, as in `/service/tickets/{id}/tasks`", at: keyword.span,
+                    help: ["to read a field, select it: | select `\(keyword.value)`"])
+            }
+            return Stage(kind: .endpoint(Name(keyword.value, span: keyword.span)), keywordSpan: keyword.span, span: keyword.span)
+        }
         guard keyword.kind == .identifier else {
             throw unexpected("a stage after `|`, such as `where`, `select`, `sort`, `take`, `count` or `note`")
         }
@@ -158,6 +175,12 @@ extension Parser {
         let first = peek()
         if first.kind == .rawPath {
             advance()
+            if first.value.hasPrefix("/") || first.value.contains("{id}") {
+                throw error(
+                    "`\(first.value)` is an endpoint, not a field", at: first.span,
+                    help: ["an endpoint starts a query, or follows | to be read for each record: tickets | `/service/tickets/{id}/tasks`",
+                           "a field path has no leading /: `_info/lastUpdated`"])
+            }
             return FieldPath(.raw(first.value), span: first.span)
         }
         let head = try expectName(expected)
