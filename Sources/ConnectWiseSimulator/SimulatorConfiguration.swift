@@ -1,38 +1,15 @@
-/// A security-role module that guards part of the API, named as ConnectWise names it.
-public enum APIModule: String, Sendable, CaseIterable, Codable {
-    case serviceTickets = "Service Desk > Service Tickets"
-    case projectTickets = "Project > Project Tickets"
-    case projects = "Project > Project Headers"
-    case opportunities = "Sales > Opportunity"
-    case companies = "Companies > Company Maintenance"
-    case contacts = "Companies > Contacts"
-    case configurations = "Companies > Configurations"
-    case agreements = "Finance > Agreements"
-    case time = "Time > Time Entry"
-    case members = "System > Members"
-    case procurement = "Procurement > Product Catalog"
-    case schedule = "Schedule > Schedule Entries"
-    case marketing = "Marketing > Campaigns"
-    case expense = "Expense > Expense Entries"
-    case system = "System > Setup Tables"
-
-    /// The module guarding an area of the API (its first path segment) outside the first
-    /// release's resources.
-    static let byArea: [String: APIModule] = [
-        "service": .serviceTickets, "company": .companies, "configurations": .configurations, "finance": .agreements,
-        "project": .projects, "sales": .opportunities, "time": .time, "system": .system, "procurement": .procurement,
-        "schedule": .schedule, "marketing": .marketing, "expense": .expense,
-    ]
-}
+import ConnectWiseSpec
 
 /// An API member: keys and the modules its security role allows.
 public struct APIMember: Sendable {
     public var identifier: String
     public var publicKey: String
     public var privateKey: String
-    public var allowed: Set<APIModule>
+    /// The security-role modules it may read and write, named as ConnectWise names them
+    /// (``SecurityModules``).
+    public var allowed: Set<String>
 
-    public init(identifier: String, publicKey: String, privateKey: String, allowed: Set<APIModule> = Set(APIModule.allCases)) {
+    public init(identifier: String, publicKey: String, privateKey: String, allowed: Set<String> = Set(SecurityModules.all)) {
         self.identifier = identifier
         self.publicKey = publicKey
         self.privateKey = privateKey
@@ -67,7 +44,7 @@ public struct SimulatorConfiguration: Sendable {
         APIMember(identifier: "api-demo", publicKey: "demo-public", privateKey: "demo-private-key-0123456789"),
         APIMember(
             identifier: "api-limited", publicKey: "limited-public", privateKey: "limited-private-key-0123456789",
-            allowed: [.serviceTickets]),
+            allowed: [SecurityModules.serviceTickets]),
     ]
     public var clientIds: Set<String> = ["00000000-0000-4000-8000-000000000000"]
     public var codebase = "v4_6_release/"

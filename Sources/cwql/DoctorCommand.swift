@@ -1,5 +1,6 @@
 import ArgumentParser
 import CWJSON
+import CWQLLanguage
 import ConnectWiseClient
 import Foundation
 
@@ -12,19 +13,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    /// What doctor probes: a label, the module named as ConnectWise names it, and a path.
-    static let capabilities: [(label: String, module: String, path: String)] = [
-        ("service tickets", "Service Desk > Service Tickets", "/service/tickets"),
-        ("project tickets", "Project > Project Tickets", "/project/tickets"),
-        ("projects", "Project > Project Headers", "/project/projects"),
-        ("opportunities", "Sales > Opportunity", "/sales/opportunities"),
-        ("companies", "Companies > Company Maintenance", "/company/companies"),
-        ("contacts", "Companies > Contacts", "/company/contacts"),
-        ("configurations", "Companies > Configurations", "/company/configurations"),
-        ("agreements", "Finance > Agreements", "/finance/agreements"),
-        ("time entries", "Time > Time Entry", "/time/entries"),
-        ("members", "System > Members", "/system/members"),
-    ]
+    @Flag(help: "Probe every source of the catalog, not one per security module, and summarise by module.")
+    var all = false
 
     func run() async throws {
         let credentials: Credentials
@@ -49,21 +39,85 @@ struct DoctorCommand: AsyncParsableCommand {
             throw fail(error)
         }
         standardOutput("\n")
-        let width = Self.capabilities.map(\.label.count).max()! + 2
-        standardOutput("capability".padding(toLength: width, withPad: " ", startingAt: 0) + "result     module")
-        var allowed = 0
-        for capability in Self.capabilities {
-            let result: String
-            do {
-                _ = try await client.get(capability.path, query: [("pageSize", "1"), ("fields", "id")])
-                result = "allowed"
-                allowed += 1
-            } catch let error as ConnectWiseError {
-                if case .forbidden = error { result = "forbidden" } else { result = "error: \(error)" }
-            }
-            standardOutput(capability.label.padding(toLength: width, withPad: " ", startingAt: 0)
-                  + result.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + capability.module)
+        if all {
+            await probeEverySource(client)
+        } else {
+            await probeEachModule(client)
         }
-        standardOutput("\n\(allowed) of \(Self.capabilities.count) capabilities allowed")
+    }
+
+    /// One source per security module, from the catalog: `allowed`, `forbidden` or the error.
+    private func probeEachModule(_ client: ConnectWiseClient) async {
+        let probes = Catalog.standard.moduleProbes
+        let results = await Self.probe(probes.map(\.entity), client)
+        let width = max("source".count, probes.map(\.entity.name.count).max() ?? 0) + 2
+        standardOutput("source".padding(toLength: width, withPad: " ", startingAt: 0) + "result     module")
+        for (probe, result) in zip(probes, results) {
+            standardOutput(probe.entity.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + result.text.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + probe.module)
+        }
+        let allowed = results.filter(\.isAllowed).count
+        standardOutput("\n\(allowed) of \(probes.count) modules allowed (`cwql doctor --all` probes all \(Catalog.standard.sourceNames.count) sources)")
+    }
+
+    /// Every source of the catalog, summarised by module; what is not allowed is named.
+    private func probeEverySource(_ client: ConnectWiseClient) async {
+        let groups = Catalog.standard.sourcesByModule
+        let results = await Self.probe(groups.flatMap(\.entities), client)
+        var offset = 0
+        var allowedInAll = 0
+        let width = (groups.map(\.module.count).max() ?? 0) + 2
+        standardOutput("module".padding(toLength: width, withPad: " ", startingAt: 0) + "allowed")
+        for group in groups {
+            let own = Array(results[offset..<(offset + group.entities.count)])
+            offset += group.entities.count
+            let allowed = own.filter(\.isAllowed).count
+            allowedInAll += allowed
+            standardOutput(group.module.padding(toLength: width, withPad: " ", startingAt: 0) + "\(allowed) of \(own.count)")
+            // A module the keys can't reach at all is one line; otherwise each source left out is named.
+            guard allowed > 0 || own.contains(where: { $0.text != "forbidden" }) else { continue }
+            for (entity, result) in zip(group.entities, own) where !result.isAllowed {
+                standardOutput("  \(entity.name) (\(entity.path)): \(result.text)")
+            }
+        }
+        standardOutput("\n\(allowedInAll) of \(results.count) sources allowed")
+    }
+
+    /// What a probe found.
+    struct ProbeResult: Sendable {
+        var text: String
+        var isAllowed: Bool { text == "allowed" }
+    }
+
+    /// Asks each source for one record (its id, where its model has one), `concurrency` at a
+    /// time; the results keep the sources' order.
+    static func probe(_ entities: [EntitySpec], _ client: ConnectWiseClient) async -> [ProbeResult] {
+        let paths = entities.map(\.path)
+        let queries = entities.map { [("pageSize", "1")] + ($0.field(named: "id") != nil ? [("fields", "id")] : []) }
+        var results = Array(repeating: ProbeResult(text: ""), count: paths.count)
+        await withTaskGroup(of: (Int, ProbeResult).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                next += 1
+                group.addTask {
+                    do {
+                        _ = try await client.get(paths[index], query: queries[index])
+                        return (index, ProbeResult(text: "allowed"))
+                    } catch let error as ConnectWiseError {
+                        if case .forbidden = error { return (index, ProbeResult(text: "forbidden")) }
+                        return (index, ProbeResult(text: "error: \(error)"))
+                    } catch {
+                        return (index, ProbeResult(text: "error: \(error)"))
+                    }
+                }
+            }
+            for _ in 0..<min(max(1, client.concurrency), paths.count) { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < paths.count { launch() }
+            }
+        }
+        return results
     }
 }

@@ -16,7 +16,10 @@ struct ConnectionCommandTests {
             let result = try await CommandRunner.run(["doctor", "--trace"], environment: environment)
             #expect(result.status == 0)
             #expect(result.stdout.contains("auth:     ok"))
-            #expect(result.stdout.contains("10 of 10 capabilities allowed"))
+            // One source per security module, from the catalog.
+            #expect(result.stdout.contains("15 of 15 modules allowed"))
+            #expect(result.stdout.contains("tickets            allowed    Service Desk > Service Tickets"))
+            #expect(result.stdout.contains("Schedule > Schedule Entries"))
             #expect(result.stderr.contains("trace: GET"))
             #expect(!(result.stdout + result.stderr).contains(Self.privateKey))
         }
@@ -29,9 +32,28 @@ struct ConnectionCommandTests {
             limited["CW_PRIVATE_KEY"] = "limited-private-key-0123456789"
             let result = try await CommandRunner.run(["doctor"], environment: limited)
             #expect(result.status == 0)
-            #expect(result.stdout.contains("agreements       forbidden  Finance > Agreements"))
-            #expect(result.stdout.contains("service tickets  allowed    Service Desk > Service Tickets"))
-            #expect(result.stdout.contains("1 of 10 capabilities allowed"))
+            #expect(result.stdout.contains("agreements         forbidden  Finance > Agreements"))
+            #expect(result.stdout.contains("tickets            allowed    Service Desk > Service Tickets"))
+            #expect(result.stdout.contains("1 of 15 modules allowed"))
+        }
+    }
+
+    @Test func doctorAllProbesEverySourceByModule() async throws {
+        try await withSite { server, environment, _ in
+            var limited = environment
+            limited["CW_PUBLIC_KEY"] = "limited-public"
+            limited["CW_PRIVATE_KEY"] = "limited-private-key-0123456789"
+            let result = try await CommandRunner.run(["doctor", "--all"], environment: limited)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Service Desk > Service Tickets   29 of 29"))
+            #expect(result.stdout.contains("Finance > Agreements             0 of 35"))
+            // Every source was asked, each once (a model without `id` is asked without `fields`).
+            let asked = server.log.all.filter { $0.query.contains("pageSize=1") }
+            let total = try #require(result.stdout.split(separator: "\n").last { $0.hasSuffix("sources allowed") })
+            #expect(total.hasPrefix("29 of \(asked.count) sources allowed"))
+            #expect(asked.count > 300)
+            let full = try await CommandRunner.run(["doctor", "--all"], environment: environment)
+            #expect(full.stdout.contains("\(asked.count) of \(asked.count) sources allowed"))
         }
     }
 

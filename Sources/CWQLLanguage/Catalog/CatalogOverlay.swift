@@ -70,24 +70,6 @@ enum CatalogOverlay {
         "members": ["id", "identifier", "firstName", "lastName", "officeEmail", "inactiveFlag"],
     ]
 
-    /// ConnectWise's security modules by the first segment of the path; a few entities have their own.
-    static let modules: [String: String] = [
-        "company": "Companies", "service": "Service Desk", "finance": "Finance", "time": "Time & Expense",
-        "expense": "Time & Expense", "project": "Project", "sales": "Sales", "system": "System",
-        "schedule": "Schedule", "procurement": "Procurement", "marketing": "Marketing",
-        "configurations": "Companies",
-    ]
-    static let permissions: [String: String] = [
-        "tickets": "Service Desk > Service Tickets", "ticket_notes": "Service Desk > Service Tickets",
-        "boards": "Service Desk > Service Tickets", "board_statuses": "Service Desk > Service Tickets",
-        "priorities": "Service Desk > Service Tickets", "companies": "Companies > Company Maintenance",
-        "contacts": "Companies > Contacts", "configurations": "Companies > Configurations",
-        "agreements": "Finance > Agreements", "agreement_additions": "Finance > Agreements",
-        "time_entries": "Time > Time Entry", "projects": "Project > Project Headers",
-        "project_tickets": "Project > Project Tickets", "opportunities": "Sales > Opportunity",
-        "members": "System > Members",
-    ]
-
     /// Children that are another collection filtered by the parent's id, not a sub-path.
     static let filteredChildren: [String: [ChildLink]] = [
         "tickets": [timeOf("ServiceTicket")],

@@ -84,8 +84,7 @@ struct SpecCatalogBuilder {
         return EntitySpec(
             name: name, singular: singular == name ? name + "_record" : singular, path: endpoint.path,
             model: model, collectionMethods: endpoint.methods, recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
-            permission: CatalogOverlay.permissions[name]
-                ?? CatalogOverlay.modules[EndpointNaming.module(of: endpoint.path)] ?? EndpointNaming.module(of: endpoint.path),
+            permission: SecurityModules.module(ofPath: endpoint.path),
             aliases: CatalogOverlay.aliases[name] ?? [:], children: children, isTopLevel: isTopLevel,
             records: {
                 let fields = types.fields(ofModel: model)

@@ -193,7 +193,7 @@ final class SimulatorAPI: Sendable {
         guard member.allowed.contains(resource.module) else {
             throw APIFailure(
                 status: 403, code: "Forbidden",
-                message: "You do not have permission to access this resource. The API member's security role needs access to \(resource.module.rawValue).")
+                message: "You do not have permission to access this resource. The API member's security role needs access to \(resource.module).")
         }
     }
 

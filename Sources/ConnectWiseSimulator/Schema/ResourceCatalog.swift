@@ -3,7 +3,7 @@ import ConnectWiseSpec
 /// Every endpoint of ConnectWise's published spec, as the simulator serves it: one resource per
 /// `GET` list endpoint, the routes of all endpoints, and which list a reference model points at.
 /// Built once from ``APIFacts/published``; nothing here is written by hand but the overlay of the
-/// first release's resources (their short names and security modules).
+/// first release's resources (their short names).
 final class ResourceCatalog: Sendable {
     /// The catalog of the spec this build embeds.
     static let published = ResourceCatalog(facts: .published)
@@ -102,13 +102,8 @@ final class ResourceCatalog: Sendable {
     }
 
     /// The module of the longest hand-seeded resource its path starts with, else of its area.
-    private static func module(of template: String) -> APIModule {
-        let owner = CoreResources.all
-            .filter { template == $0.template || template.hasPrefix($0.template + "/") }
-            .max { $0.template.count < $1.template.count }
-        if let owner { return owner.module }
-        let area = template.split(separator: "/").first.map(String.init) ?? ""
-        return APIModule.byArea[area] ?? .system
+    private static func module(of template: String) -> String {
+        SecurityModules.module(ofPath: template)
     }
 }
 

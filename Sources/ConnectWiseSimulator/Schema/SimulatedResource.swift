@@ -17,7 +17,8 @@ struct SimulatedResource: Sendable {
     /// Methods on one record (`template/{id}`); empty when the spec has no record endpoint.
     let recordMethods: EndpointMethods
     /// The security-role module that guards it.
-    let module: APIModule
+    /// The security-role module that guards it (``SecurityModules``).
+    let module: String
     /// How many parent ids its path binds (`/company/companies/{id}/sites` binds one).
     let parentCount: Int
     /// The resource holding the parent record, when its path is a list endpoint too.
