@@ -51,3 +51,52 @@ struct OperatorSemanticsTests {
         #expect(client == expected, "client: \(condition)")
     }
 }
+
+/// Conditions on fields of a list's elements (`childConditions` on the server): one element
+/// must satisfy every such comparison, on the server and on the client alike.
+@Suite("List fields mean the same on the server and on the client")
+struct ListFieldSemanticsTests {
+    static let contact: JSON = .object(JSONObject(pairs: [
+        ("id", .int(3)), ("firstName", .string("Ann")),
+        ("communicationItems", .array([
+            .object(JSONObject(pairs: [("value", .string("555-0100")), ("communicationType", .string("Phone"))])),
+            .object(JSONObject(pairs: [("value", .string("ann@acme.example")), ("communicationType", .string("Email"))])),
+        ])),
+    ]))
+
+    static let table: [(String, Bool)] = [
+        (#"email = "ann@acme.example""#, true), (#"email ~ "@acme""#, true), (#"email ~ "555""#, false),
+        (#"communicationItems.value ~ "555""#, true), (#"email !~ "@other""#, true),
+        (#"communicationItems.value ~ "555" and communicationItems.communicationType = Email"#, false),
+        (#"communicationItems.value ~ "@" and communicationItems.communicationType = Email and firstName = Ann"#, true),
+        (#"email ~ "@acme" and firstName = Bob"#, false),
+    ]
+
+    @Test(arguments: table)
+    func serverAndClientAgree(condition: String, expected: Bool) throws {
+        let environment = CompileEnvironment(now: UTCDate(year: 2026, month: 11, day: 22))
+        let source = SourceFile(name: "<table>", text: "contacts where \(condition)")
+        let plan = try Translator.translate(source.text, environment: environment)
+        let filter = plan.segments[0].filter
+        let record = try #require(ListFieldSemanticsTests.contact.objectValue)
+        let child = try #require(filter.childConditions)
+        var query = ListQuery()
+        query.conditions = try filter.conditions.map { try ConditionsParser.parse($0.rendered()) }
+        query.childConditions = try ConditionsParser.parse(child.rendered())
+        let server = query.matches(JSON.object(record))
+        #expect(server == expected, "server: \(child.rendered())")
+
+        let program = try Parser.parse(source)
+        guard case .pipeline(let pipeline) = program.statements[0].kind, let first = pipeline.stages.first,
+            case .where(let parsed) = first.kind
+        else {
+            Issue.record("no where in \(condition)")
+            return
+        }
+        let entity = try #require(Catalog.standard.entity(named: "contacts"))
+        let predicate = try ConditionCompiler(entity: entity, source: source, environment: environment).predicate(parsed)
+        let contact = ListFieldSemanticsTests.contact
+        let client = predicate.evaluate(lookup: { contact.lookup($0) }, custom: { contact.customField($0) }) == true
+        #expect(client == expected, "client: \(condition)")
+    }
+}

@@ -1,3 +1,5 @@
+import ConnectWiseRequests
+
 /// A `where` clause compiled for evaluation on the client (a `where` after a `take`, say):
 /// the same field resolution and value checks as the conditions string, and the same
 /// meaning, including SQL's three-valued logic for missing values.
@@ -6,6 +8,10 @@ public indirect enum ClientPredicate: Sendable {
     case custom(caption: String, op: ComparisonOperator, values: [Value])
     case and(ClientPredicate, ClientPredicate)
     case or(ClientPredicate, ClientPredicate)
+    /// Some element of a list of objects satisfies the predicate, its paths read from the
+    /// element: what `childConditions` means on the server (`communicationItems` with
+    /// `value ~ "@acme"` and `communicationType = "Email"`).
+    case some(list: String, ClientPredicate)
 
     /// True, false, or nil for unknown. `lookup` reads a `/` path of the record;
     /// `custom` reads a custom field's value by caption.
@@ -27,6 +33,17 @@ public indirect enum ClientPredicate: Sendable {
             return ClientPredicate.test(lookup(path) ?? .null, op, values)
         case .custom(let caption, let op, let values):
             return ClientPredicate.test(custom(caption) ?? .null, op, values)
+        case .some(let list, let inner):
+            guard case .list(let items)? = lookup(list) else { return false }
+            var unknown = false
+            for case .record(let element) in items {
+                switch inner.evaluate(lookup: { element.value(atPath: $0) }, custom: { _ in nil }) {
+                case true?: return true
+                case nil: unknown = true
+                case false?: break
+                }
+            }
+            return unknown ? nil : false
         }
     }
 
@@ -129,7 +146,7 @@ extension ConditionCompiler {
 
     private func clientPredicate(_ condition: Condition) throws(Diagnostic) -> ClientPredicate {
         switch condition {
-        case .and(let lhs, let rhs): return .and(try clientPredicate(lhs), try clientPredicate(rhs))
+        case .and(let lhs, let rhs): return ClientPredicate.all(try clientPredicate(lhs), try clientPredicate(rhs))
         case .or(let lhs, let rhs): return .or(try clientPredicate(lhs), try clientPredicate(rhs))
         case .not(let inner, _): return try clientPredicate(ConditionCompiler.negationNormalForm(inner, negate: true))
         case .comparison(let comparison):
@@ -161,10 +178,86 @@ extension ConditionCompiler {
                     let from = ClientPredicate.compare(path: field.path, op: comparison.op == .equal ? .greaterOrEqual : .less, values: [.date(start)])
                     let until = ClientPredicate.compare(
                         path: field.path, op: comparison.op == .equal ? .less : .greaterOrEqual, values: [.date(start.adding(seconds: 86_400))])
-                    return comparison.op == .equal ? .and(from, until) : .or(from, until)
+                    return ClientPredicate.scoped(comparison.op == .equal ? .and(from, until) : .or(from, until), field: field)
                 }
-                return .compare(path: field.path, op: comparison.op, values: literals.map(ClientPredicate.value(of:)))
+                return ClientPredicate.scoped(
+                    .compare(path: field.path, op: comparison.op, values: literals.map(ClientPredicate.value(of:))), field: field)
             }
+        }
+    }
+}
+
+extension ClientPredicate {
+    /// Both, with the comparisons on one list's elements joined inside one `some`: the server
+    /// reads `childConditions` as one element satisfying all of them.
+    static func all(_ lhs: ClientPredicate, _ rhs: ClientPredicate) -> ClientPredicate {
+        var parts: [ClientPredicate] = []
+        for part in lhs.conjuncts + rhs.conjuncts {
+            if case .some(let list, let inner) = part,
+                let index = parts.firstIndex(where: { if case .some(list, _) = $0 { true } else { false } }),
+                case .some(_, let earlier) = parts[index]
+            {
+                parts[index] = .some(list: list, .and(earlier, inner))
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.dropFirst().reduce(parts[0]) { .and($0, $1) }
+    }
+
+    private var conjuncts: [ClientPredicate] {
+        if case .and(let lhs, let rhs) = self { return lhs.conjuncts + rhs.conjuncts }
+        return [self]
+    }
+
+    /// A field's comparison with the condition every comparison of it carries (`email` is a
+    /// communication item of type Email), inside its list when it is a field of a list's
+    /// elements, as the server reads `childConditions`.
+    static func scoped(_ comparison: ClientPredicate, field: ResolvedField) -> ClientPredicate {
+        var predicate = comparison
+        if let also = field.also.flatMap(ClientPredicate.init(conditions:)) { predicate = .and(predicate, also) }
+        guard let list = field.arrayField else { return predicate }
+        return .some(list: list, predicate.relative(to: list + "/"))
+    }
+
+    /// The predicate with its paths read from inside a list's element.
+    func relative(to prefix: String) -> ClientPredicate {
+        switch self {
+        case .compare(let path, let op, let values):
+            return .compare(path: path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path, op: op, values: values)
+        case .and(let lhs, let rhs): return .and(lhs.relative(to: prefix), rhs.relative(to: prefix))
+        case .or(let lhs, let rhs): return .or(lhs.relative(to: prefix), rhs.relative(to: prefix))
+        case .custom, .some: return self
+        }
+    }
+
+    /// The client's reading of a fixed condition of the catalog (`communicationType = "Email"`).
+    init?(conditions: Conditions) {
+        switch conditions {
+        case .comparison(let path, let op, let value):
+            guard let op = ComparisonOperator(rawValue: op) else { return nil }
+            self = .compare(path: path, op: op, values: [ClientPredicate.value(of: value)])
+        case .all(let parts):
+            let predicates = parts.compactMap(ClientPredicate.init(conditions:))
+            guard predicates.count == parts.count, let first = predicates.first else { return nil }
+            self = predicates.dropFirst().reduce(first) { .and($0, $1) }
+        case .any(let parts):
+            let predicates = parts.compactMap(ClientPredicate.init(conditions:))
+            guard predicates.count == parts.count, let first = predicates.first else { return nil }
+            self = predicates.dropFirst().reduce(first) { .or($0, $1) }
+        case .parentIds:
+            return nil
+        }
+    }
+
+    static func value(of value: ConditionsValue) -> Value {
+        switch value {
+        case .text(let text): return .string(text)
+        case .number(let text): return Int(text).map(Value.integer) ?? .decimal(Double(text) ?? 0)
+        case .boolean(let flag): return .boolean(flag)
+        case .null: return .null
+        case .date(let text): return DateLiteral(parsing: text).map { .date($0.date) } ?? .string(text)
+        case .list(let items): return .list(items.map(ClientPredicate.value(of:)))
         }
     }
 }

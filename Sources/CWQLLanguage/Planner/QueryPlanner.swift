@@ -224,7 +224,10 @@ public struct QueryPlanner {
     func paths(in condition: Condition, of entity: EntitySpec) throws(Diagnostic) -> [String] {
         try condition.comparisons.map { (comparison) throws(Diagnostic) in
             switch comparison.subject {
-            case .field(let path): return try entity.resolve(path, in: source).path
+            case .field(let path):
+                // A field of a list's elements is read from the whole list.
+                let field = try entity.resolve(path, in: source)
+                return field.arrayField ?? field.path
             case .customField: return "customFields"
             }
         }
