@@ -60,7 +60,13 @@ struct MetaCommand {
                 output.standardError(error.description)
             }
         case ".schema":
-            output.standardOutput(schema(argument))
+            // A pattern that matches nothing is an error, on stderr as `cwql schema` prints it.
+            let schema = SchemaDescription()
+            if let text = schema.describe(argument) {
+                output.standardOutput(text)
+            } else {
+                output.standardError("error: " + schema.noMatch(argument))
+            }
         default:
             break
         }
@@ -153,11 +159,5 @@ struct MetaCommand {
 
                 """
         }
-    }
-
-    static func schema(_ name: String) -> String {
-        let schema = SchemaDescription()
-        if let text = schema.describe(name) { return text }
-        return schema.noMatch(name)
     }
 }

@@ -142,6 +142,12 @@ struct EverydayUseTests {
             #expect(json.stdout == "[\"x\",2]\n[\n  {\"id\":1}\n]\n")
             let meta = try await CommandRunner.run([], stdin: ".format\n.format csv\n.format\ntickets where id = 1 | select id\n.timing\n", environment: env)
             #expect(meta.stdout == "format: table\nformat: csv\nid\n1\ntiming: off\n")
+            // A `.schema` that matches nothing is an error on stderr, as `cwql schema` says it, not output.
+            let schema = try await CommandRunner.run([], stdin: ".schema tickts\n.schema boards\n", environment: env)
+            #expect(schema.stderr.contains("error: no entity matches `tickts`"))
+            #expect(schema.stderr.contains("did you mean `tickets`"))
+            #expect(!schema.stdout.contains("no entity matches"))
+            #expect(schema.stdout.hasPrefix("boards  /service/boards"))
             _ = server
         }
     }
