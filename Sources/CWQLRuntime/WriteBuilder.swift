@@ -82,7 +82,9 @@ struct WriteBuilder {
             let notes = try notesExpr.map { (expr) throws in try text(expr) } ?? ""
             let end = Int64(Date().timeIntervalSince1970)
             let start = UTCDate(secondsSinceEpoch: end - Int64(hours * 3600))
-            let chargeType = entity.name == "project_tickets" ? "ProjectTicket" : "ServiceTicket"
+            guard let chargeType = entity.timeChargeType else {
+                throw RuntimeError("\(entity.name) have no time entries charged to them", source: source, span: stage.span)
+            }
             let body = JSONObject([
                 "chargeToId": .int(id), "chargeToType": .string(chargeType), "actualHours": .double(hours),
                 "notes": .string(notes), "timeStart": .string(start.iso8601),
@@ -159,7 +161,7 @@ struct WriteBuilder {
         }
         do {
             let id: Int
-            if key == "status", entity.name == "tickets" || entity.name == "project_tickets" {
+            if key == "status", entity.hasBoardStatuses {
                 guard let boardId else {
                     throw RuntimeError("a status belongs to a board: give the board first", source: source, span: expr.span)
                 }

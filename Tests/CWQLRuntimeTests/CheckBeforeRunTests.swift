@@ -12,6 +12,10 @@ struct CheckBeforeRunTests {
                 "print $nope", "nope(3)", "stale(1, 2) | count", "def f(a) { print $a }\nf(1, 2)",
                 "let t = tickets | take 1\nfor $x in $t { print $x.sumary }", "open_tickets() | where bord = 1 | count",
                 "let n = 3\n$n | count",
+                // Stages the entity can't take, and stages after the end of a pipeline.
+                "companies | close", "boards | assign jsmith", "companies | log 1h", "tickets | count | take 1",
+                "tickets | note \"y\" | count", "agreements | additions | select agreement.nmae",
+                "agreements | additions | where agreement.name = \"x\"",
             ]
             for mistake in mistakes {
                 let error = await h.failure("tickets where id = 20 | note \"x\" internal\n\(mistake)")

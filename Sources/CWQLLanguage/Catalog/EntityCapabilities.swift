@@ -41,3 +41,32 @@ extension EntitySpec {
             help: [allowed.isEmpty ? "\(name) are read-only" : "\(name) allow: " + allowed.joined(separator: ", ")])
     }
 }
+
+/// What the ticket stages need of an entity, read from its fields and children (not its name).
+extension EntitySpec {
+    /// `note`: each record has a `notes` list that takes POST with a note's text and flags.
+    public func takesNotes(in catalog: Catalog) -> Bool {
+        guard let link = child(named: "notes"), case .subPath = link.access, let notes = catalog.entity(named: link.entity),
+            notes.allows(.create)
+        else { return false }
+        return ["text", "detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag"].allSatisfy { notes.field(named: $0) != nil }
+    }
+
+    /// A `status` that belongs to the record's board (`close`, and `set status = "…"` by name).
+    public var hasBoardStatuses: Bool { field(named: "board") != nil && field(named: "status") != nil }
+
+    /// `close`: a board's closed status, set with PATCH.
+    public var canClose: Bool { hasBoardStatuses && field(named: "closedFlag") != nil }
+
+    /// `assign`: an `owner` member, set with PATCH.
+    public var canAssign: Bool { field(named: "owner") != nil }
+
+    /// `log`: the `chargeToType` of time entries charged to these records (`ServiceTicket`),
+    /// from the condition of their `time` child.
+    public var timeChargeType: String? {
+        guard let link = child(named: "time"), case .filteredBy(_, let also?) = link.access,
+            case .comparison("chargeToType", "=", .text(let type)) = also
+        else { return nil }
+        return type
+    }
+}

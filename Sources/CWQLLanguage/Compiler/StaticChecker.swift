@@ -242,7 +242,10 @@ public struct StaticChecker {
         // The planner's own rules decide columns (a child's rows may name their parent's
         // fields), child stages and what a write needs; values are known only when it runs.
         var segments = current.map { [PlanSegment(entity: $0, origin: .collection)] } ?? []
-        for stage in pipeline.stages {
+        var write: Stage?
+        for (position, stage) in pipeline.stages.enumerated() {
+            try planner.checkOrder(of: stage, at: position, in: pipeline, after: write)
+            if stage.kind.isWrite { write = stage }
             try checkValues(of: stage, in: scope)
             if stage.kind.isWrite { value = .scalar("a number") }
             switch stage.kind {
@@ -261,14 +264,8 @@ public struct StaticChecker {
             case .select(let paths): for path in paths { _ = try planner.column(path, at: index, in: &segments) }
             case .sort(let keys): for key in keys { _ = try planner.column(key.field, at: index, in: &segments) }
             case .countBy(let path): _ = try planner.column(path, at: index, in: &segments)
-            case .set(let assignments):
-                try entity.require(.update, source: source, span: stage.keywordSpan)
-                for assignment in assignments { if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) } }
-                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
-            case .close, .assign: try entity.require(.update, source: source, span: stage.keywordSpan)
-            case .delete:
-                try entity.require(.delete, source: source, span: stage.keywordSpan)
-                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
+            case .note, .close, .assign, .log, .set, .delete:
+                _ = try planner.writeAction(stage, at: index, in: &segments)
             case .child, .endpoint:
                 let child: PlanSegment
                 if case .endpoint(let path) = stage.kind {

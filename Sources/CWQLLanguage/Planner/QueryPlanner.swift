@@ -52,16 +52,7 @@ public struct QueryPlanner {
         for (position, stage) in pipeline.stages.enumerated() {
             let planner = stageSources.map { QueryPlanner(catalog: catalog, source: $0[position], environment: environment) } ?? self
             let source = planner.source
-            if let write {
-                throw Diagnostic(
-                    "`\(stage.kind.keyword)` can't follow `\(write.stage.kind.keyword)`", source: source, span: stage.keywordSpan,
-                    help: ["a write stage ends the pipeline"])
-            }
-            if position > 0, let previous = pipeline.stages[position - 1].kind.endsPipeline {
-                throw Diagnostic(
-                    "`\(stage.kind.keyword)` can't follow `\(previous)`", source: source, span: stage.keywordSpan,
-                    help: ["`\(previous)` ends the pipeline"])
-            }
+            try planner.checkOrder(of: stage, at: position, in: pipeline, after: write?.stage)
             // The segment is changed in place (a copy of it would retain each of its parts).
             let last = segments.count - 1
             let entity = segments[last].entity
@@ -150,26 +141,8 @@ public struct QueryPlanner {
                 child.parentAncestorPaths = try ancestorPaths()
                 segments.append(child)
                 clientStarted = false
-            case .note, .close, .assign, .log:
-                guard entity.name == "tickets" || (entity.name == "project_tickets" && !(stage.kind.isNote)) else {
-                    throw Diagnostic(
-                        "`\(stage.kind.keyword)` works on tickets, not \(entity.name)", source: source, span: stage.keywordSpan)
-                }
-                if stage.kind.patchesTheRecord { try entity.require(.update, source: source, span: stage.keywordSpan) }
-                if case .close = stage.kind { segments[last].narrow(to: ["id", "board/id", "closedFlag"]) } else { segments[last].narrow(to: ["id"]) }
-                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
-            case .set(let assignments):
-                try entity.require(.update, source: source, span: stage.keywordSpan)
-                for assignment in assignments {
-                    if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
-                }
-                let needsBoard = entity.field(named: "board") != nil
-                segments[last].narrow(to: ["id"] + (needsBoard ? ["board/id"] : []))
-                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
-            case .delete:
-                try entity.require(.delete, source: source, span: stage.keywordSpan)
-                segments[last].narrow(to: ["id"])
-                write = WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths())
+            case .note, .close, .assign, .log, .set, .delete:
+                write = try planner.writeAction(stage, at: last, in: &segments)
             }
         }
         try flushWhere()
@@ -268,18 +241,6 @@ extension StageKind {
         }
     }
 
-    var isNote: Bool {
-        if case .note = self { return true }
-        return false
-    }
-
-    /// True for `close` and `assign`, which PATCH the record (a note and a time entry are POSTed elsewhere).
-    var patchesTheRecord: Bool {
-        switch self {
-        case .close, .assign: return true
-        default: return false
-        }
-    }
 }
 
 extension EntitySpec {
