@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CWQLLanguageTests",
-            dependencies: ["CWQLLanguage", "ConnectWiseRequests", "CWQLTestSupport"],
+            dependencies: ["CWQLLanguage", "ConnectWiseRequests", "ConnectWiseSpec", "CWQLTestSupport"],
             exclude: ["cases"]
         ),
         .testTarget(

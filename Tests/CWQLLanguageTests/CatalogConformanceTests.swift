@@ -1,5 +1,6 @@
 import CWQLLanguage
 import CWQLTestSupport
+import ConnectWiseSpec
 import Testing
 
 /// The catalog against ConnectWise's published spec: every list endpoint reachable by its
@@ -47,6 +48,20 @@ struct CatalogConformanceTests {
             #expect(catalog.entity(named: name)?.path == path)
         }
         #expect(catalog.entity(named: "company_sites")?.path == "/company/companies/{id}/sites")
+        // Every list of the spec is an entity but those under three ids, those ending in a record
+        // id, and nested lists whose parent the spec does not list (reachable raw, README).
+        let lists = APIFacts.published.listEndpoints.filter { !$0.path.hasSuffix("{id}") && $0.idHoles <= 2 }
+        let listed = Set(APIFacts.published.listEndpoints.map { $0.path.lowercased() })
+        func hasListedParents(_ path: String) -> Bool {
+            guard let hole = path.ranges(of: "/{id}").last else { return true }
+            let parent = String(path[..<hole.lowerBound])
+            return listed.contains(parent.lowercased()) && hasListedParents(parent)
+        }
+        let named = Set(catalog.entities.map(\.path))
+        #expect(lists.filter { !named.contains($0.path) && hasListedParents($0.path) }.map(\.path) == [])
+        #expect(named.subtracting(lists.map(\.path)) == [])
+        #expect(lists.filter { !hasListedParents($0.path) }.count == 27)
+        #expect(APIFacts.published.listEndpoints.filter { $0.idHoles > 2 }.count == 2)
         // A list under two ids is a child of a child.
         #expect(reach(try #require(catalog.entity(named: "board_status_notifications"))) == "boards | statuses | notifications")
     }

@@ -37,6 +37,9 @@ struct SpecCatalogBuilder {
             if name != ruleName { alternativeNames[ruleName] = name }
         }
         let types = SpecFieldTypes(facts: facts, entityByPath: nameByPath)
+        // The spec spells a few parents differently in a nested path (`/system/menuEntries/{id}/…`
+        // under `/system/menuentries`); ConnectWise's paths ignore case.
+        var nameByFoldedPath = Dictionary(nameByPath.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         // Children: the words after the parent's `{id}`; a list under two ids is a child of the
         // child list under the first (`/service/boards/{id}/statuses/{id}/notifications`).
         var childrenByParent: [String: [ChildLink]] = [:]
@@ -46,12 +49,13 @@ struct SpecCatalogBuilder {
                 guard let split = endpoint.path.ranges(of: "/{id}").last else { continue }
                 let parentPath = String(endpoint.path[..<split.lowerBound])
                 let suffix = String(endpoint.path[split.upperBound...])
-                guard let parent = nameByPath[parentPath] else { continue }
+                guard let parent = nameByPath[parentPath] ?? nameByFoldedPath[parentPath.lowercased()] else { continue }
                 let childName = EndpointNaming.words(of: "/x" + suffix).joined(separator: "_")
                 var name = EndpointNaming.singular(parent) + "_" + childName
                 while used.contains(name) { name += "_list" }
                 used.insert(name)
                 nameByPath[endpoint.path] = name
+                nameByFoldedPath[endpoint.path.lowercased()] = name
                 nested.append((endpoint, name, parent))
                 childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath(suffix)))
             }

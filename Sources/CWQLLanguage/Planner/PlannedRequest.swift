@@ -84,9 +84,10 @@ extension PlanSegment {
         case .child(let link):
             let parentName = parent.map { $0.entity.singular.replacingUnderscores } ?? "record"
             switch link.access {
-            case .subPath(let suffix):
-                path = RequestPath(template: parent?.entity.path ?? "", ancestorPaths: parentAncestorPaths)
-                    .appending("/").appendingHole().appending(suffix)
+            case .subPath:
+                // The child's own path as the spec writes it: its holes are the parent's
+                // ancestors' ids, then the parent's id.
+                path = RequestPath(template: entity.path, ancestorPaths: parentAncestorPaths)
                 repeats = "each \(parentName)"
             case .endpoint(let template):
                 path = RequestPath(template: template, ancestorPaths: [])
