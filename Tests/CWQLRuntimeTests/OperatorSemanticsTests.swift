@@ -37,19 +37,23 @@ struct OperatorSemanticsTests {
         let server = ConditionsEvaluator.matches(try ConditionsParser.parse(conditions), OperatorSemanticsTests.record)
         #expect(server == expected, "server: \(conditions)")
 
-        let program = try Parser.parse(source)
-        guard case .pipeline(let pipeline) = program.statements[0].kind, let first = pipeline.stages.first,
-            case .where(let parsed) = first.kind
-        else {
-            Issue.record("no where in \(condition)")
-            return
-        }
-        let entity = try #require(Catalog.standard.entity(named: "tickets"))
-        let predicate = try ConditionCompiler(entity: entity, source: source, environment: environment).predicate(parsed)
-        let record = OperatorSemanticsTests.record
-        let client = predicate.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) }) == true
+        let client = try clientAnswer(source, entity: "tickets", record: OperatorSemanticsTests.record, environment: environment)
         #expect(client == expected, "client: \(condition)")
     }
+}
+
+/// The answer of a query's first `where`, run on the client against one record.
+func clientAnswer(_ source: SourceFile, entity name: String, record: JSON, environment: CompileEnvironment) throws -> Bool {
+    let program = try Parser.parse(source)
+    guard case .pipeline(let pipeline) = program.statements[0].kind, let first = pipeline.stages.first,
+        case .where(let parsed) = first.kind
+    else {
+        Issue.record("no where in \(source.text)")
+        return false
+    }
+    let entity = try #require(Catalog.standard.entity(named: name))
+    let predicate = try ConditionCompiler(entity: entity, source: source, environment: environment).predicate(parsed)
+    return predicate.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) }) == true
 }
 
 /// Conditions on fields of a list's elements (`childConditions` on the server): one element
@@ -86,17 +90,7 @@ struct ListFieldSemanticsTests {
         let server = query.matches(JSON.object(record))
         #expect(server == expected, "server: \(child.rendered())")
 
-        let program = try Parser.parse(source)
-        guard case .pipeline(let pipeline) = program.statements[0].kind, let first = pipeline.stages.first,
-            case .where(let parsed) = first.kind
-        else {
-            Issue.record("no where in \(condition)")
-            return
-        }
-        let entity = try #require(Catalog.standard.entity(named: "contacts"))
-        let predicate = try ConditionCompiler(entity: entity, source: source, environment: environment).predicate(parsed)
-        let contact = ListFieldSemanticsTests.contact
-        let client = predicate.evaluate(lookup: { contact.lookup($0) }, custom: { contact.customField($0) }) == true
+        let client = try clientAnswer(source, entity: "contacts", record: ListFieldSemanticsTests.contact, environment: environment)
         #expect(client == expected, "client: \(condition)")
     }
 }

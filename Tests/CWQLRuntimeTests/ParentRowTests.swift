@@ -6,14 +6,10 @@ import Testing
 /// and `count by`, lists under two ids, and writes to records whose path needs their parents' ids.
 @Suite("Interpreter: child rows with their parents")
 struct ParentRowTests {
-    func rows(_ out: String) throws -> [JSON] {
-        try out.split(separator: "\n").map { try JSONParser.parse(String($0)) }
-    }
-
     @Test func additionsShowTheirAgreementAndItsCompany() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
             let out = try await h.run("agreements | additions | select agreement.name, agreement.company.name, product, quantity")
-            let lines = try rows(out)
+            let lines = try jsonLines(out)
             let additions = h.server.store.records("agreement_additions")
             #expect(lines.count == additions.count && !lines.isEmpty)
             // Each row's agreement is the one its addition belongs to (by agreementId, in the store).
@@ -38,12 +34,12 @@ struct ParentRowTests {
 
     @Test func parentFieldsSortAndGroupOnTheClient() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let sorted = try rows(try await h.run("agreements | additions | sort agreement.company.name desc, id | select agreement.company.name, id"))
+            let sorted = try jsonLines(try await h.run("agreements | additions | sort agreement.company.name desc, id | select agreement.company.name, id"))
             let names = sorted.compactMap { $0["agreement.company.name"]?.stringValue }
             #expect(names.count == sorted.count && names.count > 1)
             #expect(names == names.sorted(by: >))
             #expect(h.requests.allSatisfy { !$0.query.contains("orderBy") })
-            let groups = try rows(try await h.run("agreements | additions | count by agreement.name"))
+            let groups = try jsonLines(try await h.run("agreements | additions | count by agreement.name"))
             #expect(groups.compactMap { $0["count"]?.intValue }.reduce(0, +) == sorted.count)
         }
     }
@@ -72,25 +68,25 @@ struct ParentRowTests {
                 #expect(request.status == 200)
             }
             let boards = try await h.run("boards | select id")
-            #expect(Set(statusesByBoard.keys).isSubset(of: Set(try rows(boards).compactMap { $0["id"]?.intValue.map(String.init) })))
+            #expect(Set(statusesByBoard.keys).isSubset(of: Set(try jsonLines(boards).compactMap { $0["id"]?.intValue.map(String.init) })))
             for (board, statuses) in statusesByBoard {
-                let own = try rows(try await h.run("boards where id = \(board) | statuses | select id")).compactMap { $0["id"]?.intValue }
+                let own = try jsonLines(try await h.run("boards where id = \(board) | statuses | select id")).compactMap { $0["id"]?.intValue }
                 #expect(Set(own) == statuses)
             }
-            #expect(try rows(out).allSatisfy { $0["status.id"]?.intValue != nil })
+            #expect(try jsonLines(out).allSatisfy { $0["status.id"]?.intValue != nil })
         }
     }
 
     @Test func aRecordUnderTwoIdsIsWrittenAtItsOwnPath() async throws {
         try await withRuntime(options: { $0.format = .jsonl; $0.assumeYes = true }) { h in
-            let first = try #require(try rows(try await h.run(#"boards where name = "Help" | statuses | notifications | take 1 | select id, status.id"#)).first)
+            let first = try #require(try jsonLines(try await h.run(#"boards where name = "Help" | statuses | notifications | take 1 | select id, status.id"#)).first)
             let id = try #require(first["id"]?.intValue)
             try await h.run(#"boards where name = "Help" | statuses | notifications | where id = \#(id) | delete"#)
             let delete = try #require(h.requests.first { $0.method == "DELETE" })
             let parts = delete.path.split(separator: "/")
             #expect(parts.count == 7 && parts[4] == "\(first["status.id"]?.intValue ?? -1)" && parts[6] == "\(id)")
             #expect(delete.status == 204)
-            let left = try rows(try await h.run(#"boards where name = "Help" | statuses | notifications | where id = \#(id) | select id"#))
+            let left = try jsonLines(try await h.run(#"boards where name = "Help" | statuses | notifications | where id = \#(id) | select id"#))
             #expect(left.isEmpty)
         }
     }

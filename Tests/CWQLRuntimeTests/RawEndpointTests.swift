@@ -5,10 +5,6 @@ import Testing
 /// Backquoted endpoints (SPEC 6.1): what the catalog lacks, read and written raw.
 @Suite("Interpreter: backquoted endpoints")
 struct RawEndpointTests {
-    func rows(_ out: String) throws -> [JSON] {
-        try out.split(separator: "\n").map { try JSONParser.parse(String($0)) }
-    }
-
     @Test func aRawEndpointReadsWhatItsCatalogNameReads() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
             let raw = try await h.run(#"`/service/boards` where name = "Help" | select id, name"#)
@@ -16,7 +12,7 @@ struct RawEndpointTests {
             #expect(h.requests[0].query.contains("conditions=name%20%3D%20%22Help%22"))
             let named = try await h.run(#"boards where name = "Help" | select id, name"#)
             #expect(raw == named)
-            #expect(try rows(raw).count == 1)
+            #expect(try jsonLines(raw).count == 1)
         }
     }
 
@@ -27,7 +23,7 @@ struct RawEndpointTests {
             #expect(paths == Set((1...5).map { "/service/tickets/\($0)/notes" }))
             let named = try await h.run("tickets where id <= 5 | notes | select id, text, ticket.id")
             #expect(raw == named)
-            #expect(try rows(raw).allSatisfy { ($0["ticket.id"]?.intValue ?? 0) >= 1 })
+            #expect(try jsonLines(raw).allSatisfy { ($0["ticket.id"]?.intValue ?? 0) >= 1 })
         }
     }
 
@@ -51,14 +47,14 @@ struct RawEndpointTests {
 
     @Test func aRawChildRecordIsWrittenAtItsParentsPath() async throws {
         try await withRuntime(options: { $0.format = .jsonl; $0.assumeYes = true }) { h in
-            let first = try #require(try rows(try await h.run("tickets | notes | take 1 | select id, ticket.id")).first)
+            let first = try #require(try jsonLines(try await h.run("tickets | notes | take 1 | select id, ticket.id")).first)
             let note = try #require(first["id"]?.intValue)
             let ticket = try #require(first["ticket.id"]?.intValue)
             try await h.run("tickets where id = \(ticket) | `/service/tickets/{id}/notes` | where id = \(note) | delete")
             let delete = try #require(h.requests.first { $0.method == "DELETE" })
             #expect(delete.path == "/service/tickets/\(ticket)/notes/\(note)")
             #expect(delete.status == 204)
-            #expect(try rows(try await h.run("tickets where id = \(ticket) | notes | where id = \(note) | select id")).isEmpty)
+            #expect(try jsonLines(try await h.run("tickets where id = \(ticket) | notes | where id = \(note) | select id")).isEmpty)
         }
     }
 }

@@ -93,3 +93,8 @@ func withRuntime(
     }
     await harness.stop()
 }
+
+/// The records of `--format jsonl` output, one per line.
+func jsonLines(_ out: String) throws -> [JSON] {
+    try out.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+}

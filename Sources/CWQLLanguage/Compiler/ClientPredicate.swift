@@ -237,14 +237,11 @@ extension ClientPredicate {
         case .comparison(let path, let op, let value):
             guard let op = ComparisonOperator(rawValue: op) else { return nil }
             self = .compare(path: path, op: op, values: [ClientPredicate.value(of: value)])
-        case .all(let parts):
+        case .all(let parts), .any(let parts):
             let predicates = parts.compactMap(ClientPredicate.init(conditions:))
             guard predicates.count == parts.count, let first = predicates.first else { return nil }
-            self = predicates.dropFirst().reduce(first) { .and($0, $1) }
-        case .any(let parts):
-            let predicates = parts.compactMap(ClientPredicate.init(conditions:))
-            guard predicates.count == parts.count, let first = predicates.first else { return nil }
-            self = predicates.dropFirst().reduce(first) { .or($0, $1) }
+            let isAll = if case .all = conditions { true } else { false }
+            self = predicates.dropFirst().reduce(first) { isAll ? .and($0, $1) : .or($0, $1) }
         case .parentIds:
             return nil
         }

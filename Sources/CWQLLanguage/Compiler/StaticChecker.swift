@@ -267,14 +267,7 @@ public struct StaticChecker {
             case .note, .close, .assign, .log, .set, .delete:
                 _ = try planner.writeAction(stage, at: index, in: &segments)
             case .child, .endpoint:
-                let child: PlanSegment
-                if case .endpoint(let path) = stage.kind {
-                    child = try planner.endpointSegment(path, after: segments[index])
-                } else if case .child(let name) = stage.kind {
-                    child = try planner.childSegment(name, after: segments[index])
-                } else {
-                    continue
-                }
+                let child = try planner.segment(leadingFrom: stage, after: segments[index])
                 _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
                 segments.append(child)
                 current = child.entity

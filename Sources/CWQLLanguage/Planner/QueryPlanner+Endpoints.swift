@@ -36,6 +36,18 @@ extension QueryPlanner {
     }
 }
 
+extension QueryPlanner {
+    /// The segment a child stage (`| notes`) or a backquoted endpoint stage leads to from the
+    /// records of `parent`.
+    func segment(leadingFrom stage: Stage, after parent: PlanSegment) throws(Diagnostic) -> PlanSegment {
+        switch stage.kind {
+        case .endpoint(let path): return try endpointSegment(path, after: parent)
+        case .child(let name): return try childSegment(name, after: parent)
+        default: preconditionFailure("only child and endpoint stages lead to a segment")
+        }
+    }
+}
+
 extension PlanSegment {
     /// True when the segment reads a backquoted endpoint, whose fields cwql does not check.
     public var isUnchecked: Bool { entity.isRaw }

@@ -127,14 +127,7 @@ public struct QueryPlanner {
                 if !clientStarted && segments[last].fields == nil && segments[last].origin.isList { segments[last].fields = [own] } else { segments[last].require(own) }
                 segments[last].clientStages.append(.countBy(grouped))
             case .child, .endpoint:
-                var child: PlanSegment
-                if case .endpoint(let path) = stage.kind {
-                    child = try planner.endpointSegment(path, after: segments[last])
-                } else if case .child(let name) = stage.kind {
-                    child = try planner.childSegment(name, after: segments[last])
-                } else {
-                    continue
-                }
+                var child = try planner.segment(leadingFrom: stage, after: segments[last])
                 try flushWhere()
                 if segments[last].fields == nil && segments[last].clientStages.isEmpty { segments[last].fields = ["id"] } else { segments[last].require("id") }
                 // A list under two ids: the parent's path needs the id of the record it hangs under.
