@@ -24,7 +24,7 @@ extension QueryPlanner {
         func refuse(_ needs: String) -> Diagnostic {
             Diagnostic(
                 "`\(stage.kind.keyword)` works on records with \(needs); \(entity.name.replacingUnderscores) have none",
-                source: source, span: span, help: ["for example on tickets: `tickets where … | \(stage.kind.keyword) …`"])
+                source: source, span: span, help: ["for example on tickets: `tickets where … | \(stage.kind.example)`"])
         }
         switch stage.kind {
         case .note:
@@ -54,5 +54,17 @@ extension QueryPlanner {
             break
         }
         return WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths(of: index, in: &segments, span: span))
+    }
+}
+
+extension StageKind {
+    /// The stage as a message shows it in an example.
+    var example: String {
+        switch self {
+        case .note: return "note \"…\""
+        case .assign: return "assign jsmith"
+        case .log: return "log 1h \"…\""
+        default: return keyword
+        }
     }
 }
