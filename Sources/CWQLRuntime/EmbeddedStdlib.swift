@@ -7,8 +7,8 @@ enum EmbeddedStdlib {
 # a second one, so a pipeline that runs twice makes no duplicates.
 #
 #   import "alerts"
-#   raise_alert("A-1001", "Disk full on SRV01", "ACME", "C: is 97% full")
-#   resolve_alert("A-1001", "Old logs removed; 40% free")
+#   alerts.raise_alert("A-1001", "Disk full on SRV01", "ACME", "C: is 97% full")
+#   alerts.resolve_alert("A-1001", "Old logs removed; 40% free")
 
 let alert_board = "Alerts"
 
@@ -36,7 +36,7 @@ def resolve_alert(alert_id, message) {
 # or inventory sync does. Running it again updates the same record.
 #
 #   import "configurations"
-#   push_configuration("ACME", "ACME-SRV9", "Server", "SN-123", "10.0.0.9")
+#   configurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-123", "10.0.0.9")
 
 def push_configuration(company, name, type, serial, ip) {
   upsert configuration where company = $company and name = $name { name: $name, type: $type, company: $company, serialNumber: $serial, ipAddress: $ip }
@@ -67,7 +67,7 @@ def recent(days) = tickets where entered > -$days d
 # number of days. Bulk writes need --yes in scripts (or confirmation in the REPL).
 #
 #   import "reminders"
-#   remind_stale("Help", 14)
+#   reminders.remind_stale("Help", 14)
 
 def stale_on(board, days) = tickets where board = $board and closed = false and updated < -$days d
 
@@ -81,7 +81,7 @@ def remind_stale(board, days) {
 # (a vendor portal, an RMM, a licence report).
 #
 #   import "seats"
-#   sync_seats("ACME", "M365-BP", 27)
+#   seats.sync_seats("ACME", "M365-BP", 27)
 
 # The addition of a product on a company's active agreements.
 def addition(company, product) = agreements where company = $company and cancelled = false | additions where product = $product
@@ -97,7 +97,7 @@ def sync_seats(company, product, seats) {
 # a service ticket.
 #
 #   import "time"
-#   log_time(4711, 0.5, "Patched and rebooted SRV01")
+#   time.log_time(4711, 0.5, "Patched and rebooted SRV01")
 
 def log_time(ticket_id, hours, notes) {
   tickets where id = $ticket_id | log $hours h $notes

@@ -43,10 +43,10 @@ extension Interpreter {
             }
             return Resolved(pipeline: pipeline, stageSources: own, provided: (entity, records), parameters: [:])
         case .call(let name, let arguments, let span):
-            guard let definition = definitions[name.text] else {
+            guard let definition = definition(named: name.text) else {
                 throw RuntimeError(
                     "unknown query `\(name.text)(…)`", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: definitions.keys.sorted()), kind: .compile)
+                    help: Suggestions.didYouMean(name.text, among: knownNames.definitions), kind: .compile)
             }
             guard case .query(let body) = definition.body else {
                 throw RuntimeError(
@@ -58,14 +58,21 @@ extension Interpreter {
             callDepth += 1
             defer { callDepth -= 1 }
             let parameters = try await bindArguments(name, definition, arguments, in: source, span: span)
-            let saved = variables
-            for (key, value) in parameters { variables[key] = value }
-            defer { variables = saved }
-            var inner = try await resolve(body, in: definition.source)
-            inner.pipeline.stages += pipeline.stages
-            inner.stageSources += own
-            for (key, value) in parameters where inner.parameters[key] == nil { inner.parameters[key] = value }
-            return inner
+            // The body is resolved and planned with its module's variables and its parameters,
+            // whatever the caller's variables of the same names hold.
+            return try await inScope(of: definition) {
+                let saved = variables
+                for (key, value) in parameters { variables[key] = value }
+                defer { variables = saved }
+                var inner = try await resolve(body, in: definition.source)
+                inner.pipeline.stages += pipeline.stages
+                inner.stageSources += own
+                // A module's body reads its module's variables; a script's reads the caller's.
+                for (key, value) in definition.module != nil ? variables : parameters where inner.parameters[key] == nil {
+                    inner.parameters[key] = value
+                }
+                return inner
+            }
         }
     }
 

@@ -49,6 +49,18 @@ struct Definition {
     var parameters: [Name]
     var body: Body
     var source: SourceFile
+    /// The module it was defined in (nil: the script, or the prelude): its body runs with
+    /// that module's variables and definitions.
+    var module: ModuleScope?
+}
+
+/// An imported module's names: its variables, its definitions (with the prelude's it starts
+/// with) and the namespaces of the modules it imported. Its `let`s are its own: nothing the
+/// importing script defines changes what its definitions do.
+final class ModuleScope {
+    var variables: [String: Binding] = [:]
+    var definitions: [String: Definition] = [:]
+    var namespaces: [String: ModuleScope] = [:]
 }
 
 /// Runs cwql programs against ConnectWise: statements in order, queries through the planner
@@ -60,9 +72,18 @@ public final class Interpreter: @unchecked Sendable {
     let catalog: Catalog
     let clock: @Sendable () -> UTCDate
     let resolver: ReferenceResolver
+    /// The names of the scope running now: the script's, or a module's while it is imported
+    /// or one of its definitions runs.
     var variables: [String: Binding] = [:]
     var definitions: [String: Definition] = [:]
-    var importedModules: Set<String> = []
+    /// Imported modules by namespace (`alerts` in `alerts.raise_alert(…)`).
+    var namespaces: [String: ModuleScope] = [:]
+    /// The module running now; nil for the script.
+    var currentModule: ModuleScope?
+    /// Modules imported so far, by key, each run once.
+    var loadedModules: [String: ModuleScope] = [:]
+    /// The prelude's definitions, which every module starts with.
+    var preludeDefinitions: [String: Definition] = [:]
     var importStack: [String] = []
     var callDepth = 0
     /// How deep `def` and procedure calls may nest (a recursive `def` stops here).
@@ -91,7 +112,9 @@ public final class Interpreter: @unchecked Sendable {
     public func adoptSession(of other: Interpreter) {
         for (name, binding) in other.variables { variables[name] = binding }
         for (name, definition) in other.definitions { definitions[name] = definition }
-        importedModules.formUnion(other.importedModules)
+        for (name, module) in other.namespaces { namespaces[name] = module }
+        for (key, module) in other.loadedModules { loadedModules[key] = module }
+        if preludeDefinitions.isEmpty { preludeDefinitions = other.preludeDefinitions }
     }
 
     /// The current options (the REPL changes format and dry-run as it goes).
@@ -104,7 +127,7 @@ public final class Interpreter: @unchecked Sendable {
     public func loadPrelude() async throws(RuntimeError) {
         guard let text = StandardLibrary.module(named: "prelude") else { return }
         try await run(SourceFile(name: "<stdlib>/prelude.cwql", text: text))
-        importedModules.insert("<stdlib>/prelude")
+        preludeDefinitions = definitions
     }
 
     /// Parses and runs a script or REPL entry, stopping at the first failing statement. The
@@ -136,6 +159,7 @@ public final class Interpreter: @unchecked Sendable {
         {
             _ = StaticChecker(catalog: catalog, source: program.source).check(program, in: scope)
         }
+        scope.markPrelude()
         return try check(source, in: scope, catalog: catalog)
     }
 
@@ -164,21 +188,50 @@ public final class Interpreter: @unchecked Sendable {
     /// What the session has defined so far, as the static check sees it.
     func checkScope() -> CheckScope {
         let scope = CheckScope()
-        for (name, binding) in variables { scope.define(variable: name, KnownValue(binding.value, entity: binding.entity)) }
-        for (name, definition) in definitions {
+        func known(_ name: String, _ definition: Definition) -> KnownDefinition {
             let isProcedure: Bool
             if case .procedure = definition.body { isProcedure = true } else { isProcedure = false }
-            scope.define(
-                definition: name,
-                knownDefinitions[name] ?? KnownDefinition(parameters: definition.parameters.map(\.text), isProcedure: isProcedure, yields: nil))
+            return knownDefinitions[name] ?? KnownDefinition(parameters: definition.parameters.map(\.text), isProcedure: isProcedure, yields: nil)
         }
-        scope.importedModules = importedModules
+        for (name, definition) in preludeDefinitions { scope.define(definition: name, known(name, definition)) }
+        scope.markPrelude()
+        for (name, binding) in variables { scope.define(variable: name, KnownValue(binding.value, entity: binding.entity)) }
+        for (name, definition) in definitions { scope.define(definition: name, known(name, definition)) }
+        for (namespace, module) in namespaces {
+            for (name, definition) in module.definitions where definition.module === module {
+                let qualified = ModuleNamespace.qualified(name, in: namespace)
+                scope.define(definition: qualified, known(qualified, definition))
+            }
+        }
         return scope
     }
 
     /// Names of variables and defs, for completion.
     public var knownNames: (variables: [String], definitions: [String]) {
-        (variables.keys.sorted(), definitions.keys.sorted())
+        let qualified = namespaces.flatMap { namespace, module in
+            module.definitions.filter { $0.value.module === module }.keys.map { ModuleNamespace.qualified($0, in: namespace) }
+        }
+        return (variables.keys.sorted(), (Array(definitions.keys) + qualified).sorted())
+    }
+
+    /// The definition a call names: one of the running scope's, or `namespace.name` of an
+    /// imported module.
+    func definition(named name: String) -> Definition? {
+        if let own = definitions[name] { return own }
+        guard let dot = name.firstIndex(of: ".") else { return nil }
+        let module = namespaces[String(name[..<dot])]
+        let member = String(name[name.index(after: dot)...])
+        return module?.definitions[member].flatMap { $0.module === module ? $0 : nil }
+    }
+
+    /// Runs `body` in the scope of the module `definition` was written in (its variables,
+    /// definitions and namespaces), then returns to the caller's.
+    func inScope<T>(of definition: Definition, _ body: () async throws -> T) async throws -> T {
+        guard let module = definition.module, module !== currentModule else { return try await body() }
+        let saved = (variables, definitions, namespaces, currentModule)
+        (variables, definitions, namespaces, currentModule) = (module.variables, module.definitions, module.namespaces, module)
+        defer { (variables, definitions, namespaces, currentModule) = saved }
+        return try await body()
     }
 
     func execute(_ statements: [Statement], in source: SourceFile) async throws(RuntimeError) {
@@ -199,11 +252,11 @@ public final class Interpreter: @unchecked Sendable {
         case .let(let name, let value):
             variables[name.text] = try await evaluate(value, in: source)
         case .def(let name, let parameters, let body):
-            definitions[name.text] = Definition(parameters: parameters, body: .query(body), source: source)
+            definitions[name.text] = Definition(parameters: parameters, body: .query(body), source: source, module: currentModule)
         case .procedure(let name, let parameters, let body):
-            definitions[name.text] = Definition(parameters: parameters, body: .procedure(body), source: source)
-        case .import(let module, let span):
-            try await importModule(module, from: source, span: span)
+            definitions[name.text] = Definition(parameters: parameters, body: .procedure(body), source: source, module: currentModule)
+        case .import(let module, let alias, let span):
+            try await importModule(module, alias: alias, from: source, span: span)
         case .for(let variable, let sequence, let body):
             let binding = try await evaluate(sequence, in: source)
             let items: [Value]
@@ -252,7 +305,7 @@ public final class Interpreter: @unchecked Sendable {
             try await upsert(match, object, entity: entity, source: source, span: statement.span)
         case .pipeline(let pipeline):
             if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
-                let definition = definitions[name.text], case .procedure(let body) = definition.body
+                let definition = definition(named: name.text), case .procedure(let body) = definition.body
             {
                 try await call(name, definition, arguments: arguments, body: body, in: source, span: span)
             } else {
@@ -273,15 +326,17 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs a procedure with its parameters bound; its variables are its own.
     private func call(_ name: Name, _ definition: Definition, arguments: [ValueExpr], body: [Statement], in source: SourceFile, span: SourceSpan) async throws {
         let bound = try await bindArguments(name, definition, arguments, in: source, span: span)
-        let saved = variables
-        for (key, value) in bound { variables[key] = value }
-        defer { variables = saved }
         guard callDepth < Interpreter.maximumCallDepth else {
             throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
         }
         callDepth += 1
         defer { callDepth -= 1 }
-        try await execute(body, in: definition.source)
+        try await inScope(of: definition) {
+            let saved = variables
+            for (key, value) in bound { variables[key] = value }
+            defer { variables = saved }
+            try await execute(body, in: definition.source)
+        }
     }
 
     /// The values of a call's arguments by parameter name, after checking their number.
@@ -303,23 +358,44 @@ public final class Interpreter: @unchecked Sendable {
 
     // MARK: - Imports
 
-    private func importModule(_ name: String, from source: SourceFile, span: SourceSpan) async throws {
-        let module: ImportedModule
+    /// Runs a module once, in a scope of its own (the prelude's definitions, nothing of the
+    /// importer's), and gives its definitions a namespace in the importing scope.
+    private func importModule(_ name: String, alias: Name?, from source: SourceFile, span: SourceSpan) async throws {
+        let located: ImportedModule
         switch ModuleLocator.locate(name, from: source, span: span) {
-        case .success(let found): module = found
+        case .success(let found): located = found
         case .failure(let problem): throw RuntimeError(kind: .compile, diagnostics: [problem])
         }
-        let key = module.key
+        let key = located.key
         if importStack.contains(key) {
             throw RuntimeError(
                 "import cycle: " + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "),
                 source: source, span: span, kind: .compile)
         }
-        if importedModules.contains(key) { return }
+        guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else {
+            throw RuntimeError(
+                "`\(name)` is not a name its definitions can be called by", source: source, span: span,
+                help: ["give the module a namespace: `import \"\(name)\" as helpers`"], kind: .compile)
+        }
+        if let loaded = loadedModules[key] {
+            namespaces[namespace] = loaded
+            return
+        }
+        let module = ModuleScope()
         importStack.append(key)
         defer { importStack.removeLast() }
-        try await run(module.source)
-        importedModules.insert(key)
+        let saved = (variables, definitions, namespaces, currentModule)
+        (variables, definitions, namespaces, currentModule) = ([:], preludeDefinitions, [:], module)
+        do {
+            try await run(located.source)
+        } catch {
+            (variables, definitions, namespaces, currentModule) = saved
+            throw error
+        }
+        (module.variables, module.definitions, module.namespaces) = (variables, definitions, namespaces)
+        (variables, definitions, namespaces, currentModule) = saved
+        loadedModules[key] = module
+        namespaces[namespace] = module
     }
 
     // MARK: - Helpers

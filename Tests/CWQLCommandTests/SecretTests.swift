@@ -74,7 +74,7 @@ struct SecretTests {
         let config = "\(directory)/config.toml"
         try "[profiles.main]\nsite = \"na\"\nprivate_key = \"\(key)\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         let script = "\(directory)/uses-config.cwql"
-        try "import \"config.toml\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "import \"config.toml\" as config\n".write(toFile: script, atomically: true, encoding: .utf8)
         for arguments in [["run", config], ["run", script], ["translate", "x"]] {
             let result = try await CommandRunner.run(arguments, environment: ["HOME": directory])
             #expect(result.status == 2)

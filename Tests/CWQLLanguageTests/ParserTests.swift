@@ -7,6 +7,23 @@ struct ParserTests {
         try Parser.parse(SourceFile(name: "t.cwql", text: text)).statements
     }
 
+    @Test func importsTakeANamespaceAndCallsGoThroughIt() throws {
+        let statements = try parse("import \"lib/helpers.cwql\" as h\nh.open_help() | count\nalerts.raise_alert(\"A-1\")")
+        guard case .import(let module, let alias?, _) = statements[0].kind else { Issue.record("import as"); return }
+        #expect(module == "lib/helpers.cwql" && alias.text == "h")
+        guard case .pipeline(let query) = statements[1].kind, case .call(let callee, _, _) = query.source else { Issue.record("call"); return }
+        #expect(callee.text == "h.open_help")
+        guard case .pipeline(let procedure) = statements[2].kind, case .call(let name, let arguments, _) = procedure.source else {
+            Issue.record("procedure call"); return
+        }
+        #expect(name.text == "alerts.raise_alert" && arguments.count == 1)
+        // A file name that is no name needs `as`; a namespace's member is always called.
+        #expect(throws: CompileFailure.self) { try parse("import \"sync-helpers.cwql\"") }
+        #expect(throws: CompileFailure.self) { try parse("alerts.alert_board | count") }
+        #expect(ModuleNamespace.defaultName(of: "lib/sync_helpers.cwql") == "sync_helpers")
+        #expect(ModuleNamespace.defaultName(of: "9lives") == nil)
+    }
+
     @Test func specScriptingExampleParses() throws {
         let statements = try parse("""
             #!/usr/bin/env cwql
@@ -20,7 +37,7 @@ struct ParserTests {
             if (tickets where company = ACME | count) > 100 { print "busy" }
             """)
         #expect(statements.count == 8)
-        guard case .import(let module, _) = statements[0].kind else { Issue.record("import"); return }
+        guard case .import(let module, nil, _) = statements[0].kind else { Issue.record("import"); return }
         #expect(module == "alerts")
         guard case .let(let name, .string(let value, _)) = statements[1].kind else { Issue.record("let"); return }
         #expect(name.text == "board" && value == "Help")

@@ -59,7 +59,7 @@ struct ScriptingTests {
         try "def alerted() = tickets where board = Alerts\n".write(to: directory.appendingPathComponent("c.cwql"), atomically: true, encoding: .utf8)
         try await withRuntime { h in
             let main = directory.appendingPathComponent("main.cwql").path
-            let out = try await h.run("import \"c\"\nalerted() | count", name: main)
+            let out = try await h.run("import \"c\"\nc.alerted() | count", name: main)
             let alerts = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Alerts" }.count
             #expect(out == "\(alerts)\n")
             let cycle = try #require(await h.failureNamed("import \"a\"", name: main))
@@ -104,6 +104,70 @@ extension RuntimeHarness {
             return nil
         } catch {
             return error  // run throws only RuntimeError
+        }
+    }
+}
+
+/// Modules have their own scope and a namespace (SPEC 6.2): a script's variables never change
+/// what a module's definitions do, and a module's names are reached through its namespace.
+@Suite("Interpreter: module scopes and namespaces")
+struct ModuleScopeTests {
+    @Test func aScriptsVariableDoesNotChangeAModule() async throws {
+        try await withRuntime { h in
+            // alerts.cwql has `let alert_board = "Alerts"`; the script's own `alert_board` is another variable.
+            try await h.run(#"""
+                import "alerts"
+                let alert_board = "Projects"
+                alerts.alert_ticket("A-1") | count
+                """#)
+            let query = try #require(h.requests.first { $0.path == "/service/tickets/count" }?.query)
+            #expect(query.contains("board/name%20%3D%20%22Alerts%22"))
+            #expect(!query.contains("Projects"))
+            #expect(try await h.run("print $alert_board") == "Projects\n")
+        }
+    }
+
+    @Test func aModulesDefinitionsAreReachedThroughItsNamespace() async throws {
+        try await withRuntime(options: { $0.assumeYes = true }) { h in
+            let unqualified = try #require(await h.failure("import \"alerts\"\nalert_ticket(\"A-1\") | count"))
+            #expect(unqualified.kind == .compile)
+            #expect(unqualified.description.contains("`alerts.alert_ticket(…)`"))
+            // `as` names the namespace; a second import of the same module under another name shares it.
+            let out = try await h.run(#"""
+                import "alerts" as a
+                a.raise_alert("A-5", "Disk full on SRV05", "ACME", "C: 99%")
+                import "alerts"
+                print (alerts.alert_ticket("A-5") | count), (a.alert_ticket("A-5") | count)
+                """#)
+            #expect(out.hasSuffix("1 1\n"))
+            let bad = try #require(await h.failure("import \"alerts\"\nalerts.nothing(\"x\") | count"))
+            #expect(bad.description.contains("unknown query `alerts.nothing(…)`"))
+        }
+    }
+
+    @Test func aModuleSeesThePreludeAndItsOwnImportsButNotTheScripts() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-modules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The module uses the prelude's `open_tickets()` and a module of its own (as `h`).
+        try "def on_help() = tickets where board = Help\n".write(to: directory.appendingPathComponent("helpers.cwql"), atomically: true, encoding: .utf8)
+        try "import \"helpers.cwql\" as h\ndef open_help() = h.on_help() | where closed = false\ndef all_open() = open_tickets()\n"
+            .write(to: directory.appendingPathComponent("desk.cwql"), atomically: true, encoding: .utf8)
+        try "def mine() = tickets where owner = $who\n".write(to: directory.appendingPathComponent("leaky.cwql"), atomically: true, encoding: .utf8)
+        try await withRuntime { h in
+            let main = directory.appendingPathComponent("main.cwql").path
+            let out = try await h.run("import \"desk\"\ndesk.open_help() | count", name: main)
+            let expected = h.server.store.records("tickets").filter {
+                $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false
+            }.count
+            #expect(out == "\(expected)\n")
+            // `$who` is not the module's: the script's `let who` can't stand in for it.
+            #expect(try await h.run("import \"desk\"\ndesk.all_open() | count", name: main).hasSuffix("\n"))
+            let leak = try #require(await h.failureNamed("let who = \"jsmith\"\nimport \"leaky\"\nleaky.mine() | count", name: main))
+            #expect(leak.kind == .compile)
+            #expect(leak.description.contains("unknown variable `$who`"))
+            // The module's own import is not the script's.
+            let hidden = try #require(await h.failureNamed("import \"desk\"\nh.on_help() | count", name: main))
+            #expect(hidden.description.contains("unknown query `h.on_help(…)`"))
         }
     }
 }

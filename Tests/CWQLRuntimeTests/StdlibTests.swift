@@ -13,7 +13,7 @@ struct StdlibTests {
 
     @Test func alertToTicketMakesNoDuplicates() async throws {
         try await withRuntime { h in
-            let raise = #"import "alerts"\#nraise_alert("A-9", "Disk full on SRV01", "ACME", "C: 97%")"#
+            let raise = #"import "alerts"\#nalerts.raise_alert("A-9", "Disk full on SRV01", "ACME", "C: 97%")"#
             try await h.run(raise)
             try await h.run(raise)
             let tickets = alertTickets(h, "A-9")
@@ -25,7 +25,7 @@ struct StdlibTests {
             #expect(notes.compactMap { $0["text"]?.stringValue } == ["C: 97%", "C: 97%"])
             #expect(notes.map { $0["detailDescriptionFlag"]?.boolValue == true } == [true, false])
             #expect(notes.map { $0["internalAnalysisFlag"]?.boolValue == true } == [false, true])
-            try await h.run(#"import "alerts"\#nresolve_alert("A-9", "Cleaned up")"#)
+            try await h.run(#"import "alerts"\#nalerts.resolve_alert("A-9", "Cleaned up")"#)
             #expect(h.server.store.record("tickets", id: id)?["closedFlag"]?.boolValue == true)
             #expect(h.server.store.records("ticket_notes").contains { $0["ticketId"]?.intValue == id && $0["resolutionFlag"]?.boolValue == true })
             try await h.run(raise)
@@ -35,7 +35,7 @@ struct StdlibTests {
 
     @Test func seatSync() async throws {
         try await withRuntime { h in
-            try await h.run(#"import "seats"\#nsync_seats("ACME", "M365-BP", 27)"#)
+            try await h.run(#"import "seats"\#nseats.sync_seats("ACME", "M365-BP", 27)"#)
             let acme = h.server.store.records("agreements").filter { $0["company"]?["identifier"]?.stringValue == "ACME" }.compactMap { $0["id"]?.intValue }
             let additions = h.server.store.records("agreement_additions").filter {
                 acme.contains($0["agreementId"]!.intValue!) && $0["product"]?["identifier"]?.stringValue == "M365-BP"
@@ -47,8 +47,8 @@ struct StdlibTests {
 
     @Test func configurationPushUpdatesInPlace() async throws {
         try await withRuntime { h in
-            try await h.run(#"import "configurations"\#npush_configuration("ACME", "ACME-SRV9", "Server", "SN-1", "10.0.0.9")"#)
-            try await h.run(#"import "configurations"\#npush_configuration("ACME", "ACME-SRV9", "Server", "SN-2", "10.0.0.10")"#)
+            try await h.run(#"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-1", "10.0.0.9")"#)
+            try await h.run(#"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-2", "10.0.0.10")"#)
             let matches = h.server.store.records("configurations").filter { $0["name"]?.stringValue == "ACME-SRV9" }
             #expect(matches.count == 1)
             #expect(matches.first?["serialNumber"]?.stringValue == "SN-2")
@@ -58,14 +58,14 @@ struct StdlibTests {
 
     @Test func timeWriteback() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let out = try await h.run(#"import "time"\#nlog_time(9, 0.25, "From the timer")\#nticket_time(9) | where notes = "From the timer" | select actualHours"#)
+            let out = try await h.run(#"import "time"\#ntime.log_time(9, 0.25, "From the timer")\#ntime.ticket_time(9) | where notes = "From the timer" | select actualHours"#)
             #expect(out == "{\"actualHours\":0.25}\n")
         }
     }
 
     @Test func staleReminders() async throws {
         try await withRuntime(options: { $0.assumeYes = true }) { h in
-            try await h.run(#"import "reminders"\#nremind_stale("Help", 30)"#)
+            try await h.run(#"import "reminders"\#nreminders.remind_stale("Help", 30)"#)
             let cutoff = "2026-10-23T00:00:00Z"
             let stale = h.server.store.records("tickets").filter {
                 $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false

@@ -28,8 +28,10 @@ public enum StatementKind: Sendable {
     case def(Name, parameters: [Name], body: Pipeline)
     /// `def raise_alert(id, summary) { … }`: a procedure, called as a statement.
     case procedure(Name, parameters: [Name], body: [Statement])
-    /// `import "alerts"`
-    case `import`(String, SourceSpan)
+    /// `import "alerts"` or `import "lib/helpers.cwql" as h`: the module's `def`s are
+    /// called through its namespace (`alerts.raise_alert(…)`); nil takes the namespace from
+    /// the module's name (``ModuleNamespace``).
+    case `import`(String, alias: Name?, SourceSpan)
     /// `for $t in (tickets …) { … }`
     case `for`(Name, in: ValueExpr, body: [Statement])
     /// `if COND { … } else { … }`
@@ -53,4 +55,21 @@ public struct Program: Sendable {
         self.source = source
         self.statements = statements
     }
+}
+
+/// The namespace an `import` gives a module's `def`s.
+public enum ModuleNamespace {
+    /// The module's file name without `.cwql` (`"alerts"` → `alerts`, `"lib/sync-helpers.cwql"`
+    /// → nil), when it is a name a call can be written with; otherwise the import needs `as`.
+    public static func defaultName(of module: String) -> String? {
+        var name = module.split(separator: "/").last.map(String.init) ?? module
+        if name.hasSuffix(".cwql") { name = String(name.dropLast(5)) }
+        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
+            name.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        else { return nil }
+        return name
+    }
+
+    /// `alerts.raise_alert`: the name a module's `def` is called by.
+    public static func qualified(_ name: String, in namespace: String) -> String { namespace + "." + name }
 }

@@ -41,16 +41,48 @@ public final class CheckScope {
     public let parent: CheckScope?
     public private(set) var variables: [String: KnownValue] = [:]
     public private(set) var definitions: [String: KnownDefinition] = [:]
-    /// Modules already imported (by key), shared by the whole chain.
-    public var importedModules: Set<String>
+    /// The definitions every module sees (the prelude's), shared by the whole program.
+    private let shared: Shared
+
+    /// What every scope of a program shares: the prelude's definitions and what each module
+    /// defines (checked once, by key).
+    private final class Shared {
+        var preludeDefinitions: [String: KnownDefinition] = [:]
+        var modules: [String: [String: KnownDefinition]] = [:]
+    }
 
     public init(parent: CheckScope? = nil) {
         self.parent = parent
-        self.importedModules = parent?.importedModules ?? []
+        self.shared = parent?.shared ?? Shared()
     }
 
+    /// The top-level scope of a module imported from `importer`'s program: the prelude's
+    /// definitions, none of the importer's names.
+    init(module importer: CheckScope) {
+        self.parent = nil
+        self.shared = importer.shared
+        self.definitions = shared.preludeDefinitions
+    }
+
+    /// Marks the definitions made so far as the prelude's, which every module sees.
+    public func markPrelude() { shared.preludeDefinitions = definitions }
+
+    /// The definitions a module made itself (not the prelude's it starts with).
+    var ownDefinitions: [String: KnownDefinition] {
+        definitions.filter { definedHere.contains($0.key) && !$0.key.contains(".") }
+    }
+
+    func moduleDefinitions(_ key: String) -> [String: KnownDefinition]? { shared.modules[key] }
+    func remember(module key: String, definitions: [String: KnownDefinition]) { shared.modules[key] = definitions }
+
     public func define(variable name: String, _ value: KnownValue) { variables[name] = value }
-    public func define(definition name: String, _ definition: KnownDefinition) { definitions[name] = definition }
+    public func define(definition name: String, _ definition: KnownDefinition) {
+        definitions[name] = definition
+        definedHere.insert(name)
+    }
+
+    /// Names defined in this scope (not inherited from the prelude).
+    private var definedHere = Set<String>()
 
     public func variable(_ name: String) -> KnownValue? {
         variables[name] ?? parent?.variable(name)

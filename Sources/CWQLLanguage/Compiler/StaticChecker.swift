@@ -62,8 +62,8 @@ public struct StaticChecker {
             let inner = CheckScope(parent: scope)
             for parameter in parameters { inner.define(variable: parameter.text, .unknown) }
             check(body, in: inner, importing: &importing, into: &diagnostics)
-        case .import(let name, let span):
-            try importModule(name, span: span, in: scope, importing: &importing, into: &diagnostics)
+        case .import(let name, let alias, let span):
+            try importModule(name, alias: alias, span: span, in: scope, importing: &importing, into: &diagnostics)
         case .for(let variable, let sequence, let body):
             let known = try check(sequence, in: scope)
             let inner = CheckScope(parent: scope)
@@ -106,7 +106,8 @@ public struct StaticChecker {
     // MARK: - Imports
 
     private func importModule(
-        _ name: String, span: SourceSpan, in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]
+        _ name: String, alias: Name?, span: SourceSpan, in scope: CheckScope, importing: inout [String],
+        into diagnostics: inout [Diagnostic]
     ) throws(Diagnostic) {
         guard let loadModule else { return }
         let module: ImportedModule
@@ -118,20 +119,29 @@ public struct StaticChecker {
             let cycle = (importing.drop { $0 != module.key } + [module.key]).map { $0.split(separator: "/").last.map(String.init) ?? $0 }
             throw Diagnostic("import cycle: " + cycle.joined(separator: " → "), source: source, span: span)
         }
-        guard !scope.importedModules.contains(module.key) else { return }
-        scope.importedModules.insert(module.key)
-        let program: Program
-        do {
-            program = try Parser.parse(module.source)
-        } catch {
-            diagnostics += error.diagnostics
-            return
+        guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else { return }
+        let definitions: [String: KnownDefinition]
+        if let known = scope.moduleDefinitions(module.key) {
+            definitions = known
+        } else {
+            let program: Program
+            do {
+                program = try Parser.parse(module.source)
+            } catch {
+                diagnostics += error.diagnostics
+                return
+            }
+            importing.append(module.key)
+            defer { importing.removeLast() }
+            // A module has a scope of its own: the prelude's definitions, not the importer's
+            // variables; its `let`s stay its own.
+            let own = CheckScope(module: scope)
+            let inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
+            inner.check(program.statements, in: own, importing: &importing, into: &diagnostics)
+            definitions = own.ownDefinitions
+            scope.remember(module: module.key, definitions: definitions)
         }
-        importing.append(module.key)
-        defer { importing.removeLast() }
-        let inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
-        // A module's names join the importing scope, as they do when it runs.
-        inner.check(program.statements, in: scope, importing: &importing, into: &diagnostics)
+        for (definition, known) in definitions { scope.define(definition: ModuleNamespace.qualified(definition, in: namespace), known) }
     }
 
     // MARK: - Values and variables
@@ -227,9 +237,13 @@ public struct StaticChecker {
             }
         case .call(let name, let arguments, let span):
             guard let definition = scope.definition(name.text) else {
+                let namespaced = scope.allDefinitionNames.filter { $0.hasSuffix("." + name.text) }
                 throw Diagnostic(
                     "unknown query `\(name.text)(…)`", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: scope.allDefinitionNames))
+                    help: namespaced.isEmpty
+                        ? Suggestions.didYouMean(name.text, among: scope.allDefinitionNames)
+                        : ["an imported module's definitions are called through its namespace: "
+                            + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")])
             }
             guard !definition.isProcedure else {
                 throw Diagnostic(

@@ -34,7 +34,16 @@ extension Parser {
             return .endpoint(Name(token.value, span: token.span))
         case .identifier:
             advance()
-            let name = Name(token.value, span: token.span)
+            var name = Name(token.value, span: token.span)
+            // `alerts.raise_alert(…)`: a `def` of an imported module, through its namespace.
+            if check(.dot), peekNext().kind == .identifier {
+                advance()
+                let member = advance()
+                name = Name(ModuleNamespace.qualified(member.value, in: token.value), span: token.span.merged(with: member.span))
+                guard check(.leftParen) else {
+                    throw unexpected("`(` after `\(name.text)`: a module's definitions are called, as in `\(name.text)(…)`")
+                }
+            }
             switch peek().kind {
             case .leftParen:
                 advance()

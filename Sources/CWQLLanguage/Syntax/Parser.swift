@@ -67,7 +67,16 @@ public struct Parser {
         } else if keyword.isKeyword("import") {
             advance()
             let path = try expect(.string, "a quoted module name or path after `import`, as in `import \"alerts\"`")
-            kind = .import(path.value, path.span)
+            var alias: Name?
+            if matchKeyword("as") {
+                let name = try expectName("a namespace after `as`, as in `import \"alerts\" as a`")
+                alias = name
+            } else if ModuleNamespace.defaultName(of: path.value) == nil {
+                throw error(
+                    "`\(path.value)` is not a name its definitions can be called by", at: path.span,
+                    help: ["give the module a namespace: `import \"\(path.value)\" as helpers`"])
+            }
+            kind = .import(path.value, alias: alias, path.span)
         } else if keyword.isKeyword("for") {
             advance()
             let variable = try expect(.variable, "a loop variable such as `$t` after `for`")
