@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectWiseClient
 import Foundation
 
 /// The entry point: parses the command line, runs the command, and maps every failure to
@@ -8,6 +9,7 @@ import Foundation
 enum CWQLMain {
     static func main() async {
         StandardStreams.prepare()
+        OpenFileLimit.raiseSoftLimit()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let first = arguments.first, let suggestion = CWQLCommand.mistypedSubcommand(first) {
             standardError("error: unknown command '\(first)'; did you mean `cwql \(suggestion)`?")

@@ -29,6 +29,12 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.tickets = tickets
         let server: SimulatorServer
         do {
+            // The simulator and the client share the process's open files.
+            _ = try OpenFileLimit.requestsInFlight(fitting: 1, descriptorsPerRequest: 2)
+        } catch {
+            throw fail(error)
+        }
+        do {
             server = try await SimulatorServer.start(configuration)
         } catch {
             standardError("error: the demo simulator could not start: \(error)")

@@ -19,12 +19,13 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         let credentials: Credentials
         let profile: String
+        let client: ConnectWiseClient
         do {
             (credentials, profile) = try connection.credentials()
+            client = try connection.makeClient(credentials)
         } catch {
             throw fail(error)
         }
-        let client = connection.makeClient(credentials)
         standardOutput("site:     \(credentials.site.absoluteString) (profile \(profile))")
         standardOutput("company:  \(credentials.company)")
         do {

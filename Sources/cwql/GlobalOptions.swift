@@ -62,10 +62,14 @@ struct ConnectionOptions: ParsableArguments {
         try resolver.resolve(profile: profile, overrides: overrides)
     }
 
-    /// A client for the resolved credentials.
-    func makeClient(_ credentials: Credentials) -> ConnectWiseClient {
-        ConnectWiseClient(
-            credentials: credentials, concurrency: concurrency, prefetch: prefetch, timeout: timeout,
+    /// A client for the resolved credentials, with as many requests in flight as
+    /// `--concurrency` asks and the open-file limit allows (two descriptors each, for `cwql
+    /// demo`'s simulator holds the other end).
+    func makeClient(_ credentials: Credentials) throws(ConfigurationError) -> ConnectWiseClient {
+        let (concurrency, warning) = try OpenFileLimit.requestsInFlight(fitting: concurrency, descriptorsPerRequest: 2)
+        if let warning { standardError("cwql: \(warning)") }
+        return ConnectWiseClient(
+            credentials: credentials, concurrency: concurrency, prefetch: min(prefetch, concurrency - 1), timeout: timeout,
             trace: trace ? TraceSink { line in standardErrorRaw("trace: \(line)\n") } : nil,
             rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") })
     }

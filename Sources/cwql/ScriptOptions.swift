@@ -58,13 +58,12 @@ struct ScriptRunner {
     var output: any OutputSink = ProcessOutput()
 
     func makeInterpreter() throws -> (Interpreter, ConnectWiseClient) {
-        let credentials: Credentials
+        let client: ConnectWiseClient
         do {
-            credentials = try fixedCredentials ?? connection.credentials().credentials
+            client = try connection.makeClient(fixedCredentials ?? connection.credentials().credentials)
         } catch {
             throw fail(error)
         }
-        let client = connection.makeClient(credentials)
         var options = RunOptions()
         options.format = script.format
         options.dryRun = script.dryRun

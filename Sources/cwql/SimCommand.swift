@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectWiseClient
 import ConnectWiseSimulator
 import Foundation
 
@@ -65,6 +66,12 @@ struct SimCommand: AsyncParsableCommand {
         configuration.clientIds = [clientId]
         configuration.codebase = codebase.hasSuffix("/") ? codebase : codebase + "/"
         let server: SimulatorServer
+        do {
+            // One connection must fit the open files, or NIO stops the process.
+            _ = try OpenFileLimit.requestsInFlight(fitting: 1)
+        } catch {
+            throw fail(error)
+        }
         do {
             server = try await SimulatorServer.start(configuration, host: host, port: port)
         } catch {

@@ -25,8 +25,13 @@ struct CommandRunner {
 
     /// Runs cwql without blocking the concurrency pool (a simulator in this process must keep
     /// answering while the command waits for it).
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
-        try await ChildSlots.with { try await runInBackground(arguments, stdin: stdin, environment: environment) }
+    /// - Parameter openFiles: a `ulimit -n` to run it under.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) async throws -> Result {
+        let (command, environment) = openFiles.map { limit in
+            // A shell sets the limit (soft and hard) and then becomes cwql.
+            (["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", executable.path] + arguments, environment.merging(["CWQL_RUNNER_SHELL": "1"]) { a, _ in a })
+        } ?? (arguments, environment)
+        return try await ChildSlots.with { try await runInBackground(command, stdin: stdin, environment: environment) }
     }
 
     private static func runInBackground(_ arguments: [String], stdin: String?, environment: [String: String]) async throws -> Result {
@@ -44,7 +49,7 @@ struct CommandRunner {
     /// A `cwql` process with these arguments, in this environment over the suite's own.
     static func makeProcess(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = environment["CWQL_RUNNER_SHELL"] == nil ? executable : URL(fileURLWithPath: "/bin/sh")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         return process

@@ -169,6 +169,23 @@ struct EverydayUseTests {
         #expect(usage.stderr.contains("Usage: cwql translate <query>"))
     }
 
+    @Test func aLowOpenFileLimitIsExplainedNotACrash() async throws {
+        // NIO stops the process with SIGILL when it runs out of descriptors; cwql checks first.
+        for arguments in [["demo"], ["sim", "--port", "0"]] {
+            let refused = try await CommandRunner.run(arguments, stdin: "tickets | count\n", openFiles: 12)
+            #expect(refused.status == 3, "\(arguments)")
+            #expect(refused.stderr.contains("the open-file limit is 12 (ulimit -n)"), "\(arguments)")
+        }
+        // Room for a few connections: fewer requests in flight than asked, said once, and the answer.
+        try await CWQLCommandTests.withSite(tickets: 3000) { _, env, _ in
+            let fewer = try await CommandRunner.run(
+                ["-c", "tickets | select id | count by closedFlag", "--concurrency", "64", "--format", "csv"], environment: env, openFiles: 40)
+            #expect(fewer.status == 0)
+            #expect(fewer.stderr.contains("leaves room for 12 requests in flight, not 64"))
+            #expect(fewer.stdout.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",").last ?? "") }.reduce(0, +) == 3000)
+        }
+    }
+
     @Test func hintsNameCwqlsSpelling() async throws {
         let cases = [
             ("tickets where id == 1", "cwql compares with a single `=`"),

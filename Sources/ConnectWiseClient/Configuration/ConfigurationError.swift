@@ -13,6 +13,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case controlCharacters(String)
     /// `default_profile` names a profile the file does not have.
     case missingDefaultProfile(path: String, name: String, known: [String])
+    /// The open-file limit (`ulimit -n`) leaves no room for a connection.
+    case openFileLimit(limit: Int, needed: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
                 + " (known: \(ConfigFile.profileKeys.joined(separator: ", ")))"
         case .controlCharacters(let name):
             return "the \(name) holds a line break or another control character; check how it was set (CW_* variables, flags, the config file)"
+        case .openFileLimit(let limit, let needed):
+            return "the open-file limit is \(limit) (ulimit -n) and cwql needs at least \(needed) to make a request; raise it: ulimit -n 1024"
         case .missingDefaultProfile(let path, let name, let known):
             return "default_profile = \"\(name)\" in \(path) names no profile"
                 + (known.isEmpty ? "; the file has none" : "; profiles: \(known.joined(separator: ", "))")
