@@ -22,6 +22,9 @@ public struct APIMember: Sendable {
 public enum SimulatorQuirk: String, Sendable, CaseIterable {
     /// Forward-only: the last page's `Link rel="next"` repeats the current `pageId`.
     case pageIdLoop = "pageid-loop"
+    /// Forward-only: `pageId` is ignored, so every page is the first one again (a proxy or an
+    /// old version that drops the parameter).
+    case pageIdIgnored = "pageid-ignored"
     /// No `Link` header at all: forward-only clients must stop on a short page, and numbered
     /// ones cannot learn the last page from the first.
     case missingLink = "missing-link"

@@ -8,6 +8,17 @@ struct ScriptCommandTests {
         try await CWQLCommandTests.withSite(tickets: 120, { _ in }, body)
     }
 
+    @Test func aServerIgnoringPageIdWritesNothingTwice() async throws {
+        // At --concurrency 1 reads walk forward-only; a server that ignores pageId answers the
+        // first page again, which used to be delivered again (two notes per ticket).
+        try await CWQLCommandTests.withSite(tickets: 1500, { $0.quirks = [.pageIdIgnored] }) { server, env, _ in
+            let result = try await CommandRunner.run(["-c", "tickets | note \"twice?\"", "--concurrency", "1", "--yes"], environment: env)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("pageId was ignored"))
+            #expect(!server.log.all.contains { $0.method == "POST" })
+        }
+    }
+
     @Test func dashCRunsOneStatement() async throws {
         try await withSite { server, env, _ in
             let result = try await CommandRunner.run(["-c", "tickets where board = Help | count"], environment: env)

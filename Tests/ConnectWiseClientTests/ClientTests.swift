@@ -71,6 +71,22 @@ struct ClientTests {
         }
     }
 
+    @Test func aServerIgnoringPageIdDeliversNothingTwiceAndFails() async throws {
+        try await withClient({ $0.tickets = 2500; $0.quirks = [.pageIdIgnored] }) { h in
+            var ids: [Int] = []
+            var failure: (any Error)?
+            do {
+                for try await record in h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])) {
+                    ids.append(record["id"]?.intValue ?? -1)
+                }
+            } catch {
+                failure = error
+            }
+            #expect(ids == Array(1...1000))
+            #expect("\(failure.map { "\($0)" } ?? "")".contains("pageId was ignored"))
+        }
+    }
+
     @Test func laterPagesRepeatTheFirstPagesParameters() async throws {
         try await withClient({ $0.tickets = 3000 }) { h in
             h.server.log.reset()

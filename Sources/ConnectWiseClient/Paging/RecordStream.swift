@@ -160,9 +160,17 @@ public struct RecordStream: AsyncSequence, Sendable {
             guard let page = response.body.arrayValue else {
                 throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
             }
-            buffer = page
             let lastId = page.last?["id"]?.intValue ?? 0
-            // Stop on a short page, or when the walk would not move forward (a looping next link).
+            // A page that does not move past the last one is the server ignoring `pageId` (or a
+            // looping link): its records were delivered already, so none is delivered again,
+            // and the walk ends with an error rather than a result that may be incomplete.
+            if pageId > 0, let firstId = page.first?["id"]?.intValue, firstId <= pageId {
+                throw ConnectWiseError.invalidResponse(
+                    path: request.path,
+                    reason: "the page after id \(pageId) started at id \(firstId) again (pageId was ignored); \(delivered) records were read before it")
+            }
+            buffer = page
+            // Stop on a short page, or when the walk would not move forward.
             if page.count < size || lastId <= pageId {
                 finished = true
             } else if let limit = request.limit, delivered + page.count >= limit {

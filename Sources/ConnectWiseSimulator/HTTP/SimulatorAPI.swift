@@ -272,7 +272,8 @@ final class SimulatorAPI: Sendable {
 
     private func list(_ resource: SimulatedResource, parents: [Int], parameters: [String: String], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
         let forwardOnly = request.headers["pagination-type"]?.lowercased() == "forward-only"
-        let query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
+        var query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
+        if configuration.quirks.contains(.pageIdIgnored) { query.pageId = nil }
         try checkFields(query, resource: resource)
         let links = links(request)
         let (page, defaults) = try store.read { (state) throws(APIFailure) in
