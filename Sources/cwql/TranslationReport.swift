@@ -1,4 +1,6 @@
+import CWJSON
 import CWQLLanguage
+import ConnectWiseClient
 import Foundation
 
 /// The three renderings of a plan that `cwql translate` prints.
@@ -12,7 +14,13 @@ struct TranslationReport {
     var requestLines: String {
         var lines: [String] = []
         for (index, step) in plan.steps.enumerated() {
-            lines.append(step.line)
+            // What the client sends: a long ticket query goes by POST search.
+            let sent = ConnectWiseClient.asSent(step.request)
+            lines.append("\(sent.method.rawValue) \(sent.pathAndQuery())")
+            if let body = sent.body, sent.method != step.request.method {
+                lines.append("  body: \(JSONWriter.string(body))")
+                lines.append("  (the URL is longer than \(ConnectWiseClient.longestURL) characters: sent as a search)")
+            }
             for (name, value) in step.request.headers { lines.append("  \(name): \(value)") }
             if let repeats = step.repeats { lines.append("  (repeated for \(repeats))") }
             if index < plan.segments.count, plan.segments[index].isUnchecked { lines.append("  (\(QueryPlan.uncheckedNote))") }

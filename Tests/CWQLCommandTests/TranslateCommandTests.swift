@@ -5,6 +5,18 @@ import Testing
 struct TranslateCommandTests {
     let now = "--now=2026-11-22T15:30:00Z"
 
+    @Test func aLongTicketQueryShowsTheSearchItIsSentAs() async throws {
+        let ids = (1...400).map(String.init).joined(separator: ", ")
+        let result = try await CommandRunner.run(["translate", "--url", "tickets where id in (\(ids)) | select id"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "POST /service/tickets/search?page=1&pageSize=1000")
+        #expect(lines.dropFirst().first?.hasPrefix("  body: {\"conditions\":\"id in (1, 2, 3") == true)
+        // Short ones stay GETs.
+        let short = try await CommandRunner.run(["translate", "--url", "tickets where id in (1, 2) | select id"])
+        #expect(short.stdout.hasPrefix("GET /service/tickets?conditions="))
+    }
+
     @Test func printsTheConditionsString() async throws {
         let result = try await CommandRunner.run(["translate", "tickets where board = \"Help\" and status != Closed", now])
         #expect(result.status == 0)

@@ -87,6 +87,29 @@ struct ClientTests {
         }
     }
 
+    @Test func longConditionsGoInASearchBodyOrAreExplained() async throws {
+        try await withClient({ $0.tickets = 1500 }) { h in
+            let ids = (1...5000).map(String.init).joined(separator: ", ")
+            // Tickets: sent by POST search from the start, so no Link header repeats the conditions.
+            h.server.log.reset()
+            let tickets = try await h.client.records(ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])).collect()
+            #expect(tickets.count == 1500)
+            #expect(h.server.log.all.filter { !$0.path.hasPrefix("/login") }.allSatisfy { $0.method == "POST" && $0.path == "/service/tickets/search" })
+            // Elsewhere: sent as it is; an answer whose Link header is too large to read is
+            // explained (it was "cannot connect … check the site", retried five times).
+            h.server.log.reset()
+            do {
+                _ = try await h.client.records(ListRequest(path: "/company/companies", conditions: "id in (\(ids))", fields: ["id"], pageSize: 2, walk: .fastest)).collect()
+                Issue.record("the oversized answer was read")
+            } catch let error as ConnectWiseError {
+                #expect("\(error)".contains("headers too large to read"), "\(error)")
+                #expect(!"\(error)".contains("check the site"))
+            }
+            // Not retried as a connection failure: each page was asked once.
+            #expect(h.server.log.all.filter { $0.path == "/company/companies" }.allSatisfy { $0.attempt == 1 })
+        }
+    }
+
     @Test func laterPagesRepeatTheFirstPagesParameters() async throws {
         try await withClient({ $0.tickets = 3000 }) { h in
             h.server.log.reset()
@@ -216,6 +239,11 @@ struct ClientTests {
             let records = try await h.client.records(ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])).collect()
             #expect(records.count == 300)
             #expect(h.server.log.all.contains { $0.path == "/service/tickets/search" && $0.status == 200 })
+            // A count has no search: its 414 is reported as a URL too long (it was "(400)").
+            await #expect { try await h.client.count("/service/tickets", filters: [QueryItem("conditions", "id in (\(ids))")]) } throws: { error in
+                guard let error = error as? ConnectWiseError, case .urlTooLong = error else { return false }
+                return "\(error)".contains("more than ConnectWise takes in a URL")
+            }
         }
     }
 

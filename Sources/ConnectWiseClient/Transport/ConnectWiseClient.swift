@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CWJSON
 import ConnectWiseRequests
+import ConnectWiseSpec
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -133,6 +134,10 @@ public final class ConnectWiseClient: Sendable {
         var sends = 0  // every send, for the trace and the attempt header
         var rediscovered = false
         var current = request
+        // A long query goes in a search body where ConnectWise has one, before anything is sent:
+        // servers refuse long URLs (414), and a long URL also comes back in every Link header.
+        // Elsewhere it is sent as it is, and a refusal is explained.
+        current = ConnectWiseClient.asSent(current)
         // `timeout` bounds the whole request, its retries and waits included.
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -216,6 +221,11 @@ public final class ConnectWiseClient: Sendable {
                 {
                     throw ConnectWiseError.badConditions(message: message, conditions: conditions)
                 }
+                // A bare 400 to a very long URL is the web server refusing its length.
+                let length = current.pathAndQuery().utf8.count
+                if message.isEmpty, length > ConnectWiseClient.longestURL {
+                    throw ConnectWiseError.urlTooLong(method: current.method.rawValue, path: current.pathText, length: length)
+                }
                 throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.pathText, message: message)
             case 404:
                 if !rediscovered, try await codebaseMoved() {
@@ -228,12 +238,12 @@ public final class ConnectWiseClient: Sendable {
                 }
                 throw ConnectWiseError.notFound(path: current.pathText, message: message)
             case 414:
-                if current.method == .get, current.pathText == "/service/tickets" {
-                    current = ConnectWiseClient.searchRequest(for: current)
+                if current.method == .get, let search = ConnectWiseClient.searchRequest(for: current) {
+                    current = search
                     attempt -= 1
                     continue
                 }
-                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.pathText, message: "the URL is too long (414)")
+                throw ConnectWiseError.urlTooLong(method: current.method.rawValue, path: current.pathText, length: current.pathAndQuery().utf8.count)
             case 429:
                 // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
                 if rateLimitWaits < retry.maximumRateLimitWaits {
@@ -331,6 +341,7 @@ public final class ConnectWiseClient: Sendable {
         let host = URL(string: url)?.host ?? url
         let path = URL(string: url)?.path ?? url
         let text = String(describing: error)
+        if let parser = error as? HTTPParserError, parser == .headerOverflow { return .oversizedHeaders(method: method, path: path) }
         if let client = error as? HTTPClientError {
             if client == .deadlineExceeded || client == .readTimeout || client == .connectTimeout {
                 return .timeout(method: method, path: path, seconds: timeout)
@@ -383,16 +394,28 @@ public final class ConnectWiseClient: Sendable {
 
     /// The module a 403 message names, if any.
     static func module(in message: String) -> String? {
-        let modules = [
-            "Service Desk > Service Tickets", "Project > Project Tickets", "Project > Project Headers", "Sales > Opportunity",
-            "Companies > Company Maintenance", "Companies > Contacts", "Companies > Configurations", "Finance > Agreements",
-            "Time > Time Entry", "System > Members",
-        ]
-        return modules.first { message.contains($0) }
+        SecurityModules.all.first { message.contains($0) }
     }
 
-    /// The same ticket query as `POST /service/tickets/search`, for URLs that are too long.
-    static func searchRequest(for request: Request) -> Request {
+    /// The longest path and query cwql sends in a URL where a `POST …/search` can take the
+    /// conditions instead (IIS, in front of ConnectWise, refuses query strings past 2,048 bytes
+    /// by default).
+    public static let longestURL = 2000
+
+    /// The request as the client sends it: a GET whose URL is longer than ``longestURL`` goes
+    /// by `POST …/search` where ConnectWise has one (what `translate` shows, too).
+    public static func asSent(_ request: Request) -> Request {
+        guard request.method == .get, request.pathAndQuery().utf8.count > longestURL, let search = searchRequest(for: request) else {
+            return request
+        }
+        return search
+    }
+
+    /// The same query as `POST path/search` (conditions, order and fields in the body), where
+    /// ConnectWise's spec has one (tickets and project tickets); nil elsewhere.
+    static func searchRequest(for request: Request) -> Request? {
+        let path = request.pathText + "/search"
+        guard APIFacts.published.endpoints.contains(where: { $0.path == path && $0.methods.contains(.post) }) else { return nil }
         var body = JSONObject()
         var query: [QueryItem] = []
         for item in request.query {
@@ -403,7 +426,7 @@ public final class ConnectWiseClient: Sendable {
                 query.append(item)
             }
         }
-        return Request(.post, RequestPath("/service/tickets/search"), query: query, headers: request.headers, body: .object(body))
+        return Request(.post, RequestPath(path), query: query, headers: request.headers, body: .object(body))
     }
 }
 

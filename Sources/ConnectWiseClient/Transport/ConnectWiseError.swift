@@ -36,6 +36,11 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
     case unknownCompany(String, site: String)
     /// The run was cancelled (Ctrl-C).
     case cancelled
+    /// The URL is longer than ConnectWise takes (414, or longer than cwql sends) and the
+    /// collection has no `POST …/search` to send the conditions in a body.
+    case urlTooLong(method: String, path: String, length: Int)
+    /// The answer's headers were too large to read (its `Link` repeats long conditions).
+    case oversizedHeaders(method: String, path: String)
 
     /// True for errors that mean the credentials or configuration are wrong (exit status 3).
     public var isConfigurationProblem: Bool {
@@ -47,6 +52,12 @@ public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .urlTooLong(let method, let path, let length):
+            return "the request \(method) \(path) is \(length) characters long, more than ConnectWise takes in a URL, and \(path) has no "
+                + "POST search to send conditions in a body (only tickets do); shorten the conditions (split a long `in` list over several queries)"
+        case .oversizedHeaders(let method, let path):
+            return "ConnectWise's answer to \(method) \(path) had headers too large to read (its Link header repeats the request's long "
+                + "conditions); shorten the conditions (split a long `in` list over several queries)"
         case .unauthorized(let company):
             return "ConnectWise refused the credentials (401). Check that the company ID '\(company)' is the short login company ID "
                 + "(case-sensitive, not the display name) and that the public and private keys belong to an active API member."
