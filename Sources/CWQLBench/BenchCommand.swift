@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure cwql against a simulator with injected latency.",
         discussion: """
             Scenarios: the simulator seeding its tickets; tickets | count; a 50,000-record fetch (tickets where board = "Help" | select id, summary);
-            the same with take 10; a 200,000-record stream to jsonl (peak memory against 20,000, in a child process);
+            the same with take 10; a 200,000-record stream to jsonl and to a table (peak memory against 20,000, in a child process);
             note on 1,000 tickets; translate throughput; CLI start-up. Ratios: time against the latency-bound
             limit (ceil(records / 1000) × latency / concurrency) and the speed-up over a sequential page-by-page fetch.
             """)
@@ -109,15 +109,17 @@ struct BenchCommand: AsyncParsableCommand {
                 seconds: demo[2], peakRSSMegabytes: 0, note: String(format: "median of 5 runs; %.2f× the 1 s target", demo[2])))
         }
         if wants("stream") {
-            log("streams of \(streamTickets / 10) and \(streamTickets) records to jsonl")
-            let small = try await stream(executable, tickets: streamTickets / 10)
-            let large = try await stream(executable, tickets: streamTickets)
-            var measurement = large
-            measurement.note = String(format: "peak RSS %.1f MiB for %d records vs %.1f MiB for %d: ratio %.2f",
-                                      large.peakRSSMegabytes, streamTickets, small.peakRSSMegabytes, streamTickets / 10,
-                                      large.peakRSSMegabytes / max(1, small.peakRSSMegabytes))
-            results.append(small)
-            results.append(measurement)
+            for format in ["jsonl", "table"] {
+                log("streams of \(streamTickets / 10) and \(streamTickets) records to \(format)")
+                let small = try await stream(executable, tickets: streamTickets / 10, format: format)
+                let large = try await stream(executable, tickets: streamTickets, format: format)
+                var measurement = large
+                measurement.note = String(format: "peak RSS %.1f MiB for %d records vs %.1f MiB for %d: ratio %.2f",
+                                          large.peakRSSMegabytes, streamTickets, small.peakRSSMegabytes, streamTickets / 10,
+                                          large.peakRSSMegabytes / max(1, small.peakRSSMegabytes))
+                results.append(small)
+                results.append(measurement)
+            }
         }
         report(results)
     }
@@ -128,8 +130,8 @@ struct BenchCommand: AsyncParsableCommand {
         return scenario.localizedCaseInsensitiveContains(only) || only.localizedCaseInsensitiveContains(scenario)
     }
 
-    /// `cwql -c 'tickets' --format jsonl` in a child process against a simulator of its own.
-    private func stream(_ executable: String, tickets: Int) async throws -> Measurement {
+    /// `cwql -c 'tickets | select …' --format FORMAT` in a child process against a simulator of its own.
+    private func stream(_ executable: String, tickets: Int, format: String) async throws -> Measurement {
         var configuration = SimulatorConfiguration()
         configuration.tickets = tickets
         configuration.latencyMilliseconds = latency
@@ -139,14 +141,14 @@ struct BenchCommand: AsyncParsableCommand {
             "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId, "HOME": "/nonexistent",
         ]
         let child = try await Task.detached {
-            try runChild(executable, ["-c", "tickets | select id, summary, status, company", "--format", "jsonl", "--concurrency", String(concurrency)], environment: environment)
+            try runChild(executable, ["-c", "tickets | select id, summary, status, company", "--format", format, "--concurrency", String(concurrency)], environment: environment)
         }.value
         let requests = server.log.all.filter { !$0.path.hasPrefix("/login") }.count
         let bytes = server.log.bytes.sent
         await server.stop()
         let pages = Double((tickets + 999) / 1000)
         return Measurement(
-            scenario: "stream \(tickets) to jsonl (child process)", records: tickets, requests: requests,
+            scenario: "stream \(tickets) to \(format) (child process)", records: tickets, requests: requests,
             optimalRequests: (tickets + 999) / 1000, bytesReceived: bytes, seconds: child.seconds, peakRSSMegabytes: child.peakMegabytes,
             ratioToLatencyBound: child.seconds / (pages * Double(latency) / 1000 / Double(concurrency)), speedupOverSequential: nil,
             note: child.status == 0 ? nil : "exit status \(child.status)")

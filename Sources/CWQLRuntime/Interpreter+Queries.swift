@@ -151,14 +151,13 @@ extension Interpreter {
         }
     }
 
-    /// Runs a pipeline statement and prints its result in the chosen format; json, jsonl and
-    /// csv stream record by record.
+    /// Runs a pipeline statement and prints its result in the chosen format, record by record
+    /// as the records arrive (a table after its first rows, which size its columns).
     func runPipelineStatement(_ pipeline: Pipeline, in source: SourceFile) async throws {
         let output = self.output
         let style = options.style
         var writer: ResultWriter?
         let result = try await runPipeline(pipeline, in: source, streaming: { columns, projected in
-            guard style.format != .table else { return nil }
             writer = ResultWriter(style: style, columns: columns, projected: projected) { output.standardOutput($0) }
             return { record in writer?.write(record) }
         })

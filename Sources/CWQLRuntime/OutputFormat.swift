@@ -30,8 +30,12 @@ public struct ResultStyle: Sendable {
     public init() {}
 }
 
-/// Writes records as they arrive; only a table waits for all rows (to size its columns).
+/// Writes records as they arrive. A table sizes its columns from its first
+/// ``tableLookAhead`` rows and then streams the rest at those widths, so memory stays flat
+/// however many records come.
 struct ResultWriter {
+    /// The rows a table reads before it prints (its columns fit them).
+    static let tableLookAhead = 1000
     let style: ResultStyle
     /// The columns; empty for records cwql knows no columns of (a backquoted endpoint's), which
     /// then show the first record's fields.
@@ -41,6 +45,8 @@ struct ResultWriter {
     let emit: (String) -> Void
     private var rows: [[String]] = []
     private var count = 0
+    /// Set once a table has printed its head and streams the rest.
+    private var tableLayout: TableRenderer.Layout?
 
     init(style: ResultStyle, columns: [OutputColumn], projected: Bool, emit: @escaping (String) -> Void) {
         self.style = style
@@ -62,7 +68,19 @@ struct ResultWriter {
             let fields = columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" }
             emit(CSV.row(style.neutralizeFormulas ? fields.map(CSV.neutralized) : fields))
         case .table:
-            rows.append(columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText })
+            let row = columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText }
+            if let layout = tableLayout {
+                emit(TableRenderer.line(row.map(TableRenderer.singleLine), layout: layout) + "\n")
+                return
+            }
+            rows.append(row)
+            if rows.count == ResultWriter.tableLookAhead, !TableRenderer.shouldExpand(header: columns.map(\.label), rows: rows, style: style) {
+                let header = columns.map(\.label)
+                let layout = TableRenderer.layout(header: header, rows: rows, width: style.width)
+                emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, layout: layout, footer: nil))
+                tableLayout = layout
+                rows = []
+            }
         }
     }
 
@@ -73,7 +91,9 @@ struct ResultWriter {
         case .csv: if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
         case .table:
             let header = columns.map(\.label)
-            if TableRenderer.shouldExpand(header: header, rows: rows, style: style) {
+            if tableLayout != nil {
+                if style.header { emit("(\(count) \(count == 1 ? "row" : "rows"))\n") }
+            } else if TableRenderer.shouldExpand(header: header, rows: rows, style: style) {
                 emit(TableRenderer.expanded(header: header, rows: rows))
             } else {
                 let footer = style.header ? "(\(rows.count) \(rows.count == 1 ? "row" : "rows"))" : nil
@@ -135,12 +155,37 @@ extension JSON {
 enum TableRenderer {
     /// - Parameter width: the width to fit, or nil to cut nothing.
     static func render(header: [String]?, rows: [[String]], width: Int?, footer: String?) -> String {
-        let clean = rows.map { $0.map(singleLine) }
+        render(header: header, rows: rows, layout: layout(header: header, rows: rows, width: width), footer: footer)
+    }
+
+    /// Column widths, and which columns were narrowed to fit the terminal: only their cells
+    /// are cut (with `…`); any other cell longer than its column (a later row of a streamed
+    /// table) is printed whole.
+    struct Layout {
+        var widths: [Int]
+        var narrowed: [Bool]
+    }
+
+    static func render(header: [String]?, rows: [[String]], layout: Layout, footer: String?) -> String {
+        var out = ""
+        if let header {
+            out += line(header, layout: layout) + "\n"
+            out += layout.widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
+        }
+        for row in rows { out += line(row.map(singleLine), layout: layout) + "\n" }
+        if let footer { out += footer + "\n" }
+        return out
+    }
+
+    /// Widths that fit the header and rows, narrowed (widest first, to 6 at least) to fit
+    /// `width` when there is one.
+    static func layout(header: [String]?, rows: [[String]], width: Int?) -> Layout {
         let columnCount = header?.count ?? rows.first?.count ?? 0
         var widths = header?.map(\.count) ?? Array(repeating: 0, count: columnCount)
-        for row in clean {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], singleLine(cell).count) }
         }
+        let natural = widths
         let separators = max(0, (columnCount - 1) * 3)
         if let width {
             while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
@@ -149,21 +194,17 @@ enum TableRenderer {
                 widths[widest] -= 1
             }
         }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                let limit = widths[index]
-                let fitted = cell.count > limit ? String(cell.prefix(max(1, limit - 1))) + "…" : cell
-                return index == cells.count - 1 ? fitted : fitted.padding(toLength: limit, withPad: " ", startingAt: 0)
-            }.joined(separator: " | ")
-        }
-        var out = ""
-        if let header {
-            out += line(header) + "\n"
-            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
-        }
-        for row in clean { out += line(row) + "\n" }
-        if let footer { out += footer + "\n" }
-        return out
+        return Layout(widths: widths, narrowed: zip(natural, widths).map { $0 > $1 })
+    }
+
+    /// One row in the layout.
+    static func line(_ cells: [String], layout: Layout) -> String {
+        cells.enumerated().map { index, cell in
+            let limit = index < layout.widths.count ? layout.widths[index] : cell.count
+            let cut = index < layout.narrowed.count && layout.narrowed[index]
+            let fitted = cut && cell.count > limit ? String(cell.prefix(max(1, limit - 1))) + "…" : cell
+            return index == cells.count - 1 ? fitted : fitted.padding(toLength: max(limit, fitted.count), withPad: " ", startingAt: 0)
+        }.joined(separator: " | ")
     }
 
     /// True when `style` asks for the expanded view, or (auto) for one record wider than the width.

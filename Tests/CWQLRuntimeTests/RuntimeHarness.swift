@@ -10,11 +10,18 @@ import Synchronization
 final class CapturedOutput: OutputSink {
     private let out = Mutex("")
     private let err = Mutex("")
-    func standardOutput(_ text: String) { out.withLock { $0 += text } }
+    private let outputWrites = Mutex(0)
+    func standardOutput(_ text: String) {
+        out.withLock { $0 += text }
+        outputWrites.withLock { $0 += 1 }
+    }
+    /// How many pieces standard output was written in (a streamed result writes many).
+    var writes: Int { outputWrites.withLock { $0 } }
     func standardError(_ text: String) { err.withLock { $0 += text } }
     var stdout: String { out.withLock { $0 } }
     var stderr: String { err.withLock { $0 } }
     func clear() {
+        outputWrites.withLock { $0 = 0 }
         out.withLock { $0 = "" }
         err.withLock { $0 = "" }
     }
