@@ -29,7 +29,7 @@ extension Interpreter {
         let plural = records.count == 1 ? noun : write.entity.name.replacing("_", with: " ")
         let needsConfirmation: Bool
         if case .delete = write.stage.kind { needsConfirmation = true } else { needsConfirmation = records.count > options.bulkThreshold }
-        if needsConfirmation, !options.dryRun, !options.assumeYes {
+        if needsConfirmation, !options.dryRun, !options.assumeYes, bulkConfirmed == 0 {
             let question = "\(verb) \(records.count) \(plural)?"
             guard let confirm = options.confirm else {
                 throw RuntimeError(

@@ -92,6 +92,8 @@ public final class Interpreter: @unchecked Sendable {
     var knownDefinitions: [String: KnownDefinition] = [:]
     /// True once a write was sent: a later mistake is then a runtime failure, not a compile error.
     var hasWritten = false
+    /// Above zero inside a loop whose writes were confirmed as a whole.
+    var bulkConfirmed = 0
 
     public init(
         client: ConnectWiseClient, options: RunOptions, output: any OutputSink, catalog: Catalog = .standard,
@@ -265,8 +267,14 @@ public final class Interpreter: @unchecked Sendable {
             case .null: items = []
             default: items = [binding.value]
             }
+            let confirmation = try await confirmLoop(passes: items.count, body: body, source: source, span: statement.span)
+            if case .declined = confirmation { return }
             let saved = variables[variable.text]
             defer { variables[variable.text] = saved }
+            // Once the loop is confirmed as a whole, its passes do not ask again.
+            let confirmed = if case .confirmed = confirmation { 1 } else { 0 }
+            bulkConfirmed += confirmed
+            defer { bulkConfirmed -= confirmed }
             for item in items {
                 variables[variable.text] = Binding(value: item, entity: binding.entity)
                 try await execute(body, in: source)

@@ -1,6 +1,7 @@
 import CWJSON
 import CWQLRuntime
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Interpreter: writes, dry-run, confirmation, reports")
@@ -94,6 +95,32 @@ struct WriteStageTests {
             h.interpreter.runOptions.confirm = { question in question == "delete 1 company?" }
             try await h.run("companies where identifier = HOOLI | delete")
             #expect(!h.server.store.records("companies").contains { $0["identifier"]?.stringValue == "HOOLI" })
+        }
+    }
+
+    @Test func aLoopThatWritesManyTimesNeedsConfirmation() async throws {
+        try await withRuntime { h in
+            let before = h.server.store.count("ticket_notes")
+            let loop = #"for $t in (tickets | sort id | take 30) { tickets where id = $t.id | note "X" }"#
+            // Thirty one-record notes are a bulk write, as one statement noting thirty would be.
+            let refused = try #require(await h.failure(loop))
+            #expect(refused.description.contains("this loop writes on each of its 30 passes; nothing was changed"))
+            #expect(h.server.store.count("ticket_notes") == before)
+            // Through a procedure too.
+            let procedure = try #require(await h.failure(#"def mark(id) { tickets where id = $id | note "X" }"# + "\n" + #"for $t in (tickets | take 25) { mark($t.id) }"#))
+            #expect(procedure.description.contains("25 passes"))
+            #expect(h.server.store.count("ticket_notes") == before)
+            // Asked once, and then every pass writes without asking again.
+            let asked = Mutex<[String]>([])
+            h.interpreter.runOptions.confirm = { question in asked.withLock { $0.append(question) }; return true }
+            try await h.run(loop)
+            #expect(asked.withLock { $0 } == ["run a loop that writes, 30 times?"])
+            #expect(h.server.store.count("ticket_notes") == before + 30)
+            // A short loop, or one that only reads, asks nothing.
+            asked.withLock { $0 = [] }
+            try await h.run(#"for $t in (tickets | take 5) { tickets where id = $t.id | note "Y" }"#)
+            try await h.run(#"for $t in (tickets | take 50) { print $t.id }"#)
+            #expect(asked.withLock { $0 }.isEmpty)
         }
     }
 
