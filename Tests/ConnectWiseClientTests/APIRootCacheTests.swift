@@ -37,6 +37,29 @@ struct APIRootCacheTests {
         }
     }
 
+    @Test func aRootOnAnotherHostOrInAForeignFileIsNotTrusted() async throws {
+        try await withClient { h in
+            let cache = try temporaryCache()
+            _ = try await client(h, cache: cache).count("/service/tickets")
+            // Rewrite the remembered root to another host (what a tampered file would hold).
+            let site = ClientHarness.credentials(for: h.server).site.absoluteString
+            let text = try String(contentsOfFile: cache.path, encoding: .utf8)
+            let moved = text.replacing(site + "/", with: "http://evil.example/")
+            try moved.write(toFile: cache.path, atomically: false, encoding: .utf8)
+            h.server.log.reset()
+            _ = try await client(h, cache: cache).count("/service/tickets")
+            #expect(discoveries(h) == 1)  // discovered again, not sent to evil.example
+            // A cache file others may write is not read either.
+            _ = try await client(h, cache: cache).count("/service/tickets")
+            h.server.log.reset()
+            #expect(chmod(cache.path, 0o666) == 0)
+            _ = try await client(h, cache: cache).count("/service/tickets")
+            #expect(discoveries(h) == 1)
+            #expect(APIRootCache.isRoot("\(site)/v4_6_release/apis/3.0", of: site))
+            #expect(!APIRootCache.isRoot("\(site)/../x/apis/3.0", of: site))
+        }
+    }
+
     @Test func aMovedCodebaseIsFoundAgainAndRemembered() async throws {
         try await withClient { h in
             let cache = try temporaryCache()

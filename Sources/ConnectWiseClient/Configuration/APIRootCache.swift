@@ -17,12 +17,22 @@ public struct APIRootCache: Sendable {
         self.maximumAge = maximumAge
     }
 
-    /// The remembered root for a site and company, if it is recent enough.
+    /// The remembered root for a site and company, if it is recent enough and is what
+    /// discovery makes of that site (`SITE/CODEBASE/apis/3.0`): a root on another host, or a
+    /// file another user could have written, would send the credentials elsewhere.
     func root(site: String, company: String, now: Date = Date()) -> String? {
         guard let entry = entries()[Self.key(site: site, company: company)], let root = entry["root"]?.stringValue,
-            let saved = entry["saved"]?.intValue, isFresh(saved: saved, now: now)
+            let saved = entry["saved"]?.intValue, isFresh(saved: saved, now: now), APIRootCache.isRoot(root, of: site)
         else { return nil }
         return root
+    }
+
+    /// True for `SITE/CODEBASE/apis/3.0` with a codebase of one plain path segment.
+    public static func isRoot(_ root: String, of site: String) -> Bool {
+        guard root.hasPrefix(site + "/"), root.hasSuffix("/apis/3.0") else { return false }
+        let codebase = root.dropFirst(site.count + 1).dropLast("/apis/3.0".count)
+        return !codebase.isEmpty && codebase != "." && codebase != ".."
+            && codebase.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
     }
 
     /// Remembers a discovered root; expired entries are dropped and at most `maximumEntries`
@@ -48,7 +58,10 @@ public struct APIRootCache: Sendable {
     private static func key(site: String, company: String) -> String { "\(site) \(company)" }
 
     private func entries() -> JSONObject {
-        guard let data = FileManager.default.contents(atPath: path),
+        // Only a regular file of this user's that no one else may write is read.
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(), info.st_mode & 0o022 == 0,
+            let data = FileManager.default.contents(atPath: path),
             let object = (try? JSONParser.parse(Array(data)))?.objectValue
         else { return JSONObject() }
         return object
