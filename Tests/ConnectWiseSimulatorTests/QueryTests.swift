@@ -1,5 +1,6 @@
 import CWJSON
 import ConnectWiseSimulator
+import Synchronization
 import Testing
 
 @Suite("Simulator: conditions, orderBy, fields, count")
@@ -135,6 +136,44 @@ struct QueryTests {
             #expect(additions.array.allSatisfy { $0["agreementId"]?.intValue == agreements.ids[0] })
             let info = try await sim.send(.GET, "/system/info")
             #expect(info.json?["version"]?.stringValue != nil)
+        }
+    }
+}
+
+/// The simulator is a server users run: one costly request holds up no other, and a request's
+/// work is bounded.
+@Suite("Simulator: costly requests")
+struct CostlyRequestTests {
+    @Test func aCostlyQueryHoldsUpNoOtherRequest() async throws {
+        try await withSimulator({ $0.tickets = 20_000 }) { sim in
+            let costly = (1...100).map { "summary != \"x\($0)\"" }.joined(separator: " and ")
+            let finished = Mutex(false)
+            let slow = Task {
+                let reply = try await sim.send(.GET, "/service/tickets/count", query: ["conditions": costly])
+                finished.withLock { $0 = true }
+                return reply.status
+            }
+            // Cheap requests keep being answered while the costly one is evaluated (the store's
+            // lock is not held across evaluation; before, each waited for it).
+            var answeredMeanwhile = 0
+            while !finished.withLock({ $0 }) {
+                let cheap = try await sim.send(.GET, "/service/boards", query: ["pageSize": "1"])
+                #expect(cheap.status == 200)
+                if !finished.withLock({ $0 }) { answeredMeanwhile += 1 }
+            }
+            #expect(try await slow.value == 200)
+            #expect(answeredMeanwhile >= 3)
+        }
+    }
+
+    @Test func conditionsHoldAtMostAThousandComparisons() async throws {
+        try await withSimulator({ $0.tickets = 50 }) { sim in
+            let tooMany = (1...1001).map { "id != \($0)" }.joined(separator: " and ")
+            let refused = try await sim.send(.GET, "/service/tickets", query: ["conditions": tooMany])
+            #expect(refused.status == 400)
+            #expect(refused.body.contains("more than 1000 comparisons"))
+            let inList = "id in (" + (1...5000).map(String.init).joined(separator: ", ") + ")"
+            #expect(try await sim.send(.GET, "/service/tickets/count", query: ["conditions": inList]).status == 200)
         }
     }
 }

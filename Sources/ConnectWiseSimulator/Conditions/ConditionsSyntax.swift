@@ -46,6 +46,11 @@ struct ConditionsParser {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    private var comparisons = 0
+
+    /// The most comparisons one conditions string may hold: a request's work is bounded (each
+    /// is evaluated on every record of the list).
+    static let maximumComparisons = 1_000
 
     static func parse(_ text: String) throws(ConditionsSyntaxError) -> ConditionsNode {
         var parser = ConditionsParser(bytes: Array(text.utf8))
@@ -89,6 +94,10 @@ struct ConditionsParser {
     }
 
     private mutating func parseComparison() throws(ConditionsSyntaxError) -> ConditionsNode {
+        comparisons += 1
+        guard comparisons <= ConditionsParser.maximumComparisons else {
+            throw error("more than \(ConditionsParser.maximumComparisons) comparisons (use `in (…)` for a long list)")
+        }
         let path = try parsePath()
         skipSpace()
         if matchSymbol("!=") { return .compare(path: path, op: .notEqual, value: try parseValue()) }

@@ -139,7 +139,18 @@ final class SimulatorAPI: Sendable {
 
     // MARK: - Routing
 
+    /// Routes a request on a thread of its own (GCD's), not on the concurrency pool: a costly
+    /// query (a long conditions string over many records) then holds up no other request, even
+    /// on a machine with as many pool threads as cores.
     private func route(_ request: SimulatedRequest, path: [String], member: APIMember) async -> SimulatedResponse {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.routeNow(request, path: path, member: member))
+            }
+        }
+    }
+
+    private func routeNow(_ request: SimulatedRequest, path: [String], member: APIMember) -> SimulatedResponse {
         do {
             if path.map({ $0.lowercased() }) == ["system", "info"] {
                 return json(200, .object(JSONObject([
@@ -276,9 +287,8 @@ final class SimulatorAPI: Sendable {
         if configuration.quirks.contains(.pageIdIgnored) { query.pageId = nil }
         try checkFields(query, resource: resource)
         let links = links(request)
-        let (page, defaults) = try store.read { (state) throws(APIFailure) in
-            (state.list(resource, parents: parents, query: query), state.defaults(resource.model))
-        }
+        let page = try store.list(resource, parents: parents, query: query)
+        let defaults = page.defaults
         // Rendered outside the lock, so that pages of concurrent requests are written in parallel.
         let only = resource.fields(forPaths: query.fields)
         let records = page.records.map { resource.render($0, defaults: defaults, links: links, only: only) }
@@ -293,9 +303,7 @@ final class SimulatorAPI: Sendable {
     private func count(_ resource: SimulatedResource, parents: [Int], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
         let query = try ListQuery(parameters: request.parameters, forwardOnly: false)
         try checkFields(query, resource: resource)
-        let total = try store.read { (state) throws(APIFailure) in
-            state.count(resource, parents: parents, query: query)
-        }
+        let total = try store.count(resource, parents: parents, query: query)
         return json(200, .object(JSONObject(["count": .int(total)])))
     }
 

@@ -99,50 +99,80 @@ extension SimulatorStore.State {
         partitions.reference(model, pick, catalog: catalog, synthesis: synthesis)
     }
 
+    /// The rows of a list and its model's defaults as they are now (a copy that shares their
+    /// storage), with the match cache's entry for `key`, for filtering outside the lock.
+    mutating func snapshot(_ resource: SimulatedResource, parents: [Int], key: String) -> ListSnapshot {
+        let cached = matches[key].flatMap { $0.version == version ? $0.indices : nil }
+        return ListSnapshot(table: table(resource, parents: parents), defaults: defaults(resource.model), version: version, cached: cached)
+    }
+
+    /// Remembers the matches of a walk's query between its pages, unless a write came since.
+    mutating func remember(_ indices: [Int], key: String, version: Int) {
+        guard version == self.version else { return }
+        if matches.count > 64 { matches.removeAll() }
+        matches[key] = (version, indices)
+    }
+}
+
+/// A list's rows as they were when a request came, read outside the store's lock.
+struct ListSnapshot: Sendable {
+    var table: Table
+    var defaults: JSONObject
+    var version: Int
+    var cached: [Int]?
+}
+
+extension SimulatorStore {
     /// A page of matching records. Forward-only pages start after `pageId`; numbered pages
     /// slice the matches, which are cached between the pages of one walk (until a write).
-    mutating func list(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> (records: [JSONObject], more: Bool, total: Int?) {
-        let table = table(resource, parents: parents)
-        let rows = table.records
-        let defaults = defaults(resource.model)
+    /// The records are filtered and sorted outside the store's lock, so a costly request holds
+    /// up no other.
+    func list(_ resource: SimulatedResource, parents: [Int], query: ListQuery) throws(APIFailure)
+        -> (records: [JSONObject], more: Bool, total: Int?, defaults: JSONObject)
+    {
+        let key = matchKey(resource, parents: parents, query: query)
+        let snapshot = try read { (state) throws(APIFailure) in state.snapshot(resource, parents: parents, key: key) }
+        let rows = snapshot.table.records
         if query.forwardOnly {
             var page: [JSONObject] = []
-            var index = table.firstIndex(after: query.pageId ?? 0)
+            var index = snapshot.table.firstIndex(after: query.pageId ?? 0)
             while index < rows.count {
                 let record = rows[index]
                 index += 1
-                guard query.matches(RecordView(stored: record, defaults: defaults)) else { continue }
-                if page.count == query.pageSize { return (page, true, nil) }
+                guard query.matches(RecordView(stored: record, defaults: snapshot.defaults)) else { continue }
+                if page.count == query.pageSize { return (page, true, nil, snapshot.defaults) }
                 page.append(record)
             }
-            return (page, false, nil)
+            return (page, false, nil, snapshot.defaults)
         }
-        let indices = matchingIndices(resource, parents: parents, query: query)
+        let indices = try matchingIndices(snapshot, query: query, key: key)
         // A huge page number is past the end, not an overflow.
         let (offset, overflowed) = Swift.max(0, query.page - 1).multipliedReportingOverflow(by: query.pageSize)
         let start = overflowed ? indices.count : min(indices.count, offset)
         let end = min(indices.count, start + query.pageSize)
-        return (indices[start..<end].map { rows[$0] }, end < indices.count, indices.count)
+        return (indices[start..<end].map { rows[$0] }, end < indices.count, indices.count, snapshot.defaults)
+    }
+
+    func count(_ resource: SimulatedResource, parents: [Int], query: ListQuery) throws(APIFailure) -> Int {
+        let key = matchKey(resource, parents: parents, query: query)
+        let snapshot = try read { (state) throws(APIFailure) in state.snapshot(resource, parents: parents, key: key) }
+        return try matchingIndices(snapshot, query: query, key: key).count
+    }
+
+    private func matchKey(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> String {
+        "\(resource.template)|\(parents)|\(query.cacheKey)"
     }
 
     /// Positions of the matching records, in the query's order.
-    mutating func matchingIndices(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> [Int] {
-        let key = "\(resource.template)|\(parents)|\(query.cacheKey)"
-        if let hit = matches[key], hit.version == version { return hit.indices }
-        let rows = table(resource, parents: parents).records
-        let defaults = defaults(resource.model)
-        let views = rows.map { RecordView(stored: $0, defaults: defaults) }
+    private func matchingIndices(_ snapshot: ListSnapshot, query: ListQuery, key: String) throws(APIFailure) -> [Int] {
+        if let cached = snapshot.cached { return cached }
+        let views = snapshot.table.records.map { RecordView(stored: $0, defaults: snapshot.defaults) }
         var indices = views.indices.filter { query.matches(views[$0]) }
         if !query.orderBy.isEmpty {
             indices = query.sorted(indices) { views[$0] }
         }
-        if matches.count > 64 { matches.removeAll() }
-        matches[key] = (version, indices)
+        try read { (state) throws(APIFailure) in state.remember(indices, key: key, version: snapshot.version) }
         return indices
-    }
-
-    mutating func count(_ resource: SimulatedResource, parents: [Int], query: ListQuery) -> Int {
-        matchingIndices(resource, parents: parents, query: query).count
     }
 }
 
