@@ -74,6 +74,43 @@ struct RobustnessTests {
         }
     }
 
+    /// Hostile shapes the token soup rarely builds: long flat chains, huge numbers, dates far
+    /// outside 0001–9999, quotes followed by combining marks, raw paths and endpoints with
+    /// anything in them, deep recursion of calls; each compiled with the checker too.
+    @Test func hostileShapes() {
+        var generator = SplitMix64(state: Self.seed ^ 0xBADF00D)
+        func digits(_ count: Int, _ g: inout SplitMix64) -> String { String((0..<count).map { _ in "0123456789".randomElement(using: &g)! }) }
+        let shapes: [(inout SplitMix64) -> String] = [
+            { g in
+                let terms = Int.random(in: 1...2500, using: &g)
+                let connective = Bool.random(using: &g) ? " and " : " or "
+                return "tickets where " + (0..<terms).map { "id = \($0)" }.joined(separator: connective)
+            },
+            { g in "tickets | take " + (Bool.random(using: &g) ? "-" : "") + digits(Int.random(in: 1...40, using: &g), &g) },
+            { g in "tickets where id = " + digits(Int.random(in: 1...40, using: &g), &g) + "." + digits(Int.random(in: 0...40, using: &g), &g) },
+            { g in "tickets where entered > " + (Bool.random(using: &g) ? "-" : "+") + digits(Int.random(in: 1...12, using: &g), &g) + ["d", "h", "m", "w"].randomElement(using: &g)! },
+            { g in "tickets where entered > " + digits(Int.random(in: 1...6, using: &g), &g) + "-01-01T00:00:00" + ["Z", "+14:00", "-12:00"].randomElement(using: &g)! },
+            { g in
+                let tail = ["\u{0301}", "\u{200D}", "\u{FE0F}", "\\", "\"", "\u{0}"].randomElement(using: &g)!
+                return "tickets where summary = \"Help\\\"" + tail + " or name = \"x\""
+            },
+            { g in
+                let junk = (0..<Int.random(in: 1...12, using: &g)).map { _ in "/{}()!=,&?#%`id".randomElement(using: &g)! }
+                return ["tickets where `", "tickets | select `", "tickets | `/service/", "`/system/"].randomElement(using: &g)! + String(junk) + "`"
+            },
+            { g in "def a(n) = a($n) | take 1\na(" + digits(Int.random(in: 1...5, using: &g), &g) + ") | count" },
+        ]
+        for _ in 0..<max(1, Self.iterations / 8) {
+            let text = shapes.randomElement(using: &generator)!(&generator)
+            Self.check(text)
+            // The whole-script check walks what translate does not (defs, calls, variables).
+            let source = SourceFile(name: "<fuzz>", text: text)
+            if let program = try? Parser.parse(source) {
+                _ = StaticChecker(source: source).check(program)
+            }
+        }
+    }
+
     @Test func deeplyNestedInputsFailCleanly() {
         Self.check("tickets where " + String(repeating: "(", count: 100_000))
         Self.check("tickets where " + String(repeating: "not ", count: 100_000) + "id = 1")

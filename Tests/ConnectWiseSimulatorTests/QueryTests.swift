@@ -1,4 +1,5 @@
 import CWJSON
+import Foundation
 import ConnectWiseSimulator
 import Synchronization
 import Testing
@@ -174,6 +175,57 @@ struct CostlyRequestTests {
             #expect(refused.body.contains("more than 1000 comparisons"))
             let inList = "id in (" + (1...5000).map(String.init).joined(separator: ", ") + ")"
             #expect(try await sim.send(.GET, "/service/tickets/count", query: ["conditions": inList]).status == 200)
+        }
+    }
+}
+
+/// The simulator's own inputs, generated: page numbers and sizes of every magnitude, hostile and
+/// long conditions, big and broken bodies. It answers each with a 2xx or a 4xx, never a 5xx or
+/// a crash, and keeps answering.
+@Suite("Simulator: hostile inputs")
+struct SimulatorFuzzTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let iterations = (Int(ProcessInfo.processInfo.environment["CWQL_FUZZ_ITERATIONS"] ?? "") ?? 4000) / 20
+    static let seed = UInt64(ProcessInfo.processInfo.environment["CWQL_FUZZ_SEED"] ?? "") ?? 0
+
+    @Test func everyAnswerIsA2xxOrA4xx() async throws {
+        try await withSimulator({ $0.tickets = 300 }) { sim in
+            var g = Generator(state: Self.seed ^ 0x51D)
+            let numbers = ["0", "-1", "1", "999", "1000", "1001", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "1e9", "", "x"]
+            let fragments = ["id", "summary", "board/name", "=", "!=", "<", "and", "or", "not", "(", ")", "\"x\"", "'y'", "[2026-01-01T00:00:00Z]",
+                             "in (1, 2)", "like \"%a*\"", "contains", "\"\\\"\"", "\\", "\u{0301}", "null", "true", "_info/lastUpdated", ","]
+            for _ in 0..<max(20, Self.iterations) {
+                var query: [String: String] = [:]
+                if Bool.random(using: &g) { query["page"] = numbers.randomElement(using: &g)! }
+                if Bool.random(using: &g) { query["pageSize"] = numbers.randomElement(using: &g)! }
+                if Bool.random(using: &g) { query["pageId"] = numbers.randomElement(using: &g)! }
+                if Bool.random(using: &g) {
+                    let count = Int.random(in: 1...(Bool.random(using: &g) ? 12 : 3000), using: &g)
+                    query["conditions"] = (0..<count).map { _ in fragments.randomElement(using: &g)! }.joined(separator: " ")
+                }
+                if Bool.random(using: &g) { query["orderBy"] = ["id desc", "summary", "x y z", "board/name asc, id"].randomElement(using: &g)! }
+                let reply: SimulatorHarness.Reply
+                if Bool.random(using: &g) {
+                    let body = Bool.random(using: &g)
+                        ? String(repeating: "{\"conditions\": \"" + (query["conditions"] ?? "id > 0") + "\"", count: Int.random(in: 1...3, using: &g))
+                        : "{\"conditions\":\"id > 0\", \"x\":\"" + String(repeating: "a", count: Int.random(in: 0...300_000, using: &g)) + "\"}"
+                    reply = try await sim.send(.POST, "/service/tickets/search", query: query, body: body)
+                } else {
+                    reply = try await sim.send(.GET, ["/service/tickets", "/service/tickets/count", "/company/companies", "/service/boards/1/statuses"].randomElement(using: &g)!, query: query)
+                }
+                #expect((200..<500).contains(reply.status), "\(reply.status) for \(query)")
+            }
+            #expect(try await sim.send(.GET, "/service/tickets/count").status == 200)
         }
     }
 }

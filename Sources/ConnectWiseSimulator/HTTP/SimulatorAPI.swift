@@ -139,12 +139,13 @@ final class SimulatorAPI: Sendable {
 
     // MARK: - Routing
 
-    /// Routes a request on a thread of its own (GCD's), not on the concurrency pool: a costly
-    /// query (a long conditions string over many records) then holds up no other request, even
-    /// on a machine with as many pool threads as cores.
+    /// Routes a request on a thread of its own, not on the concurrency pool (as many threads
+    /// as cores): a costly query (a long conditions string over many records) then holds up no
+    /// other request. A serial queue of its own is an overcommitting one, which gets a thread
+    /// even when every core is busy (the global queue waits for one).
     private func route(_ request: SimulatedRequest, path: [String], member: APIMember) async -> SimulatedResponse {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            DispatchQueue(label: "cwql.simulator.request").async {
                 continuation.resume(returning: self.routeNow(request, path: path, member: member))
             }
         }
