@@ -28,9 +28,7 @@ extension Interpreter {
             return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
         case .variable(let name):
             guard let binding = variables[name.text] else {
-                throw RuntimeError(
-                    "unknown variable `$\(name.text)`", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: variables.keys.sorted()), kind: .compile)
+                throw RuntimeError(kind: .compile, diagnostics: [.unknownVariable(name, in: source, known: variables.keys.sorted())])
             }
             guard let entity = binding.entity else {
                 throw RuntimeError("`$\(name.text)` holds \(binding.value.kindName), not records", source: source, span: name.span)
@@ -44,9 +42,7 @@ extension Interpreter {
             return Resolved(pipeline: pipeline, stageSources: own, provided: (entity, records), parameters: [:])
         case .call(let name, let arguments, let span):
             guard let definition = definition(named: name.text) else {
-                throw RuntimeError(
-                    "unknown query `\(name.text)(…)`", source: source, span: name.span,
-                    help: Suggestions.didYouMean(name.text, among: knownNames.definitions), kind: .compile)
+                throw RuntimeError(kind: .compile, diagnostics: [.unknownQuery(name, in: source, known: knownNames.definitions)])
             }
             guard case .query(let body) = definition.body else {
                 throw RuntimeError(

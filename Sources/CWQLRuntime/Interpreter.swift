@@ -324,9 +324,7 @@ public final class Interpreter: @unchecked Sendable {
 
     private func writableEntity(_ name: Name, source: SourceFile) throws -> EntitySpec {
         guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
-            throw RuntimeError(
-                "unknown entity `\(name.text)`", source: source, span: name.span, help: Suggestions.didYouMean(name.text, among: catalog.singularNames),
-                kind: .compile)
+            throw RuntimeError(kind: .compile, diagnostics: [.unknownEntity(name, in: source, catalog: catalog, singularOnly: true)])
         }
         return entity
     }

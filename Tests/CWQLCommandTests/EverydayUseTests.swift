@@ -186,6 +186,23 @@ struct EverydayUseTests {
         }
     }
 
+    @Test func oneMistakeGetsOneMessageWhereverItIsMade() async throws {
+        // An unknown name is reported by the same words under translate, -c and a script (the
+        // checker, the planner and the interpreter share one definition of each message).
+        for (statement, message) in [("wigets | count", "unknown entity `wigets`"), ("tikets | count", "unknown entity `tikets`")] {
+            let translated = try await CommandRunner.run(["translate", statement])
+            let run = try await CommandRunner.run(["-c", statement], environment: ["CW_SITE": "http://127.0.0.1:9"])
+            #expect(translated.status == 2 && run.status == 2)
+            func diagnostic(_ text: String) -> [String] {
+                text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("error:") || $0.contains("= help:") }
+            }
+            #expect(diagnostic(translated.stderr) == diagnostic(run.stderr), "\(statement)")
+            #expect(translated.stderr.contains(message))
+        }
+        let unknown = try await CommandRunner.run(["translate", "wigets"])
+        #expect(unknown.stderr.contains("common sources: tickets"))
+    }
+
     @Test func hintsNameCwqlsSpelling() async throws {
         let cases = [
             ("tickets where id == 1", "cwql compares with a single `=`"),

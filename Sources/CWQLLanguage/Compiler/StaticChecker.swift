@@ -175,10 +175,7 @@ public struct StaticChecker {
     /// `$name` and `$name.field…`: the variable is defined, and a field of records exists.
     private func checkVariable(_ name: Name, path: [Name], span: SourceSpan, in scope: CheckScope) throws(Diagnostic) -> KnownValue {
         guard let known = scope.variable(name.text) else {
-            throw Diagnostic(
-                "unknown variable `$\(name.text)`", source: source, span: name.span,
-                help: Suggestions.didYouMean(name.text, among: scope.allVariableNames)
-                    + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"])
+            throw .unknownVariable(name, in: source, known: scope.allVariableNames)
         }
         guard let first = path.first else { return known }
         switch known {
@@ -220,9 +217,9 @@ public struct StaticChecker {
         case .endpoint(let path):
             current = try planner.endpointSource(path).entity
         case .entity(let name):
-            current = try topLevelEntity(name, among: catalog.sourceNames + catalog.singularNames)
+            current = try topLevelEntity(name)
         case .record(let name, let id):
-            current = try topLevelEntity(name, among: catalog.sourceNames + catalog.singularNames)
+            current = try topLevelEntity(name)
             try check(id, in: scope)
             single = true
         case .variable(let name):
@@ -237,13 +234,7 @@ public struct StaticChecker {
             }
         case .call(let name, let arguments, let span):
             guard let definition = scope.definition(name.text) else {
-                let namespaced = scope.allDefinitionNames.filter { $0.hasSuffix("." + name.text) }
-                throw Diagnostic(
-                    "unknown query `\(name.text)(…)`", source: source, span: name.span,
-                    help: namespaced.isEmpty
-                        ? Suggestions.didYouMean(name.text, among: scope.allDefinitionNames)
-                        : ["an imported module's definitions are called through its namespace: "
-                            + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")])
+                throw .unknownQuery(name, in: source, known: scope.allDefinitionNames)
             }
             guard !definition.isProcedure else {
                 throw Diagnostic(
@@ -328,16 +319,14 @@ public struct StaticChecker {
         }
     }
 
-    private func topLevelEntity(_ name: Name, among names: [String]) throws(Diagnostic) -> EntitySpec {
+    private func topLevelEntity(_ name: Name, singularOnly: Bool = false) throws(Diagnostic) -> EntitySpec {
         guard let found = catalog.entity(named: name.text), found.isTopLevel else {
-            throw Diagnostic(
-                "unknown entity `\(name.text)`", source: source, span: name.span,
-                help: Suggestions.didYouMean(name.text, among: names))
+            throw .unknownEntity(name, in: source, catalog: catalog, singularOnly: singularOnly)
         }
         return found
     }
 
     private func entity(_ name: Name) throws(Diagnostic) -> EntitySpec {
-        try topLevelEntity(name, among: catalog.singularNames)
+        try topLevelEntity(name, singularOnly: true)
     }
 }

@@ -102,10 +102,7 @@ struct ValueConversion {
     /// A variable's value, following `.field` steps into records.
     func lookUp(_ name: Name, path: [Name], span: SourceSpan) throws(Diagnostic) -> Value {
         guard var value = environment.variables[name.text] else {
-            throw Diagnostic(
-                "unknown variable `$\(name.text)`", source: source, span: name.span,
-                help: Suggestions.didYouMean(name.text, among: environment.variables.keys.sorted())
-                    + ["define it with `let \(name.text) = …` or pass `--var \(name.text)=…`"])
+            throw .unknownVariable(name, in: source, known: environment.variables.keys.sorted())
         }
         for step in path {
             guard case .record(let record) = value, let next = record.field(named: step.text) else {

@@ -176,14 +176,7 @@ public struct QueryPlanner {
     }
 
     private func unknownEntity(_ name: Name) -> Diagnostic {
-        Diagnostic(
-            "unknown entity `\(name.text)`", source: source, span: name.span,
-            help: Suggestions.didYouMean(name.text, among: catalog.sourceNames + catalog.singularNames)
-                + (Suggestions.closest(to: name.text, among: catalog.sourceNames + catalog.singularNames) == nil
-                    ? [
-                        "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
-                        "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
-                    ] : []))
+        .unknownEntity(name, in: source, catalog: catalog)
     }
 
     /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).
