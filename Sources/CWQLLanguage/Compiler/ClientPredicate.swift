@@ -247,23 +247,27 @@ extension ClientPredicate {
         }
     }
 
+    /// A value of a fixed condition of the catalog, as the client compares it.
     static func value(of value: ConditionsValue) -> Value {
         switch value {
         case .text(let text): return .string(text)
-        case .number(let text): return Int(text).map(Value.integer) ?? .decimal(Double(text) ?? 0)
+        case .number(let text): return number(text)
         case .boolean(let flag): return .boolean(flag)
         case .null: return .null
         case .date(let text): return DateLiteral(parsing: text).map { .date($0.date) } ?? .string(text)
         case .list(let items): return .list(items.map(ClientPredicate.value(of:)))
         }
     }
+
+    /// A checked number's text as a whole number, else a decimal.
+    static func number(_ text: String) -> Value { Int(text).map(Value.integer) ?? .decimal(Double(text) ?? 0) }
 }
 
 extension ClientPredicate {
     static func value(of literal: ConditionsLiteral) -> Value {
         switch literal {
         case .text(let text): return .string(text)
-        case .number(let text): return Int(text).map(Value.integer) ?? .decimal(Double(text) ?? 0)
+        case .number(let text): return number(text)
         case .boolean(let flag): return .boolean(flag)
         case .null: return .null
         case .moment(let date), .day(let date): return .date(date)
