@@ -51,11 +51,16 @@ struct RuntimeHarness {
         options.style.width = 200
         configureOptions(&options)
         let output = CapturedOutput()
-        let interpreter = clock.map { Interpreter(client: client, options: options, output: output, clock: $0) }
-            ?? Interpreter(client: client, options: options, output: output)
+        // "Now" is fixed, noon of the day the simulator's seeded dates count back from, so that
+        // relative dates (`-30d`) select exactly the records a test computes.
+        let now = RuntimeHarness.now(referenceDay: configuration.referenceDay ?? 0)
+        let interpreter = Interpreter(client: client, options: options, output: output, clock: clock ?? { now })
         try await interpreter.loadPrelude()
         return RuntimeHarness(server: server, client: client, interpreter: interpreter, output: output)
     }
+
+    /// The harness's fixed "now": noon UTC of the simulator's reference day.
+    static func now(referenceDay: Int64) -> UTCDate { UTCDate(secondsSinceEpoch: referenceDay + 12 * 3600) }
 
     /// Runs a script and returns what it printed on standard output.
     @discardableResult
