@@ -115,7 +115,7 @@ struct QueryExecutor {
     ) -> [(request: Request, parent: @Sendable (JSON) -> JSON?)] {
         guard case .child(let link) = segment.origin else { return [(template.bound(), { _ in nil })] }
         switch link.access {
-        case .subPath, .endpoint:
+        case .subPath:
             return parents.compactMap { parent in
                 guard let id = parent["id"]?.intValue else { return nil }
                 let request = template.bound(parentId: id, ancestorId: { parent.value(atPathIgnoringCase: $0)?.intValue })

@@ -147,7 +147,5 @@ private final class ModelFields: Sendable {
 
 extension EndpointFact {
     /// How many `{id}` holes the path has (`/service/boards/{id}/statuses` has one).
-    public var idHoles: Int {
-        path.utf8.reduce(0) { count, byte in byte == UInt8(ascii: "{") ? count + 1 : count }
-    }
+    public var idHoles: Int { SpecNaming.idHoles(in: path) }
 }

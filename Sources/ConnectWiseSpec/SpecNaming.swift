@@ -37,6 +37,18 @@ public enum SpecNaming {
         return word
     }
 
+    /// How many `{id}` holes a path has (`/service/boards/{id}/statuses/{id}/notifications`: 2).
+    public static func idHoles(in path: String) -> Int {
+        path.utf8.reduce(0) { count, byte in byte == UInt8(ascii: "{") ? count + 1 : count }
+    }
+
+    /// The singular a list's records are called by (`ticket 4711`, `create ticket`):
+    /// `tickets` → `ticket`, and a name with no plural form takes `_record` (`info_record`).
+    public static func recordSingular(_ name: String) -> String {
+        let one = singular(name)
+        return one == name ? name + "_record" : one
+    }
+
     /// `WorkRole` → `work role`.
     public static func words(_ camel: String) -> String {
         snakeCase(camel).replacing("_", with: " ")

@@ -90,20 +90,17 @@ struct DoctorCommand: AsyncParsableCommand {
         var isAllowed: Bool { text == "allowed" }
     }
 
-    /// Asks each source for one record (its id, where its model has one), `concurrency` at a
-    /// time; the results keep the sources' order.
+    /// Asks each source for one record (its id, where its model has one); the client keeps
+    /// `--concurrency` of them in flight. The results keep the sources' order.
     static func probe(_ entities: [EntitySpec], _ client: ConnectWiseClient) async -> [ProbeResult] {
-        let paths = entities.map(\.path)
-        let queries = entities.map { [("pageSize", "1")] + ($0.field(named: "id") != nil ? [("fields", "id")] : []) }
-        var results = Array(repeating: ProbeResult(text: ""), count: paths.count)
+        var results = Array(repeating: ProbeResult(text: ""), count: entities.count)
         await withTaskGroup(of: (Int, ProbeResult).self) { group in
-            var next = 0
-            func launch() {
-                let index = next
-                next += 1
+            for (index, entity) in entities.enumerated() {
+                let path = entity.path
+                let query = [("pageSize", "1")] + (entity.field(named: "id") != nil ? [("fields", "id")] : [])
                 group.addTask {
                     do {
-                        _ = try await client.get(paths[index], query: queries[index])
+                        _ = try await client.get(path, query: query)
                         return (index, ProbeResult(text: "allowed"))
                     } catch let error as ConnectWiseError {
                         if case .forbidden = error { return (index, ProbeResult(text: "forbidden")) }
@@ -113,11 +110,7 @@ struct DoctorCommand: AsyncParsableCommand {
                     }
                 }
             }
-            for _ in 0..<min(max(1, client.concurrency), paths.count) { launch() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < paths.count { launch() }
-            }
+            for await (index, result) in group { results[index] = result }
         }
         return results
     }

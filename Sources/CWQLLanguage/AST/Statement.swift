@@ -64,10 +64,7 @@ public enum ModuleNamespace {
     public static func defaultName(of module: String) -> String? {
         var name = module.split(separator: "/").last.map(String.init) ?? module
         if name.hasSuffix(".cwql") { name = String(name.dropLast(5)) }
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
-            name.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) })
-        else { return nil }
-        return name
+        return Lexer.isIdentifier(name) ? name : nil
     }
 
     /// `alerts.raise_alert`: the name a module's `def` is called by.

@@ -3,14 +3,13 @@ import ConnectWiseSpec
 
 /// How a child collection hangs off its parent record.
 public enum ChildAccess: Sendable {
-    /// A sub-path of the parent record: `/service/tickets/{id}/notes`.
-    case subPath(String)
+    /// The child's own path under the parent record, its `{id}` holes the ids of the records it
+    /// hangs under (`/service/tickets/{id}/notes`; a backquoted endpoint's path too).
+    case subPath
     /// A top-level collection filtered by the parent's id (contacts where `company/id in
     /// ({ids})`), with conditions every such request also carries (time entries of tickets are
     /// `chargeToType = "ServiceTicket"`).
     case filteredBy(String, also: Conditions? = nil)
-    /// A backquoted endpoint the catalog lacks, whose `{id}` is the parent record's id.
-    case endpoint(String)
 }
 
 /// A child collection reachable from an entity by a pipeline stage (`| notes`).
@@ -111,9 +110,8 @@ public final class EntitySpec: Sendable {
     /// by the singular of its last word, with no known fields.
     public static func raw(path: String) -> EntitySpec {
         let last = path.split(separator: "/").last { $0 != "{id}" }.map { EndpointNaming.snakeCase(String($0)) } ?? "record"
-        let singular = EndpointNaming.singular(last)
         return EntitySpec(
-            name: path, singular: singular == last ? last + "_record" : singular, path: path, model: "",
+            name: path, singular: SpecNaming.recordSingular(last), path: path, model: "",
             collectionMethods: [.get, .post], recordMethods: [.get, .patch, .put, .delete], permission: "",
             isTopLevel: !path.contains("{id}"), isRaw: true,
             records: { EntityRecords(fields: [], defaultColumns: [], parentKey: nil) })
@@ -131,7 +129,7 @@ public final class EntitySpec: Sendable {
 
     /// How many parent ids the path needs: 0 for a top-level collection, 1 for a board's
     /// statuses, 2 for a status's notifications.
-    public var parentDepth: Int { path.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) } }
+    public var parentDepth: Int { SpecNaming.idHoles(in: path) }
 
     /// How many aliases name a field of the spec (all of them, in a correct overlay).
     public var resolvedAliasCount: Int { resolvedAliases.count }

@@ -57,7 +57,7 @@ struct SpecCatalogBuilder {
                 nameByPath[endpoint.path] = name
                 nameByFoldedPath[endpoint.path.lowercased()] = name
                 nested.append((endpoint, name, parent))
-                childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath(suffix)))
+                childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath))
             }
         }
         var entities: [EntitySpec] = []
@@ -83,10 +83,9 @@ struct SpecCatalogBuilder {
         types: SpecFieldTypes
     ) -> EntitySpec {
         let model = endpoint.model ?? ""
-        let singular = EndpointNaming.singular(name)
         let overlayColumns = CatalogOverlay.defaultColumns[name]
         return EntitySpec(
-            name: name, singular: singular == name ? name + "_record" : singular, path: endpoint.path,
+            name: name, singular: SpecNaming.recordSingular(name), path: endpoint.path,
             model: model, collectionMethods: endpoint.methods, recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
             permission: SecurityModules.module(ofPath: endpoint.path),
             aliases: CatalogOverlay.aliases[name] ?? [:], children: children, isTopLevel: isTopLevel,

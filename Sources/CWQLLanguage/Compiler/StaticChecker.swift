@@ -272,11 +272,10 @@ public struct StaticChecker {
             case .note, .close, .assign, .log, .set, .delete:
                 _ = try planner.writeAction(stage, at: index, in: &segments)
             case .child, .endpoint:
-                let child = try planner.segment(leadingFrom: stage, after: segments[index])
-                _ = try planner.ancestorPaths(of: index, in: &segments, span: stage.keywordSpan)
-                segments.append(child)
-                current = child.entity
-                if case .records = value { value = .records(child.entity) }
+                try planner.appendSegment(leadingFrom: stage, to: &segments)
+                let child = segments[segments.count - 1].entity
+                current = child
+                if case .records = value { value = .records(child) }
             default: break
             }
         }

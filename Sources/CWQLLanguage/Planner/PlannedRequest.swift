@@ -89,9 +89,6 @@ extension PlanSegment {
                 // ancestors' ids, then the parent's id.
                 path = RequestPath(template: entity.path, ancestorPaths: parentAncestorPaths)
                 repeats = "each \(parentName)"
-            case .endpoint(let template):
-                path = RequestPath(template: template, ancestorPaths: [])
-                repeats = "each \(parentName)"
             case .filteredBy(let field, let also):
                 parentCondition = Conditions.both(also, .parentIds(field: field))
                 repeats = "each batch of \(parentName) ids"

@@ -30,20 +30,28 @@ extension QueryPlanner {
         }
         let entity = EntitySpec.raw(path: path.text)
         var segment = PlanSegment(
-            entity: entity, origin: .child(ChildLink(name: path.text, entity: path.text, access: .endpoint(path.text))))
+            entity: entity, origin: .child(ChildLink(name: path.text, entity: path.text, access: .subPath)))
         segment.carryKey = parent.label
         return segment
     }
 }
 
 extension QueryPlanner {
-    /// The segment a child stage (`| notes`) or a backquoted endpoint stage leads to from the
-    /// records of `parent`.
-    func segment(leadingFrom stage: Stage, after parent: PlanSegment) throws(Diagnostic) -> PlanSegment {
+    /// Appends the segment a child stage (`| notes`) or a backquoted endpoint stage leads to
+    /// from the records of the last segment. A catalog list under two ids also learns the ids
+    /// its parent's path needs (`{board.id}` of a status), and the parent is made to fetch or
+    /// carry them; a backquoted endpoint fills its one `{id}` with the parent's id only.
+    func appendSegment(leadingFrom stage: Stage, to segments: inout [PlanSegment]) throws(Diagnostic) {
+        let last = segments.count - 1
         switch stage.kind {
-        case .endpoint(let path): return try endpointSegment(path, after: parent)
-        case .child(let name): return try childSegment(name, after: parent)
-        default: preconditionFailure("only child and endpoint stages lead to a segment")
+        case .endpoint(let path):
+            segments.append(try endpointSegment(path, after: segments[last]))
+        case .child(let name):
+            var child = try childSegment(name, after: segments[last])
+            child.parentAncestorPaths = try ancestorPaths(of: last, in: &segments, span: stage.keywordSpan)
+            segments.append(child)
+        default:
+            preconditionFailure("only child and endpoint stages lead to a segment")
         }
     }
 }

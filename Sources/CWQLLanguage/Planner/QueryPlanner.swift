@@ -60,10 +60,6 @@ public struct QueryPlanner {
             func column(_ path: FieldPath) throws(Diagnostic) -> OutputColumn {
                 try planner.column(path, at: last, in: &segments)
             }
-            /// The paths of the ids the rows' own path needs (a child record's parents).
-            func ancestorPaths() throws(Diagnostic) -> [String] {
-                try planner.ancestorPaths(of: last, in: &segments, span: stage.keywordSpan)
-            }
             let pushable = !clientStarted && segments[last].limit == nil && segments[last].origin.isList
             // A `select` keeps every record, in order, so a `take` after it still goes to the server.
             let limitPushable = (!clientStarted || segments[last].clientStages.allSatisfy(\.isPresentationOnly)) && segments[last].origin.isList
@@ -127,12 +123,9 @@ public struct QueryPlanner {
                 if !clientStarted && segments[last].fields == nil && segments[last].origin.isList { segments[last].fields = [own] } else { segments[last].require(own) }
                 segments[last].clientStages.append(.countBy(grouped))
             case .child, .endpoint:
-                var child = try planner.segment(leadingFrom: stage, after: segments[last])
                 try flushWhere()
                 if segments[last].fields == nil && segments[last].clientStages.isEmpty { segments[last].fields = ["id"] } else { segments[last].require("id") }
-                // A list under two ids: the parent's path needs the id of the record it hangs under.
-                child.parentAncestorPaths = try ancestorPaths()
-                segments.append(child)
+                try planner.appendSegment(leadingFrom: stage, to: &segments)
                 clientStarted = false
             case .note, .close, .assign, .log, .set, .delete:
                 write = try planner.writeAction(stage, at: last, in: &segments)
@@ -146,7 +139,7 @@ public struct QueryPlanner {
         switch source {
         case .entity(let name):
             guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
-                throw unknownEntity(name)
+                throw .unknownEntity(name, in: self.source, catalog: catalog)
             }
             if entity.singular.lowercased() == name.folded, entity.name.lowercased() != name.folded {
                 throw Diagnostic(
@@ -155,7 +148,7 @@ public struct QueryPlanner {
             }
             return PlanSegment(entity: entity, origin: .collection)
         case .record(let name, let idValue):
-            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else { throw unknownEntity(name) }
+            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else { throw .unknownEntity(name, in: self.source, catalog: catalog) }
             let literal = try ValueConversion(source: self.source, environment: environment)
                 .literal(idValue, as: .integer, field: "id")
             guard case .number(let text) = literal, let id = Int(text), id > 0 else {
@@ -173,10 +166,6 @@ public struct QueryPlanner {
                 "`\(name.text)(…)` is defined only when the script runs", source: self.source, span: span,
                 help: ["translate the body of the `def` instead"])
         }
-    }
-
-    private func unknownEntity(_ name: Name) -> Diagnostic {
-        .unknownEntity(name, in: source, catalog: catalog)
     }
 
     /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).

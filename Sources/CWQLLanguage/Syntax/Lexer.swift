@@ -243,6 +243,14 @@ public struct Lexer {
     guard let byte else { return false }
     return byte >= 0x30 && byte <= 0x39
 }
+extension Lexer {
+    /// True when `text` lexes as one identifier (what a namespace must be to be called through).
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.utf8.first, isIdentifierStart(first) else { return false }
+        return text.utf8.allSatisfy { isIdentifierPart($0) }
+    }
+}
+
 @inline(__always) private func isIdentifierStart(_ byte: UInt8) -> Bool {
     (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
 }
