@@ -74,6 +74,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 "ConnectWiseSpec",
             ]
@@ -132,8 +133,10 @@ let package = Package(
         .testTarget(
             name: "ConnectWiseSimulatorTests",
             dependencies: [
-                "ConnectWiseSimulator", "CWJSON",
+                "ConnectWiseSimulator", "CWJSON", "ConnectWiseSpec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -34,7 +34,8 @@ public enum SimulatorQuirk: String, Sendable, CaseIterable {
     case urlLengthLimit = "url-length-limit"
     /// The codebase moves (an upgrade) after the first few API requests; the old one answers 404.
     case movedCodebase = "moved-codebase"
-    /// POSTs answer 302 towards plain http instead of creating.
+    /// POSTs create their record, then answer 302 towards plain http (as ConnectWise users
+    /// report of `insecure redirection`: the record exists although the answer is a redirect).
     case redirectWrites = "redirect-writes"
     /// Every API path answers an HTML sign-in page, as the web host (not the api- host) does.
     case htmlWebHost = "html-web-host"

@@ -13,7 +13,7 @@ import Synchronization
 /// never blindly repeated, and errors that explain themselves.
 public final class ConnectWiseClient: Sendable {
     public let credentials: Credentials
-    let http: HTTPClient
+    let transport: any HTTPTransport
     let limiter: RequestLimiter
     let retry: RetryPolicy
     let timeout: Double
@@ -40,8 +40,9 @@ public final class ConnectWiseClient: Sendable {
     ///   - timeout: seconds to wait for each answer.
     ///   - trace: receives a line per request (`--trace`).
     ///   - rootCache: where API roots are remembered between runs (nil: discover every time).
+    ///   - transport: how requests reach the server (the network, or a simulator in the same process).
     public init(credentials: Credentials, concurrency: Int = 8, prefetch: Int = 0, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(),
-                trace: TraceSink? = nil, rootCache: APIRootCache? = nil) {
+                trace: TraceSink? = nil, rootCache: APIRootCache? = nil, transport: any HTTPTransport = NetworkTransport()) {
         self.credentials = credentials
         self.rootCache = rootCache
         self.concurrency = max(1, concurrency)
@@ -50,42 +51,31 @@ public final class ConnectWiseClient: Sendable {
         self.retry = retry
         self.timeout = timeout
         self.trace = trace
-        self.http = ConnectWiseClient.sharedHTTP
+        self.transport = transport
     }
-
-    /// One HTTP client for the process: connections are pooled across every ConnectWise
-    /// client, and none has to be shut down (a forgotten shutdown cannot crash the process).
-    /// Redirects are never followed (a redirected write must be reported, not repeated as a
-    /// GET); each request carries its own deadline.
-    static let sharedHTTP: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(3600))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        // Connection failures come back at once; cwql's own retry policy decides what to retry.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .enabled(limit: .none)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
 
     // MARK: - Discovery
 
     /// `GET /login/companyinfo/{company}`: the site's name, codebase and version.
     public func companyInfo() async throws -> JSON {
         let url = credentials.site.absoluteString + "/login/companyinfo/" + PercentEncoding.encode(credentials.company)
-        let status: Int
-        let headers: HTTPHeaders
-        let body: ByteBuffer
+        let site = credentials.site.absoluteString
+        let answer: HTTPAnswer
         do {
-            (status, headers, body, _) = try await transport("GET", url: url, body: nil, attempt: 1, authorized: false)
-        } catch let error as ConnectWiseError {
+            answer = try await exchange("GET", url: url, body: nil, attempt: 1, authorized: false)
+        } catch {
             switch error {
-            case .connection(_, let reason): throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: reason)
-            case .timeout: throw ConnectWiseError.siteUnreachable(site: credentials.site.absoluteString, reason: "no answer within \(ConnectWiseError.seconds(timeout)) s")
-            default: throw error
+            case .timeout: throw ConnectWiseError.siteUnreachable(site: site, reason: "no answer within \(ConnectWiseError.seconds(timeout)) s")
+            case .unknownHost: throw ConnectWiseError.unknownHost(credentials.site.host ?? site)
+            case .cancelled: throw ConnectWiseError.cancelled
+            case .connectionRefused: throw ConnectWiseError.siteUnreachable(site: site, reason: "connection refused")
+            case .connectionClosed, .oversizedHeaders, .other:
+                throw ConnectWiseError.siteUnreachable(site: site, reason: credentials.redact(error.shortReason))
             }
         }
-        if isHTML(headers) { throw ConnectWiseError.notAnAPI(site: credentials.site.absoluteString) }
-        let json = try? JSONParser.parse(Array(buffer: body))
+        let status = answer.status
+        if isHTML(answer) { throw ConnectWiseError.notAnAPI(site: site) }
+        let json = try? JSONParser.parse(answer.body)
         guard status == 200, let json, let codebase = json["Codebase"]?.stringValue, !codebase.isEmpty else {
             if status == 200 || status == 404 {
                 throw ConnectWiseError.unknownCompany(credentials.company, site: credentials.site.absoluteString)
@@ -123,159 +113,101 @@ public final class ConnectWiseClient: Sendable {
 
     // MARK: - Requests
 
-    /// Sends a request, retrying what is safe to retry.
+    /// Sends a request, retrying what is safe to retry: a small loop that performs the steps
+    /// of a ``RetryMachine``.
     ///
-    /// - Parameter reconcile: for a POST or PATCH whose response was lost, looks for the
-    ///   record it would have made; found, it is returned instead of sending again.
+    /// - Parameter reconcile: for a write whose outcome is unknown (its answer lost, a 5xx, a
+    ///   redirect), looks for the record it would have made; found, it is returned instead of
+    ///   sending again.
     @discardableResult
     public func send(_ request: Request, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
-        var attempt = 0  // failures' budget
-        var rateLimitWaits = 0  // 429s' budget
-        var sends = 0  // every send, for the trace and the attempt header
-        var rediscovered = false
-        var current = request
         // A long query goes in a search body where ConnectWise has one, before anything is sent:
         // servers refuse long URLs (414), and a long URL also comes back in every Link header.
-        // Elsewhere it is sent as it is, and a refusal is explained.
-        current = ConnectWiseClient.asSent(current)
+        var machine = RetryMachine(
+            request: ConnectWiseClient.asSent(request), policy: retry, canReconcile: reconcile != nil,
+            context: .init(company: credentials.company, site: credentials.site.absoluteString, host: credentials.site.host ?? "", timeout: timeout))
         // `timeout` bounds the whole request, its retries and waits included.
         let deadline = Date().addingTimeInterval(timeout)
+        var step = machine.start()
+        var answer: HTTPAnswer?
+        var reconciled: JSON?
         while true {
-            attempt += 1
-            sends += 1
-            try Task.checkCancellation()
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else {
-                let expired = ConnectWiseError.timeout(method: current.method.rawValue, path: current.pathText, seconds: timeout)
-                if !current.isRetrySafe, sends > 1 {
-                    throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.pathText, reason: "\(expired)")
-                }
-                throw expired
-            }
-            let base = try await apiRoot()
-            let url = base + current.pathAndQuery()
-            let outcome: (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double)
-            do {
-                let sending = current
-                let attemptNumber = sends
-                outcome = try await limiter.withSlot { [self] in
-                    try await transport(
-                        sending.method.rawValue, url: url, body: sending.body, attempt: attemptNumber, authorized: true,
-                        extra: sending.headers, timeout: remaining)
-                }
-            } catch let error as ConnectWiseError {
-                switch error {
-                case .timeout, .connection:
-                    if current.isRetrySafe, attempt < retry.maximumAttempts {
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
-                        continue
-                    }
-                    if let reconcile, attempt < retry.maximumAttempts {
-                        if let found = try await reconcile() {
-                            return APIResponse(status: 200, headers: [], body: found, attempts: sends)
-                        }
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
-                        continue
-                    }
-                    if !current.isRetrySafe {
-                        throw ConnectWiseError.writeOutcomeUnknown(method: current.method.rawValue, path: current.pathText, reason: "\(error)")
-                    }
-                    throw error
-                default:
-                    throw error
-                }
-            }
-            let status = outcome.status
-            let headerPairs = outcome.headers.map { ($0.name, $0.value) }
-            if (200..<300).contains(status) {
-                if isHTML(outcome.headers) { throw ConnectWiseError.notAnAPI(site: credentials.site.absoluteString) }
-                let body: JSON
-                if outcome.body.readableBytes == 0 {
-                    body = .null
-                } else {
-                    do {
-                        body = try JSONParser.parse(Array(buffer: outcome.body))
-                    } catch {
-                        throw ConnectWiseError.invalidResponse(path: current.pathText, reason: "\(error)")
-                    }
-                }
-                return APIResponse(status: status, headers: headerPairs, body: body, attempts: sends)
-            }
-            let message = credentials.redact(errorMessage(outcome.body))  // a body may echo the request's headers
-            switch status {
-            case 300..<400:
-                let location = outcome.headers.first(name: "Location") ?? "?"
-                if current.method != .get {
-                    throw ConnectWiseError.redirectedWrite(method: current.method.rawValue, path: current.pathText, location: location)
-                }
-                throw ConnectWiseError.invalidResponse(path: current.pathText, reason: "redirected to \(location); check the site URL")
-            case 401:
-                throw ConnectWiseError.unauthorized(company: credentials.company)
-            case 403:
-                throw ConnectWiseError.forbidden(
-                    method: current.method.rawValue, path: current.pathText, module: ConnectWiseClient.module(in: message), message: message)
-            case 400:
-                if message.lowercased().contains("clientid") { throw ConnectWiseError.clientId(message: message) }
-                if let conditions = current.parameter("conditions"),
-                    message.lowercased().contains("condition") || message.contains("ApiFindCondition")
-                {
-                    throw ConnectWiseError.badConditions(message: message, conditions: conditions)
-                }
-                // A bare 400 to a very long URL is the web server refusing its length.
-                let length = current.pathAndQuery().utf8.count
-                if message.isEmpty, length > ConnectWiseClient.longestURL {
-                    throw ConnectWiseError.urlTooLong(method: current.method.rawValue, path: current.pathText, length: length)
-                }
-                throw ConnectWiseError.badRequest(method: current.method.rawValue, path: current.pathText, message: message)
-            case 404:
-                if !rediscovered, try await codebaseMoved() {
-                    rediscovered = true
-                    attempt -= 1
+            switch step {
+            case .send:
+                try Task.checkCancellation()
+                let current = machine.request
+                let remaining = deadline.timeIntervalSinceNow
+                guard remaining > 0 else {
+                    step = machine.next(after: .deadlinePassed)
                     continue
                 }
-                if current.method == .delete, attempt > 1 {
-                    return APIResponse(status: 204, headers: headerPairs, body: .null, attempts: sends)
-                }
-                throw ConnectWiseError.notFound(path: current.pathText, message: message)
-            case 414:
-                if current.method == .get, let search = ConnectWiseClient.searchRequest(for: current) {
-                    current = search
-                    attempt -= 1
-                    continue
-                }
-                throw ConnectWiseError.urlTooLong(method: current.method.rawValue, path: current.pathText, length: current.pathAndQuery().utf8.count)
-            case 429:
-                // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
-                if rateLimitWaits < retry.maximumRateLimitWaits {
-                    rateLimitWaits += 1
-                    try await pause(retry.delay(afterAttempt: rateLimitWaits, retryAfter: outcome.headers.first(name: "Retry-After")), until: deadline)
-                    attempt -= 1
-                    continue
-                }
-                throw ConnectWiseError.rateLimited(retries: rateLimitWaits)
-            case 500...:
-                if attempt < retry.maximumAttempts {
-                    if current.isRetrySafe {
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: outcome.headers.first(name: "Retry-After")), until: deadline)
-                        continue
+                let url = try await apiRoot() + current.pathAndQuery()
+                do {
+                    let sends = machine.sends
+                    let sent = try await limiter.withSlot { [self] in
+                        try await exchange(
+                            current.method.rawValue, url: url, body: current.body, attempt: sends, authorized: true, extra: current.headers,
+                            timeout: remaining)
                     }
-                    if let reconcile {
-                        if let found = try await reconcile() {
-                            return APIResponse(status: 200, headers: [], body: found, attempts: sends)
-                        }
-                        try await pause(retry.delay(afterAttempt: attempt, retryAfter: nil), until: deadline)
-                        continue
-                    }
+                    answer = sent
+                    step = machine.next(after: .answered(summary(of: sent)))
+                } catch let failure as TransportFailure {
+                    if failure == .cancelled { throw ConnectWiseError.cancelled }
+                    step = machine.next(after: .transportFailed(failure))
                 }
-                if !current.isRetrySafe {
-                    throw ConnectWiseError.writeOutcomeUnknown(
-                        method: current.method.rawValue, path: current.pathText, reason: "the server answered \(status)\(message.isEmpty ? "" : ": \(message)")")
+            case .wait(let backoff):
+                let seconds: Double
+                switch backoff {
+                case .afterFailure(let failures): seconds = retry.delay(afterAttempt: failures, retryAfter: nil)
+                case .rateLimited(let waits, let retryAfter): seconds = retry.delay(afterAttempt: waits, retryAfter: retryAfter)
                 }
-                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.pathText, message: message)
-            default:
-                throw ConnectWiseError.server(status: status, method: current.method.rawValue, path: current.pathText, message: message)
+                try await pause(seconds, until: deadline)
+                step = machine.waited()
+            case .rediscover:
+                step = machine.next(after: .rediscovered(moved: try await codebaseMoved()))
+            case .reconcile:
+                do {
+                    reconciled = try await reconcile?()
+                    step = machine.next(after: .reconciled(found: reconciled != nil))
+                } catch is CancellationError {
+                    throw ConnectWiseError.cancelled
+                } catch {
+                    step = machine.next(after: .reconcileFailed(String(describing: error)))
+                }
+            case .succeed:
+                guard let answer else { throw ConnectWiseError.invalidResponse(path: machine.request.pathText, reason: "no answer") }
+                return try response(answer, path: machine.request.pathText, sends: machine.sends)
+            case .succeedAsDeleted:
+                return APIResponse(status: 204, headers: answer?.headers ?? [], body: .null, attempts: machine.sends)
+            case .succeedWithReconciled:
+                return APIResponse(status: 200, headers: [], body: reconciled ?? .null, attempts: machine.sends)
+            case .fail(let error):
+                throw error
             }
         }
+    }
+
+    /// What the retry machine needs to know of an answer.
+    private func summary(of answer: HTTPAnswer) -> RetryMachine.Answer {
+        let success = (200..<300).contains(answer.status)
+        return RetryMachine.Answer(
+            status: answer.status, retryAfter: answer.header("Retry-After"), location: answer.header("Location"),
+            message: success ? "" : errorMessage(answer.body), isHTML: isHTML(answer))
+    }
+
+    /// A 2xx answer with its body parsed.
+    private func response(_ answer: HTTPAnswer, path: String, sends: Int) throws -> APIResponse {
+        let body: JSON
+        if answer.body.isEmpty {
+            body = .null
+        } else {
+            do {
+                body = try JSONParser.parse(answer.body)
+            } catch {
+                throw ConnectWiseError.invalidResponse(path: path, reason: "\(error)")
+            }
+        }
+        return APIResponse(status: answer.status, headers: answer.headers, body: body, attempts: sends)
     }
 
     /// A GET's JSON body.
@@ -294,39 +226,36 @@ public final class ConnectWiseClient: Sendable {
 
     // MARK: - Helpers
 
-    /// One HTTP exchange, traced; transport failures become ``ConnectWiseError``.
-    func transport(
+    /// One HTTP exchange with cwql's headers, counted and traced.
+    func exchange(
         _ method: String, url: String, body: JSON?, attempt: Int, authorized: Bool, extra: [(name: String, value: String)] = [],
         timeout limit: Double? = nil
-    ) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer, seconds: Double) {
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Accept", value: "application/vnd.connectwise.com+json; version=\(credentials.apiVersion)")
-        request.headers.add(name: "clientId", value: credentials.clientId)
-        request.headers.add(name: "User-Agent", value: "cwql")
+    ) async throws(TransportFailure) -> HTTPAnswer {
+        var headers: [(name: String, value: String)] = [
+            ("Accept", "application/vnd.connectwise.com+json; version=\(credentials.apiVersion)"),
+            ("clientId", credentials.clientId),
+            ("User-Agent", "cwql"),
+        ]
         if authorized {
-            request.headers.add(name: "Authorization", value: credentials.authorization)
-            request.headers.add(name: "x-cwql-attempt", value: String(attempt))
+            headers.append(("Authorization", credentials.authorization))
+            headers.append(("x-cwql-attempt", String(attempt)))
         }
-        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        headers += extra
+        var bytes: [UInt8]?
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(body)))
+            headers.append(("Content-Type", "application/json"))
+            bytes = JSONWriter.bytes(body)
         }
         let started = Date()
         sent.add(1, ordering: .relaxed)
         do {
-            let allowed = max(0.001, min(limit ?? timeout, timeout))
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(allowed * 1000)))
-            let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
-            let seconds = Date().timeIntervalSince(started)
-            emitTrace(method, url, status: "\(response.status.code)", seconds: seconds, attempt: attempt)
-            return (Int(response.status.code), response.headers, bytes, seconds)
+            let answer = try await transport.send(
+                HTTPExchange(method: method, url: url, headers: headers, body: bytes), timeout: max(0.001, min(limit ?? timeout, timeout)))
+            emitTrace(method, url, status: "\(answer.status)", seconds: Date().timeIntervalSince(started), attempt: attempt)
+            return answer
         } catch {
-            let seconds = Date().timeIntervalSince(started)
-            let mapped = map(error, method: method, url: url)
-            emitTrace(method, url, status: "failed (\(mapped.shortReason))", seconds: seconds, attempt: attempt)
-            throw mapped
+            emitTrace(method, url, status: "failed (\(error.shortReason))", seconds: Date().timeIntervalSince(started), attempt: attempt)
+            throw error
         }
     }
 
@@ -336,41 +265,17 @@ public final class ConnectWiseClient: Sendable {
         trace.write(credentials.redact("\(method) \(url) → \(status) in \(Int(seconds * 1000)) ms\(retryNote)"))
     }
 
-    private func map(_ error: any Error, method: String, url: String) -> ConnectWiseError {
-        if error is CancellationError { return .cancelled }
-        let host = URL(string: url)?.host ?? url
-        let path = URL(string: url)?.path ?? url
-        let text = String(describing: error)
-        if let parser = error as? HTTPParserError, parser == .headerOverflow { return .oversizedHeaders(method: method, path: path) }
-        if let client = error as? HTTPClientError {
-            if client == .deadlineExceeded || client == .readTimeout || client == .connectTimeout {
-                return .timeout(method: method, path: path, seconds: timeout)
-            }
-            if client == .remoteConnectionClosed || client == .cancelled {
-                return .connection(host: host, reason: "the connection closed before an answer came")
-            }
-        }
-        let lowered = text.lowercased()
-        if lowered.contains("dns") || lowered.contains("name or service not known") || lowered.contains("nodename") {
-            return .unknownHost(host)
-        }
-        if lowered.contains("refused") { return .connection(host: host, reason: "connection refused") }
-        if lowered.contains("timeout") || lowered.contains("timed out") { return .timeout(method: method, path: path, seconds: timeout) }
-        return .connection(host: host, reason: credentials.redact(text))
-    }
-
     /// Waits before a retry, never past the request's deadline (the loop then reports the timeout).
     private func pause(_ seconds: Double, until deadline: Date? = nil) async throws {
         let bounded = deadline.map { min(seconds, max(0, $0.timeIntervalSinceNow)) } ?? seconds
         try await Task.sleep(nanoseconds: UInt64(max(0, bounded) * 1_000_000_000))
     }
 
-    private func isHTML(_ headers: HTTPHeaders) -> Bool {
-        headers.first(name: "Content-Type")?.lowercased().contains("text/html") == true
+    private func isHTML(_ answer: HTTPAnswer) -> Bool {
+        answer.header("Content-Type")?.lowercased().contains("text/html") == true
     }
 
-    private func errorMessage(_ body: ByteBuffer) -> String {
-        let bytes = Array(buffer: body)
+    private func errorMessage(_ bytes: [UInt8]) -> String {
         if let json = try? JSONParser.parse(bytes), let message = json["message"]?.stringValue {
             if let code = json["code"]?.stringValue, code == "ApiFindCondition" { return "\(message) (ApiFindCondition)" }
             return credentials.redact(message)
@@ -430,14 +335,17 @@ public final class ConnectWiseClient: Sendable {
     }
 }
 
-extension ConnectWiseError {
+extension TransportFailure {
+    /// A few words for the trace.
     var shortReason: String {
         switch self {
         case .timeout: return "timeout"
         case .unknownHost: return "unknown host"
-        case .connection(_, let reason): return reason
+        case .connectionClosed: return "the connection closed before an answer came"
+        case .connectionRefused: return "connection refused"
+        case .oversizedHeaders: return "headers too large"
         case .cancelled: return "cancelled"
-        default: return "error"
+        case .other(let reason): return reason
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 /// A failure talking to ConnectWise, with an explanation a user can act on.
-public enum ConnectWiseError: Error, Sendable, CustomStringConvertible {
+public enum ConnectWiseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 401: the credentials were refused.
     case unauthorized(company: String)
     /// 403: the API member's security role lacks a module.

@@ -237,14 +237,15 @@ final class SimulatorAPI: Sendable {
         try allow(request.method, in: resource.collectionMethods)
         switch request.method {
         case "POST":
-            if configuration.quirks.contains(.redirectWrites) {
-                return SimulatedResponse(status: 302, headers: [("Location", "http://\(request.origin.split(separator: "/").last ?? "")\(request.path)")])
-            }
             let body = try parseBody(request)
             let writer = writer(resource, parents: parents, member: member)
             let created = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
                 let record = try writer.create(body, in: &state)
                 return resource.render(record, defaults: state.defaults(resource.model), links: links(request))
+            }
+            if configuration.quirks.contains(.redirectWrites) {
+                // As users of ConnectWise report: the record is made, and the answer is a redirect.
+                return SimulatedResponse(status: 302, headers: [("Location", "http://\(request.origin.split(separator: "/").last ?? "")\(request.path)")])
             }
             return json(201, .object(created))
         default:
