@@ -118,8 +118,12 @@ let package = Package(
             ]
         ),
 
-        // What several test targets share: the golden corpus.
-        .target(name: "CWQLTestSupport", dependencies: ["CWQLLanguage"], path: "Tests/CWQLTestSupport"),
+        // What several test targets share: the golden corpus, the one simulator harness (in
+        // process or over loopback, with the tests' credentials and fixed clock) and the
+        // in-process transport that runs the simulator's real request handler.
+        .target(
+            name: "CWQLTestSupport", dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator"],
+            path: "Tests/CWQLTestSupport"),
 
         .testTarget(
             name: "CWJSONTests",
@@ -133,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "ConnectWiseSimulatorTests",
             dependencies: [
-                "ConnectWiseSimulator", "CWJSON", "ConnectWiseSpec",
+                "ConnectWiseSimulator", "CWJSON", "ConnectWiseSpec", "CWQLTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectWiseClientTests",
-            dependencies: ["ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON"]
+            dependencies: ["ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON", "CWQLTestSupport"]
         ),
         .testTarget(
             name: "CWQLRuntimeTests",
@@ -156,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CWQLCommandTests",
-            dependencies: ["cwql", "ConnectWiseSimulator"]
+            dependencies: ["cwql", "ConnectWiseSimulator", "CWQLTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -163,6 +163,9 @@ public struct JSONParser {
         if peek() == UInt8(ascii: "-") { position += 1 }
         var isInteger = true
         guard let first = peek(), first >= 0x30, first <= 0x39 else { throw failure("unexpected character") }
+        position += 1
+        // JSON has no leading zeros: `0` stands alone before `.`, `e` or the end of the number.
+        if first == 0x30, let next = peek(), next >= 0x30, next <= 0x39 { throw failure("leading zero in a number") }
         while let byte = peek(), byte >= 0x30, byte <= 0x39 { position += 1 }
         if peek() == UInt8(ascii: ".") {
             isInteger = false

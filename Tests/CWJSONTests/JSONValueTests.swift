@@ -54,4 +54,30 @@ struct JSONValueTests {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
     }
+
+    @Test func numbersFollowTheGrammar() throws {
+        for (text, value) in [("0", JSON.int(0)), ("-0", .int(0)), ("0.5", .double(0.5)), ("10", .int(10)), ("-12e2", .double(-1200)),
+                              ("1E+2", .double(100)), ("0e1", .double(0)), ("9223372036854775807", .int(.max))] {
+            #expect(try JSONParser.parse(text) == value, "\(text)")
+        }
+        // Too large for an integer: a double, not a failure.
+        #expect(try JSONParser.parse("92233720368547758070") == .double(92233720368547758070))
+        for (text, offset) in [("01", 1), ("-01", 2), ("[00]", 2), ("1.", 2), ("1e", 2), ("-", 1), (".5", 0), ("+1", 0), ("1.5.2", 3)] {
+            #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
+            do {
+                _ = try JSONParser.parse(text)
+            } catch {
+                #expect(error.offset == offset, "\(text): \(error)")
+            }
+        }
+    }
+
+    @Test func stringsAndLiteralsFollowTheGrammar() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(try JSONParser.parse(#""a\/b\tc""#) == .string("a/b\tc"))
+        #expect(try JSONParser.parse(" [true, false, null] ") == .array([.bool(true), .bool(false), .null]))
+        for text in [#""a\u0""#, "\"\u{1}\"", "\"tab\there\"", "\"unterminated", "nul", "[1,]", "{\"a\":1,}", "{a:1}", "'x'"] {
+            #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
+        }
+    }
 }

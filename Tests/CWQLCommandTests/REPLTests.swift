@@ -78,14 +78,8 @@ struct REPLTests {
     }
 
     @Test func ctrlCCancelsARunningQueryAndTheREPLLivesOn() async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 50
-        configuration.latencyMilliseconds = 4000
-        let server = try await SimulatorServer.start(configuration)
-        let terminal = try PseudoTerminal([], environment: [
-            "HOME": try home(), "CW_SITE": server.baseURL, "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "demo-public",
-            "CW_PRIVATE_KEY": "demo-private-key-0123456789", "CW_CLIENT_ID": configuration.defaultClientId,
-        ])
+        try await withSite(tickets: 50, { $0.latencyMilliseconds = 4000 }) { _, environment, _ in
+        let terminal = try PseudoTerminal([], environment: environment)
         #expect(await terminal.waitFor("cwql(default)> "))
         var mark = terminal.text.count
         terminal.type("tickets | count\r")
@@ -98,6 +92,6 @@ struct REPLTests {
         #expect(await terminal.waitFor("Meta:", after: mark))
         terminal.type(".quit\r")
         #expect(await terminal.waitForExit() == 0)
-        await server.stop()
+        }
     }
 }

@@ -9,16 +9,8 @@ struct SecretTests {
     static let privateKey = "sk-TOPSECRET-4f9a2c7e"
 
     @Test func thePrivateKeyAppearsNowhere() async throws {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 40
-        configuration.members[0].privateKey = Self.privateKey
-        let server = try await SimulatorServer.start(configuration)
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-secret-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let env = [
-            "HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": "", "CW_SITE": server.baseURL, "CW_COMPANY": "demo",
-            "CW_PUBLIC_KEY": "demo-public", "CW_PRIVATE_KEY": Self.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
-        ]
+        try await withSite(tickets: 40, { $0.members[0].privateKey = Self.privateKey }) { server, env, home in
+        let configuration = server.configuration
         var printed = ""
         let runs: [([String], String?)] = [
             (["doctor", "--trace"], nil),
@@ -64,7 +56,7 @@ struct SecretTests {
             let contents = (try? String(contentsOfFile: "\(home)/\(file)", encoding: .utf8)) ?? ""
             #expect(!contents.contains(Self.privateKey), "\(file)")
         }
-        await server.stop()
+        }
     }
 
     @Test func aConfigFileIsNeverRunSoItsKeyIsNeverEchoed() async throws {

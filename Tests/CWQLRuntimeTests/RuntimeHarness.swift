@@ -1,4 +1,5 @@
 import CWJSON
+import CWQLTestSupport
 import CWQLLanguage
 import CWQLRuntime
 import ConnectWiseClient
@@ -27,40 +28,30 @@ final class CapturedOutput: OutputSink {
     }
 }
 
-/// An interpreter wired to a real client and an in-process simulator.
+/// An interpreter wired to a real client and a simulated site (in process, no port), with the
+/// tests' fixed clock.
 struct RuntimeHarness {
-    let server: SimulatorServer
+    let site: SimulatedSite
     let client: ConnectWiseClient
     let interpreter: Interpreter
     let output: CapturedOutput
+    var server: SimulatorServer { site.server }
 
     static func start(
         tickets: Int = 300, options configureOptions: (inout RunOptions) -> Void = { _ in },
         clock: (@Sendable () -> UTCDate)? = nil, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
     ) async throws -> RuntimeHarness {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = tickets
-        configuration.referenceDay = 1_795_305_600
-        configure(&configuration)
-        let server = try await SimulatorServer.start(configuration)
-        let credentials = Credentials(
-            site: URL(string: server.baseURL)!, company: "demo", publicKey: "demo-public",
-            privateKey: Secret("demo-private-key-0123456789"), clientId: configuration.defaultClientId)
-        let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.005, maximumDelay: 0.05))
+        let site = try await SimulatedSite.start(tickets: tickets, configure: configure)
+        let client = site.client(timeout: 60)
         var options = RunOptions()
         options.style.width = 200
         configureOptions(&options)
         let output = CapturedOutput()
-        // "Now" is fixed, noon of the day the simulator's seeded dates count back from, so that
-        // relative dates (`-30d`) select exactly the records a test computes.
-        let now = RuntimeHarness.now(referenceDay: configuration.referenceDay ?? 0)
+        let now = SimulatedSite.now
         let interpreter = Interpreter(client: client, options: options, output: output, clock: clock ?? { now })
         try await interpreter.loadPrelude()
-        return RuntimeHarness(server: server, client: client, interpreter: interpreter, output: output)
+        return RuntimeHarness(site: site, client: client, interpreter: interpreter, output: output)
     }
-
-    /// The harness's fixed "now": noon UTC of the simulator's reference day.
-    static func now(referenceDay: Int64) -> UTCDate { UTCDate(secondsSinceEpoch: referenceDay + 12 * 3600) }
 
     /// Runs a script and returns what it printed on standard output.
     @discardableResult

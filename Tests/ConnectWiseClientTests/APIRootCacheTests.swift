@@ -12,7 +12,7 @@ struct APIRootCacheTests {
     }
 
     func client(_ h: ClientHarness, cache: APIRootCache) -> ConnectWiseClient {
-        ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server), timeout: 20, rootCache: cache)
+        h.site.client(credentials: h.site.credentials(), timeout: 20, rootCache: cache)
     }
 
     func discoveries(_ h: ClientHarness) -> Int {
@@ -42,7 +42,7 @@ struct APIRootCacheTests {
             let cache = try temporaryCache()
             _ = try await client(h, cache: cache).count("/service/tickets")
             // Rewrite the remembered root to another host (what a tampered file would hold).
-            let site = ClientHarness.credentials(for: h.server).site.absoluteString
+            let site = h.site.credentials().site.absoluteString
             let text = try String(contentsOfFile: cache.path, encoding: .utf8)
             let moved = text.replacing(site + "/", with: "http://evil.example/")
             try moved.write(toFile: cache.path, atomically: false, encoding: .utf8)

@@ -1,4 +1,5 @@
 import CWJSON
+import CWQLTestSupport
 import ConnectWiseClient
 import ConnectWiseSimulator
 import Foundation
@@ -11,52 +12,30 @@ final class TraceCollector: Sendable {
     var all: [String] { lines.withLock { $0 } }
 }
 
-/// A simulator and a real client pointed at it over loopback.
+/// A simulated site and a real client pointed at it (in process unless a test needs a socket).
 struct ClientHarness {
-    let server: SimulatorServer
+    let site: SimulatedSite
     let client: ConnectWiseClient
     let trace: TraceCollector
+    var server: SimulatorServer { site.server }
 
-    static let privateKey = "demo-private-key-0123456789"
+    static let privateKey = SimulatedSite.privateKey
 
-    static func credentials(for server: SimulatorServer, privateKey: String = privateKey, clientId: String? = nil,
-                            company: String = "demo") -> Credentials {
-        Credentials(
-            site: URL(string: server.baseURL)!, company: company, publicKey: "demo-public", privateKey: Secret(privateKey),
-            clientId: clientId ?? server.configuration.defaultClientId)
-    }
-
-    static func start(
-        concurrency: Int = 8, privateKey: String = privateKey, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
-    ) async throws -> ClientHarness {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 300
-        configuration.referenceDay = 1_795_305_600
-        configure(&configuration)
-        let server = try await SimulatorServer.start(configuration)
-        let trace = TraceCollector()
-        let client = ConnectWiseClient(
-            credentials: credentials(for: server, privateKey: privateKey), concurrency: concurrency, timeout: 20,
-            retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.005, maximumDelay: 0.05), trace: trace.sink)
-        return ClientHarness(server: server, client: client, trace: trace)
-    }
-
-    func stop() async {
-        await server.stop()
+    static func credentials(
+        for site: SimulatedSite, privateKey: String = privateKey, clientId: String? = nil, company: String = "demo"
+    ) -> Credentials {
+        site.credentials(privateKey: privateKey, clientId: clientId, company: company)
     }
 }
 
 func withClient(
-    concurrency: Int = 8, privateKey: String = ClientHarness.privateKey,
+    over reach: SimulatedSite.Reach = .inProcess, concurrency: Int = 8, privateKey: String = ClientHarness.privateKey,
     _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
     _ body: (ClientHarness) async throws -> Void
 ) async throws {
-    let harness = try await ClientHarness.start(concurrency: concurrency, privateKey: privateKey, configure)
-    do {
-        try await body(harness)
-    } catch {
-        await harness.stop()
-        throw error
+    try await SimulatedSite.with(over: reach, configure: configure) { site in
+        let trace = TraceCollector()
+        let client = site.client(credentials: site.credentials(privateKey: privateKey), concurrency: concurrency, trace: trace.sink)
+        try await body(ClientHarness(site: site, client: client, trace: trace))
     }
-    await harness.stop()
 }

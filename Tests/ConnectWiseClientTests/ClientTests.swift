@@ -18,17 +18,17 @@ struct ClientTests {
 
     @Test func errorsExplainThemselves() async throws {
         try await withClient { h in
-            let wrongKey = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, privateKey: "wrong-private-key"))
+            let wrongKey = h.site.client(credentials: h.site.credentials(privateKey: "wrong-private-key"))
             await #expect { try await wrongKey.get("/service/tickets") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .unauthorized = error else { return false }
                 return error.isConfigurationProblem && error.description.contains("case-sensitive")
             }
-            let noClientId = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, clientId: "unregistered"))
+            let noClientId = h.site.client(credentials: h.site.credentials(clientId: "unregistered"))
             await #expect { try await noClientId.get("/service/tickets") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .clientId = error else { return false }
                 return error.description.contains("client ID")
             }
-            let unknownCompany = ConnectWiseClient(credentials: ClientHarness.credentials(for: h.server, company: "Demo"))
+            let unknownCompany = h.site.client(credentials: h.site.credentials(company: "Demo"))
             await #expect { try await unknownCompany.get("/service/tickets") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .unknownCompany = error else { return false }
                 return true
@@ -42,9 +42,9 @@ struct ClientTests {
 
     @Test func forbiddenNamesTheModule() async throws {
         try await withClient { h in
-            var credentials = ClientHarness.credentials(for: h.server, privateKey: "limited-private-key-0123456789")
+            var credentials = h.site.credentials(privateKey: "limited-private-key-0123456789")
             credentials.publicKey = "limited-public"
-            let limited = ConnectWiseClient(credentials: credentials)
+            let limited = h.site.client(credentials: credentials)
             await #expect { try await limited.get("/finance/agreements") } throws: { error in
                 guard let error = error as? ConnectWiseError, case .forbidden(_, _, let module, _) = error else { return false }
                 return module == "Finance > Agreements" && error.description.contains("Finance > Agreements")
@@ -88,7 +88,8 @@ struct ClientTests {
     }
 
     @Test func longConditionsGoInASearchBodyOrAreExplained() async throws {
-        try await withClient({ $0.tickets = 1500 }) { h in
+        // Over a socket: headers too large to read are NIO's HTTP parser's finding.
+        try await withClient(over: .loopback, { $0.tickets = 1500 }) { h in
             let ids = (1...5000).map(String.init).joined(separator: ", ")
             // Tickets: sent by POST search from the start, so no Link header repeats the conditions.
             h.server.log.reset()
@@ -162,8 +163,8 @@ struct ClientTests {
             // Two attempts for failures; nine pages at once against two requests a second means
             // most pages are told to wait several times. Waiting is not failing. (The timeout bounds
             // a request's waits too; on a loaded two-core machine one page lost the race for 20 s.)
-            let client = ConnectWiseClient(
-                credentials: ClientHarness.credentials(for: h.server), concurrency: 8, timeout: 60,
+            let client = h.site.client(
+                credentials: h.site.credentials(), concurrency: 8, timeout: 60,
                 retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.005, maximumDelay: 0.05))
             _ = try await client.apiRoot()
             let ids = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 100)).collect()
@@ -289,7 +290,7 @@ struct ClientTests {
             let lines = h.trace.all
             #expect(lines.count >= 2)
             #expect(lines.allSatisfy { !$0.contains(ClientHarness.privateKey) })
-            #expect(lines.contains { $0.hasPrefix("GET http://127.0.0.1") && $0.contains("→ 200") })
+            #expect(lines.contains { $0.hasPrefix("GET \(h.server.baseURL)/") && $0.contains("→ 200") })
         }
     }
 }

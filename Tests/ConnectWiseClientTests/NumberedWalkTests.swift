@@ -8,8 +8,8 @@ import Testing
 struct NumberedWalkTests {
     /// A client with its own concurrency, prefetch and retry policy against a harness's simulator.
     func client(_ h: ClientHarness, concurrency: Int = 8, prefetch: Int = 0, attempts: Int = 8) -> ConnectWiseClient {
-        ConnectWiseClient(
-            credentials: ClientHarness.credentials(for: h.server), concurrency: concurrency, prefetch: prefetch, timeout: 20,
+        h.site.client(
+            credentials: h.site.credentials(), concurrency: concurrency, prefetch: prefetch, timeout: 20,
             retry: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.005, maximumDelay: 0.05))
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CWJSON
+import CWQLTestSupport
 import ConnectWiseSimulator
 import Foundation
 import NIOCore
@@ -29,11 +30,7 @@ struct SimulatorHarness {
     static let auth = "Basic " + Data("demo+demo-public:demo-private-key-0123456789".utf8).base64EncodedString()
 
     static func start(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) async throws -> SimulatorHarness {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = 300
-        configuration.referenceDay = 1_795_305_600  // 2026-11-22
-        configure(&configuration)
-        return SimulatorHarness(server: try await SimulatorServer.start(configuration))
+        SimulatorHarness(server: try await SimulatedSite.start(over: .loopback, configure: configure).server)
     }
 
     var apiRoot: String { "\(server.baseURL)/\(server.codebase)apis/3.0" }

@@ -35,7 +35,7 @@ public final class SimulatorServer: Sendable {
     let api: SimulatorAPI
     private let task: Task<Void, any Error>
 
-    private init(port: Int, host: String, configuration: SimulatorConfiguration, api: SimulatorAPI, task: Task<Void, any Error>) {
+    init(port: Int, host: String, configuration: SimulatorConfiguration, api: SimulatorAPI, task: Task<Void, any Error>) {
         self.port = port
         self.baseURL = "http://\(host):\(port)"
         self.configuration = configuration
@@ -57,11 +57,7 @@ public final class SimulatorServer: Sendable {
     public static func start(
         _ configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0
     ) async throws -> SimulatorServer {
-        // Seeding a large store takes seconds of CPU: on a thread of its own, so that it does
-        // not hold one of the few threads every other task in the process runs on.
-        let store = await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: SimulatorStore(configuration: configuration)) }.start()
-        }
+        let store = await seed(configuration)
         let api = SimulatorAPI(configuration: configuration, store: store, log: RequestLog())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "cwql.simulator")
@@ -88,6 +84,14 @@ public final class SimulatorServer: Sendable {
             return SimulatorServer(port: boundPort, host: host, configuration: configuration, api: api, task: task)
         }
         throw failure.error ?? SimulatorStartError(message: "the simulator could not listen on \(host):\(port)")
+    }
+
+    /// Seeds a store. Seeding a large store takes seconds of CPU: on a thread of its own, so
+    /// that it does not hold one of the few threads every other task in the process runs on.
+    static func seed(_ configuration: SimulatorConfiguration) async -> SimulatorStore {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: SimulatorStore(configuration: configuration)) }.start()
+        }
     }
 
     /// Stops listening and waits until the server has shut down, or at most `grace` seconds
