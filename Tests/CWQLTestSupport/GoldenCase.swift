@@ -10,8 +10,10 @@ import Foundation
 ///     # => error: 1:15: unknown field `bord` on tickets
 ///     # => help: did you mean `board`?
 ///
-/// `# => name: value` lines must each appear among `cwql translate`'s output lines; `error:`
-/// and `help:` lines must equal the diagnostic exactly (location, message, every hint).
+/// The `# =>` lines of a case that compiles must equal `cwql translate`'s output, every line in
+/// order; `error:` and `help:` lines must equal the diagnostic exactly (location, message,
+/// every hint). `CWQL_UPDATE_GOLDEN=1 swift test --filter GoldenCaseTests` rewrites the
+/// compiling cases' lines after a deliberate change (review the diff).
 public struct GoldenCase: Sendable {
     public var file: String
     public var line: Int
@@ -76,5 +78,37 @@ public struct GoldenCase: Sendable {
         }
         flush()
         return cases
+    }
+
+    /// The file's text with each compiling case's expectations replaced by `render(query)`,
+    /// everything else (comments, blank lines, error cases) as it was: how the corpus is
+    /// brought up to date after a deliberate change of output (`CWQL_UPDATE_GOLDEN=1`).
+    public static func updating(_ text: String, render: (String) -> [String]?) -> String {
+        var out: [String] = []
+        var query: [String] = []
+        var expectations: [String] = []
+        func flush() {
+            if !query.isEmpty {
+                out += query
+                let rendered = expectations.contains { $0.hasPrefix("error:") } ? nil : render(query.joined(separator: "\n"))
+                out += (rendered ?? expectations).map { "# => " + $0 }
+            }
+            query = []
+            expectations = []
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                flush()
+                out.append(String(line))
+            } else if line.hasPrefix("# => ") {
+                expectations.append(String(line.dropFirst(5)))
+            } else if line.hasPrefix("#"), query.isEmpty {
+                out.append(String(line))
+            } else {
+                query.append(String(line))
+            }
+        }
+        flush()
+        return out.joined(separator: "\n")
     }
 }
