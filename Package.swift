@@ -83,7 +83,14 @@ let package = Package(
         // Runs cwql: statements, queries through the planner and the client, writes, output.
         .target(
             name: "CWQLRuntime",
-            dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "CWJSON"]
+            dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "CWJSON"],
+            // The stdlib's modules, embedded in the binary from the top-level stdlib/ (a symbolic
+            // link in the target's folder, since SwiftPM takes resources only from there).
+            resources: [
+                .embedInCode("stdlib/prelude.cwql"), .embedInCode("stdlib/alerts.cwql"),
+                .embedInCode("stdlib/configurations.cwql"), .embedInCode("stdlib/reminders.cwql"),
+                .embedInCode("stdlib/seats.cwql"), .embedInCode("stdlib/time.cwql"),
+            ]
         ),
 
         // GNU readline, from Debian's libreadline-dev.
@@ -113,7 +120,8 @@ let package = Package(
         .executableTarget(
             name: "CWQLBench",
             dependencies: [
-                "CWQLLanguage", "CWQLRuntime", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON",
+                "CWQLLanguage", "CWQLRuntime", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator",
+                "CWJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -122,8 +130,10 @@ let package = Package(
         // process or over loopback, with the tests' credentials and fixed clock) and the
         // in-process transport that runs the simulator's real request handler.
         .target(
-            name: "CWQLTestSupport", dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator"],
-            path: "Tests/CWQLTestSupport"),
+            name: "CWQLTestSupport",
+            dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator"],
+            path: "Tests/CWQLTestSupport"
+        ),
 
         .testTarget(
             name: "CWJSONTests",
@@ -145,12 +155,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ConnectWiseClientTests",
-            dependencies: ["ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON", "CWQLTestSupport"]
+            dependencies: [
+                "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON", "CWQLTestSupport",
+            ]
         ),
         .testTarget(
             name: "CWQLRuntimeTests",
             dependencies: [
-                "CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator", "CWJSON",
+                "CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseRequests", "ConnectWiseSimulator",
+                "CWJSON",
                 "CWQLTestSupport",
             ]
         ),

@@ -37,9 +37,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         default: return try parseNumber()
         }
     }
@@ -50,7 +56,10 @@ public struct JSONParser {
         position += 1
         var object = JSONObject()
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") { position += 1; return .object(object) }
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return .object(object)
+        }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key string") }
@@ -63,7 +72,9 @@ public struct JSONParser {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(object)
+            case UInt8(ascii: "}"):
+                position += 1
+                return .object(object)
             default: throw failure("expected `,` or `}`")
             }
         }
@@ -75,14 +86,19 @@ public struct JSONParser {
         position += 1
         var array: [JSON] = []
         skipWhitespace()
-        if peek() == UInt8(ascii: "]") { position += 1; return .array(array) }
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return .array(array)
+        }
         while true {
             skipWhitespace()
             array.append(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return .array(array)
+            case UInt8(ascii: "]"):
+                position += 1
+                return .array(array)
             default: throw failure("expected `,` or `]`")
             }
         }

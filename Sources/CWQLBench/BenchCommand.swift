@@ -14,12 +14,16 @@ struct BenchCommand: AsyncParsableCommand {
             the same with take 10; a 200,000-record stream to jsonl and to a table (peak memory against 20,000, in a child process);
             note on 1,000 tickets; translate throughput; CLI start-up. Ratios: time against the latency-bound
             limit (ceil(records / 1000) × latency / concurrency) and the speed-up over a sequential page-by-page fetch.
-            """)
+            """
+    )
 
     @Option(name: .customLong("latency-ms"), help: "Latency of every simulated request.") var latency = 100
     @Option(help: "Requests in flight.") var concurrency = 8
     @Option(help: "Tickets in the simulator (about half are on the Help board).") var tickets = 100_000
-    @Option(name: .customLong("stream-tickets"), help: "Tickets for the memory scenario (and a tenth of it for the baseline).") var streamTickets = 200_000
+    @Option(
+        name: .customLong("stream-tickets"),
+        help: "Tickets for the memory scenario (and a tenth of it for the baseline)."
+    ) var streamTickets = 200_000
     @Option(help: "The cwql executable for the start-up and memory scenarios.") var cwql: String?
     @Flag(help: "Print the results as JSON.") var json = false
     @Flag(help: "Only the in-process translate throughput (no simulator).") var translateOnly = false
@@ -42,41 +46,90 @@ struct BenchCommand: AsyncParsableCommand {
             Memory.resetPeak()
             let (server, seedSeconds) = try await timed { try await SimulatorServer.start(configuration) }
             if wants("seed") {
-                results.append(Measurement(
-                    scenario: "simulator ready with \(tickets) tickets", records: tickets, requests: 0, optimalRequests: 0, bytesReceived: 0,
-                    seconds: seedSeconds, peakRSSMegabytes: Memory.peakMegabytes(),
-                    note: String(format: "%.2f× the 5 s target", seedSeconds / 5)))
+                results.append(
+                    Measurement(
+                        scenario: "simulator ready with \(tickets) tickets",
+                        records: tickets,
+                        requests: 0,
+                        optimalRequests: 0,
+                        bytesReceived: 0,
+                        seconds: seedSeconds,
+                        peakRSSMegabytes: Memory.peakMegabytes(),
+                        note: String(format: "%.2f× the 5 s target", seedSeconds / 5)
+                    )
+                )
             }
             let scenarios = Scenarios(server: server, latency: latencySeconds, concurrency: concurrency)
             let help = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
 
             if wants("count") {
                 log("tickets | count")
-                results.append(try await scenarios.statement("tickets | count", "tickets | count", records: tickets, optimal: 1, bound: false, runs: 3))
+                results.append(
+                    try await scenarios.statement(
+                        "tickets | count",
+                        "tickets | count",
+                        records: tickets,
+                        optimal: 1,
+                        bound: false,
+                        runs: 3
+                    )
+                )
             }
             if wants("fetch") {
                 log("sequential baseline")
-                let sequential = try await scenarios.sequentialFetch(conditions: "board/name = \"Help\"", fields: ["id", "summary"])
+                let sequential = try await scenarios.sequentialFetch(
+                    conditions: "board/name = \"Help\"",
+                    fields: ["id", "summary"]
+                )
                 let fetch = #"tickets where board = "Help" | select id, summary"#
                 log("fetch \(help) records")
-                results.append(try await scenarios.statement(
-                    "fetch \(help) (select id, summary)", fetch, records: help, optimal: (help + 999) / 1000, bound: true,
-                    sequentialBaseline: sequential, runs: 3))
+                results.append(
+                    try await scenarios.statement(
+                        "fetch \(help) (select id, summary)",
+                        fetch,
+                        records: help,
+                        optimal: (help + 999) / 1000,
+                        bound: true,
+                        sequentialBaseline: sequential,
+                        runs: 3
+                    )
+                )
                 log("fetch \(help) records, --prefetch \(concurrency - 1)")
-                results.append(try await scenarios.statement(
-                    "fetch \(help) --prefetch \(concurrency - 1)", fetch, records: help, optimal: (help + 999) / 1000, bound: true,
-                    sequentialBaseline: sequential, prefetch: concurrency - 1, runs: 3))
+                results.append(
+                    try await scenarios.statement(
+                        "fetch \(help) --prefetch \(concurrency - 1)",
+                        fetch,
+                        records: help,
+                        optimal: (help + 999) / 1000,
+                        bound: true,
+                        sequentialBaseline: sequential,
+                        prefetch: concurrency - 1,
+                        runs: 3
+                    )
+                )
             }
             if wants("take") {
                 log("take 10")
-                results.append(try await scenarios.statement(
-                    "fetch with take 10", #"tickets where board = "Help" | select id, summary | take 10"#, records: 10, optimal: 1, bound: false,
-                    runs: 3))
+                results.append(
+                    try await scenarios.statement(
+                        "fetch with take 10",
+                        #"tickets where board = "Help" | select id, summary | take 10"#,
+                        records: 10,
+                        optimal: 1,
+                        bound: false,
+                        runs: 3
+                    )
+                )
             }
             if wants("note") {
                 log("note on 1,000 tickets")
                 var note = try await scenarios.statement(
-                    "note on 1000 tickets", #"tickets where id <= 1000 | note "bench""#, records: 1000, optimal: 1001, bound: false)
+                    "note on 1000 tickets",
+                    #"tickets where id <= 1000 | note "bench""#,
+                    records: 1000,
+                    optimal: 1001,
+                    bound: false
+                )
                 note.ratioToLatencyBound = note.seconds / (1001 * latencySeconds / Double(concurrency))
                 note.note = "bound: 1001 requests × latency ÷ concurrency"
                 results.append(note)
@@ -84,7 +137,10 @@ struct BenchCommand: AsyncParsableCommand {
             await server.stop()
         }
 
-        let executable = cwql ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cwql").path
+        let executable =
+            cwql
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cwql")
+            .path
         guard wants("start-up") || wants("stream") else { return report(results) }
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             log("no cwql executable at \(executable): start-up and memory scenarios skipped (build it or pass --cwql)")
@@ -93,20 +149,49 @@ struct BenchCommand: AsyncParsableCommand {
         if wants("start-up") {
             log("CLI start-up")
             var times: [Double] = []
-            for _ in 0..<7 { times.append(try runChild(executable, ["translate", "tickets where board = Help"], environment: [:]).seconds) }
+            for _ in 0..<7 {
+                times.append(
+                    try runChild(executable, ["translate", "tickets where board = Help"], environment: [:]).seconds
+                )
+            }
             times.sort()
-            results.append(Measurement(
-                scenario: "CLI start-up (translate)", records: 0, requests: 0, optimalRequests: 0, bytesReceived: 0, seconds: times[3],
-                peakRSSMegabytes: 0, note: "median of 7 runs"))
+            results.append(
+                Measurement(
+                    scenario: "CLI start-up (translate)",
+                    records: 0,
+                    requests: 0,
+                    optimalRequests: 0,
+                    bytesReceived: 0,
+                    seconds: times[3],
+                    peakRSSMegabytes: 0,
+                    note: "median of 7 runs"
+                )
+            )
             log("cwql demo start-up")
             var demo: [Double] = []
             for _ in 0..<5 {
-                demo.append(try runChild(executable, ["demo"], environment: ["HOME": "/nonexistent"], input: "tickets | count\n").seconds)
+                demo.append(
+                    try runChild(
+                        executable,
+                        ["demo"],
+                        environment: ["HOME": "/nonexistent"],
+                        input: "tickets | count\n"
+                    ).seconds
+                )
             }
             demo.sort()
-            results.append(Measurement(
-                scenario: "cwql demo: start, seed, one query, exit", records: 0, requests: 0, optimalRequests: 0, bytesReceived: 0,
-                seconds: demo[2], peakRSSMegabytes: 0, note: String(format: "median of 5 runs; %.2f× the 1 s target", demo[2])))
+            results.append(
+                Measurement(
+                    scenario: "cwql demo: start, seed, one query, exit",
+                    records: 0,
+                    requests: 0,
+                    optimalRequests: 0,
+                    bytesReceived: 0,
+                    seconds: demo[2],
+                    peakRSSMegabytes: 0,
+                    note: String(format: "median of 5 runs; %.2f× the 1 s target", demo[2])
+                )
+            )
         }
         if wants("stream") {
             for format in ["jsonl", "table"] {
@@ -114,9 +199,14 @@ struct BenchCommand: AsyncParsableCommand {
                 let small = try await stream(executable, tickets: streamTickets / 10, format: format)
                 let large = try await stream(executable, tickets: streamTickets, format: format)
                 var measurement = large
-                measurement.note = String(format: "peak RSS %.1f MiB for %d records vs %.1f MiB for %d: ratio %.2f",
-                                          large.peakRSSMegabytes, streamTickets, small.peakRSSMegabytes, streamTickets / 10,
-                                          large.peakRSSMegabytes / max(1, small.peakRSSMegabytes))
+                measurement.note = String(
+                    format: "peak RSS %.1f MiB for %d records vs %.1f MiB for %d: ratio %.2f",
+                    large.peakRSSMegabytes,
+                    streamTickets,
+                    small.peakRSSMegabytes,
+                    streamTickets / 10,
+                    large.peakRSSMegabytes / max(1, small.peakRSSMegabytes)
+                )
                 results.append(small)
                 results.append(measurement)
             }
@@ -137,21 +227,37 @@ struct BenchCommand: AsyncParsableCommand {
         configuration.latencyMilliseconds = latency
         let server = try await SimulatorServer.start(configuration)
         let environment = [
-            "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company, "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
-            "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId, "HOME": "/nonexistent",
+            "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company,
+            "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
+            "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
+            "HOME": "/nonexistent",
         ]
         let child = try await Task.detached {
-            try runChild(executable, ["-c", "tickets | select id, summary, status, company", "--format", format, "--concurrency", String(concurrency)], environment: environment)
+            try runChild(
+                executable,
+                [
+                    "-c", "tickets | select id, summary, status, company", "--format", format, "--concurrency",
+                    String(concurrency),
+                ],
+                environment: environment
+            )
         }.value
         let requests = server.log.all.filter { !$0.path.hasPrefix("/login") }.count
         let bytes = server.log.bytes.sent
         await server.stop()
         let pages = Double((tickets + 999) / 1000)
         return Measurement(
-            scenario: "stream \(tickets) to \(format) (child process)", records: tickets, requests: requests,
-            optimalRequests: (tickets + 999) / 1000, bytesReceived: bytes, seconds: child.seconds, peakRSSMegabytes: child.peakMegabytes,
-            ratioToLatencyBound: child.seconds / (pages * Double(latency) / 1000 / Double(concurrency)), speedupOverSequential: nil,
-            note: child.status == 0 ? nil : "exit status \(child.status)")
+            scenario: "stream \(tickets) to \(format) (child process)",
+            records: tickets,
+            requests: requests,
+            optimalRequests: (tickets + 999) / 1000,
+            bytesReceived: bytes,
+            seconds: child.seconds,
+            peakRSSMegabytes: child.peakMegabytes,
+            ratioToLatencyBound: child.seconds / (pages * Double(latency) / 1000 / Double(concurrency)),
+            speedupOverSequential: nil,
+            note: child.status == 0 ? nil : "exit status \(child.status)"
+        )
     }
 
     private func report(_ results: [Measurement]) {
@@ -162,13 +268,27 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         print("latency \(latency) ms, concurrency \(concurrency)")
-        print("scenario | records | requests (optimal) | MiB received | seconds | peak RSS MiB | × latency bound | × faster than sequential | note")
+        print(
+            "scenario | records | requests (optimal) | MiB received | seconds | peak RSS MiB | × latency bound | × faster than sequential | note"
+        )
         for r in results {
             let bound = r.ratioToLatencyBound.map { String(format: "%.2f", $0) } ?? "-"
             let speedup = r.speedupOverSequential.map { String(format: "%.1f", $0) } ?? "-"
-            print(String(format: "%@ | %d | %d (%d) | %.2f | %.3f | %.1f | %@ | %@ | %@",
-                         r.scenario, r.records, r.requests, r.optimalRequests, Double(r.bytesReceived) / 1_048_576, r.seconds,
-                         r.peakRSSMegabytes, bound, speedup, r.note ?? ""))
+            print(
+                String(
+                    format: "%@ | %d | %d (%d) | %.2f | %.3f | %.1f | %@ | %@ | %@",
+                    r.scenario,
+                    r.records,
+                    r.requests,
+                    r.optimalRequests,
+                    Double(r.bytesReceived) / 1_048_576,
+                    r.seconds,
+                    r.peakRSSMegabytes,
+                    bound,
+                    speedup,
+                    r.note ?? ""
+                )
+            )
         }
     }
 

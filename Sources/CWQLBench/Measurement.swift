@@ -45,7 +45,11 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
 /// Runs a program and returns its wall time and peak RSS in MiB. The peak is read from the
 /// child's own `/proc/PID/status` (VmHWM, which starts afresh at exec) while it runs.
 func runChild(
-    _ path: String, _ arguments: [String], environment: [String: String], stdout: String = "/dev/null", input: String? = nil
+    _ path: String,
+    _ arguments: [String],
+    environment: [String: String],
+    stdout: String = "/dev/null",
+    input: String? = nil
 ) throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }

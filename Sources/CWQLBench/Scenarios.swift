@@ -24,16 +24,30 @@ struct Scenarios {
         let configuration = server.configuration
         return ConnectWiseClient(
             credentials: Credentials(
-                site: URL(string: server.baseURL)!, company: configuration.company, publicKey: configuration.defaultMember.publicKey,
-                privateKey: Secret(configuration.defaultMember.privateKey), clientId: configuration.defaultClientId),
-            concurrency: concurrency ?? self.concurrency, prefetch: prefetch)
+                site: URL(string: server.baseURL)!,
+                company: configuration.company,
+                publicKey: configuration.defaultMember.publicKey,
+                privateKey: Secret(configuration.defaultMember.privateKey),
+                clientId: configuration.defaultClientId
+            ),
+            concurrency: concurrency ?? self.concurrency,
+            prefetch: prefetch
+        )
     }
 
     /// Runs a cwql statement through the interpreter, as `cwql -c` would. With `runs` above 1,
     /// one unmeasured warm-up run comes first (the process's first pages and connections) and
     /// the median run is reported.
-    func statement(_ name: String, _ text: String, records: Int, optimal: Int, bound: Bool, sequentialBaseline: Double? = nil,
-                   prefetch: Int = 0, runs: Int = 1) async throws -> Measurement {
+    func statement(
+        _ name: String,
+        _ text: String,
+        records: Int,
+        optimal: Int,
+        bound: Bool,
+        sequentialBaseline: Double? = nil,
+        prefetch: Int = 0,
+        runs: Int = 1
+    ) async throws -> Measurement {
         if runs > 1 { _ = try await run(text, prefetch: prefetch) }
         var measured: [(seconds: Double, requests: Int, bytes: Int)] = []
         for _ in 0..<max(1, runs) { measured.append(try await run(text, prefetch: prefetch)) }
@@ -41,11 +55,17 @@ struct Scenarios {
         let median = measured[measured.count / 2]
         let pages = Double((records + 999) / 1000)
         return Measurement(
-            scenario: name, records: records, requests: median.requests, optimalRequests: optimal, bytesReceived: median.bytes,
-            seconds: median.seconds, peakRSSMegabytes: Memory.peakMegabytes(),
+            scenario: name,
+            records: records,
+            requests: median.requests,
+            optimalRequests: optimal,
+            bytesReceived: median.bytes,
+            seconds: median.seconds,
+            peakRSSMegabytes: Memory.peakMegabytes(),
             ratioToLatencyBound: bound ? median.seconds / (pages * latency / Double(concurrency)) : nil,
             speedupOverSequential: sequentialBaseline.map { $0 / median.seconds },
-            note: runs > 1 ? "median of \(runs) runs after a warm-up" : nil)
+            note: runs > 1 ? "median of \(runs) runs after a warm-up" : nil
+        )
     }
 
     private func run(_ text: String, prefetch: Int) async throws -> (seconds: Double, requests: Int, bytes: Int) {
@@ -69,7 +89,9 @@ struct Scenarios {
         _ = try await client.apiRoot()
         let (_, seconds) = try await timed {
             var count = 0
-            for try await _ in client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: fields, walk: .stable)) { count += 1 }
+            for try await _ in client.records(
+                ListRequest(path: "/service/tickets", conditions: conditions, fields: fields, walk: .stable)
+            ) { count += 1 }
             return count
         }
         return seconds
@@ -94,7 +116,14 @@ struct Scenarios {
         }
         elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Measurement(
-            scenario: "translate throughput", records: done, requests: 0, optimalRequests: 0, bytesReceived: 0, seconds: elapsed,
-            peakRSSMegabytes: Memory.peakMegabytes(), note: String(format: "%.0f queries/s", Double(done) / elapsed))
+            scenario: "translate throughput",
+            records: done,
+            requests: 0,
+            optimalRequests: 0,
+            bytesReceived: 0,
+            seconds: elapsed,
+            peakRSSMegabytes: Memory.peakMegabytes(),
+            note: String(format: "%.0f queries/s", Double(done) / elapsed)
+        )
     }
 }

@@ -18,29 +18,35 @@ nonisolated(unsafe) private var primaryPromptText: UnsafeMutablePointer<CChar>?
 /// Set by Ctrl-C while editing: the entry being typed (all its lines) is discarded.
 private let entryDiscarded = Atomic<Bool>(false)
 
-private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = {
+    _,
+    state in
     if state == 0 { candidateIndex = 0 }
     guard candidateIndex < pendingCandidates.count else { return nil }
     defer { candidateIndex += 1 }
     return strdup(pendingCandidates[candidateIndex])  // readline frees it
 }
 
-private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, end in
-    cwql_rl_set_attempted_completion_over(1)  // never fall back to file names
-    guard let provider = completionProvider, let buffer = cwql_rl_line_buffer() else { return nil }
-    let bytes = Array(String(cString: buffer).utf8)
-    let prefix = String(decoding: bytes[0..<min(bytes.count, Int(max(0, end)))], as: UTF8.self)
-    pendingCandidates = provider(prefix)
-    // After an opening quote readline closes the string itself when one candidate is left:
-    // a candidate's own closing quote would be doubled (`import "alerts""`).
-    if start > 0, Int(start) <= bytes.count {
-        let before = Character(UnicodeScalar(bytes[Int(start) - 1]))
-        if before == "\"" || before == "'" {
-            pendingCandidates = pendingCandidates.map { $0.last == before ? String($0.dropLast()) : $0 }
+private let attemptedCompletion:
+    @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = {
+        text,
+        start,
+        end in
+        cwql_rl_set_attempted_completion_over(1)  // never fall back to file names
+        guard let provider = completionProvider, let buffer = cwql_rl_line_buffer() else { return nil }
+        let bytes = Array(String(cString: buffer).utf8)
+        let prefix = String(decoding: bytes[0..<min(bytes.count, Int(max(0, end)))], as: UTF8.self)
+        pendingCandidates = provider(prefix)
+        // After an opening quote readline closes the string itself when one candidate is left:
+        // a candidate's own closing quote would be doubled (`import "alerts""`).
+        if start > 0, Int(start) <= bytes.count {
+            let before = Character(UnicodeScalar(bytes[Int(start) - 1]))
+            if before == "\"" || before == "'" {
+                pendingCandidates = pendingCandidates.map { $0.last == before ? String($0.dropLast()) : $0 }
+            }
         }
+        return rl_completion_matches(text, completionGenerator)
     }
-    return rl_completion_matches(text, completionGenerator)
-}
 
 /// Ctrl-C: a fresh prompt while editing, a cancel request while a statement runs.
 private let interruptHandler: @convention(c) (Int32) -> Void = { _ in

@@ -38,7 +38,9 @@ final class ClientStageChain {
         while index < stages.count {
             switch stages[index] {
             case .filter:
-                let keep = predicates[index]?.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) }) == true
+                let keep =
+                    predicates[index]?.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) })
+                    == true
                 if !keep { return true }
             case .project:
                 break  // the writer shows the selected columns

@@ -6,15 +6,23 @@ extension Interpreter {
     /// Asks before a loop of more than the bulk threshold of passes whose body writes, as one
     /// statement writing that many records asks; without a way to ask (a script), refuses
     /// unless `--yes`. Under `--dry-run` nothing is sent, so nothing is asked.
-    func confirmLoop(passes: Int, body: [Statement], source: SourceFile, span: SourceSpan) async throws -> LoopConfirmation {
+    func confirmLoop(
+        passes: Int,
+        body: [Statement],
+        source: SourceFile,
+        span: SourceSpan
+    ) async throws -> LoopConfirmation {
         guard passes > options.bulkThreshold, !options.dryRun, !options.assumeYes, bulkConfirmed == 0,
             mayWrite(body, visiting: [])
         else { return .notNeeded }
         let question = "run a loop that writes, \(passes) times?"
         guard let confirm = options.confirm else {
             throw RuntimeError(
-                "this loop writes on each of its \(passes) passes; nothing was changed", source: source, span: span,
-                help: ["run again with --yes to confirm, or --dry-run to see each request"])
+                "this loop writes on each of its \(passes) passes; nothing was changed",
+                source: source,
+                span: span,
+                help: ["run again with --yes to confirm, or --dry-run to see each request"]
+            )
         }
         guard await confirm(question) else {
             output.standardError("loop: cancelled; nothing was changed\n")
@@ -36,7 +44,8 @@ extension Interpreter {
             case .create, .upsert: return true
             case .pipeline(let pipeline): return mayWrite(pipeline, visiting: visiting)
             case .for(_, _, let body): return mayWrite(body, visiting: visiting)
-            case .if(_, let then, let otherwise): return mayWrite(then, visiting: visiting) || mayWrite(otherwise ?? [], visiting: visiting)
+            case .if(_, let then, let otherwise):
+                return mayWrite(then, visiting: visiting) || mayWrite(otherwise ?? [], visiting: visiting)
             case .let(_, let value): return mayWrite(value, visiting: visiting)
             case .print(let values): return values.contains { mayWrite($0, visiting: visiting) }
             case .def, .procedure, .import: return false

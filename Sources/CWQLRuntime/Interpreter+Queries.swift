@@ -28,10 +28,17 @@ extension Interpreter {
             return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
         case .variable(let name):
             guard let binding = variables[name.text] else {
-                throw RuntimeError(kind: .compile, diagnostics: [.unknownVariable(name, in: source, known: variables.keys.sorted())])
+                throw RuntimeError(
+                    kind: .compile,
+                    diagnostics: [.unknownVariable(name, in: source, known: variables.keys.sorted())]
+                )
             }
             guard let entity = binding.entity else {
-                throw RuntimeError("`$\(name.text)` holds \(binding.value.kindName), not records", source: source, span: name.span)
+                throw RuntimeError(
+                    "`$\(name.text)` holds \(binding.value.kindName), not records",
+                    source: source,
+                    span: name.span
+                )
             }
             let records: [JSON]
             switch binding.value {
@@ -42,11 +49,18 @@ extension Interpreter {
             return Resolved(pipeline: pipeline, stageSources: own, provided: (entity, records), parameters: [:])
         case .call(let name, let arguments, let span):
             guard let definition = definition(named: name.text) else {
-                throw RuntimeError(kind: .compile, diagnostics: [.unknownQuery(name, in: source, known: knownNames.definitions)])
+                throw RuntimeError(
+                    kind: .compile,
+                    diagnostics: [.unknownQuery(name, in: source, known: knownNames.definitions)]
+                )
             }
             guard case .query(let body) = definition.body else {
                 throw RuntimeError(
-                    "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span, kind: .compile)
+                    "`\(name.text)` is a procedure; call it on its own line, not as a query",
+                    source: source,
+                    span: name.span,
+                    kind: .compile
+                )
             }
             guard callDepth < Interpreter.maximumCallDepth else {
                 throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
@@ -64,7 +78,8 @@ extension Interpreter {
                 inner.pipeline.stages += pipeline.stages
                 inner.stageSources += own
                 // A module's body reads its module's variables; a script's reads the caller's.
-                for (key, value) in definition.module != nil ? variables : parameters where inner.parameters[key] == nil {
+                for (key, value) in definition.module != nil ? variables : parameters where inner.parameters[key] == nil
+                {
                     inner.parameters[key] = value
                 }
                 return inner
@@ -78,8 +93,12 @@ extension Interpreter {
         for (key, value) in resolved.parameters { variables[key] = value }
         defer { variables = saved }
         do {
-            return try QueryPlanner(catalog: catalog, source: resolved.stageSources.first ?? source, environment: compileEnvironment)
-                .plan(resolved.pipeline, stageSources: resolved.stageSources, provided: resolved.provided?.entity)
+            return try QueryPlanner(
+                catalog: catalog,
+                source: resolved.stageSources.first ?? source,
+                environment: compileEnvironment
+            )
+            .plan(resolved.pipeline, stageSources: resolved.stageSources, provided: resolved.provided?.entity)
         } catch {
             throw RuntimeError(kind: .compile, diagnostics: [error])
         }
@@ -90,7 +109,8 @@ extension Interpreter {
     /// - Parameter streaming: called once planning is done, with the output columns; a
     ///   returned sink receives the records as they arrive instead of collecting them.
     func runPipeline(
-        _ pipeline: Pipeline, in source: SourceFile,
+        _ pipeline: Pipeline,
+        in source: SourceFile,
         streaming: ((_ columns: [OutputColumn], _ projected: Bool) -> ((JSON) -> Void)?)? = nil
     ) async throws -> PipelineResult {
         let resolved = try await resolve(pipeline, in: source)
@@ -101,10 +121,15 @@ extension Interpreter {
         let final = plan.final
         let columns = outputColumns(plan)
         let endsInRecords: Bool
-        if case .records = final.clientStages.last.map(Interpreter.endingKind) ?? .records, !final.countOnly { endsInRecords = true } else { endsInRecords = false }
+        if case .records = final.clientStages.last.map(Interpreter.endingKind) ?? .records, !final.countOnly {
+            endsInRecords = true
+        } else {
+            endsInRecords = false
+        }
         let sink = plan.write == nil && endsInRecords ? streaming?(columns.columns, columns.projected) : nil
         var collected: [JSON] = []
-        let ending = try await execute(plan, provided: resolved.provided?.records, source: source, span: pipeline.span) { record in
+        let ending = try await execute(plan, provided: resolved.provided?.records, source: source, span: pipeline.span)
+        { record in
             if let sink { sink(record) } else { collected.append(record) }
             return true
         }
@@ -117,16 +142,27 @@ extension Interpreter {
             var label = "group"
             if case .countBy(let column)? = final.clientStages.last { label = column.label }
             return .groups(groups, label: label)
-        case .records: return .records(collected, entity: final.entity, columns: columns.columns, projected: columns.projected)
+        case .records:
+            return .records(collected, entity: final.entity, columns: columns.columns, projected: columns.projected)
         }
     }
 
     /// The read part of a plan, feeding `sink`; records a variable holds go through the
     /// client stages directly.
     func execute(
-        _ plan: QueryPlan, provided: [JSON]?, source: SourceFile, span: SourceSpan, _ sink: @escaping (JSON) async throws -> Bool
+        _ plan: QueryPlan,
+        provided: [JSON]?,
+        source: SourceFile,
+        span: SourceSpan,
+        _ sink: @escaping (JSON) async throws -> Bool
     ) async throws -> ClientStageChain.Ending {
-        let executor = QueryExecutor(client: client, plan: plan, source: source, environment: compileEnvironment, provided: provided)
+        let executor = QueryExecutor(
+            client: client,
+            plan: plan,
+            source: source,
+            environment: compileEnvironment,
+            provided: provided
+        )
         return try await executor.run(sink)
     }
 
@@ -142,7 +178,9 @@ extension Interpreter {
     func defaultColumns(_ entity: EntitySpec) -> [OutputColumn] {
         entity.defaultColumns.compactMap { name in
             let path = FieldPath(.dotted([Name(name, span: .none)]), span: .none)
-            guard let resolved = try? entity.resolve(path, in: SourceFile(name: "<catalog>", text: "")) else { return nil }
+            guard let resolved = try? entity.resolve(path, in: SourceFile(name: "<catalog>", text: "")) else {
+                return nil
+            }
             return OutputColumn(label: name, path: resolved.path)
         }
     }
@@ -153,34 +191,50 @@ extension Interpreter {
         let output = self.output
         let style = options.style
         var writer: ResultWriter?
-        let result = try await runPipeline(pipeline, in: source, streaming: { columns, projected in
-            writer = ResultWriter(style: style, columns: columns, projected: projected) { output.standardOutput($0) }
-            return { record in writer?.write(record) }
-        })
+        let result = try await runPipeline(
+            pipeline,
+            in: source,
+            streaming: { columns, projected in
+                writer = ResultWriter(style: style, columns: columns, projected: projected) {
+                    output.standardOutput($0)
+                }
+                return { record in writer?.write(record) }
+            }
+        )
         switch result {
         case .records(let records, let entity, let columns, let projected):
             if writer != nil {
                 writer?.finish()
             } else {
-                var fresh = ResultWriter(style: style, columns: columns.isEmpty ? defaultColumns(entity) : columns, projected: projected) {
+                var fresh = ResultWriter(
+                    style: style,
+                    columns: columns.isEmpty ? defaultColumns(entity) : columns,
+                    projected: projected
+                ) {
                     output.standardOutput($0)
                 }
                 for record in records { fresh.write(record) }
                 fresh.finish()
             }
         case .count(let count):
-            output.standardOutput(style.format == .json || style.format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n")
+            output.standardOutput(
+                style.format == .json || style.format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n"
+            )
         case .groups(let groups, let label):
             let columns = [OutputColumn(label: label, path: label), OutputColumn(label: "count", path: "count")]
             var writer = ResultWriter(style: style, columns: columns, projected: true) { output.standardOutput($0) }
-            for group in groups { writer.write(.object(JSONObject(pairs: [(label, .string(group.key)), ("count", .int(group.count))]))) }
+            for group in groups {
+                writer.write(.object(JSONObject(pairs: [(label, .string(group.key)), ("count", .int(group.count))])))
+            }
             writer.finish()
         case .written(let report):
             if report.failed > 0 {
                 let first = report.failures[0]
                 throw RuntimeError(
                     "\(report.failed) of \(report.attempted) writes failed; the first (record \(first.record)): \(first.reason)",
-                    source: source, span: pipeline.span)
+                    source: source,
+                    span: pipeline.span
+                )
             }
         }
     }
@@ -196,7 +250,9 @@ extension Interpreter {
     /// Records shown as a table (for `print $list`).
     func render(_ records: [JSON], entity: EntitySpec) -> String {
         var text = ""
-        var writer = ResultWriter(style: options.style, columns: defaultColumns(entity), projected: false) { text += $0 }
+        var writer = ResultWriter(style: options.style, columns: defaultColumns(entity), projected: false) {
+            text += $0
+        }
         for record in records { writer.write(record) }
         writer.finish()
         return text
@@ -209,15 +265,24 @@ extension Interpreter {
         switch value {
         case .query(let pipeline):
             switch try await runPipeline(pipeline, in: source) {
-            case .records(let records, let entity, _, _): return Binding(value: .list(records.map(Value.init)), entity: entity)
+            case .records(let records, let entity, _, _):
+                return Binding(value: .list(records.map(Value.init)), entity: entity)
             case .count(let count): return Binding(value: .integer(count), entity: nil)
             case .groups(let groups, let label):
-                return Binding(value: .list(groups.map { .record(Record([(label, .string($0.key)), ("count", .integer($0.count))])) }), entity: nil)
+                return Binding(
+                    value: .list(
+                        groups.map { .record(Record([(label, .string($0.key)), ("count", .integer($0.count))])) }
+                    ),
+                    entity: nil
+                )
             case .written(let report): return Binding(value: .integer(report.succeeded), entity: nil)
             }
         case .variable(let name, let path, let span):
             if path.isEmpty, let binding = variables[name.text] { return binding }
-            return Binding(value: try compileEnvironment.lookUp(name, path: path, span: span, source: source), entity: nil)
+            return Binding(
+                value: try compileEnvironment.lookUp(name, path: path, span: span, source: source),
+                entity: nil
+            )
         case .compare(let lhs, let op, let rhs, let span):
             let left = try await evaluate(lhs, in: source).value
             let right = try await evaluate(rhs, in: source).value
@@ -236,7 +301,10 @@ extension Interpreter {
             return Binding(value: .boolean(result), entity: nil)
         case .and(let lhs, let rhs):
             let left = truth(try await evaluate(lhs, in: source).value)
-            return Binding(value: .boolean(left ? truth(try await evaluate(rhs, in: source).value) : false), entity: nil)
+            return Binding(
+                value: .boolean(left ? truth(try await evaluate(rhs, in: source).value) : false),
+                entity: nil
+            )
         case .or(let lhs, let rhs):
             let left = truth(try await evaluate(lhs, in: source).value)
             return Binding(value: .boolean(left ? true : truth(try await evaluate(rhs, in: source).value)), entity: nil)
@@ -244,9 +312,17 @@ extension Interpreter {
             return Binding(value: .boolean(!truth(try await evaluate(inner, in: source).value)), entity: nil)
         case .word(let word, let span):
             throw RuntimeError(
-                "`\(word)` is not a value here", source: source, span: span, help: ["to write text, quote it: \"\(word)\""], kind: .compile)
+                "`\(word)` is not a value here",
+                source: source,
+                span: span,
+                help: ["to write text, quote it: \"\(word)\""],
+                kind: .compile
+            )
         default:
-            return Binding(value: try compileEnvironment.value(of: value, as: .unknown, field: "value", source: source), entity: nil)
+            return Binding(
+                value: try compileEnvironment.value(of: value, as: .unknown, field: "value", source: source),
+                entity: nil
+            )
         }
     }
 }

@@ -23,18 +23,27 @@ extension Interpreter {
         let noun = write.entity.singular.replacing("_", with: " ")
         var report = WriteReport()
         guard !records.isEmpty else {
-            output.standardError("\(verb): no \(write.entity.name.replacing("_", with: " ")) matched; nothing was changed\n")
+            output.standardError(
+                "\(verb): no \(write.entity.name.replacing("_", with: " ")) matched; nothing was changed\n"
+            )
             return report
         }
         let plural = records.count == 1 ? noun : write.entity.name.replacing("_", with: " ")
         let needsConfirmation: Bool
-        if case .delete = write.stage.kind { needsConfirmation = true } else { needsConfirmation = records.count > options.bulkThreshold }
+        if case .delete = write.stage.kind {
+            needsConfirmation = true
+        } else {
+            needsConfirmation = records.count > options.bulkThreshold
+        }
         if needsConfirmation, !options.dryRun, !options.assumeYes, bulkConfirmed == 0 {
             let question = "\(verb) \(records.count) \(plural)?"
             guard let confirm = options.confirm else {
                 throw RuntimeError(
-                    "this would \(verb) \(records.count) \(plural); nothing was changed", source: source, span: write.stage.span,
-                    help: ["run again with --yes to confirm, or --dry-run to see each request"])
+                    "this would \(verb) \(records.count) \(plural); nothing was changed",
+                    source: source,
+                    span: write.stage.span,
+                    help: ["run again with --yes to confirm, or --dry-run to see each request"]
+                )
             }
             guard await confirm(question) else {
                 output.standardError("\(verb): cancelled; nothing was changed\n")
@@ -61,24 +70,26 @@ extension Interpreter {
                 launched = next
                 // A write once started finishes even when the run is interrupted (an unstructured
                 // task is not cancelled with its parent): its outcome is then known and reported.
-                group.addTask { await Task { () -> Outcome in
-                    let id = record["id"]?.intValue ?? 0
-                    do {
-                        let prepared = try await builder.prepare(write, record: record)
-                        if let reason = prepared.skipReason { return Outcome(id: id, skipped: reason) }
-                        if dryRun {
-                            let body = prepared.request.body.map { " " + JSONWriter.string($0) } ?? ""
-                            output.standardOutput("\(prepared.line)\(body)\n")
+                group.addTask {
+                    await Task { () -> Outcome in
+                        let id = record["id"]?.intValue ?? 0
+                        do {
+                            let prepared = try await builder.prepare(write, record: record)
+                            if let reason = prepared.skipReason { return Outcome(id: id, skipped: reason) }
+                            if dryRun {
+                                let body = prepared.request.body.map { " " + JSONWriter.string($0) } ?? ""
+                                output.standardOutput("\(prepared.line)\(body)\n")
+                                return Outcome(id: id)
+                            }
+                            try await client.send(prepared.request, reconcile: prepared.reconcile)
                             return Outcome(id: id)
+                        } catch let error as RuntimeError {
+                            return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
+                        } catch {
+                            return Outcome(id: id, error: "\(error)")
                         }
-                        try await client.send(prepared.request, reconcile: prepared.reconcile)
-                        return Outcome(id: id)
-                    } catch let error as RuntimeError {
-                        return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
-                    } catch {
-                        return Outcome(id: id, error: "\(error)")
-                    }
-                }.value }
+                    }.value
+                }
             }
             // Ctrl-C or SIGTERM stops starting records; those in flight finish.
             while next < min(window, records.count), !Task.isCancelled { launch() }
@@ -99,10 +110,13 @@ extension Interpreter {
                 report.succeeded += 1
             }
         }
-        var summary = dryRun
+        var summary =
+            dryRun
             ? "\(verb): dry run, \(report.succeeded) request\(report.succeeded == 1 ? "" : "s") shown, nothing sent"
             : "\(verb): \(report.succeeded) \(report.succeeded == 1 ? noun : write.entity.name.replacing("_", with: " ")) done"
-        if report.skipped > 0 { summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))" }
+        if report.skipped > 0 {
+            summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))"
+        }
         if report.failed > 0 { summary += ", \(report.failed) failed" }
         if report.notAttempted > 0 { summary += ", \(report.notAttempted) not attempted" }
         output.standardError(summary + "\n")
@@ -129,10 +143,13 @@ extension Interpreter {
             if let text = body[key]?.stringValue {
                 let since = clock().adding(seconds: -300).iso8601
                 let conditions = Conditions.all([
-                    .comparison(path: key, op: "=", value: .text(text)), .comparison(path: "_info/dateEntered", op: ">=", value: .date(since)),
+                    .comparison(path: key, op: "=", value: .text(text)),
+                    .comparison(path: "_info/dateEntered", op: ">=", value: .date(since)),
                 ]).rendered()
                 let path = entity.path
-                reconcile = { try await client.get(path, query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first }
+                reconcile = {
+                    try await client.get(path, query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first
+                }
                 break
             }
         }
@@ -145,27 +162,50 @@ extension Interpreter {
 
     /// `upsert ENTITY where COND { … }`: updates the one match, or creates; more than one
     /// match is an error (so a pipeline run twice makes no duplicates).
-    func upsert(_ match: Condition, _ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
+    func upsert(
+        _ match: Condition,
+        _ object: ObjectLiteral,
+        entity: EntitySpec,
+        source: SourceFile,
+        span: SourceSpan
+    ) async throws {
         let filter: CompiledFilter
         do {
-            filter = try ConditionCompiler(entity: entity, source: source, environment: compileEnvironment).compile(match)
+            filter = try ConditionCompiler(entity: entity, source: source, environment: compileEnvironment).compile(
+                match
+            )
         } catch {
             throw RuntimeError(kind: .compile, diagnostics: [error])
         }
         var fields = ["id", "customFields"]
         if entity.field(named: "board") != nil { fields.append("board/id") }
-        let matches = try await client.records(ListRequest(
-            path: entity.path, filters: filter.queryItems(),
-            fields: fields, limit: 2, pageSize: 2)).collect()
+        let matches = try await client.records(
+            ListRequest(
+                path: entity.path,
+                filters: filter.queryItems(),
+                fields: fields,
+                limit: 2,
+                pageSize: 2
+            )
+        ).collect()
         let noun = entity.singular.replacing("_", with: " ")
         switch matches.count {
         case 0:
             try await create(object, entity: entity, source: source, span: span)
         case 1:
-            let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+            let builder = WriteBuilder(
+                client: client,
+                resolver: resolver,
+                source: source,
+                environment: compileEnvironment
+            )
             let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
             guard let id = matches[0]["id"]?.intValue else {
-                throw RuntimeError("ConnectWise answered the matching \(noun) without an id", source: source, span: span)
+                throw RuntimeError(
+                    "ConnectWise answered the matching \(noun) without an id",
+                    source: source,
+                    span: span
+                )
             }
             let request = Request(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
             if options.dryRun {
@@ -179,8 +219,11 @@ extension Interpreter {
             variables["created"] = Binding(value: Value(response.body), entity: entity)
         default:
             throw RuntimeError(
-                "upsert found more than one \(noun) matching; it needs at most one", source: source, span: match.span,
-                help: ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"])
+                "upsert found more than one \(noun) matching; it needs at most one",
+                source: source,
+                span: match.span,
+                help: ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"]
+            )
         }
     }
 }

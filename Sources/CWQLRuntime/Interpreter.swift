@@ -96,7 +96,10 @@ public final class Interpreter: @unchecked Sendable {
     var bulkConfirmed = 0
 
     public init(
-        client: ConnectWiseClient, options: RunOptions, output: any OutputSink, catalog: Catalog = .standard,
+        client: ConnectWiseClient,
+        options: RunOptions,
+        output: any OutputSink,
+        catalog: Catalog = .standard,
         clock: @escaping @Sendable () -> UTCDate = { UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
     ) {
         self.client = client
@@ -153,7 +156,11 @@ public final class Interpreter: @unchecked Sendable {
     /// is reported before credentials are looked for or a request is sent. The prelude's
     /// definitions and the `--var`s are in scope.
     @discardableResult
-    public static func check(_ source: SourceFile, variables: [String: Value], catalog: Catalog = .standard) throws(RuntimeError) -> Program {
+    public static func check(
+        _ source: SourceFile,
+        variables: [String: Value],
+        catalog: Catalog = .standard
+    ) throws(RuntimeError) -> Program {
         let scope = CheckScope()
         for (name, value) in variables { scope.define(variable: name, KnownValue(value, entity: nil)) }
         if let prelude = StandardLibrary.module(named: "prelude"),
@@ -193,11 +200,14 @@ public final class Interpreter: @unchecked Sendable {
         func known(_ name: String, _ definition: Definition) -> KnownDefinition {
             let isProcedure: Bool
             if case .procedure = definition.body { isProcedure = true } else { isProcedure = false }
-            return knownDefinitions[name] ?? KnownDefinition(parameters: definition.parameters.map(\.text), isProcedure: isProcedure, yields: nil)
+            return knownDefinitions[name]
+                ?? KnownDefinition(parameters: definition.parameters.map(\.text), isProcedure: isProcedure, yields: nil)
         }
         for (name, definition) in preludeDefinitions { scope.define(definition: name, known(name, definition)) }
         scope.markPrelude()
-        for (name, binding) in variables { scope.define(variable: name, KnownValue(binding.value, entity: binding.entity)) }
+        for (name, binding) in variables {
+            scope.define(variable: name, KnownValue(binding.value, entity: binding.entity))
+        }
         for (name, definition) in definitions { scope.define(definition: name, known(name, definition)) }
         for (namespace, module) in namespaces {
             for (name, definition) in module.definitions where definition.module === module {
@@ -211,7 +221,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Names of variables and defs, for completion.
     public var knownNames: (variables: [String], definitions: [String]) {
         let qualified = namespaces.flatMap { namespace, module in
-            module.definitions.filter { $0.value.module === module }.keys.map { ModuleNamespace.qualified($0, in: namespace) }
+            module.definitions.filter { $0.value.module === module }.keys.map {
+                ModuleNamespace.qualified($0, in: namespace)
+            }
         }
         return (variables.keys.sorted(), (Array(definitions.keys) + qualified).sorted())
     }
@@ -231,7 +243,9 @@ public final class Interpreter: @unchecked Sendable {
     func inScope<T>(of definition: Definition, _ body: () async throws -> T) async throws -> T {
         guard let module = definition.module, module !== currentModule else { return try await body() }
         let saved = (variables, definitions, namespaces, currentModule)
-        (variables, definitions, namespaces, currentModule) = (module.variables, module.definitions, module.namespaces, module)
+        (variables, definitions, namespaces, currentModule) = (
+            module.variables, module.definitions, module.namespaces, module
+        )
         defer { (variables, definitions, namespaces, currentModule) = saved }
         return try await body()
     }
@@ -254,9 +268,19 @@ public final class Interpreter: @unchecked Sendable {
         case .let(let name, let value):
             variables[name.text] = try await evaluate(value, in: source)
         case .def(let name, let parameters, let body):
-            definitions[name.text] = Definition(parameters: parameters, body: .query(body), source: source, module: currentModule)
+            definitions[name.text] = Definition(
+                parameters: parameters,
+                body: .query(body),
+                source: source,
+                module: currentModule
+            )
         case .procedure(let name, let parameters, let body):
-            definitions[name.text] = Definition(parameters: parameters, body: .procedure(body), source: source, module: currentModule)
+            definitions[name.text] = Definition(
+                parameters: parameters,
+                body: .procedure(body),
+                source: source,
+                module: currentModule
+            )
         case .import(let module, let alias, let span):
             try await importModule(module, alias: alias, from: source, span: span)
         case .for(let variable, let sequence, let body):
@@ -267,7 +291,12 @@ public final class Interpreter: @unchecked Sendable {
             case .null: items = []
             default: items = [binding.value]
             }
-            let confirmation = try await confirmLoop(passes: items.count, body: body, source: source, span: statement.span)
+            let confirmation = try await confirmLoop(
+                passes: items.count,
+                body: body,
+                source: source,
+                span: statement.span
+            )
             if case .declined = confirmation { return }
             let saved = variables[variable.text]
             defer { variables[variable.text] = saved }
@@ -324,13 +353,23 @@ public final class Interpreter: @unchecked Sendable {
 
     private func writableEntity(_ name: Name, source: SourceFile) throws -> EntitySpec {
         guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
-            throw RuntimeError(kind: .compile, diagnostics: [.unknownEntity(name, in: source, catalog: catalog, singularOnly: true)])
+            throw RuntimeError(
+                kind: .compile,
+                diagnostics: [.unknownEntity(name, in: source, catalog: catalog, singularOnly: true)]
+            )
         }
         return entity
     }
 
     /// Runs a procedure with its parameters bound; its variables are its own.
-    private func call(_ name: Name, _ definition: Definition, arguments: [ValueExpr], body: [Statement], in source: SourceFile, span: SourceSpan) async throws {
+    private func call(
+        _ name: Name,
+        _ definition: Definition,
+        arguments: [ValueExpr],
+        body: [Statement],
+        in source: SourceFile,
+        span: SourceSpan
+    ) async throws {
         let bound = try await bindArguments(name, definition, arguments, in: source, span: span)
         guard callDepth < Interpreter.maximumCallDepth else {
             throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
@@ -347,13 +386,20 @@ public final class Interpreter: @unchecked Sendable {
 
     /// The values of a call's arguments by parameter name, after checking their number.
     func bindArguments(
-        _ name: Name, _ definition: Definition, _ arguments: [ValueExpr], in source: SourceFile, span: SourceSpan
+        _ name: Name,
+        _ definition: Definition,
+        _ arguments: [ValueExpr],
+        in source: SourceFile,
+        span: SourceSpan
     ) async throws -> [String: Binding] {
         let count = definition.parameters.count
         guard arguments.count == count else {
             throw RuntimeError(
                 "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
-                source: source, span: span, kind: .compile)
+                source: source,
+                span: span,
+                kind: .compile
+            )
         }
         var bound: [String: Binding] = [:]
         for (parameter, argument) in zip(definition.parameters, arguments) {
@@ -375,13 +421,23 @@ public final class Interpreter: @unchecked Sendable {
         let key = located.key
         if importStack.contains(key) {
             throw RuntimeError(
-                "import cycle: " + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → "),
-                source: source, span: span, kind: .compile)
+                "import cycle: "
+                    + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(
+                        separator: " → "
+                    ),
+                source: source,
+                span: span,
+                kind: .compile
+            )
         }
         guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else {
             throw RuntimeError(
-                "`\(name)` is not a name its definitions can be called by", source: source, span: span,
-                help: ["give the module a namespace: `import \"\(name)\" as helpers`"], kind: .compile)
+                "`\(name)` is not a name its definitions can be called by",
+                source: source,
+                span: span,
+                help: ["give the module a namespace: `import \"\(name)\" as helpers`"],
+                kind: .compile
+            )
         }
         if let loaded = loadedModules[key] {
             namespaces[namespace] = loaded

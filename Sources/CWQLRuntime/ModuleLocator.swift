@@ -5,20 +5,28 @@ import Foundation
 /// script (or the working directory in the REPL), `.cwql` added when missing. One place for the
 /// static check and the run.
 enum ModuleLocator {
-    static func locate(_ name: String, from source: SourceFile, span: SourceSpan) -> Result<ImportedModule, Diagnostic> {
+    static func locate(_ name: String, from source: SourceFile, span: SourceSpan) -> Result<ImportedModule, Diagnostic>
+    {
         if let embedded = StandardLibrary.module(named: name) {
             let key = "<stdlib>/\(name.hasSuffix(".cwql") ? String(name.dropLast(5)) : name)"
             return .success(ImportedModule(key: key, source: SourceFile(name: "\(key).cwql", text: embedded)))
         }
-        let base = source.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
+        let base =
+            source.name.hasPrefix("<")
+            ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
         var path = name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
         if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
         path = (path as NSString).standardizingPath
         guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return .failure(Diagnostic(
-                "cannot import \"\(name)\": no stdlib module and no file \(path)", source: source, span: span,
-                help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames)
-                    + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")]))
+            return .failure(
+                Diagnostic(
+                    "cannot import \"\(name)\": no stdlib module and no file \(path)",
+                    source: source,
+                    span: span,
+                    help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames)
+                        + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")]
+                )
+            )
         }
         if let refusal = ScriptText.refusal(of: contents, path: path) {
             return .failure(Diagnostic("cannot import \"\(name)\": \(refusal)", source: source, span: span))

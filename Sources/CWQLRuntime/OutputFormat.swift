@@ -74,7 +74,9 @@ struct ResultWriter {
                 return
             }
             rows.append(row)
-            if rows.count == ResultWriter.tableLookAhead, !TableRenderer.shouldExpand(header: columns.map(\.label), rows: rows, style: style) {
+            if rows.count == ResultWriter.tableLookAhead,
+                !TableRenderer.shouldExpand(header: columns.map(\.label), rows: rows, style: style)
+            {
                 let header = columns.map(\.label)
                 let layout = TableRenderer.layout(header: header, rows: rows, width: style.width)
                 emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, layout: layout, footer: nil))
@@ -97,7 +99,14 @@ struct ResultWriter {
                 emit(TableRenderer.expanded(header: header, rows: rows))
             } else {
                 let footer = style.header ? "(\(rows.count) \(rows.count == 1 ? "row" : "rows"))" : nil
-                emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, width: style.width, footer: footer))
+                emit(
+                    TableRenderer.render(
+                        header: style.header ? header : nil,
+                        rows: rows,
+                        width: style.width,
+                        footer: footer
+                    )
+                )
             }
         }
     }
@@ -108,12 +117,15 @@ struct ResultWriter {
         guard case .object(let object) = record else { return [] }
         let fields: [(name: String, column: String?)] = object.pairs.map { key, value in
             switch value {
-            case .object(let inner): return (key, ["identifier", "name"].first { inner[$0] != nil }.map { key + "/" + $0 })
+            case .object(let inner):
+                return (key, ["identifier", "name"].first { inner[$0] != nil }.map { key + "/" + $0 })
             case .array: return (key, nil)
             default: return (key, key)
             }
         }
-        return DefaultColumns.choose(from: fields).map { OutputColumn(label: $0.split(separator: "/").first.map(String.init) ?? $0, path: $0) }
+        return DefaultColumns.choose(from: fields).map {
+            OutputColumn(label: $0.split(separator: "/").first.map(String.init) ?? $0, path: $0)
+        }
     }
 
     /// With `select`, a flat object keyed by the selected labels; otherwise the whole record.
@@ -183,12 +195,15 @@ enum TableRenderer {
         let columnCount = header?.count ?? rows.first?.count ?? 0
         var widths = header?.map(\.count) ?? Array(repeating: 0, count: columnCount)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], singleLine(cell).count) }
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], singleLine(cell).count)
+            }
         }
         let natural = widths
         let separators = max(0, (columnCount - 1) * 3)
         if let width {
-            while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+            while widths.reduce(0, +) + separators > width,
+                let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
                 widths[widest] > 6
             {
                 widths[widest] -= 1
@@ -203,7 +218,8 @@ enum TableRenderer {
             let limit = index < layout.widths.count ? layout.widths[index] : cell.count
             let cut = index < layout.narrowed.count && layout.narrowed[index]
             let fitted = cut && cell.count > limit ? String(cell.prefix(max(1, limit - 1))) + "…" : cell
-            return index == cells.count - 1 ? fitted : fitted.padding(toLength: max(limit, fitted.count), withPad: " ", startingAt: 0)
+            return index == cells.count - 1
+                ? fitted : fitted.padding(toLength: max(limit, fitted.count), withPad: " ", startingAt: 0)
         }.joined(separator: " | ")
     }
 
@@ -214,7 +230,8 @@ enum TableRenderer {
         case .off: return false
         case .auto:
             guard rows.count == 1, let width = style.width else { return false }
-            let natural = zip(header, rows[0]).map { max($0.count, singleLine($1).count) }.reduce(0, +) + (header.count - 1) * 3
+            let natural =
+                zip(header, rows[0]).map { max($0.count, singleLine($1).count) }.reduce(0, +) + (header.count - 1) * 3
             return natural > width
         }
     }
@@ -226,7 +243,8 @@ enum TableRenderer {
         for (number, row) in rows.enumerated() {
             out += "-[ RECORD \(number + 1) ]" + String(repeating: "-", count: max(3, labelWidth + 3 - 12)) + "\n"
             for (label, cell) in zip(header, row) {
-                out += label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " | " + singleLine(cell) + "\n"
+                out +=
+                    label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " | " + singleLine(cell) + "\n"
             }
         }
         return out

@@ -31,7 +31,10 @@ struct QueryExecutor {
         for index in plan.segments.indices.reversed() {
             let segment = plan.segments[index]
             let chain = ClientStageChain(
-                stages: segment.clientStages, predicates: try predicates(for: segment), downstream: next)
+                stages: segment.clientStages,
+                predicates: try predicates(for: segment),
+                downstream: next
+            )
             chains.insert(chain, at: 0)
             if index > 0 {
                 let childIndex = index
@@ -111,27 +114,42 @@ struct QueryExecutor {
     /// (`…/{id}/notes`, `/service/boards/{board.id}/statuses/{id}/notifications`), once per
     /// batch of parents for a filtered child (`… in ({ids})`).
     private func boundRequests(
-        _ template: Request, segment: PlanSegment, parents: [JSON]
+        _ template: Request,
+        segment: PlanSegment,
+        parents: [JSON]
     ) -> [(request: Request, parent: @Sendable (JSON) -> JSON?)] {
         guard case .child(let link) = segment.origin else { return [(template.bound(), { _ in nil })] }
         switch link.access {
         case .subPath:
             return parents.compactMap { parent in
                 guard let id = parent["id"]?.intValue else { return nil }
-                let request = template.bound(parentId: id, ancestorId: { parent.value(atPathIgnoringCase: $0)?.intValue })
+                let request = template.bound(
+                    parentId: id,
+                    ancestorId: { parent.value(atPathIgnoringCase: $0)?.intValue }
+                )
                 return (request, { _ in parent })
             }
         case .filteredBy(let field, _):
             let ids = parents.compactMap { $0["id"]?.intValue }
             guard !ids.isEmpty else { return [] }
-            let byId = Dictionary(parents.compactMap { parent in parent["id"]?.intValue.map { ($0, parent) } }, uniquingKeysWith: { first, _ in first })
-            return [(template.bound(ids: ids), { record in record.value(atPathIgnoringCase: field)?.intValue.flatMap { byId[$0] } })]
+            let byId = Dictionary(
+                parents.compactMap { parent in parent["id"]?.intValue.map { ($0, parent) } },
+                uniquingKeysWith: { first, _ in first }
+            )
+            return [
+                (
+                    template.bound(ids: ids),
+                    { record in record.value(atPathIgnoringCase: field)?.intValue.flatMap { byId[$0] } }
+                )
+            ]
         }
     }
 
     /// The record with the record it hangs under, when the plan needs its parent's fields or ids.
     private func carrying(_ parent: @autoclosure () -> JSON?, in segment: PlanSegment, _ record: JSON) -> JSON {
-        guard segment.carriesParent, let key = segment.carryKey, case .object(var object) = record, let parent = parent() else { return record }
+        guard segment.carriesParent, let key = segment.carryKey, case .object(var object) = record,
+            let parent = parent()
+        else { return record }
         object[key] = parent
         return .object(object)
     }

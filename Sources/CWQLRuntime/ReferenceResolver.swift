@@ -26,10 +26,14 @@ actor ReferenceResolver {
     func id(of name: String, in entityName: String, key: String, scope: String? = nil) async throws -> Int {
         let cacheKey = "\(entityName)|\(scope ?? "")|\(key)|\(name.lowercased())"
         if let cached = cache[cacheKey] { return cached }
-        guard let entity = catalog.entity(named: entityName) else { throw Failure(description: "unknown entity \(entityName)") }
+        guard let entity = catalog.entity(named: entityName) else {
+            throw Failure(description: "unknown entity \(entityName)")
+        }
         let path = scope ?? entity.path
         let conditions = Conditions.comparison(path: key, op: "=", value: .text(name)).rendered()
-        let matches = try await client.records(ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)).collect()
+        let matches = try await client.records(
+            ListRequest(path: path, conditions: conditions, fields: ["id", key], limit: 3, pageSize: 3)
+        ).collect()
         let kind = entity.singular.replacing("_", with: " ")
         switch matches.count {
         case 1:
@@ -39,7 +43,8 @@ actor ReferenceResolver {
             cache[cacheKey] = id
             return id
         case 0:
-            let known = try await client.records(ListRequest(path: path, fields: [key], limit: 200, pageSize: 200)).collect()
+            let known = try await client.records(ListRequest(path: path, fields: [key], limit: 200, pageSize: 200))
+                .collect()
                 .compactMap { $0[key]?.stringValue }
             let hint = Suggestions.closest(to: name, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
             throw Failure(description: "no \(kind) with \(key) \"\(name)\"\(hint)")
@@ -51,8 +56,13 @@ actor ReferenceResolver {
     /// The closed status of a board, looked up once per board.
     func closedStatus(ofBoard board: Int) async throws -> Int {
         if let cached = closedStatuses[board] { return cached }
-        let statuses = try await client.records(ListRequest(
-            path: "/service/boards/\(board)/statuses", conditions: "closedStatus = true", fields: ["id", "name", "inactive", "defaultFlag"])).collect()
+        let statuses = try await client.records(
+            ListRequest(
+                path: "/service/boards/\(board)/statuses",
+                conditions: "closedStatus = true",
+                fields: ["id", "name", "inactive", "defaultFlag"]
+            )
+        ).collect()
         let active = statuses.filter { $0["inactive"]?.boolValue != true }
         guard let chosen = active.first(where: { $0["name"]?.stringValue?.lowercased() == "closed" }) ?? active.first,
             let id = chosen["id"]?.intValue
@@ -72,7 +82,9 @@ actor ReferenceResolver {
     func customFieldId(caption: String, entity: EntitySpec) async throws -> Int {
         let key = "\(entity.name)|\(caption.lowercased())"
         if let cached = customFieldIds[key] { return cached }
-        let sample = try await client.records(ListRequest(path: entity.path, fields: ["id", "customFields"], limit: 1, pageSize: 1)).collect()
+        let sample = try await client.records(
+            ListRequest(path: entity.path, fields: ["id", "customFields"], limit: 1, pageSize: 1)
+        ).collect()
         for field in sample.first?["customFields"]?.arrayValue ?? [] {
             if let fieldCaption = field["caption"]?.stringValue, let id = field["id"]?.intValue {
                 customFieldIds["\(entity.name)|\(fieldCaption.lowercased())"] = id

@@ -37,7 +37,12 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         } else if let error = error as? Diagnostic {
             self.init(kind: .compile, diagnostics: [error])
         } else if let error = error as? ConnectWiseError {
-            self.init("\(error)", source: source, span: span, kind: error.isConfigurationProblem ? .configuration : .runtime)
+            self.init(
+                "\(error)",
+                source: source,
+                span: span,
+                kind: error.isConfigurationProblem ? .configuration : .runtime
+            )
         } else if let error = error as? ConfigurationError {
             self.init("\(error)", source: source, span: span, kind: .configuration)
         } else {

@@ -9,6 +9,8 @@ public enum ScriptText {
             let folded = line.lowercased().filter { $0 != " " && $0 != "\t" }
             return folded.hasPrefix("private_key=") || folded.hasPrefix("privatekey=")
         }
-        return holdsKey ? "\(path) looks like a config file (it sets private_key); cwql does not run it, so its keys are never shown" : nil
+        return holdsKey
+            ? "\(path) looks like a config file (it sets private_key); cwql does not run it, so its keys are never shown"
+            : nil
     }
 }

@@ -39,7 +39,8 @@ extension JSON {
     /// A custom field's value by caption.
     func customField(_ caption: String) -> Value? {
         let folded = caption.lowercased()
-        for field in self["customFields"]?.arrayValue ?? [] where field["caption"]?.stringValue?.lowercased() == folded {
+        for field in self["customFields"]?.arrayValue ?? [] where field["caption"]?.stringValue?.lowercased() == folded
+        {
             return field["value"].map(Value.init) ?? .null
         }
         return nil
@@ -50,7 +51,9 @@ extension JSON {
         switch self {
         case .null: return ""
         case .object(let object):
-            for key in ["identifier", "name", "id"] { if let value = object[key], value != .null { return value.cellText } }
+            for key in ["identifier", "name", "id"] {
+                if let value = object[key], value != .null { return value.cellText }
+            }
             return JSONWriter.string(self)
         case .array(let items): return items.map(\.cellText).joined(separator: ", ")
         case .string(let text): return text

@@ -33,9 +33,14 @@ struct WriteBuilder {
         if let missing = write.ancestorPaths.first(where: { record.value(atPathIgnoringCase: $0)?.intValue == nil }) {
             throw RuntimeError(
                 "\(entity.singular.replacing("_", with: " ")) \(id) has no `\(missing)`, so its path (\(entity.path)) can't be filled",
-                source: source, span: stage.span)
+                source: source,
+                span: stage.span
+            )
         }
-        let recordPath = write.recordPath.bound(parentId: id, ancestorId: { record.value(atPathIgnoringCase: $0)?.intValue })
+        let recordPath = write.recordPath.bound(
+            parentId: id,
+            ancestorId: { record.value(atPathIgnoringCase: $0)?.intValue }
+        )
         switch stage.kind {
         case .note(let textExpr, let flags):
             let text = try text(textExpr)
@@ -46,13 +51,16 @@ struct WriteBuilder {
             body["resolutionFlag"] = .bool(flags.contains(.resolution))
             let client = self.client
             let conditions = Conditions.all([
-                .comparison(path: "text", op: "=", value: .text(text)), .comparison(path: "dateCreated", op: ">=", value: .date(sentAt.iso8601)),
+                .comparison(path: "text", op: "=", value: .text(text)),
+                .comparison(path: "dateCreated", op: ">=", value: .date(sentAt.iso8601)),
             ]).rendered()
             return PreparedWrite(
                 request: Request(.post, "\(recordPath)/notes", body: .object(body)),
                 reconcile: {
-                    try await client.get("\(recordPath)/notes", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first
-                })
+                    try await client.get("\(recordPath)/notes", query: [("conditions", conditions), ("pageSize", "1")])
+                        .arrayValue?.first
+                }
+            )
         case .set(let assignments):
             var operations: [JSON] = []
             for assignment in assignments {
@@ -64,10 +72,21 @@ struct WriteBuilder {
                 return PreparedWrite(request: Request(.patch, recordPath), skipReason: "already closed")
             }
             guard let board = record.value(atPathIgnoringCase: "board/id")?.intValue else {
-                throw RuntimeError("ticket \(id) has no board, so it has no closed status", source: source, span: stage.span)
+                throw RuntimeError(
+                    "ticket \(id) has no board, so it has no closed status",
+                    source: source,
+                    span: stage.span
+                )
             }
             let status = try await resolver.closedStatus(ofBoard: board)
-            return PreparedWrite(request: Request(.patch, recordPath, body: .array([replace("status/id", .int(status))]), repeatable: true))
+            return PreparedWrite(
+                request: Request(
+                    .patch,
+                    recordPath,
+                    body: .array([replace("status/id", .int(status))]),
+                    repeatable: true
+                )
+            )
         case .assign(let memberExpr):
             let member = try environment.value(of: memberExpr, as: .string, field: "assign", source: source)
             let memberId: Int
@@ -76,24 +95,40 @@ struct WriteBuilder {
             } else {
                 memberId = try await resolver.id(of: member.displayText, in: "members", key: "identifier")
             }
-            return PreparedWrite(request: Request(.patch, recordPath, body: .array([replace("owner/id", .int(memberId))]), repeatable: true))
+            return PreparedWrite(
+                request: Request(
+                    .patch,
+                    recordPath,
+                    body: .array([replace("owner/id", .int(memberId))]),
+                    repeatable: true
+                )
+            )
         case .log(let duration, let notesExpr):
             let hours = try hours(duration)
             let notes = try notesExpr.map { (expr) throws in try text(expr) } ?? ""
             let end = Int64(Date().timeIntervalSince1970)
             let start = UTCDate(secondsSinceEpoch: end - Int64(hours * 3600))
             guard let chargeType = entity.timeChargeType else {
-                throw RuntimeError("\(entity.name) have no time entries charged to them", source: source, span: stage.span)
+                throw RuntimeError(
+                    "\(entity.name) have no time entries charged to them",
+                    source: source,
+                    span: stage.span
+                )
             }
             let body = JSONObject([
                 "chargeToId": .int(id), "chargeToType": .string(chargeType), "actualHours": .double(hours),
                 "notes": .string(notes), "timeStart": .string(start.iso8601),
             ])
             let client = self.client
-            let conditions = "chargeToId = \(id) and chargeToType = \"\(chargeType)\" and timeStart = [\(start.iso8601)]"
+            let conditions =
+                "chargeToId = \(id) and chargeToType = \"\(chargeType)\" and timeStart = [\(start.iso8601)]"
             return PreparedWrite(
                 request: Request(.post, "/time/entries", body: .object(body)),
-                reconcile: { try await client.get("/time/entries", query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first })
+                reconcile: {
+                    try await client.get("/time/entries", query: [("conditions", conditions), ("pageSize", "1")])
+                        .arrayValue?.first
+                }
+            )
         case .delete:
             return PreparedWrite(request: Request(.delete, recordPath))
         default:
@@ -110,9 +145,16 @@ struct WriteBuilder {
             case .customField(let caption, _):
                 let fieldId = try await resolveCustomField(caption, entity: entity, span: assignment.field.span)
                 let value = try environment.value(of: assignment.value, as: .unknown, field: caption, source: source)
-                custom.append(.object(JSONObject(["id": .int(fieldId), "caption": .string(caption), "value": value.json])))
+                custom.append(
+                    .object(JSONObject(["id": .int(fieldId), "caption": .string(caption), "value": value.json]))
+                )
             case .field(let path):
-                let (key, value) = try await fieldValue(path, assignment.value, entity: entity, boardId: boardId(in: body))
+                let (key, value) = try await fieldValue(
+                    path,
+                    assignment.value,
+                    entity: entity,
+                    boardId: boardId(in: body)
+                )
                 body = setting(value, at: key, in: body)
             }
         }
@@ -124,7 +166,13 @@ struct WriteBuilder {
     func patchOperations(_ object: ObjectLiteral, entity: EntitySpec, record: JSON) async throws -> [JSON] {
         var operations: [JSON] = []
         for assignment in object.fields {
-            operations.append(try await patchOperation(FieldAssignment(field: assignment.field, value: assignment.value), entity: entity, record: record))
+            operations.append(
+                try await patchOperation(
+                    FieldAssignment(field: assignment.field, value: assignment.value),
+                    entity: entity,
+                    record: record
+                )
+            )
         }
         return operations
     }
@@ -144,7 +192,12 @@ struct WriteBuilder {
     }
 
     /// A field's ConnectWise key and JSON value; references become `{"id": N}`.
-    private func fieldValue(_ path: FieldPath, _ expr: ValueExpr, entity: EntitySpec, boardId: Int?) async throws -> (String, JSON) {
+    private func fieldValue(
+        _ path: FieldPath,
+        _ expr: ValueExpr,
+        entity: EntitySpec,
+        boardId: Int?
+    ) async throws -> (String, JSON) {
         let resolved = try entity.resolveForWrite(path, in: source)
         guard let idPath = resolved.referenceIdPath else {
             let value = try environment.value(of: expr, as: resolved.type, field: path.written, source: source)
@@ -163,7 +216,11 @@ struct WriteBuilder {
             let id: Int
             if key == "status", entity.hasBoardStatuses {
                 guard let boardId else {
-                    throw RuntimeError("a status belongs to a board: give the board first", source: source, span: expr.span)
+                    throw RuntimeError(
+                        "a status belongs to a board: give the board first",
+                        source: source,
+                        span: expr.span
+                    )
                 }
                 id = try await resolver.status(named: name, onBoard: boardId)
             } else if let target = shape.target, let defaultField = shape.defaultField {
@@ -212,7 +269,6 @@ struct WriteBuilder {
     private func replace(_ path: String, _ value: JSON) -> JSON {
         .object(JSONObject(["op": .string("replace"), "path": .string(path), "value": value]))
     }
-
 
     private func setting(_ value: JSON, at path: String, in object: JSONObject) -> JSONObject {
         var object = object

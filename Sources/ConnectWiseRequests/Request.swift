@@ -2,7 +2,11 @@ import CWJSON
 
 /// HTTP methods of the ConnectWise API.
 public enum HTTPMethod: String, Sendable, Codable, CaseIterable {
-    case get = "GET", post = "POST", patch = "PATCH", put = "PUT", delete = "DELETE"
+    case get = "GET"
+    case post = "POST"
+    case patch = "PATCH"
+    case put = "PUT"
+    case delete = "DELETE"
 
     /// Methods that may be sent again after a lost response.
     public var isIdempotent: Bool { self == .get || self == .put || self == .delete }
@@ -119,8 +123,12 @@ public struct Request: Sendable {
     public var repeatable: Bool
 
     public init(
-        _ method: HTTPMethod, _ path: RequestPath, query: [QueryItem] = [], headers: [(name: String, value: String)] = [],
-        body: JSON? = nil, repeatable: Bool = false
+        _ method: HTTPMethod,
+        _ path: RequestPath,
+        query: [QueryItem] = [],
+        headers: [(name: String, value: String)] = [],
+        body: JSON? = nil,
+        repeatable: Bool = false
     ) {
         self.method = method
         self.path = path
@@ -132,12 +140,21 @@ public struct Request: Sendable {
 
     /// A request with a literal path and text parameters.
     public init(
-        _ method: HTTPMethod, _ path: String, query: [(name: String, value: String)] = [],
-        headers: [(name: String, value: String)] = [], body: JSON? = nil, repeatable: Bool = false
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [],
+        body: JSON? = nil,
+        repeatable: Bool = false
     ) {
         self.init(
-            method, RequestPath(path), query: query.map { QueryItem($0.name, $0.value) }, headers: headers, body: body,
-            repeatable: repeatable)
+            method,
+            RequestPath(path),
+            query: query.map { QueryItem($0.name, $0.value) },
+            headers: headers,
+            body: body,
+            repeatable: repeatable
+        )
     }
 
     /// True when sending again after a lost answer cannot change anything: reads (including
@@ -154,7 +171,8 @@ public struct Request: Sendable {
     public func pathAndQuery(parentId: Int? = nil, ids: [Int]? = nil, page: Int = 1) -> String {
         let path = path.bound(parentId: parentId)
         guard !query.isEmpty else { return path }
-        return path + "?" + query.map { "\($0.name)=\(PercentEncoding.encode($0.value.rendered(ids: ids, page: page)))" }
+        return path + "?"
+            + query.map { "\($0.name)=\(PercentEncoding.encode($0.value.rendered(ids: ids, page: page)))" }
             .joined(separator: "&")
     }
 

@@ -9,7 +9,12 @@ public struct APIMember: Sendable {
     /// (``SecurityModules``).
     public var allowed: Set<String>
 
-    public init(identifier: String, publicKey: String, privateKey: String, allowed: Set<String> = Set(SecurityModules.all)) {
+    public init(
+        identifier: String,
+        publicKey: String,
+        privateKey: String,
+        allowed: Set<String> = Set(SecurityModules.all)
+    ) {
         self.identifier = identifier
         self.publicKey = publicKey
         self.privateKey = privateKey
@@ -47,8 +52,11 @@ public struct SimulatorConfiguration: Sendable {
     public var members: [APIMember] = [
         APIMember(identifier: "api-demo", publicKey: "demo-public", privateKey: "demo-private-key-0123456789"),
         APIMember(
-            identifier: "api-limited", publicKey: "limited-public", privateKey: "limited-private-key-0123456789",
-            allowed: [SecurityModules.serviceTickets]),
+            identifier: "api-limited",
+            publicKey: "limited-public",
+            privateKey: "limited-private-key-0123456789",
+            allowed: [SecurityModules.serviceTickets]
+        ),
     ]
     public var clientIds: Set<String> = ["00000000-0000-4000-8000-000000000000"]
     public var codebase = "v4_6_release/"

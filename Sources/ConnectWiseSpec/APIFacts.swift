@@ -78,8 +78,11 @@ public struct APIFacts: Sendable {
         }
         let model = String(decoding: parts[2], as: UTF8.self)
         return EndpointFact(
-            path: String(decoding: parts[0], as: UTF8.self), methods: methods, model: model == "-" ? nil : model,
-            isList: parts[3].elementsEqual("L".utf8))
+            path: String(decoding: parts[0], as: UTF8.self),
+            methods: methods,
+            model: model == "-" ? nil : model,
+            isList: parts[3].elementsEqual("L".utf8)
+        )
     }
 
     /// `F name type [flags]`.
@@ -88,8 +91,11 @@ public struct APIFacts: Sendable {
         guard parts.count == 2 || parts.count == 3 else { return nil }
         let flags = parts.count == 3 ? parts[2] : []
         return FieldFact(
-            name: String(decoding: parts[0], as: UTF8.self), type: fieldType(String(decoding: parts[1], as: UTF8.self)),
-            isRequired: flags.contains(UInt8(ascii: "R")), isWriteOnly: flags.contains(UInt8(ascii: "W")))
+            name: String(decoding: parts[0], as: UTF8.self),
+            type: fieldType(String(decoding: parts[1], as: UTF8.self)),
+            isRequired: flags.contains(UInt8(ascii: "R")),
+            isWriteOnly: flags.contains(UInt8(ascii: "W"))
+        )
     }
 
     private static func fieldType(_ code: String) -> FieldType {
@@ -137,7 +143,9 @@ private final class ModelFields: Sendable {
         guard let range = lines[model] else { return nil }
         var fields: [FieldFact] = []
         for line in bytes[range].split(separator: UInt8(ascii: "\n")) {
-            guard line.count > 2, line.first == UInt8(ascii: "F"), line[line.startIndex + 1] == UInt8(ascii: " ") else { continue }
+            guard line.count > 2, line.first == UInt8(ascii: "F"), line[line.startIndex + 1] == UInt8(ascii: " ") else {
+                continue
+            }
             if let field = APIFacts.field(line.dropFirst(2)) { fields.append(field) }
         }
         parsed.withLock { $0[model] = fields }

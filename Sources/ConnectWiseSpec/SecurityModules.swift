@@ -14,10 +14,12 @@ public enum SecurityModules {
 
     /// The module of the rest of an area of the API (the path's first segment).
     static let byArea: [String: String] = [
-        "service": serviceTickets, "company": "Companies > Company Maintenance", "configurations": "Companies > Configurations",
+        "service": serviceTickets, "company": "Companies > Company Maintenance",
+        "configurations": "Companies > Configurations",
         "finance": "Finance > Agreements", "project": "Project > Project Headers", "sales": "Sales > Opportunity",
         "time": "Time > Time Entry", "system": setupTables, "procurement": "Procurement > Product Catalog",
-        "schedule": "Schedule > Schedule Entries", "marketing": "Marketing > Campaigns", "expense": "Expense > Expense Entries",
+        "schedule": "Schedule > Schedule Entries", "marketing": "Marketing > Campaigns",
+        "expense": "Expense > Expense Entries",
     ]
 
     /// The module of service tickets, which most API members are given.
@@ -27,7 +29,8 @@ public enum SecurityModules {
     /// Every module, in the order `cwql doctor` reports them.
     public static let all: [String] = {
         var names: [String] = []
-        for name in [serviceTickets] + byPathPrefix.keys.sorted().compactMap({ byPathPrefix[$0] }) + byArea.keys.sorted().compactMap({ byArea[$0] })
+        for name in [serviceTickets] + byPathPrefix.keys.sorted().compactMap({ byPathPrefix[$0] })
+            + byArea.keys.sorted().compactMap({ byArea[$0] })
         where !names.contains(name) {
             names.append(name)
         }

@@ -32,8 +32,12 @@ public enum SpecNaming {
 
     private static func singularWord(_ word: String) -> String {
         if word.hasSuffix("ies"), word.count > 3 { return word.dropLast(3) + "y" }
-        for ending in ["uses", "sses", "xes", "ches", "shes"] where word.hasSuffix(ending) { return String(word.dropLast(2)) }
-        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") { return String(word.dropLast()) }
+        for ending in ["uses", "sses", "xes", "ches", "shes"] where word.hasSuffix(ending) {
+            return String(word.dropLast(2))
+        }
+        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") {
+            return String(word.dropLast())
+        }
         return word
     }
 

@@ -25,7 +25,8 @@ struct CWQLCommand: AsyncParsableCommand {
             """,
         version: "cwql \(version)",
         subcommands: [
-            RunCommand.self, DemoCommand.self, TranslateCommand.self, SchemaCommand.self, DoctorCommand.self, ProfileCommand.self,
+            RunCommand.self, DemoCommand.self, TranslateCommand.self, SchemaCommand.self, DoctorCommand.self,
+            ProfileCommand.self,
             SimCommand.self,
             ShellCommand.self,
         ]
@@ -40,12 +41,15 @@ struct CWQLCommand: AsyncParsableCommand {
     static var fullHelp: String {
         let root = helpMessage(columns: nil)
         let shell = ShellCommand.helpMessage(columns: nil)
-        guard let options = shell.range(of: "OPTIONS:"), let subcommands = root.range(of: "SUBCOMMANDS:") else { return root }
+        guard let options = shell.range(of: "OPTIONS:"), let subcommands = root.range(of: "SUBCOMMANDS:") else {
+            return root
+        }
         let optionLines = shell[options.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.contains("-h, --help") }.joined(separator: "\n")
         let head = root[..<subcommands.lowerBound]
         let trimmedHead = head.range(of: "OPTIONS:").map { head[..<$0.lowerBound] } ?? head
-        return trimmedHead + optionLines.trimmingCharacters(in: .newlines) + "\n  -h, --help              Show help information.\n  --version               Show the version.\n\n"
+        return trimmedHead + optionLines.trimmingCharacters(in: .newlines)
+            + "\n  -h, --help              Show help information.\n  --version               Show the version.\n\n"
             + root[subcommands.lowerBound...]
     }
 
@@ -72,7 +76,8 @@ struct CWQLCommand: AsyncParsableCommand {
     static func normalized(_ arguments: [String]) -> [String] {
         guard let first = arguments.first else { return ["shell"] }
         if first.hasPrefix("-") {
-            return ["-h", "--help", "--version", "--generate-completion-script"].contains(first) ? arguments : ["shell"] + arguments
+            return ["-h", "--help", "--version", "--generate-completion-script"].contains(first)
+                ? arguments : ["shell"] + arguments
         }
         let subcommands = Set(configuration.subcommands.map { $0._commandName } + ["help"])
         if subcommands.contains(first) { return arguments }
@@ -84,8 +89,11 @@ struct CWQLCommand: AsyncParsableCommand {
 /// The REPL, standard input or `-c`: what `cwql` without a subcommand does.
 struct ShellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "shell", abstract: "The REPL, statements from standard input, or -c.",
-        usage: CWQLCommand.configuration.usage, shouldDisplay: false)
+        commandName: "shell",
+        abstract: "The REPL, statements from standard input, or -c.",
+        usage: CWQLCommand.configuration.usage,
+        shouldDisplay: false
+    )
 
     /// A usage message that names what the user typed (`cwql`), not the hidden subcommand.
     static func userFacing(_ message: String) -> String {
@@ -100,7 +108,9 @@ struct ShellCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let command {
-            try await ScriptRunner(connection: connection, script: script).run(SourceFile(name: "<command>", text: command))
+            try await ScriptRunner(connection: connection, script: script).run(
+                SourceFile(name: "<command>", text: command)
+            )
             return
         }
         if isatty(STDIN_FILENO) != 0 {

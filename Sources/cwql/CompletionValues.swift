@@ -30,19 +30,30 @@ final class CompletionValues: Sendable {
                 var path = source.path
                 if isStatus {
                     // The statuses of the board the line names, else of every board.
-                    let condition = board.map { Conditions.comparison(path: "name", op: "=", value: .text($0)).rendered() }
-                    let boards = (try? await client.records(ListRequest(path: "/service/boards", conditions: condition, fields: ["id"], limit: 50)).collect()) ?? []
+                    let condition = board.map {
+                        Conditions.comparison(path: "name", op: "=", value: .text($0)).rendered()
+                    }
+                    let boards =
+                        (try? await client.records(
+                            ListRequest(path: "/service/boards", conditions: condition, fields: ["id"], limit: 50)
+                        ).collect()) ?? []
                     var names: Set<String> = []
                     for board in boards.compactMap({ $0["id"]?.intValue }) {
-                        let statuses = (try? await client.records(ListRequest(path: "/service/boards/\(board)/statuses", fields: ["name"])).collect()) ?? []
+                        let statuses =
+                            (try? await client.records(
+                                ListRequest(path: "/service/boards/\(board)/statuses", fields: ["name"])
+                            ).collect()) ?? []
                         names.formUnion(statuses.compactMap { $0["name"]?.stringValue })
                     }
                     self.store(names.sorted(), for: key)
                     return
                 }
                 path = source.path
-                let records = (try? await client.records(ListRequest(path: path, fields: [source.field], limit: 1000)).collect()) ?? []
-                let names = Array(Set(records.compactMap { $0.value(atPathIgnoringCase: source.field)?.stringValue })).sorted()
+                let records =
+                    (try? await client.records(ListRequest(path: path, fields: [source.field], limit: 1000)).collect())
+                    ?? []
+                let names = Array(Set(records.compactMap { $0.value(atPathIgnoringCase: source.field)?.stringValue }))
+                    .sorted()
                 self.store(names, for: key)
             }
         }
@@ -64,7 +75,9 @@ final class CompletionValues: Sendable {
         if parts[0] == "status", entityName == "tickets" || entityName == "project_tickets" {
             return (statusesOfBoard, "name")
         }
-        guard let target = shape.target, let targetEntity = Catalog.standard.entity(named: target), targetEntity.isTopLevel else { return nil }
+        guard let target = shape.target, let targetEntity = Catalog.standard.entity(named: target),
+            targetEntity.isTopLevel
+        else { return nil }
         return (targetEntity.path, parts[1])
     }
 }

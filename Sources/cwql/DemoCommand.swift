@@ -13,7 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
             Starts the simulator on a free loopback port with seeded data (the MSP "Northwind IT": companies
             such as ACME and CONTOSO, boards Help and Alerts, tickets, agreements) and opens the REPL against it.
             With standard input that is not a terminal, runs the statements it reads instead.
-            """)
+            """
+    )
 
     @Option(help: "Seed of the generated data.") var seed: UInt64 = 1
     @Option(help: "Number of tickets to generate.") var tickets = 1000
@@ -42,8 +43,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let member = configuration.defaultMember
         let credentials = Credentials(
-            site: URL(string: server.baseURL)!, company: configuration.company, publicKey: member.publicKey,
-            privateKey: Secret(member.privateKey), clientId: configuration.defaultClientId)
+            site: URL(string: server.baseURL)!,
+            company: configuration.company,
+            publicKey: member.publicKey,
+            privateKey: Secret(member.privateKey),
+            clientId: configuration.defaultClientId
+        )
         let connection = try ConnectionOptions.parse([])
         do {
             if isatty(STDIN_FILENO) != 0 {
@@ -52,7 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
                 session.fixedCredentials = credentials
                 try await session.run()
             } else {
-                try await StandardInputRunner(runner: ScriptRunner(connection: connection, script: script, fixedCredentials: credentials)).run()
+                try await StandardInputRunner(
+                    runner: ScriptRunner(connection: connection, script: script, fixedCredentials: credentials)
+                ).run()
             }
         } catch {
             await server.stop()

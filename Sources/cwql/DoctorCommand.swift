@@ -9,7 +9,9 @@ struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Test the connection and show which capabilities the API keys allow.",
-        discussion: "Exits 0 when the keys work (whatever they may reach), 3 when the site, company, keys or client ID are wrong.")
+        discussion:
+            "Exits 0 when the keys work (whatever they may reach), 3 when the site, company, keys or client ID are wrong."
+    )
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -31,7 +33,9 @@ struct DoctorCommand: AsyncParsableCommand {
         do {
             let root = try await client.apiRoot(refresh: true)  // always asks, and renews what is remembered
             let info = client.discoveredCompanyInfo ?? .null
-            standardOutput("codebase: \(info["Codebase"]?.stringValue ?? "?") (\(info["CompanyName"]?.stringValue ?? "?"), version \(info["VersionCode"]?.stringValue ?? "?"))")
+            standardOutput(
+                "codebase: \(info["Codebase"]?.stringValue ?? "?") (\(info["CompanyName"]?.stringValue ?? "?"), version \(info["VersionCode"]?.stringValue ?? "?"))"
+            )
             standardOutput("api root: \(root)")
             _ = try await client.get("/system/info")
             standardOutput("auth:     ok (keys accepted, client ID registered)")
@@ -54,11 +58,15 @@ struct DoctorCommand: AsyncParsableCommand {
         let width = max("source".count, probes.map(\.entity.name.count).max() ?? 0) + 2
         standardOutput("source".padding(toLength: width, withPad: " ", startingAt: 0) + "result     module")
         for (probe, result) in zip(probes, results) {
-            standardOutput(probe.entity.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + result.text.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + probe.module)
+            standardOutput(
+                probe.entity.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + result.text.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + probe.module
+            )
         }
         let allowed = results.filter(\.isAllowed).count
-        standardOutput("\n\(allowed) of \(probes.count) modules allowed (`cwql doctor --all` probes all \(Catalog.standard.sourceNames.count) sources)")
+        standardOutput(
+            "\n\(allowed) of \(probes.count) modules allowed (`cwql doctor --all` probes all \(Catalog.standard.sourceNames.count) sources)"
+        )
     }
 
     /// Every source of the catalog, summarised by module; what is not allowed is named.
@@ -74,7 +82,9 @@ struct DoctorCommand: AsyncParsableCommand {
             offset += group.entities.count
             let allowed = own.filter(\.isAllowed).count
             allowedInAll += allowed
-            standardOutput(group.module.padding(toLength: width, withPad: " ", startingAt: 0) + "\(allowed) of \(own.count)")
+            standardOutput(
+                group.module.padding(toLength: width, withPad: " ", startingAt: 0) + "\(allowed) of \(own.count)"
+            )
             // A module the keys can't reach at all is one line; otherwise each source left out is named.
             guard allowed > 0 || own.contains(where: { $0.text != "forbidden" }) else { continue }
             for (entity, result) in zip(group.entities, own) where !result.isAllowed {

@@ -4,7 +4,9 @@ import Foundation
 
 /// Options every command that talks to ConnectWise takes.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Profile of the config file to use (default: CWQL_PROFILE, the file's default_profile, or 'default').")
+    @Option(
+        help: "Profile of the config file to use (default: CWQL_PROFILE, the file's default_profile, or 'default')."
+    )
     var profile: String?
 
     @Option(help: "Site: na, eu, au, or a base URL such as https://manage.example.com (overrides CW_SITE).")
@@ -22,7 +24,10 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("api-version"), help: "API version for the Accept header (overrides CW_API_VERSION).")
     var apiVersion: String?
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Config file (default: ~/.config/cwql/config.toml).", valueName: "path"))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("Config file (default: ~/.config/cwql/config.toml).", valueName: "path")
+    )
     var configPath: String?
 
     @Flag(help: "Print every request, its status and duration on stderr (the Authorization header is never shown).")
@@ -31,9 +36,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Requests in flight at most.")
     var concurrency = 8
 
-    @Option(help: ArgumentHelp(
-        "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1).",
-        valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1).",
+            valueName: "N"
+        )
+    )
     var prefetch = 0
 
     @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
@@ -44,7 +52,9 @@ struct ConnectionOptions: ParsableArguments {
         guard (0..<concurrency).contains(prefetch) else {
             throw ValidationError("--prefetch must be between 0 and --concurrency - 1 (\(concurrency - 1))")
         }
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
     }
 
     var resolver: CredentialResolver {
@@ -54,7 +64,13 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     var overrides: CredentialOverrides {
-        CredentialOverrides(site: site, company: company, publicKey: publicKey, clientId: clientId, apiVersion: apiVersion)
+        CredentialOverrides(
+            site: site,
+            company: company,
+            publicKey: publicKey,
+            clientId: clientId,
+            apiVersion: apiVersion
+        )
     }
 
     /// The resolved credentials and profile name.
@@ -69,9 +85,13 @@ struct ConnectionOptions: ParsableArguments {
         let (concurrency, warning) = try OpenFileLimit.requestsInFlight(fitting: concurrency, descriptorsPerRequest: 2)
         if let warning { standardError("cwql: \(warning)") }
         return ConnectWiseClient(
-            credentials: credentials, concurrency: concurrency, prefetch: min(prefetch, concurrency - 1), timeout: timeout,
+            credentials: credentials,
+            concurrency: concurrency,
+            prefetch: min(prefetch, concurrency - 1),
+            timeout: timeout,
             trace: trace ? TraceSink { line in standardErrorRaw("trace: \(line)\n") } : nil,
-            rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") })
+            rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") }
+        )
     }
 }
 

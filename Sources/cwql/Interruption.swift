@@ -27,7 +27,8 @@ enum Interruption {
     /// Runs `work` in a task that an interrupt cancels; true when it was interrupted.
     /// `tick` runs about ten times a second while the work runs (the REPL's progress line).
     static func run(
-        _ work: @escaping @Sendable () async throws -> Void, tick: (@Sendable (TimeInterval) -> Void)? = nil
+        _ work: @escaping @Sendable () async throws -> Void,
+        tick: (@Sendable (TimeInterval) -> Void)? = nil
     ) async -> (interrupted: Bool, error: (any Error)?) {
         interruptRequested.store(false, ordering: .relaxed)
         let task = Task { () -> (any Error)? in

@@ -20,7 +20,8 @@ struct MetaCommand {
 
     /// Every meta-command, for completion, `.help` and did-you-mean.
     static let names = [
-        ".help", ".translate", ".explain", ".format", ".expanded", ".schema", ".profile", ".timing", ".output", ".dry-run",
+        ".help", ".translate", ".explain", ".format", ".expanded", ".schema", ".profile", ".timing", ".output",
+        ".dry-run",
         ".run", ".quit",
     ]
 
@@ -32,7 +33,8 @@ struct MetaCommand {
 
     /// psql's backslash commands, with cwql's spelling.
     static let psqlSpelling: [String: String] = [
-        "\\?": ".help", "\\h": ".help", "\\q": ".quit", "\\d": ".schema", "\\o": ".output FILE", "\\timing": ".timing on|off",
+        "\\?": ".help", "\\h": ".help", "\\q": ".quit", "\\d": ".schema", "\\o": ".output FILE",
+        "\\timing": ".timing on|off",
         "\\i": ".run FILE",
     ]
 
@@ -50,7 +52,12 @@ struct MetaCommand {
         case ".translate", ".explain":
             do {
                 let plan = try Translator.translate(
-                    argument, name: "<repl>", environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))))
+                    argument,
+                    name: "<repl>",
+                    environment: CompileEnvironment(
+                        now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+                    )
+                )
                 if command.name == ".translate" {
                     output.standardOutput(plan.parameterLines.joined(separator: "\n") + "\n")
                 } else {
@@ -85,7 +92,9 @@ struct MetaCommand {
                 return
             }
             guard let format = OutputFormat(rawValue: argument) else {
-                output.standardError("error: .format takes table, json, jsonl or csv (now \(interpreter.runOptions.format.rawValue))\n")
+                output.standardError(
+                    "error: .format takes table, json, jsonl or csv (now \(interpreter.runOptions.format.rawValue))\n"
+                )
                 return
             }
             interpreter.runOptions.format = format
@@ -96,7 +105,11 @@ struct MetaCommand {
                 return
             }
             let next: ExpandedMode?
-            if argument == "toggle" { next = current == .on ? .off : .on } else { next = ExpandedMode(rawValue: argument) }
+            if argument == "toggle" {
+                next = current == .on ? .off : .on
+            } else {
+                next = ExpandedMode(rawValue: argument)
+            }
             guard let next else {
                 output.standardError("error: .expanded takes on, off or auto (now \(current.rawValue))\n")
                 return
@@ -109,7 +122,9 @@ struct MetaCommand {
                 return
             }
             guard argument == "on" || argument == "off" else {
-                output.standardError("error: .dry-run takes on or off (now \(interpreter.runOptions.dryRun ? "on" : "off"))\n")
+                output.standardError(
+                    "error: .dry-run takes on or off (now \(interpreter.runOptions.dryRun ? "on" : "off"))\n"
+                )
                 return
             }
             interpreter.runOptions.dryRun = argument == "on"
@@ -132,7 +147,8 @@ struct MetaCommand {
             if let spelling = psqlSpelling[command.name] {
                 hint = "; cwql's meta-commands start with a dot: \(spelling)"
             } else {
-                hint = Suggestions.closest(to: command.name, among: names).map { "; did you mean \($0)?" } ?? "; try .help"
+                hint =
+                    Suggestions.closest(to: command.name, among: names).map { "; did you mean \($0)?" } ?? "; try .help"
             }
             output.standardError("error: unknown command \(command.name)\(hint)\n")
         }
@@ -142,11 +158,14 @@ struct MetaCommand {
         switch topic {
         case "stages":
             let children = Catalog.standard.commonSourceNames.compactMap { Catalog.standard.entity(named: $0) }
-                .filter { !$0.children.isEmpty }.map { "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))" }.joined(separator: "; ")
+                .filter { !$0.children.isEmpty }.map {
+                    "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))"
+                }.joined(separator: "; ")
             return "where, select, sort, take, first, count, count by\nchildren: \(children)\n"
                 + "writes: note \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
         case "operators":
-            return "= != < <= > >= ~ (contains) !~ like \"%x\" in (a, b) not in (…) is null is not null and or not ( )\n"
+            return
+                "= != < <= > >= ~ (contains) !~ like \"%x\" in (a, b) not in (…) is null is not null and or not ( )\n"
         default:
             return """
                 Queries:  tickets where board = "Help" and status != Closed | sort entered desc | take 10

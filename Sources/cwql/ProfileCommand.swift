@@ -7,8 +7,10 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "List, choose, remove profiles, or test and save new keys.",
-        discussion: "The config file is $XDG_CONFIG_HOME/cwql/config.toml (else ~/.config/cwql/config.toml); cwql edits it in place, keeping comments and unknown tables.",
-        subcommands: [ListProfiles.self, CurrentProfile.self, UseProfile.self, RemoveProfile.self, SetKeys.self])
+        discussion:
+            "The config file is $XDG_CONFIG_HOME/cwql/config.toml (else ~/.config/cwql/config.toml); cwql edits it in place, keeping comments and unknown tables.",
+        subcommands: [ListProfiles.self, CurrentProfile.self, UseProfile.self, RemoveProfile.self, SetKeys.self]
+    )
 }
 
 /// The config file's path and its text, for commands that edit it.
@@ -47,7 +49,10 @@ struct ConfigLocation: ParsableArguments {
 
 /// `cwql profile list`
 struct ListProfiles: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the profiles of the config file (keys hidden).")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the profiles of the config file (keys hidden)."
+    )
 
     @OptionGroup var location: ConfigLocation
 
@@ -58,14 +63,19 @@ struct ListProfiles: ParsableCommand {
         }
         for (name, profile) in file.profiles.sorted(by: { $0.key < $1.key }) {
             let mark = name == file.defaultProfile ? " (default)" : ""
-            standardOutput("\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")")
+            standardOutput(
+                "\(name)\(mark): site \(profile.site ?? "-"), company \(profile.company ?? "-"), public key \(profile.publicKey ?? "-"), private key \(profile.privateKey == nil ? "-" : "set")"
+            )
         }
     }
 }
 
 /// `cwql profile current`: which profile a command would use, and why.
 struct CurrentProfile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "current", abstract: "Show the profile cwql uses now, and why.")
+    static let configuration = CommandConfiguration(
+        commandName: "current",
+        abstract: "Show the profile cwql uses now, and why."
+    )
 
     @OptionGroup var location: ConfigLocation
 
@@ -98,7 +108,10 @@ struct UseProfile: ParsableCommand {
 
 /// `cwql profile remove NAME`
 struct RemoveProfile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile and its keys from the config file.")
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove a profile and its keys from the config file."
+    )
 
     @Argument(help: "The profile.") var name: String
     @OptionGroup var location: ConfigLocation
@@ -123,7 +136,8 @@ struct SetKeys: AsyncParsableCommand {
             the command line, so it stays out of shell history and process lists. Values not given are
             kept from the profile. Nothing is written unless the new keys authenticate; the rest of the
             file (comments, other profiles, unknown tables) is kept as it is.
-            """)
+            """
+    )
 
     @Option(help: "Profile to write (default: the file's default profile, or 'default').") var profile: String?
     @Option(help: "Site: na, eu, au or a base URL.") var site: String?
@@ -155,8 +169,13 @@ struct SetKeys: AsyncParsableCommand {
         else { throw ValidationError("profile '\(name)' needs \(missing.joined(separator: ", "))") }
         do {
             let credentials = Credentials(
-                site: try SiteAddress.resolve(site), company: company, publicKey: publicKey,
-                privateKey: Secret(privateKey), clientId: clientId, apiVersion: entry.apiVersion ?? Credentials.defaultAPIVersion)
+                site: try SiteAddress.resolve(site),
+                company: company,
+                publicKey: publicKey,
+                privateKey: Secret(privateKey),
+                clientId: clientId,
+                apiVersion: entry.apiVersion ?? Credentials.defaultAPIVersion
+            )
             let client = ConnectWiseClient(credentials: credentials, timeout: 30)
             do {
                 _ = try await client.get("/system/info")
@@ -171,7 +190,8 @@ struct SetKeys: AsyncParsableCommand {
         var editor = ConfigEditor(text: text)
         let stored = file.profiles[name]
         let values = [
-            ("site", site, stored?.site), ("company", company, stored?.company), ("public_key", publicKey, stored?.publicKey),
+            ("site", site, stored?.site), ("company", company, stored?.company),
+            ("public_key", publicKey, stored?.publicKey),
             ("private_key", privateKey, stored?.privateKey), ("client_id", clientId, stored?.clientId),
         ]
         for (key, value, before) in values where value != before { editor.set(key, to: value, inProfile: name) }

@@ -54,7 +54,8 @@ final class REPLOutput: OutputSink {
             return
         }
         let terminal = isatty(STDOUT_FILENO) != 0
-        let shown = terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil ? REPLOutput.emphasizeHeader(text) : text
+        let shown =
+            terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil ? REPLOutput.emphasizeHeader(text) : text
         if paged, terminal, text.split(separator: "\n", omittingEmptySubsequences: false).count > REPLOutput.rows() - 2,
             let pager = Pager.command(), Pager.show(shown, command: pager)
         {

@@ -22,9 +22,14 @@ struct REPLSession {
     func run() async throws {
         let output = REPLOutput()
         let progress = output.progress
-        var runner = ScriptRunner(connection: connection, script: script, confirm: { question in
-            KeyQuestion.ask(question, progress: progress)
-        }, fixedCredentials: fixedCredentials)
+        var runner = ScriptRunner(
+            connection: connection,
+            script: script,
+            confirm: { question in
+                KeyQuestion.ask(question, progress: progress)
+            },
+            fixedCredentials: fixedCredentials
+        )
         runner.output = output
         let profile = demo == nil ? ((try? connection.credentials().profile) ?? "default") : "demo"
         let session = try Session(runner: runner, profile: profile, isDemo: demo != nil)
@@ -42,8 +47,11 @@ struct REPLSession {
                 return MetaCommand.names.filter { $0.hasPrefix(prefix) }
             }
             let completer = Completer(
-                variables: known.variables, definitions: known.definitions, modules: StandardLibrary.moduleNames,
-                values: { source.values(entity: $0, path: $1, board: $2) })
+                variables: known.variables,
+                definitions: known.definitions,
+                modules: StandardLibrary.moduleNames,
+                values: { source.values(entity: $0, path: $1, board: $2) }
+            )
             return completer.complete(prefix.hasPrefix(".") ? String(prefix.drop { $0 != " " }) : prefix)
         }
         standardError("cwql — a query such as `tickets | count`; Tab completes, .help for help, Ctrl-D leaves\n")
@@ -85,13 +93,23 @@ struct REPLSession {
         let requestsBefore = client.requestsSent
         let progress = output.progress
         let started = Date()
-        let (interrupted, error) = await Interruption.run({
-            try await interpreter.run(SourceFile(name: "<repl>", text: entry))
-        }, tick: { elapsed in
-            guard elapsed > 1 else { return }
-            let requests = client.requestsSent - requestsBefore
-            progress.show(String(format: "… %d request%@, %.0f s (Ctrl-C cancels)", requests, requests == 1 ? "" : "s", elapsed))
-        })
+        let (interrupted, error) = await Interruption.run(
+            {
+                try await interpreter.run(SourceFile(name: "<repl>", text: entry))
+            },
+            tick: { elapsed in
+                guard elapsed > 1 else { return }
+                let requests = client.requestsSent - requestsBefore
+                progress.show(
+                    String(
+                        format: "… %d request%@, %.0f s (Ctrl-C cancels)",
+                        requests,
+                        requests == 1 ? "" : "s",
+                        elapsed
+                    )
+                )
+            }
+        )
         progress.clear()
         output.flush(paged: true)
         if interrupted {
@@ -113,7 +131,11 @@ struct REPLSession {
     /// `$XDG_STATE_HOME/cwql/history`, else `~/.local/state/cwql/history`.
     static func historyPath() -> String? {
         guard let directory = StateDirectory.path else { return nil }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         return "\(directory)/history"
     }
 }

@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             Statements run in order; the first failure stops the script with its location.
             Exit status: 0 success, 1 runtime or API error, 2 compile error, 3 configuration or authentication error.
             Bulk writes (more than 20 records) and deletes need --yes; --dry-run prints each write instead of sending it.
-            """)
+            """
+    )
 
     @Argument(help: "The script file.") var file: String
     @OptionGroup var script: ScriptOptions

@@ -14,7 +14,10 @@ struct ScriptOptions: ParsableArguments {
     @Flag(name: .customLong("no-header"), help: "Leave out the header row of tables and CSV (for shell loops).")
     var noHeader = false
 
-    @Flag(name: .customLong("safe-csv"), help: "In CSV, write fields that start with = + - @ with a leading ' so spreadsheets do not run them.")
+    @Flag(
+        name: .customLong("safe-csv"),
+        help: "In CSV, write fields that start with = + - @ with a leading ' so spreadsheets do not run them."
+    )
     var safeCSV = false
 
     @Flag(name: .customLong("dry-run"), help: "Print every write as METHOD path + body and send none.")

@@ -62,7 +62,9 @@ final class Session: @unchecked Sendable {
 
     private func switchProfile(_ name: String) async {
         guard !name.isEmpty else {
-            say("profile: \(profile) (\(client.credentials.site.absoluteString), company \(client.credentials.company))")
+            say(
+                "profile: \(profile) (\(client.credentials.site.absoluteString), company \(client.credentials.company))"
+            )
             return
         }
         guard !isDemo else {

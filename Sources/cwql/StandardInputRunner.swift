@@ -28,7 +28,9 @@ struct StandardInputRunner {
         var session: Session?
         while let first = try nextEntry(&lines, &entries) {
             var batch = [first]
-            while batch.count < StandardInputRunner.maximumBatch, lines.hasWaitingInput, let next = try nextEntry(&lines, &entries) {
+            while batch.count < StandardInputRunner.maximumBatch, lines.hasWaitingInput,
+                let next = try nextEntry(&lines, &entries)
+            {
                 batch.append(next)
             }
             try check(batch.filter { !$0.isMeta }, session: session)
@@ -142,7 +144,9 @@ struct BoundedLineReader {
     struct LineTooLong: Error, CustomStringConvertible {
         var line: Int
         var limit: Int
-        var description: String { "line \(line) of the input is longer than \(limit / 1024) KiB; nothing after it was read" }
+        var description: String {
+            "line \(line) of the input is longer than \(limit / 1024) KiB; nothing after it was read"
+        }
     }
 
     let descriptor: Int32

@@ -5,7 +5,9 @@ import Foundation
 enum StateDirectory {
     static var path: String? {
         let environment = ProcessInfo.processInfo.environment
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { "\($0)/.local/state" }
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HOME"].map { "\($0)/.local/state" }
         return base.map { "\($0)/cwql" }
     }
 }

@@ -23,7 +23,9 @@ struct TranslationReport {
             }
             for (name, value) in step.request.headers { lines.append("  \(name): \(value)") }
             if let repeats = step.repeats { lines.append("  (repeated for \(repeats))") }
-            if index < plan.segments.count, plan.segments[index].isUnchecked { lines.append("  (\(QueryPlan.uncheckedNote))") }
+            if index < plan.segments.count, plan.segments[index].isUnchecked {
+                lines.append("  (\(QueryPlan.uncheckedNote))")
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -61,23 +63,33 @@ struct TranslationReport {
         let encoded = Plan(
             segments: plan.segments.map {
                 Segment(
-                    entity: $0.entity.name, conditions: $0.filter.conditions?.rendered(),
+                    entity: $0.entity.name,
+                    conditions: $0.filter.conditions?.rendered(),
                     customFieldConditions: $0.filter.customFieldConditions?.rendered(),
-                    orderBy: $0.orderBy.isEmpty ? nil : $0.orderBy.joined(separator: ", "), fields: $0.fields,
-                    limit: $0.limit, count: $0.countOnly,
-                    clientSide: $0.clientStages.filter { !$0.isPresentationOnly }.map(\.summary), unchecked: $0.isUnchecked)
+                    orderBy: $0.orderBy.isEmpty ? nil : $0.orderBy.joined(separator: ", "),
+                    fields: $0.fields,
+                    limit: $0.limit,
+                    count: $0.countOnly,
+                    clientSide: $0.clientStages.filter { !$0.isPresentationOnly }.map(\.summary),
+                    unchecked: $0.isUnchecked
+                )
             },
             requests: plan.steps.map { step in
                 Step(
-                    method: step.request.method.rawValue, path: step.request.path.description,
+                    method: step.request.method.rawValue,
+                    path: step.request.path.description,
                     query: step.request.query.map { Item(name: $0.name, value: $0.value.rendered()) },
-                    headers: Dictionary(step.request.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                    repeats: step.repeats)
+                    headers: Dictionary(
+                        step.request.headers.map { ($0.name, $0.value) },
+                        uniquingKeysWith: { first, _ in first }
+                    ),
+                    repeats: step.repeats
+                )
             },
-            write: plan.write?.requestLine)
+            write: plan.write?.requestLine
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(encoded)) ?? Data(), as: UTF8.self)
     }
 }
-

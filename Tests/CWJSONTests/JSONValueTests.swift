@@ -26,7 +26,10 @@ struct JSONValueTests {
         let built = JSONObject(distinctPairs: pairs)
         #expect(built == JSONObject(pairs: pairs))
         #expect(built["k19"] == .int(19))
-        #expect(JSONObject(distinctPairs: Array(pairs.prefix(3))) != JSONObject(distinctPairs: Array(pairs.prefix(3).reversed())))
+        #expect(
+            JSONObject(distinctPairs: Array(pairs.prefix(3)))
+                != JSONObject(distinctPairs: Array(pairs.prefix(3).reversed()))
+        )
     }
 
     @Test func duplicateKeysKeepTheLastValueInTheFirstPlace() throws {
@@ -36,7 +39,8 @@ struct JSONValueTests {
     }
 
     @Test func writingWhatWasParsedGivesItBack() throws {
-        let text = #"{"id":5,"summary":"Disk \"full\" é \u0001","_info":{"lastUpdated":"2026-11-23T00:00:00Z"},"n":[1.5,-2,true,null]}"#
+        let text =
+            #"{"id":5,"summary":"Disk \"full\" é \u0001","_info":{"lastUpdated":"2026-11-23T00:00:00Z"},"n":[1.5,-2,true,null]}"#
         let parsed = try JSONParser.parse(text)
         #expect(try JSONParser.parse(JSONWriter.string(parsed)) == parsed)
         #expect(parsed.value(atPath: "_info/lastUpdated")?.stringValue == "2026-11-23T00:00:00Z")
@@ -56,13 +60,17 @@ struct JSONValueTests {
     }
 
     @Test func numbersFollowTheGrammar() throws {
-        for (text, value) in [("0", JSON.int(0)), ("-0", .int(0)), ("0.5", .double(0.5)), ("10", .int(10)), ("-12e2", .double(-1200)),
-                              ("1E+2", .double(100)), ("0e1", .double(0)), ("9223372036854775807", .int(.max))] {
+        for (text, value) in [
+            ("0", JSON.int(0)), ("-0", .int(0)), ("0.5", .double(0.5)), ("10", .int(10)), ("-12e2", .double(-1200)),
+            ("1E+2", .double(100)), ("0e1", .double(0)), ("9223372036854775807", .int(.max)),
+        ] {
             #expect(try JSONParser.parse(text) == value, "\(text)")
         }
         // Too large for an integer: a double, not a failure.
-        #expect(try JSONParser.parse("92233720368547758070") == .double(92233720368547758070))
-        for (text, offset) in [("01", 1), ("-01", 2), ("[00]", 2), ("1.", 2), ("1e", 2), ("-", 1), (".5", 0), ("+1", 0), ("1.5.2", 3)] {
+        #expect(try JSONParser.parse("92233720368547758070") == .double(92_233_720_368_547_758_070))
+        for (text, offset) in [
+            ("01", 1), ("-01", 2), ("[00]", 2), ("1.", 2), ("1e", 2), ("-", 1), (".5", 0), ("+1", 0), ("1.5.2", 3),
+        ] {
             #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
             do {
                 _ = try JSONParser.parse(text)
@@ -76,7 +84,9 @@ struct JSONValueTests {
         #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
         #expect(try JSONParser.parse(#""a\/b\tc""#) == .string("a/b\tc"))
         #expect(try JSONParser.parse(" [true, false, null] ") == .array([.bool(true), .bool(false), .null]))
-        for text in [#""a\u0""#, "\"\u{1}\"", "\"tab\there\"", "\"unterminated", "nul", "[1,]", "{\"a\":1,}", "{a:1}", "'x'"] {
+        for text in [
+            #""a\u0""#, "\"\u{1}\"", "\"tab\there\"", "\"unterminated", "nul", "[1,]", "{\"a\":1,}", "{a:1}", "'x'",
+        ] {
             #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
         }
     }

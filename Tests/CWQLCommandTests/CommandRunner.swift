@@ -26,15 +26,28 @@ struct CommandRunner {
     /// Runs cwql without blocking the concurrency pool (a simulator in this process must keep
     /// answering while the command waits for it).
     /// - Parameter openFiles: a `ulimit -n` to run it under.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], openFiles: Int? = nil) async throws -> Result {
-        let (command, environment) = openFiles.map { limit in
-            // A shell sets the limit (soft and hard) and then becomes cwql.
-            (["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", executable.path] + arguments, environment.merging(["CWQL_RUNNER_SHELL": "1"]) { a, _ in a })
-        } ?? (arguments, environment)
+    static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        environment: [String: String] = [:],
+        openFiles: Int? = nil
+    ) async throws -> Result {
+        let (command, environment) =
+            openFiles.map { limit in
+                // A shell sets the limit (soft and hard) and then becomes cwql.
+                (
+                    ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", executable.path] + arguments,
+                    environment.merging(["CWQL_RUNNER_SHELL": "1"]) { a, _ in a }
+                )
+            } ?? (arguments, environment)
         return try await ChildSlots.with { try await runInBackground(command, stdin: stdin, environment: environment) }
     }
 
-    private static func runInBackground(_ arguments: [String], stdin: String?, environment: [String: String]) async throws -> Result {
+    private static func runInBackground(
+        _ arguments: [String],
+        stdin: String?,
+        environment: [String: String]
+    ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
@@ -55,7 +68,11 @@ struct CommandRunner {
         return process
     }
 
-    private static func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
+    private static func runBlocking(
+        _ arguments: [String],
+        stdin: String?,
+        environment: [String: String]
+    ) throws -> Result {
         let process = makeProcess(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
@@ -83,8 +100,10 @@ struct CommandRunner {
         let stderrData = stderrBox.data
         process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            status: process.terminationStatus,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self)
+        )
     }
 }
 

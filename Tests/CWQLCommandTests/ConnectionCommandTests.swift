@@ -60,7 +60,8 @@ struct ConnectionCommandTests {
     @Test func badCredentialsExitThreeWithoutPrintingTheKey() async throws {
         try await withSite { server, environment, _ in
             let cases: [[String: String]] = [
-                ["CW_PRIVATE_KEY": "wrong-private-key-9876"], ["CW_CLIENT_ID": "not-registered"], ["CW_COMPANY": "DEMO"],
+                ["CW_PRIVATE_KEY": "wrong-private-key-9876"], ["CW_CLIENT_ID": "not-registered"],
+                ["CW_COMPANY": "DEMO"],
                 ["CW_SITE": "http://127.0.0.1:9"], ["CW_SITE": "na.myconnectwise.net"], ["CW_SITE": ""],
             ]
             for change in cases {
@@ -83,16 +84,24 @@ struct ConnectionCommandTests {
             for key in ["CW_SITE", "CW_COMPANY", "CW_PUBLIC_KEY", "CW_PRIVATE_KEY", "CW_CLIENT_ID"] { env[key] = nil }
             let path = "\(home)/.config/cwql/config.toml"
             let refused = try await CommandRunner.run(
-                ["profile", "set-keys", "--site", server.baseURL, "--company", "demo", "--public-key", "demo-public",
-                 "--client-id", server.configuration.defaultClientId],
-                stdin: "not-the-key\n", environment: env)
+                [
+                    "profile", "set-keys", "--site", server.baseURL, "--company", "demo", "--public-key", "demo-public",
+                    "--client-id", server.configuration.defaultClientId,
+                ],
+                stdin: "not-the-key\n",
+                environment: env
+            )
             #expect(refused.status == 3)
             #expect(refused.stderr.contains("was not changed"))
             #expect(!FileManager.default.fileExists(atPath: path))
             let saved = try await CommandRunner.run(
-                ["profile", "set-keys", "--site", server.baseURL, "--company", "demo", "--public-key", "demo-public",
-                 "--client-id", server.configuration.defaultClientId],
-                stdin: Self.privateKey + "\n", environment: env)
+                [
+                    "profile", "set-keys", "--site", server.baseURL, "--company", "demo", "--public-key", "demo-public",
+                    "--client-id", server.configuration.defaultClientId,
+                ],
+                stdin: Self.privateKey + "\n",
+                environment: env
+            )
             #expect(saved.status == 0, "\(saved.stderr)")
             #expect(!(saved.stdout + saved.stderr).contains(Self.privateKey))
             var info = stat()
@@ -136,9 +145,16 @@ struct ConnectionCommandTests {
                 colour = "blue"
 
                 """
-            FileManager.default.createFile(atPath: path, contents: Data(original.utf8), attributes: [.posixPermissions: 0o600])
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data(original.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
             let saved = try await CommandRunner.run(
-                ["profile", "set-keys", "--profile", "lab", "--public-key", "demo-public"], stdin: Self.privateKey + "\n", environment: env)
+                ["profile", "set-keys", "--profile", "lab", "--public-key", "demo-public"],
+                stdin: Self.privateKey + "\n",
+                environment: env
+            )
             #expect(saved.status == 0, "\(saved.stderr)")
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text.hasPrefix("# my sites\ndefault_profile = \"lab\"\n"))
@@ -169,7 +185,11 @@ struct ConnectionCommandTests {
             let missing = try await CommandRunner.run(["-c", "tickets | count"], environment: env)
             #expect(missing.status == 3)
             #expect(missing.stderr.contains("default_profile = \"prod\" in \(path) names no profile"))
-            try after.replacingOccurrences(of: "company = ", with: "compny = ").write(toFile: path, atomically: true, encoding: .utf8)
+            try after.replacingOccurrences(of: "company = ", with: "compny = ").write(
+                toFile: path,
+                atomically: true,
+                encoding: .utf8
+            )
             chmod(path, 0o600)
             let typo = try await CommandRunner.run(["-c", "tickets | count", "--profile", "lab"], environment: env)
             #expect(typo.status == 3)
@@ -180,7 +200,10 @@ struct ConnectionCommandTests {
             chmod(path, 0o600)
             var overridden = env
             overridden["CW_COMPANY"] = "demo"
-            let note = try await CommandRunner.run(["-c", "tickets | count", "--profile", "lab"], environment: overridden)
+            let note = try await CommandRunner.run(
+                ["-c", "tickets | count", "--profile", "lab"],
+                environment: overridden
+            )
             #expect(note.status == 0, "\(note.stderr)")
             #expect(note.stderr.contains("note: CW_COMPANY overrides the value of profile 'lab' given with --profile"))
         }

@@ -12,35 +12,43 @@ import Glibc
 struct EverydayUseTests {
     /// Runs cwql with standard output read by something that stops after the first line, as
     /// `cwql … | head -1` does; returns how it ended and what it wrote on stderr.
-    static func runIntoClosedPipe(_ arguments: [String], environment: [String: String]) async throws
+    static func runIntoClosedPipe(
+        _ arguments: [String],
+        environment: [String: String]
+    ) async throws
         -> (reason: Process.TerminationReason, status: Int32, stderr: String)
     {
         try await ChildSlots.with {
             try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = CommandRunner.makeProcess(arguments, environment: environment)
-                    let out = Pipe()
-                    let err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = FileHandle.nullDevice
-                    try process.run()
-                    // Read up to the first line break, then close the reading end.
-                    var seen = Data()
-                    while !seen.contains(UInt8(ascii: "\n")) {
-                        let chunk = out.fileHandleForReading.availableData
-                        if chunk.isEmpty { break }
-                        seen += chunk
+                DispatchQueue.global().async {
+                    do {
+                        let process = CommandRunner.makeProcess(arguments, environment: environment)
+                        let out = Pipe()
+                        let err = Pipe()
+                        process.standardOutput = out
+                        process.standardError = err
+                        process.standardInput = FileHandle.nullDevice
+                        try process.run()
+                        // Read up to the first line break, then close the reading end.
+                        var seen = Data()
+                        while !seen.contains(UInt8(ascii: "\n")) {
+                            let chunk = out.fileHandleForReading.availableData
+                            if chunk.isEmpty { break }
+                            seen += chunk
+                        }
+                        try out.fileHandleForReading.close()
+                        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        continuation.resume(
+                            returning: (
+                                process.terminationReason, process.terminationStatus,
+                                String(decoding: stderr, as: UTF8.self)
+                            )
+                        )
+                    } catch {
+                        continuation.resume(throwing: error)
                     }
-                    try out.fileHandleForReading.close()
-                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationReason, process.terminationStatus, String(decoding: stderr, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
                 }
-            }
             }
         }
     }
@@ -49,9 +57,14 @@ struct EverydayUseTests {
     func pipingIntoHeadEndsQuietly(format: String) async throws {
         // 1,500 tickets are far more than a pipe holds, so cwql is still writing when the reader goes.
         try await withSite(tickets: 1500) { _, env, _ in
-            let ended = try await EverydayUseTests.runIntoClosedPipe(["-c", "tickets", "--format", format], environment: env)
+            let ended = try await EverydayUseTests.runIntoClosedPipe(
+                ["-c", "tickets", "--format", format],
+                environment: env
+            )
             // Ended by SIGPIPE (the shell shows 141) or with status 0; never a crash or a message.
-            let quiet = (ended.reason == .uncaughtSignal && ended.status == SIGPIPE) || (ended.reason == .exit && ended.status == 0)
+            let quiet =
+                (ended.reason == .uncaughtSignal && ended.status == SIGPIPE)
+                || (ended.reason == .exit && ended.status == 0)
             #expect(quiet, "ended with \(ended.reason) \(ended.status)")
             #expect(ended.stderr.isEmpty, "stderr: \(ended.stderr.prefix(300))")
         }
@@ -75,12 +88,20 @@ struct EverydayUseTests {
             ]
             for (index, mistake) in mistakes.enumerated() {
                 let path = "\(home)/mistake\(index).cwql"
-                try "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n".write(toFile: path, atomically: true, encoding: .utf8)
+                try "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n".write(
+                    toFile: path,
+                    atomically: true,
+                    encoding: .utf8
+                )
                 let result = try await CommandRunner.run(["run", path], environment: env)
                 #expect(result.status == 2, "\(mistake.script)")
                 #expect(result.stderr.contains(mistake.message), "\(result.stderr)")
                 // The same through a pipe: everything waiting in it is checked before anything runs.
-                let piped = try await CommandRunner.run([], stdin: "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n", environment: env)
+                let piped = try await CommandRunner.run(
+                    [],
+                    stdin: "tickets where id = 20 | note \"x\" internal\n\(mistake.script)\n",
+                    environment: env
+                )
                 #expect(piped.status == 2, "\(mistake.script)")
             }
             #expect(server.store.records("ticket_notes").count == notesBefore)
@@ -97,14 +118,21 @@ struct EverydayUseTests {
         try await withSite(tickets: 200) { server, env, _ in
             let companies = server.store.records("companies").filter { ($0["name"]?.stringValue ?? "").contains("a") }
             let ids = Set(companies.compactMap { $0["id"]?.intValue })
-            let expected = server.store.records("tickets").filter { ids.contains($0["company"]?["id"]?.intValue ?? -1) }.count
+            let expected = server.store.records("tickets").filter { ids.contains($0["company"]?["id"]?.intValue ?? -1) }
+                .count
             let result = try await CommandRunner.run(
-                [], stdin: "let cos = companies where name ~ \"a\"\ntickets where company in $cos | count\n", environment: env)
+                [],
+                stdin: "let cos = companies where name ~ \"a\"\ntickets where company in $cos | count\n",
+                environment: env
+            )
             #expect(result.status == 0)
             #expect(result.stdout == "\(expected)\n")
             #expect(expected > 0)
             let refused = try await CommandRunner.run(
-                [], stdin: "let cos = companies where name ~ \"a\"\ntickets where summary in $cos | count\n", environment: env)
+                [],
+                stdin: "let cos = companies where name ~ \"a\"\ntickets where summary in $cos | count\n",
+                environment: env
+            )
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("holds records"))
 
@@ -112,7 +140,9 @@ struct EverydayUseTests {
                 ["ACME", "GLOBEX"].contains($0["company"]?["identifier"]?.stringValue ?? "")
             }.count
             let list = try await CommandRunner.run(
-                ["-c", "tickets where company in $list | count", "--var", "list=ACME,GLOBEX"], environment: env)
+                ["-c", "tickets where company in $list | count", "--var", "list=ACME,GLOBEX"],
+                environment: env
+            )
             #expect(list.stdout == "\(acmeGlobex)\n")
             let translated = try await CommandRunner.run(["translate", "--var", "id=5", "tickets where id = $id"])
             #expect(translated.status == 0)
@@ -124,23 +154,55 @@ struct EverydayUseTests {
         try await withSite(tickets: 30) { server, env, _ in
             let long = String(repeating: "wide ", count: 60) + "end"
             _ = try await CommandRunner.run(
-                ["-c", "create ticket { summary: \"\(long.prefix(100))\", board: \"Help\", company: ACME }"], environment: env)
-            let table = try await CommandRunner.run(["-c", "tickets where summary ~ \"wide wide\" | select id, summary"], environment: env)
+                ["-c", "create ticket { summary: \"\(long.prefix(100))\", board: \"Help\", company: ACME }"],
+                environment: env
+            )
+            let table = try await CommandRunner.run(
+                ["-c", "tickets where summary ~ \"wide wide\" | select id, summary"],
+                environment: env
+            )
             #expect(table.stdout.contains(String(long.prefix(100))))
-            let bare = try await CommandRunner.run(["-c", "tickets where id <= 2 | sort id | select id", "--no-header"], environment: env)
+            let bare = try await CommandRunner.run(
+                ["-c", "tickets where id <= 2 | sort id | select id", "--no-header"],
+                environment: env
+            )
             #expect(bare.stdout == "1\n2\n")
-            let csv = try await CommandRunner.run(["-c", "tickets where id <= 2 | sort id | select id", "--no-header", "--format", "csv"], environment: env)
+            let csv = try await CommandRunner.run(
+                ["-c", "tickets where id <= 2 | sort id | select id", "--no-header", "--format", "csv"],
+                environment: env
+            )
             #expect(csv.stdout == "1\n2\n")
-            _ = try await CommandRunner.run(["-c", "create ticket { summary: \"a, \\\"b\\\"\", board: \"Help\", company: ACME }"], environment: env)
-            let grouped = try await CommandRunner.run(["-c", "tickets where summary ~ \"a, \" | count by summary", "--format", "csv"], environment: env)
+            _ = try await CommandRunner.run(
+                ["-c", "create ticket { summary: \"a, \\\"b\\\"\", board: \"Help\", company: ACME }"],
+                environment: env
+            )
+            let grouped = try await CommandRunner.run(
+                ["-c", "tickets where summary ~ \"a, \" | count by summary", "--format", "csv"],
+                environment: env
+            )
             #expect(grouped.stdout == "summary,count\n\"a, \"\"b\"\"\",1\n")
-            let null = try await CommandRunner.run(["-c", "tickets where id = 1 | select id, closedDate"], environment: env)
+            let null = try await CommandRunner.run(
+                ["-c", "tickets where id = 1 | select id, closedDate"],
+                environment: env
+            )
             #expect(null.stdout.contains("| (null)"))
-            let printed = try await CommandRunner.run([], stdin: "print \"x\", 2\ntickets where id = 1 | select id\n", environment: env + ["": ""])
+            let printed = try await CommandRunner.run(
+                [],
+                stdin: "print \"x\", 2\ntickets where id = 1 | select id\n",
+                environment: env + ["": ""]
+            )
             #expect(printed.stdout.hasPrefix("x 2\n"))
-            let json = try await CommandRunner.run(["--format", "json"], stdin: "print \"x\", 2\ntickets where id = 1 | select id\n", environment: env)
+            let json = try await CommandRunner.run(
+                ["--format", "json"],
+                stdin: "print \"x\", 2\ntickets where id = 1 | select id\n",
+                environment: env
+            )
             #expect(json.stdout == "[\"x\",2]\n[\n  {\"id\":1}\n]\n")
-            let meta = try await CommandRunner.run([], stdin: ".format\n.format csv\n.format\ntickets where id = 1 | select id\n.timing\n", environment: env)
+            let meta = try await CommandRunner.run(
+                [],
+                stdin: ".format\n.format csv\n.format\ntickets where id = 1 | select id\n.timing\n",
+                environment: env
+            )
             #expect(meta.stdout == "format: table\nformat: csv\nid\n1\ntiming: off\n")
             // A `.schema` that matches nothing is an error on stderr, as `cwql schema` says it, not output.
             let schema = try await CommandRunner.run([], stdin: ".schema tickts\n.schema boards\n", environment: env)
@@ -155,7 +217,9 @@ struct EverydayUseTests {
     @Test func helpVersionAndAStatementWhereAFileBelongs() async throws {
         let help = try await CommandRunner.run(["--help"])
         #expect(help.status == 0)
-        for option in ["-c <statement>", "--format <format>", "--profile <profile>", "--no-header", "--generate-completion-script"] {
+        for option in [
+            "-c <statement>", "--format <format>", "--profile <profile>", "--no-header", "--generate-completion-script",
+        ] {
             #expect(help.stdout.contains(option), "\(option)")
         }
         let version = try await CommandRunner.run(["--version"])
@@ -179,17 +243,25 @@ struct EverydayUseTests {
         // Room for a few connections: fewer requests in flight than asked, said once, and the answer.
         try await CWQLCommandTests.withSite(tickets: 3000) { _, env, _ in
             let fewer = try await CommandRunner.run(
-                ["-c", "tickets | select id | count by closedFlag", "--concurrency", "64", "--format", "csv"], environment: env, openFiles: 40)
+                ["-c", "tickets | select id | count by closedFlag", "--concurrency", "64", "--format", "csv"],
+                environment: env,
+                openFiles: 40
+            )
             #expect(fewer.status == 0)
             #expect(fewer.stderr.contains("leaves room for 12 requests in flight, not 64"))
-            #expect(fewer.stdout.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",").last ?? "") }.reduce(0, +) == 3000)
+            #expect(
+                fewer.stdout.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: ",").last ?? "") }
+                    .reduce(0, +) == 3000
+            )
         }
     }
 
     @Test func oneMistakeGetsOneMessageWhereverItIsMade() async throws {
         // An unknown name is reported by the same words under translate, -c and a script (the
         // checker, the planner and the interpreter share one definition of each message).
-        for (statement, message) in [("wigets | count", "unknown entity `wigets`"), ("tikets | count", "unknown entity `tikets`")] {
+        for (statement, message) in [
+            ("wigets | count", "unknown entity `wigets`"), ("tikets | count", "unknown entity `tikets`"),
+        ] {
             let translated = try await CommandRunner.run(["translate", statement])
             let run = try await CommandRunner.run(["-c", statement], environment: ["CW_SITE": "http://127.0.0.1:9"])
             #expect(translated.status == 2 && run.status == 2)
@@ -225,7 +297,8 @@ struct EverydayUseTests {
         defer { server.stop() }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-hung-\(UUID().uuidString)").path
         let env = [
-            "HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": "", "CW_SITE": "http://127.0.0.1:\(server.port)", "CW_COMPANY": "demo",
+            "HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": "", "CW_SITE": "http://127.0.0.1:\(server.port)",
+            "CW_COMPANY": "demo",
             "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k", "CW_CLIENT_ID": "c",
         ]
         let result = try await CommandRunner.run(["-c", "tickets | count", "--timeout", "0.5"], environment: env)
@@ -256,11 +329,15 @@ final class HungSite: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
         self.listener = listener
         port = Int(UInt16(bigEndian: address.sin_port))
         let thread = Thread { [self] in serve() }
@@ -275,8 +352,10 @@ final class HungSite: @unchecked Sendable {
             let count = read(connection, &buffer, buffer.count)
             let request = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
             if request.contains("/login/companyinfo") {
-                let body = #"{"CompanyName":"Hung","Codebase":"v4_6_release/","VersionCode":"v2025.1","CompanyID":"demo","IsCloud":false}"#
-                let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                let body =
+                    #"{"CompanyName":"Hung","Codebase":"v4_6_release/","VersionCode":"v2025.1","CompanyID":"demo","IsCloud":false}"#
+                let answer =
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
                 _ = answer.withCString { write(connection, $0, strlen($0)) }
                 close(connection)
             } else {

@@ -15,7 +15,9 @@ struct InterruptTests {
         try await withSite(tickets: 40, { $0.latencyMilliseconds = 150 }) { server, env, _ in
             let notesBefore = server.store.records("ticket_notes").count
             let process = CommandRunner.makeProcess(
-                ["-c", "tickets | note \"interrupted run\" internal", "--yes", "--concurrency", "1"], environment: env)
+                ["-c", "tickets | note \"interrupted run\" internal", "--yes", "--concurrency", "1"],
+                environment: env
+            )
             let err = Pipe()
             process.standardError = err
             process.standardOutput = FileHandle.nullDevice
@@ -38,7 +40,12 @@ struct InterruptTests {
             #expect(process.terminationStatus == 130)
             let written = server.store.records("ticket_notes").count - notesBefore
             #expect(written > 0 && written < 40)
-            #expect(stderr.contains("note: \(written) ticket\(written == 1 ? "" : "s") done, \(40 - written) not attempted"), "\(stderr)")
+            #expect(
+                stderr.contains(
+                    "note: \(written) ticket\(written == 1 ? "" : "s") done, \(40 - written) not attempted"
+                ),
+                "\(stderr)"
+            )
             #expect(!stderr.contains("CancellationError"))
         }
     }

@@ -30,7 +30,8 @@ struct PagerTests {
     }
 
     @Test func lessWithoutJobControl() async throws {
-        let terminal = try PseudoTerminal.demo(tickets: 300, environment: ["TERM": "xterm"], removing: ["PAGER"]).terminal
+        let terminal = try PseudoTerminal.demo(tickets: 300, environment: ["TERM": "xterm"], removing: ["PAGER"])
+            .terminal
         await pageAndQuit(terminal, pagerPrompt: ":")
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
@@ -56,8 +57,11 @@ struct PagerTests {
         // pager must join that group, or it is stopped by SIGTTOU and cwql waits forever.
         let home = try PseudoTerminal.temporaryHome()
         let terminal = try PseudoTerminal(
-            ["--norc", "--noprofile", "-i"], environment: ["HOME": home, "XDG_STATE_HOME": "", "TERM": "xterm", "PS1": "shell$ "],
-            removing: ["PAGER"], program: "/bin/bash")
+            ["--norc", "--noprofile", "-i"],
+            environment: ["HOME": home, "XDG_STATE_HOME": "", "TERM": "xterm", "PS1": "shell$ "],
+            removing: ["PAGER"],
+            program: "/bin/bash"
+        )
         #expect(await terminal.waitFor("shell$ "))
         terminal.type("'\(CommandRunner.executable.path)' demo --tickets 300\r")
         await pageAndQuit(terminal, pagerPrompt: ":")

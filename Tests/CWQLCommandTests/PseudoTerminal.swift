@@ -19,7 +19,9 @@ final class PseudoTerminal: @unchecked Sendable {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
         var number: UInt32 = 0
-        guard master >= 0, ioctl(master, UInt(0x4004_5431), &unlock) == 0, ioctl(master, UInt(0x8004_5430), &number) == 0 else {
+        guard master >= 0, ioctl(master, UInt(0x4004_5431), &unlock) == 0,
+            ioctl(master, UInt(0x8004_5430), &number) == 0
+        else {
             throw POSIXError(.EIO)
         }
         let name = "/dev/pts/\(number)"
@@ -91,7 +93,8 @@ final class PseudoTerminal: @unchecked Sendable {
         let parent = process.processIdentifier
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in entries {
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let pid = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { continue }
             // "pid (name) state ppid …"
@@ -145,12 +148,17 @@ extension PseudoTerminal {
     /// `cwql demo --tickets N` on a pseudo-terminal, with a fresh HOME (or `home`), no
     /// XDG_STATE_HOME, and `environment` on top.
     static func demo(
-        tickets: Int, home: String? = nil, environment: [String: String] = [:], removing: [String] = []
+        tickets: Int,
+        home: String? = nil,
+        environment: [String: String] = [:],
+        removing: [String] = []
     ) throws -> (terminal: PseudoTerminal, home: String) {
         let home = try home ?? temporaryHome()
         let terminal = try PseudoTerminal(
             ["demo", "--tickets", String(tickets)],
-            environment: ["HOME": home, "XDG_STATE_HOME": ""].merging(environment) { _, given in given }, removing: removing)
+            environment: ["HOME": home, "XDG_STATE_HOME": ""].merging(environment) { _, given in given },
+            removing: removing
+        )
         return (terminal, home)
     }
 }

@@ -30,7 +30,9 @@ struct REPLTests {
         terminal.type("tickets where bord = 1\r")
         #expect(await terminal.waitFor("did you mean `board`?", after: mark))
         let shown = terminal.text
-        let afterError = shown.range(of: "did you mean `board`?").map { shown.distance(from: shown.startIndex, to: $0.upperBound) } ?? mark
+        let afterError =
+            shown.range(of: "did you mean `board`?").map { shown.distance(from: shown.startIndex, to: $0.upperBound) }
+            ?? mark
         #expect(await terminal.waitFor("cwql(demo)> ", after: afterError))
         terminal.type("\u{04}")
         #expect(await terminal.waitForExit() == 0)
@@ -62,9 +64,14 @@ struct REPLTests {
                 """
             }
             FileManager.default.createFile(
-                atPath: "\(directory)/config.toml", contents: Data(("default_profile = \"first\"\n" + profile("first") + profile("second")).utf8),
-                attributes: [.posixPermissions: 0o600])
-            let terminal = try PseudoTerminal([], environment: ["HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": ""])
+                atPath: "\(directory)/config.toml",
+                contents: Data(("default_profile = \"first\"\n" + profile("first") + profile("second")).utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+            let terminal = try PseudoTerminal(
+                [],
+                environment: ["HOME": home, "XDG_CONFIG_HOME": "", "XDG_STATE_HOME": ""]
+            )
             #expect(await terminal.waitFor("cwql(first)> "))
             #expect(await terminal.enter("let seats = 42", until: "cwql(first)> "))
             #expect(await terminal.enter("def first_tickets(n) = tickets | sort id | take $n", until: "cwql(first)> "))
@@ -79,19 +86,19 @@ struct REPLTests {
 
     @Test func ctrlCCancelsARunningQueryAndTheREPLLivesOn() async throws {
         try await withSite(tickets: 50, { $0.latencyMilliseconds = 4000 }) { _, environment, _ in
-        let terminal = try PseudoTerminal([], environment: environment)
-        #expect(await terminal.waitFor("cwql(default)> "))
-        var mark = terminal.text.count
-        terminal.type("tickets | count\r")
-        #expect(await terminal.waitFor("tickets | count\r\n", after: mark))
-        try await Task.sleep(nanoseconds: 300_000_000)
-        terminal.type("\u{03}")
-        #expect(await terminal.waitFor("cancelled", after: mark))
-        mark = terminal.text.count
-        terminal.type(".format json\r.help\r")
-        #expect(await terminal.waitFor("Meta:", after: mark))
-        terminal.type(".quit\r")
-        #expect(await terminal.waitForExit() == 0)
+            let terminal = try PseudoTerminal([], environment: environment)
+            #expect(await terminal.waitFor("cwql(default)> "))
+            var mark = terminal.text.count
+            terminal.type("tickets | count\r")
+            #expect(await terminal.waitFor("tickets | count\r\n", after: mark))
+            try await Task.sleep(nanoseconds: 300_000_000)
+            terminal.type("\u{03}")
+            #expect(await terminal.waitFor("cancelled", after: mark))
+            mark = terminal.text.count
+            terminal.type(".format json\r.help\r")
+            #expect(await terminal.waitFor("Meta:", after: mark))
+            terminal.type(".quit\r")
+            #expect(await terminal.waitForExit() == 0)
         }
     }
 }

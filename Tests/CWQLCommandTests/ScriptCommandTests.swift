@@ -12,7 +12,10 @@ struct ScriptCommandTests {
         // At --concurrency 1 reads walk forward-only; a server that ignores pageId answers the
         // first page again, which used to be delivered again (two notes per ticket).
         try await CWQLCommandTests.withSite(tickets: 1500, { $0.quirks = [.pageIdIgnored] }) { server, env, _ in
-            let result = try await CommandRunner.run(["-c", "tickets | note \"twice?\"", "--concurrency", "1", "--yes"], environment: env)
+            let result = try await CommandRunner.run(
+                ["-c", "tickets | note \"twice?\"", "--concurrency", "1", "--yes"],
+                environment: env
+            )
             #expect(result.status == 1)
             #expect(result.stderr.contains("pageId was ignored"))
             #expect(!server.log.all.contains { $0.method == "POST" })
@@ -25,7 +28,10 @@ struct ScriptCommandTests {
             let expected = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
             #expect(result.status == 0)
             #expect(result.stdout == "\(expected)\n")
-            let json = try await CommandRunner.run(["-c", "tickets where id = 1 | select id, summary", "--format", "json"], environment: env)
+            let json = try await CommandRunner.run(
+                ["-c", "tickets where id = 1 | select id, summary", "--format", "json"],
+                environment: env
+            )
             #expect(json.stdout.hasPrefix("[\n  {\"id\":1,\"summary\":"))
         }
     }
@@ -53,13 +59,18 @@ struct ScriptCommandTests {
         try await CWQLCommandTests.withSite(tickets: 2500, { $0.listAnswersWaitForRequests = 6 }) { server, env, _ in
             server.log.reset()
             let result = try await CommandRunner.run(
-                ["-c", "tickets | sort id | select id", "--format", "jsonl", "--concurrency", "6", "--prefetch", "5"], environment: env)
+                ["-c", "tickets | sort id | select id", "--format", "jsonl", "--concurrency", "6", "--prefetch", "5"],
+                environment: env
+            )
             #expect(result.status == 0)
             #expect(result.stdout.split(separator: "\n").count == 2500)
             // Three pages of 1,000 and three started past the end before page 1 said there were three.
             let pages = server.log.all.filter { $0.path == "/service/tickets" }
             #expect(pages.count == 6)
-            let tooMany = try await CommandRunner.run(["-c", "tickets", "--concurrency", "4", "--prefetch", "4"], environment: env)
+            let tooMany = try await CommandRunner.run(
+                ["-c", "tickets", "--concurrency", "4", "--prefetch", "4"],
+                environment: env
+            )
             #expect(tooMany.status == 2)
             #expect(tooMany.stderr.contains("--prefetch must be between 0 and --concurrency - 1 (3)"))
         }
@@ -109,14 +120,23 @@ struct ScriptCommandTests {
     @Test func writesNeedYesAndDryRunSendsNothing() async throws {
         try await withSite { server, env, _ in
             let before = server.store.count("ticket_notes")
-            let refused = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\""], environment: env)
+            let refused = try await CommandRunner.run(
+                ["-c", "tickets where board = Help | note \"bulk\""],
+                environment: env
+            )
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("nothing was changed"))
-            let dry = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\"", "--dry-run"], environment: env)
+            let dry = try await CommandRunner.run(
+                ["-c", "tickets where board = Help | note \"bulk\"", "--dry-run"],
+                environment: env
+            )
             #expect(dry.status == 0)
             #expect(dry.stdout.contains("POST /service/tickets/"))
             #expect(server.store.count("ticket_notes") == before)
-            let done = try await CommandRunner.run(["-c", "tickets where board = Help | note \"bulk\"", "--yes"], environment: env)
+            let done = try await CommandRunner.run(
+                ["-c", "tickets where board = Help | note \"bulk\"", "--yes"],
+                environment: env
+            )
             #expect(done.status == 0)
             let help = server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }.count
             #expect(server.store.count("ticket_notes") == before + help)
@@ -125,7 +145,11 @@ struct ScriptCommandTests {
     }
 
     @Test func demoRunsStatementsFromStdin() async throws {
-        let result = try await CommandRunner.run(["demo", "--tickets", "50", "--format", "csv"], stdin: "tickets where id <= 2 | select id\n", environment: ["HOME": "/nonexistent"])
+        let result = try await CommandRunner.run(
+            ["demo", "--tickets", "50", "--format", "csv"],
+            stdin: "tickets where id <= 2 | select id\n",
+            environment: ["HOME": "/nonexistent"]
+        )
         #expect(result.status == 0)
         #expect(result.stdout == "id\n1\n2\n")
     }
@@ -138,7 +162,10 @@ struct ScriptCommandTests {
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("did you mean `cwql demo`?"))
         // A mistake in the query is reported before missing credentials are.
-        let typoWithoutSite = try await CommandRunner.run(["-c", "tickets where bord = 1"], environment: ["HOME": "/nonexistent"])
+        let typoWithoutSite = try await CommandRunner.run(
+            ["-c", "tickets where bord = 1"],
+            environment: ["HOME": "/nonexistent"]
+        )
         #expect(typoWithoutSite.status == 2)
         #expect(typoWithoutSite.stderr.contains("--> <command>:1:15"))
         #expect(!typoWithoutSite.stderr.contains("missing site"))
@@ -146,7 +173,9 @@ struct ScriptCommandTests {
         let option = try await CommandRunner.run(["-c", "tickets", "--bogus"])
         #expect(option.status == 2)
         #expect(option.stderr.contains("Unknown option '--bogus'"))
-        #expect(option.stderr.contains("Usage: cwql [-c <statement>] [--format <format>] [--profile <profile>] [<options>]"))
+        #expect(
+            option.stderr.contains("Usage: cwql [-c <statement>] [--format <format>] [--profile <profile>] [<options>]")
+        )
         #expect(!option.stderr.contains("shell"))
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// A simulated site on a loopback port (cwql runs as a subprocess), a fresh HOME, and the
 /// environment a user would set to reach it.
 func withSite(
-    tickets: Int, _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
+    tickets: Int,
+    _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
     _ body: (SimulatorServer, [String: String], String) async throws -> Void
 ) async throws {
     try await SimulatedSite.with(over: .loopback, tickets: tickets, configure: configure) { site in

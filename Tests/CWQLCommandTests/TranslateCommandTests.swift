@@ -18,7 +18,9 @@ struct TranslateCommandTests {
     }
 
     @Test func printsTheConditionsString() async throws {
-        let result = try await CommandRunner.run(["translate", "tickets where board = \"Help\" and status != Closed", now])
+        let result = try await CommandRunner.run([
+            "translate", "tickets where board = \"Help\" and status != Closed", now,
+        ])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("conditions: board/name = \"Help\" and status/name != \"Closed\"\n"))
         #expect(result.stderr.isEmpty)
@@ -29,18 +31,28 @@ struct TranslateCommandTests {
             "translate", "--url", now, "tickets where summary ~ \"a&b #1+2\" and entered > -7d | take 20",
         ])
         #expect(result.status == 0)
-        #expect(result.stdout == """
-            GET /service/tickets?conditions=summary%20contains%20%22a%26b%20%231%2B2%22%20and%20_info/dateEntered%20%3E%20%5B2026-11-15T15:30:00Z%5D&page=1&pageSize=20
+        #expect(
+            result.stdout == """
+                GET /service/tickets?conditions=summary%20contains%20%22a%26b%20%231%2B2%22%20and%20_info/dateEntered%20%3E%20%5B2026-11-15T15:30:00Z%5D&page=1&pageSize=20
 
-            """)
+                """
+        )
     }
 
     @Test func urlShowsChildRequestsAndPagination() async throws {
         let result = try await CommandRunner.run(["translate", "--url", "agreements where name = \"MS\" | additions"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&page=1&pageSize=1000\n"))
+        #expect(
+            result.stdout.contains(
+                "GET /finance/agreements?conditions=name%20%3D%20%22MS%22&fields=id&page=1&pageSize=1000\n"
+            )
+        )
         #expect(result.stdout.contains("GET /finance/agreements/{id}/additions?page=1&pageSize=1000"))
-        #expect(result.stdout.contains("(repeated for each agreement, pages 2, 3, … as the first page's Link rel=\"last\" says)"))
+        #expect(
+            result.stdout.contains(
+                "(repeated for each agreement, pages 2, 3, … as the first page's Link rel=\"last\" says)"
+            )
+        )
     }
 
     @Test func translateShowsTheRequestThatIsSent() async throws {
@@ -53,7 +65,9 @@ struct TranslateCommandTests {
         ]
         try await CWQLCommandTests.withSite(tickets: 60) { server, env, _ in
             for query in queries {
-                let translated = try await CommandRunner.run(["translate", "--url", "--now", "2026-11-22T15:30:00Z", query])
+                let translated = try await CommandRunner.run([
+                    "translate", "--url", "--now", "2026-11-22T15:30:00Z", query,
+                ])
                 let firstLine = translated.stdout.split(separator: "\n").first.map(String.init) ?? ""
                 server.log.reset()
                 let ran = try await CommandRunner.run(["-c", query, "--format", "jsonl"], environment: env)
@@ -91,7 +105,8 @@ struct TranslateCommandTests {
     }
 
     @Test(arguments: [
-        ["translate"], ["translate", "tickets", "--bogus"], ["translat", "tickets"], ["translate", "tickets", "--now", "soon"],
+        ["translate"], ["translate", "tickets", "--bogus"], ["translat", "tickets"],
+        ["translate", "tickets", "--now", "soon"],
         ["translate", "tickets", "--var", "noequals"],
     ])
     func usageErrorsExitTwo(arguments: [String]) async throws {
@@ -112,11 +127,19 @@ struct TranslateCommandTests {
         #expect(one.status == 0)
         #expect(one.stdout.hasPrefix("contacts  /company/contacts  (model Contact, Companies > Contacts)\n"))
         #expect(one.stdout.contains("  writes: create, set, delete\n"))
-        #expect(one.stdout.contains("communicationItems      a list of contact communication item (conditions go to childConditions)"))
+        #expect(
+            one.stdout.contains(
+                "communicationItems      a list of contact communication item (conditions go to childConditions)"
+            )
+        )
         #expect(one.stdout.contains("gender                  one of Female, Male"))
         let search = try await CommandRunner.run(["schema", "sched"])
         #expect(search.status == 0)
-        #expect(search.stdout.split(separator: "\n").contains { $0.hasPrefix("schedule_entries ") && $0.hasSuffix(" /schedule/entries") })
+        #expect(
+            search.stdout.split(separator: "\n").contains {
+                $0.hasPrefix("schedule_entries ") && $0.hasSuffix(" /schedule/entries")
+            }
+        )
         let all = try await CommandRunner.run(["schema"])
         #expect(all.stdout.split(separator: "\n").count >= 550)
         let missing = try await CommandRunner.run(["schema", "ticketz"])

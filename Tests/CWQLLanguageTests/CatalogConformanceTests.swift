@@ -42,8 +42,10 @@ struct CatalogConformanceTests {
         }
         // The names of SPEC 6.1.
         for (name, path) in [
-            ("schedule_entries", "/schedule/entries"), ("activities", "/sales/activities"), ("invoices", "/finance/invoices"),
-            ("catalog_items", "/procurement/catalog"), ("time_entries", "/time/entries"), ("tickets", "/service/tickets"),
+            ("schedule_entries", "/schedule/entries"), ("activities", "/sales/activities"),
+            ("invoices", "/finance/invoices"),
+            ("catalog_items", "/procurement/catalog"), ("time_entries", "/time/entries"),
+            ("tickets", "/service/tickets"),
         ] {
             #expect(catalog.entity(named: name)?.path == path)
         }
@@ -63,7 +65,10 @@ struct CatalogConformanceTests {
         #expect(lists.filter { !hasListedParents($0.path) }.count == 27)
         #expect(APIFacts.published.listEndpoints.filter { $0.idHoles > 2 }.count == 2)
         // A list under two ids is a child of a child.
-        #expect(reach(try #require(catalog.entity(named: "board_status_notifications"))) == "boards | statuses | notifications")
+        #expect(
+            reach(try #require(catalog.entity(named: "board_status_notifications")))
+                == "boards | statuses | notifications"
+        )
     }
 
     /// A condition that compares a field with a value of its type, or nil with the reason it can't.
@@ -94,7 +99,9 @@ struct CatalogConformanceTests {
             for field in entity.fields {
                 guard let condition = condition(field) else {
                     // Refused with a reason (custom fields by caption; lists of plain values).
-                    let refused = (try? Translator.translate("\(entity.name) where \(field.name) = 1", environment: environment)) == nil
+                    let refused =
+                        (try? Translator.translate("\(entity.name) where \(field.name) = 1", environment: environment))
+                        == nil
                     #expect(refused, "\(entity.name).\(field.name) should be refused")
                     continue
                 }
@@ -118,24 +125,36 @@ struct CatalogConformanceTests {
 
     @Test func namesTheSpecDoesNotHaveAreCompileErrors() {
         for query in [
-            #"contacts where defaultEmailAddress = "a@b.com""#, #"contacts where type = "x""#, #"companies where `type` = 1"#,
+            #"contacts where defaultEmailAddress = "a@b.com""#, #"contacts where type = "x""#,
+            #"companies where `type` = 1"#,
             "tickets where dateEntered > 2026-01-01", #"tickets where enteredBy = "x""#,
             "project_tickets where dateEntered > 2026-01-01", "opportunities where closedFlag = true",
             "members where defaultBoard.id = 1", "boards | statuses | where inactiveFlag = true",
         ] {
-            let failed = (try? Translator.translate(query.replacing("`type` = 1", with: "type.id = 1"), environment: environment)) == nil
+            let failed =
+                (try? Translator.translate(query.replacing("`type` = 1", with: "type.id = 1"), environment: environment))
+                == nil
             #expect(failed || query.contains("`type`"), "\(query) compiled")
         }
         // Typed as the spec types them.
-        #expect((try? Translator.translate("agreements | additions where billCustomer = true", environment: environment)) == nil)
+        #expect(
+            (try? Translator.translate("agreements | additions where billCustomer = true", environment: environment))
+                == nil
+        )
         #expect((try? Translator.translate("opportunities where probability = 50", environment: environment)) != nil)
-        #expect((try? Translator.translate("opportunities where probability.name = \"50\"", environment: environment)) != nil)
+        #expect(
+            (try? Translator.translate("opportunities where probability.name = \"50\"", environment: environment))
+                != nil
+        )
     }
 
     @Test func everyNameOfTheOverlayIsInTheSpec() {
         for name in catalog.commonSourceNames { #expect(catalog.entity(named: name)?.isTopLevel == true, "\(name)") }
         for entity in catalog.entities {
-            #expect(entity.resolvedAliasCount == entity.aliases.count, "an alias of \(entity.name) names no field of the spec")
+            #expect(
+                entity.resolvedAliasCount == entity.aliases.count,
+                "an alias of \(entity.name) names no field of the spec"
+            )
             for column in entity.defaultColumns {
                 #expect(entity.hasColumn(column), "default column \(entity.name).\(column) is not in the spec")
             }

@@ -4,12 +4,17 @@ import Testing
 @Suite("Completion from the language's own knowledge")
 struct CompleterTests {
     let completer = Completer(
-        variables: ["board", "days"], definitions: ["stale"], modules: ["alerts", "seats"],
+        variables: ["board", "days"],
+        definitions: ["stale"],
+        modules: ["alerts", "seats"],
         values: { entity, path, board in
             if entity == "tickets" && path == "board/name" { return ["Help", "Alerts", "Waiting Room"] }
-            if entity == "tickets" && path == "status/name" { return board == "Alerts" ? ["Investigating", "Resolved"] : ["New", "Closed"] }
+            if entity == "tickets" && path == "status/name" {
+                return board == "Alerts" ? ["Investigating", "Resolved"] : ["New", "Closed"]
+            }
             return []
-        })
+        }
+    )
 
     @Test func startOfLineOffersStatementsAndEntities() {
         // Every source of the spec whose name starts so (ConnectWise has several `ticket…` lists).
@@ -19,7 +24,9 @@ struct CompleterTests {
         #expect(completer.complete("").contains("let"))
         #expect(completer.complete("").contains("stale("))
         let co = completer.complete("co")
-        #expect(["companies", "configurations", "contacts"].allSatisfy(co.contains) && co.allSatisfy { $0.hasPrefix("co") })
+        #expect(
+            ["companies", "configurations", "contacts"].allSatisfy(co.contains) && co.allSatisfy { $0.hasPrefix("co") }
+        )
     }
 
     @Test func afterPipeOffersStagesAndChildren() {
@@ -59,8 +66,13 @@ struct CompleterTests {
         // Each completes into a condition that compiles to one comparison.
         for candidate in candidates {
             let plan = try? Translator.translate(
-                "tickets where board = \(candidate)", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1)))
-            #expect(plan?.segments[0].filter.conditions.map { if case .comparison = $0 { true } else { false } } == true, "\(candidate)")
+                "tickets where board = \(candidate)",
+                environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1))
+            )
+            #expect(
+                plan?.segments[0].filter.conditions.map { if case .comparison = $0 { true } else { false } } == true,
+                "\(candidate)"
+            )
         }
     }
 }

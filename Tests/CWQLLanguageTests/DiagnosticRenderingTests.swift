@@ -15,29 +15,33 @@ struct DiagnosticRenderingTests {
 
     @Test func unknownFieldWithSuggestion() throws {
         let rendered = try #require(compileFailure("tickets where bord = \"Help\"", name: "alerts.cwql")).description
-        #expect(rendered == """
-            error: unknown field `bord` on tickets
-             --> alerts.cwql:1:15
-              |
-            1 | tickets where bord = "Help"
-              |               ^^^^
-              = help: did you mean `board`?
+        #expect(
+            rendered == """
+                error: unknown field `bord` on tickets
+                 --> alerts.cwql:1:15
+                  |
+                1 | tickets where bord = "Help"
+                  |               ^^^^
+                  = help: did you mean `board`?
 
-            """)
+                """
+        )
     }
 
     @Test func errorOnALaterLineWidensTheGutter() throws {
         let text = String(repeating: "\n", count: 11) + "tickets | sortt id"
         let rendered = try #require(compileFailure(text, name: "big.cwql")).description
-        #expect(rendered == """
-            error: unknown stage `sortt`
-              --> big.cwql:12:11
-               |
-            12 | tickets | sortt id
-               |           ^^^^^
-               = help: did you mean `sort`?
+        #expect(
+            rendered == """
+                error: unknown stage `sortt`
+                  --> big.cwql:12:11
+                   |
+                12 | tickets | sortt id
+                   |           ^^^^^
+                   = help: did you mean `sort`?
 
-            """)
+                """
+        )
     }
 
     @Test func columnsCountCharactersNotBytes() throws {
@@ -64,10 +68,12 @@ struct DiagnosticRenderingTests {
             _ = try Parser.parse(source)
             Issue.record("expected errors")
         } catch {
-            #expect(error.diagnostics.map(\.summary) == [
-                "two.cwql:1:28: expected a condition such as `board = \"Help\"`, found `=`",
-                "two.cwql:2:5: expected a variable name after `let`, found `=`",
-            ])
+            #expect(
+                error.diagnostics.map(\.summary) == [
+                    "two.cwql:1:28: expected a condition such as `board = \"Help\"`, found `=`",
+                    "two.cwql:2:5: expected a variable name after `let`, found `=`",
+                ]
+            )
         }
     }
 }

@@ -12,7 +12,8 @@ struct EntryCompletenessTests {
     }
 
     @Test(arguments: [
-        "tickets | take", "tickets where", "tickets | count", "print \"two\nlines\"", "def f() {\n print 1\n}", "", "# a comment |",
+        "tickets | take", "tickets where", "tickets | count", "print \"two\nlines\"", "def f() {\n print 1\n}", "",
+        "# a comment |",
         "tickets where summary = \"a | b\"",
     ])
     func isComplete(_ text: String) {

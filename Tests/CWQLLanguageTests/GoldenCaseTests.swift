@@ -27,7 +27,8 @@ struct GoldenCaseTests {
                 return
             }
             let diagnostic = error.diagnostics[0]
-            let actual = ["error: \(diagnostic.location): \(diagnostic.message)"] + diagnostic.help.map { "help: \($0)" }
+            let actual =
+                ["error: \(diagnostic.location): \(diagnostic.message)"] + diagnostic.help.map { "help: \($0)" }
             #expect(actual == testCase.expectations, "\n\(error)")
         }
     }
@@ -40,11 +41,15 @@ extension GoldenCase: CustomTestStringConvertible {}
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CWQL_UPDATE_GOLDEN"] == "1"))
     func update() throws {
         let environment = CompileEnvironment(now: GoldenCase.now, variables: GoldenCase.variables)
-        let files = try FileManager.default.contentsOfDirectory(atPath: GoldenCase.directory.path).filter { $0.hasSuffix(".cwql") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: GoldenCase.directory.path).filter {
+            $0.hasSuffix(".cwql")
+        }
         for name in files {
             let url = GoldenCase.directory.appendingPathComponent(name)
             let text = try String(contentsOf: url, encoding: .utf8)
-            let updated = GoldenCase.updating(text) { query in try? Translator.translate(query, environment: environment).parameterLines }
+            let updated = GoldenCase.updating(text) { query in
+                try? Translator.translate(query, environment: environment).parameterLines
+            }
             if updated != text { try updated.write(to: url, atomically: true, encoding: .utf8) }
         }
     }

@@ -9,7 +9,9 @@ struct HardeningTests {
     @Test(arguments: [("or", 4285), ("and", 7000), ("or", 1002)])
     func longFlatChainsAreRefusedWithAMessage(connective: String, terms: Int) {
         let query = "tickets where " + Array(repeating: "id = 1", count: terms).joined(separator: " \(connective) ")
-        #expect(throws: CompileFailure.self) { try Translator.translate(query, environment: HardeningTests.environment) }
+        #expect(throws: CompileFailure.self) {
+            try Translator.translate(query, environment: HardeningTests.environment)
+        }
         do {
             _ = try Translator.translate(query, environment: HardeningTests.environment)
         } catch {

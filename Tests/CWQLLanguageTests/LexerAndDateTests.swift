@@ -8,11 +8,13 @@ struct LexerAndDateTests {
     }
 
     @Test func tokensOfEveryKind() {
-        #expect(kinds("tickets where a.b != $x | take -3 `_info/x` 0.5h -7d 2026-01-31 'q' ~ !~ <= >= { } : ;") == [
-            .identifier, .identifier, .identifier, .dot, .identifier, .notEqual, .variable, .pipe, .identifier,
-            .number, .rawPath, .duration, .duration, .date, .string, .tilde, .notTilde, .lessOrEqual,
-            .greaterOrEqual, .leftBrace, .rightBrace, .colon, .semicolon, .end,
-        ])
+        #expect(
+            kinds("tickets where a.b != $x | take -3 `_info/x` 0.5h -7d 2026-01-31 'q' ~ !~ <= >= { } : ;") == [
+                .identifier, .identifier, .identifier, .dot, .identifier, .notEqual, .variable, .pipe, .identifier,
+                .number, .rawPath, .duration, .duration, .date, .string, .tilde, .notTilde, .lessOrEqual,
+                .greaterOrEqual, .leftBrace, .rightBrace, .colon, .semicolon, .end,
+            ]
+        )
     }
 
     @Test func commentsAndLineContinuations() {

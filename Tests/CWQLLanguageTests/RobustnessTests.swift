@@ -1,6 +1,6 @@
-import Foundation
 import CWQLLanguage
 import CWQLTestSupport
+import Foundation
 import Testing
 
 /// A small deterministic generator, so a failing input can be reproduced from its seed.
@@ -40,7 +40,10 @@ struct RobustnessTests {
         } catch {
             for diagnostic in error.diagnostics {
                 let bytes = diagnostic.source.bytes.count
-                #expect(diagnostic.span.start >= 0 && diagnostic.span.start <= bytes, "bad span for \(text.debugDescription)")
+                #expect(
+                    diagnostic.span.start >= 0 && diagnostic.span.start <= bytes,
+                    "bad span for \(text.debugDescription)"
+                )
                 #expect(diagnostic.span.end <= bytes, "bad span for \(text.debugDescription)")
                 #expect(!diagnostic.message.isEmpty)
                 _ = diagnostic.description  // rendering must not trap either
@@ -67,7 +70,8 @@ struct RobustnessTests {
                 switch Int.random(in: 0..<3, using: &generator) {
                 case 0 where !bytes.isEmpty: bytes.remove(at: min(position, bytes.count - 1))
                 case 1: bytes.insert(UInt8.random(in: 0...255, using: &generator), at: position)
-                default: bytes.insert(contentsOf: Array(Self.fragments.randomElement(using: &generator)!.utf8), at: position)
+                default:
+                    bytes.insert(contentsOf: Array(Self.fragments.randomElement(using: &generator)!.utf8), at: position)
                 }
             }
             Self.check(String(decoding: bytes, as: UTF8.self))
@@ -79,24 +83,42 @@ struct RobustnessTests {
     /// anything in them, deep recursion of calls; each compiled with the checker too.
     @Test func hostileShapes() {
         var generator = SplitMix64(state: Self.seed ^ 0xBADF00D)
-        func digits(_ count: Int, _ g: inout SplitMix64) -> String { String((0..<count).map { _ in "0123456789".randomElement(using: &g)! }) }
+        func digits(_ count: Int, _ g: inout SplitMix64) -> String {
+            String((0..<count).map { _ in "0123456789".randomElement(using: &g)! })
+        }
         let shapes: [(inout SplitMix64) -> String] = [
             { g in
                 let terms = Int.random(in: 1...2500, using: &g)
                 let connective = Bool.random(using: &g) ? " and " : " or "
                 return "tickets where " + (0..<terms).map { "id = \($0)" }.joined(separator: connective)
             },
-            { g in "tickets | take " + (Bool.random(using: &g) ? "-" : "") + digits(Int.random(in: 1...40, using: &g), &g) },
-            { g in "tickets where id = " + digits(Int.random(in: 1...40, using: &g), &g) + "." + digits(Int.random(in: 0...40, using: &g), &g) },
-            { g in "tickets where entered > " + (Bool.random(using: &g) ? "-" : "+") + digits(Int.random(in: 1...12, using: &g), &g) + ["d", "h", "m", "w"].randomElement(using: &g)! },
-            { g in "tickets where entered > " + digits(Int.random(in: 1...6, using: &g), &g) + "-01-01T00:00:00" + ["Z", "+14:00", "-12:00"].randomElement(using: &g)! },
+            { g in
+                "tickets | take " + (Bool.random(using: &g) ? "-" : "") + digits(Int.random(in: 1...40, using: &g), &g)
+            },
+            { g in
+                "tickets where id = " + digits(Int.random(in: 1...40, using: &g), &g) + "."
+                    + digits(Int.random(in: 0...40, using: &g), &g)
+            },
+            { g in
+                "tickets where entered > " + (Bool.random(using: &g) ? "-" : "+")
+                    + digits(Int.random(in: 1...12, using: &g), &g) + ["d", "h", "m", "w"].randomElement(using: &g)!
+            },
+            { g in
+                "tickets where entered > " + digits(Int.random(in: 1...6, using: &g), &g) + "-01-01T00:00:00" + [
+                    "Z", "+14:00", "-12:00",
+                ].randomElement(using: &g)!
+            },
             { g in
                 let tail = ["\u{0301}", "\u{200D}", "\u{FE0F}", "\\", "\"", "\u{0}"].randomElement(using: &g)!
                 return "tickets where summary = \"Help\\\"" + tail + " or name = \"x\""
             },
             { g in
-                let junk = (0..<Int.random(in: 1...12, using: &g)).map { _ in "/{}()!=,&?#%`id".randomElement(using: &g)! }
-                return ["tickets where `", "tickets | select `", "tickets | `/service/", "`/system/"].randomElement(using: &g)! + String(junk) + "`"
+                let junk = (0..<Int.random(in: 1...12, using: &g)).map { _ in
+                    "/{}()!=,&?#%`id".randomElement(using: &g)!
+                }
+                return ["tickets where `", "tickets | select `", "tickets | `/service/", "`/system/"].randomElement(
+                    using: &g
+                )! + String(junk) + "`"
             },
             { g in "def a(n) = a($n) | take 1\na(" + digits(Int.random(in: 1...5, using: &g), &g) + ") | count" },
         ]
@@ -120,7 +142,10 @@ struct RobustnessTests {
 
     @Test func longInputsCompile() throws {
         let values = (1...5000).map(String.init).joined(separator: ", ")
-        let plan = try Translator.translate("tickets where id in (\(values))", environment: CompileEnvironment(now: GoldenCase.now))
+        let plan = try Translator.translate(
+            "tickets where id in (\(values))",
+            environment: CompileEnvironment(now: GoldenCase.now)
+        )
         #expect(plan.segments[0].filter.conditions?.rendered().hasSuffix("4999, 5000)") == true)
     }
 }

@@ -39,7 +39,9 @@ struct CheckBeforeRunTests {
         try await withRuntime(tickets: 30) { h in
             let before = await h.failure("let n = \"many\"\ntickets | take $n")
             #expect(before?.kind == .compile)
-            let after = await h.failure("tickets where id = 1 | note \"x\" internal\nlet n = \"many\"\ntickets | take $n")
+            let after = await h.failure(
+                "tickets where id = 1 | note \"x\" internal\nlet n = \"many\"\ntickets | take $n"
+            )
             #expect(after?.kind == .runtime)
             #expect(h.requests.contains { $0.method == "POST" })
         }

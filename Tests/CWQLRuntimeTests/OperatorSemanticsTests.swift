@@ -10,11 +10,13 @@ import Testing
 /// and when it runs on the client (after a `take`, say).
 @Suite("Operators mean the same on the server and on the client")
 struct OperatorSemanticsTests {
-    static let record: JSON = .object(JSONObject(pairs: [
-        ("id", .int(7)), ("summary", .string("Disk full on SRV01")), ("closedFlag", .bool(false)),
-        ("board", .object(JSONObject(pairs: [("id", .int(1)), ("name", .string("Help"))]))),
-        ("_info", .object(JSONObject(["dateEntered": .string("2026-11-20T10:00:00Z")]))),
-    ]))
+    static let record: JSON = .object(
+        JSONObject(pairs: [
+            ("id", .int(7)), ("summary", .string("Disk full on SRV01")), ("closedFlag", .bool(false)),
+            ("board", .object(JSONObject(pairs: [("id", .int(1)), ("name", .string("Help"))]))),
+            ("_info", .object(JSONObject(["dateEntered": .string("2026-11-20T10:00:00Z")]))),
+        ])
+    )
 
     /// (condition, expected) on ``record``.
     static let table: [(String, Bool)] = [
@@ -37,13 +39,23 @@ struct OperatorSemanticsTests {
         let server = ConditionsEvaluator.matches(try ConditionsParser.parse(conditions), OperatorSemanticsTests.record)
         #expect(server == expected, "server: \(conditions)")
 
-        let client = try clientAnswer(source, entity: "tickets", record: OperatorSemanticsTests.record, environment: environment)
+        let client = try clientAnswer(
+            source,
+            entity: "tickets",
+            record: OperatorSemanticsTests.record,
+            environment: environment
+        )
         #expect(client == expected, "client: \(condition)")
     }
 }
 
 /// The answer of a query's first `where`, run on the client against one record.
-func clientAnswer(_ source: SourceFile, entity name: String, record: JSON, environment: CompileEnvironment) throws -> Bool {
+func clientAnswer(
+    _ source: SourceFile,
+    entity name: String,
+    record: JSON,
+    environment: CompileEnvironment
+) throws -> Bool {
     let program = try Parser.parse(source)
     guard case .pipeline(let pipeline) = program.statements[0].kind, let first = pipeline.stages.first,
         case .where(let parsed) = first.kind
@@ -60,13 +72,24 @@ func clientAnswer(_ source: SourceFile, entity name: String, record: JSON, envir
 /// must satisfy every such comparison, on the server and on the client alike.
 @Suite("List fields mean the same on the server and on the client")
 struct ListFieldSemanticsTests {
-    static let contact: JSON = .object(JSONObject(pairs: [
-        ("id", .int(3)), ("firstName", .string("Ann")),
-        ("communicationItems", .array([
-            .object(JSONObject(pairs: [("value", .string("555-0100")), ("communicationType", .string("Phone"))])),
-            .object(JSONObject(pairs: [("value", .string("ann@acme.example")), ("communicationType", .string("Email"))])),
-        ])),
-    ]))
+    static let contact: JSON = .object(
+        JSONObject(pairs: [
+            ("id", .int(3)), ("firstName", .string("Ann")),
+            (
+                "communicationItems",
+                .array([
+                    .object(
+                        JSONObject(pairs: [("value", .string("555-0100")), ("communicationType", .string("Phone"))])
+                    ),
+                    .object(
+                        JSONObject(pairs: [
+                            ("value", .string("ann@acme.example")), ("communicationType", .string("Email")),
+                        ])
+                    ),
+                ])
+            ),
+        ])
+    )
 
     static let table: [(String, Bool)] = [
         (#"email = "ann@acme.example""#, true), (#"email ~ "@acme""#, true), (#"email ~ "555""#, false),
@@ -90,7 +113,12 @@ struct ListFieldSemanticsTests {
         let server = query.matches(JSON.object(record))
         #expect(server == expected, "server: \(child.rendered())")
 
-        let client = try clientAnswer(source, entity: "contacts", record: ListFieldSemanticsTests.contact, environment: environment)
+        let client = try clientAnswer(
+            source,
+            entity: "contacts",
+            record: ListFieldSemanticsTests.contact,
+            environment: environment
+        )
         #expect(client == expected, "client: \(condition)")
     }
 }

@@ -11,10 +11,14 @@ import Testing
 @Suite("The plan translate prints is the program that runs")
 struct PlanParityTests {
     @Test func everyStepOfEveryGoldenQueryRunsAsPrinted() async throws {
-        let h = try await RuntimeHarness.start(tickets: 120, options: {
-            $0.variables = GoldenCase.variables
-            $0.format = .jsonl
-        }, clock: { GoldenCase.now })
+        let h = try await RuntimeHarness.start(
+            tickets: 120,
+            options: {
+                $0.variables = GoldenCase.variables
+                $0.format = .jsonl
+            },
+            clock: { GoldenCase.now }
+        )
         let (server, interpreter) = (h.server, h.interpreter)
         var checked = 0
         for golden in GoldenCase.all() where golden.compiles {
@@ -26,10 +30,15 @@ struct PlanParityTests {
             // Some queries fail on the simulator's data (a record that does not exist); what was
             // sent is compared all the same.
             try? await interpreter.run(SourceFile(name: "parity.cwql", text: golden.query))
-            let sent = server.log.all.filter { !$0.path.hasPrefix("/login") }.map { "\($0.method) \($0.path)\($0.query.isEmpty ? "" : "?" + $0.query)" }
+            let sent = server.log.all.filter { !$0.path.hasPrefix("/login") }.map {
+                "\($0.method) \($0.path)\($0.query.isEmpty ? "" : "?" + $0.query)"
+            }
             let patterns = plan.steps.map { PlanParityTests.pattern($0.line) }
             for line in sent {
-                #expect(patterns.contains { line.wholeMatch(of: $0) != nil }, "\(golden.testDescription): sent \(line), planned \(plan.steps.map(\.line))")
+                #expect(
+                    patterns.contains { line.wholeMatch(of: $0) != nil },
+                    "\(golden.testDescription): sent \(line), planned \(plan.steps.map(\.line))"
+                )
             }
             // The first step always runs, and it is exactly what translate printed.
             if let first = plan.steps.first, !first.request.path.hasHoles {
@@ -45,7 +54,10 @@ struct PlanParityTests {
     /// what the runtime fills in.
     static func pattern(_ line: String) -> Regex<AnyRegexOutput> {
         var escaped = NSRegularExpression.escapedPattern(for: line)
-        escaped = escaped.replacingOccurrences(of: NSRegularExpression.escapedPattern(for: "%7Bids%7D"), with: "[0-9%C,]+")
+        escaped = escaped.replacingOccurrences(
+            of: NSRegularExpression.escapedPattern(for: "%7Bids%7D"),
+            with: "[0-9%C,]+"
+        )
         escaped = escaped.replacingOccurrences(of: NSRegularExpression.escapedPattern(for: "{id}"), with: "[0-9]+")
         escaped = escaped.replacingOccurrences(of: "page=1&", with: "page=[0-9]+&")
         return (try? Regex(escaped)) ?? Regex(verbatim: line)

@@ -18,7 +18,9 @@ struct RawEndpointTests {
 
     @Test func aRawStageIsReadForEachRecordBeforeIt() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let raw = try await h.run("tickets where id <= 5 | `/service/tickets/{id}/notes` | select id, text, ticket.id")
+            let raw = try await h.run(
+                "tickets where id <= 5 | `/service/tickets/{id}/notes` | select id, text, ticket.id"
+            )
             let paths = Set(h.requests.dropFirst().map(\.path))
             #expect(paths == Set((1...5).map { "/service/tickets/\($0)/notes" }))
             let named = try await h.run("tickets where id <= 5 | notes | select id, text, ticket.id")
@@ -46,15 +48,25 @@ struct RawEndpointTests {
     }
 
     @Test func aRawChildRecordIsWrittenAtItsParentsPath() async throws {
-        try await withRuntime(options: { $0.format = .jsonl; $0.assumeYes = true }) { h in
-            let first = try #require(try jsonLines(try await h.run("tickets | notes | take 1 | select id, ticket.id")).first)
+        try await withRuntime(options: {
+            $0.format = .jsonl
+            $0.assumeYes = true
+        }) { h in
+            let first = try #require(
+                try jsonLines(try await h.run("tickets | notes | take 1 | select id, ticket.id")).first
+            )
             let note = try #require(first["id"]?.intValue)
             let ticket = try #require(first["ticket.id"]?.intValue)
-            try await h.run("tickets where id = \(ticket) | `/service/tickets/{id}/notes` | where id = \(note) | delete")
+            try await h.run(
+                "tickets where id = \(ticket) | `/service/tickets/{id}/notes` | where id = \(note) | delete"
+            )
             let delete = try #require(h.requests.first { $0.method == "DELETE" })
             #expect(delete.path == "/service/tickets/\(ticket)/notes/\(note)")
             #expect(delete.status == 204)
-            #expect(try jsonLines(try await h.run("tickets where id = \(ticket) | notes | where id = \(note) | select id")).isEmpty)
+            #expect(
+                try jsonLines(try await h.run("tickets where id = \(ticket) | notes | where id = \(note) | select id"))
+                    .isEmpty
+            )
         }
     }
 }

@@ -12,7 +12,9 @@ struct ReadStageTests {
     @Test func countIsOneCountRequest() async throws {
         try await withRuntime { h in
             let out = try await h.run(#"tickets where board = "Help" and status != Closed | count"#)
-            let expected = ids(h) { $0["board"]?["name"]?.stringValue == "Help" && $0["status"]?["name"]?.stringValue != "Closed" }.count
+            let expected = ids(h) {
+                $0["board"]?["name"]?.stringValue == "Help" && $0["status"]?["name"]?.stringValue != "Closed"
+            }.count
             #expect(out == "\(expected)\n")
             #expect(h.requests.map(\.path) == ["/service/tickets/count"])
         }
@@ -30,12 +32,18 @@ struct ReadStageTests {
 
     @Test func selectSortTakeArePushed() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let out = try await h.run("tickets where board = Help | sort entered desc | take 5 | select id, summary, status, company")
+            let out = try await h.run(
+                "tickets where board = Help | sort entered desc | take 5 | select id, summary, status, company"
+            )
             let lines = out.split(separator: "\n").map { try! JSONParser.parse(String($0)) }
             #expect(lines.count == 5)
             #expect(lines[0].objectValue?.keys == ["id", "summary", "status", "company"])
             let help = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Help" }
-                .sorted { ($0["_info"]!["dateEntered"]!.stringValue!, $0["id"]!.intValue!) > ($1["_info"]!["dateEntered"]!.stringValue!, $1["id"]!.intValue!) }
+                .sorted {
+                    ($0["_info"]!["dateEntered"]!.stringValue!, $0["id"]!.intValue!) > (
+                        $1["_info"]!["dateEntered"]!.stringValue!, $1["id"]!.intValue!
+                    )
+                }
             #expect(lines.compactMap { $0["id"]?.intValue } == help.prefix(5).compactMap { $0["id"]?.intValue })
             #expect(h.requests.count == 1)
             let query = h.requests[0].query
@@ -55,7 +63,11 @@ struct ReadStageTests {
             let sortedBefore = try await h.run("tickets | sort summary, id | take 5 | select id")
             #expect(idsOf(sortedAfter) == idsOf(sortedBefore))
             #expect(idsOf(sortedAfter).count == 5)
-            #expect(sortedAfter.split(separator: "\n").allSatisfy { (try? JSONParser.parse(String($0)))?.objectValue?.keys == ["id"] })
+            #expect(
+                sortedAfter.split(separator: "\n").allSatisfy {
+                    (try? JSONParser.parse(String($0)))?.objectValue?.keys == ["id"]
+                }
+            )
             // A filter after a select reads its field; the count matches the server's.
             let filtered = try await h.run(#"tickets | select id | where summary ~ "disk" | count"#)
             let counted = try await h.run(#"tickets where summary ~ "disk" | count"#)
@@ -63,7 +75,9 @@ struct ReadStageTests {
             #expect(!filtered.contains(#""count":0}"#))
             // A second select reads the fields the first dropped.
             let reselected = try await h.run("tickets | select id | select summary | take 2")
-            let summaries = reselected.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["summary"]?.stringValue }
+            let summaries = reselected.split(separator: "\n").compactMap {
+                try? JSONParser.parse(String($0))["summary"]?.stringValue
+            }
             #expect(summaries.count == 2)
         }
         try await withRuntime(options: { $0.format = .json }) { h in
@@ -79,10 +93,14 @@ struct ReadStageTests {
             let out = try await h.run("tickets where company = ACME | count by status")
             let groups = try JSONParser.parse(out).arrayValue ?? []
             var expected: [String: Int] = [:]
-            for ticket in h.server.store.records("tickets") where ticket["company"]?["identifier"]?.stringValue == "ACME" {
+            for ticket in h.server.store.records("tickets")
+            where ticket["company"]?["identifier"]?.stringValue == "ACME" {
                 expected[ticket["status"]!["name"]!.stringValue!, default: 0] += 1
             }
-            #expect(Dictionary(uniqueKeysWithValues: groups.map { ($0["status"]!.stringValue!, $0["count"]!.intValue!) }) == expected)
+            #expect(
+                Dictionary(uniqueKeysWithValues: groups.map { ($0["status"]!.stringValue!, $0["count"]!.intValue!) })
+                    == expected
+            )
             #expect(h.requests.allSatisfy { $0.query.contains("fields=status/name") })
         }
     }
@@ -91,7 +109,10 @@ struct ReadStageTests {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
             let out = try await h.run("tickets | take 50 | where board = Help and not priority in (P1)")
             let got = out.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["id"]?.intValue }
-            let expected = ids(h) { $0["id"]!.intValue! <= 50 && $0["board"]?["name"]?.stringValue == "Help" && $0["priority"]?["name"]?.stringValue != "P1" }
+            let expected = ids(h) {
+                $0["id"]!.intValue! <= 50 && $0["board"]?["name"]?.stringValue == "Help"
+                    && $0["priority"]?["name"]?.stringValue != "P1"
+            }
             #expect(got == expected)
             #expect(!got.isEmpty)
             #expect(h.requests.count == 1)

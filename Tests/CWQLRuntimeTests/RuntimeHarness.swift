@@ -1,7 +1,7 @@
 import CWJSON
-import CWQLTestSupport
 import CWQLLanguage
 import CWQLRuntime
+import CWQLTestSupport
 import ConnectWiseClient
 import ConnectWiseSimulator
 import Foundation
@@ -38,8 +38,10 @@ struct RuntimeHarness {
     var server: SimulatorServer { site.server }
 
     static func start(
-        tickets: Int = 300, options configureOptions: (inout RunOptions) -> Void = { _ in },
-        clock: (@Sendable () -> UTCDate)? = nil, _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
+        tickets: Int = 300,
+        options configureOptions: (inout RunOptions) -> Void = { _ in },
+        clock: (@Sendable () -> UTCDate)? = nil,
+        _ configure: (inout SimulatorConfiguration) -> Void = { _ in }
     ) async throws -> RuntimeHarness {
         let site = try await SimulatedSite.start(tickets: tickets, configure: configure)
         let client = site.client(timeout: 60)
@@ -83,7 +85,8 @@ struct RuntimeHarness {
 }
 
 func withRuntime(
-    tickets: Int = 300, options: (inout RunOptions) -> Void = { _ in },
+    tickets: Int = 300,
+    options: (inout RunOptions) -> Void = { _ in },
     _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
     _ body: (RuntimeHarness) async throws -> Void
 ) async throws {

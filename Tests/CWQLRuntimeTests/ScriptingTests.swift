@@ -8,7 +8,8 @@ import Testing
 struct ScriptingTests {
     @Test func letDefForIfPrint() async throws {
         try await withRuntime { h in
-            let out = try await h.run(#"""
+            let out = try await h.run(
+                #"""
                 let board = "Alerts"
                 def open_on(days) = tickets where board = $board and closed = false and entered > -$days d
                 let recent = (open_on(30) | count)
@@ -16,7 +17,8 @@ struct ScriptingTests {
                 for $t in (tickets where id in (1, 2)) { print $t.id, $t.summary }
                 let n = 3
                 if $n > 2 and not ($n > 5) { print "between" }
-                """#)
+                """#
+            )
             let lines = out.split(separator: "\n").map(String.init)
             // The harness's clock is fixed at noon of 2026-11-22: 30 days back is exactly this.
             let expected = h.server.store.records("tickets").filter {
@@ -33,11 +35,13 @@ struct ScriptingTests {
 
     @Test func variablesHoldRecords() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let out = try await h.run("""
+            let out = try await h.run(
+                """
                 let mine = tickets where id in (1, 2, 3)
                 $mine | where id > 1 | select id
                 $mine | count
-                """)
+                """
+            )
             #expect(out == "{\"id\":2}\n{\"id\":3}\n{\"count\":3}\n")
         }
     }
@@ -53,15 +57,30 @@ struct ScriptingTests {
     }
 
     @Test func relativeImportsAndCycles() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-imports-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cwql-imports-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "def helped() = tickets where board = Help\nimport \"b\"\n".write(to: directory.appendingPathComponent("a.cwql"), atomically: true, encoding: .utf8)
-        try "import \"a.cwql\"\n".write(to: directory.appendingPathComponent("b.cwql"), atomically: true, encoding: .utf8)
-        try "def alerted() = tickets where board = Alerts\n".write(to: directory.appendingPathComponent("c.cwql"), atomically: true, encoding: .utf8)
+        try "def helped() = tickets where board = Help\nimport \"b\"\n".write(
+            to: directory.appendingPathComponent("a.cwql"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "import \"a.cwql\"\n".write(
+            to: directory.appendingPathComponent("b.cwql"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "def alerted() = tickets where board = Alerts\n".write(
+            to: directory.appendingPathComponent("c.cwql"),
+            atomically: true,
+            encoding: .utf8
+        )
         try await withRuntime { h in
             let main = directory.appendingPathComponent("main.cwql").path
             let out = try await h.run("import \"c\"\nc.alerted() | count", name: main)
-            let alerts = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Alerts" }.count
+            let alerts = h.server.store.records("tickets").filter { $0["board"]?["name"]?.stringValue == "Alerts" }
+                .count
             #expect(out == "\(alerts)\n")
             let cycle = try #require(await h.failureNamed("import \"a\"", name: main))
             #expect(cycle.description.contains("import cycle: a.cwql → b.cwql → a.cwql"))
@@ -87,13 +106,18 @@ struct ScriptingTests {
     }
 
     @Test func embeddedStdlibMatchesTheFolder() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("stdlib")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".cwql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".cwql") }
+            .sorted()
         #expect(files.map { String($0.dropLast(5)) } == StandardLibrary.moduleNames)
         for file in files {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            #expect(StandardLibrary.module(named: String(file.dropLast(5))) == text, "stdlib/\(file) differs: run scripts/embed-stdlib.sh")
+            #expect(
+                StandardLibrary.module(named: String(file.dropLast(5))) == text,
+                "stdlib/\(file) is not embedded: list it in Package.swift (.embedInCode) and StandardLibrary.modules"
+            )
         }
     }
 }
@@ -116,11 +140,13 @@ struct ModuleScopeTests {
     @Test func aScriptsVariableDoesNotChangeAModule() async throws {
         try await withRuntime { h in
             // alerts.cwql has `let alert_board = "Alerts"`; the script's own `alert_board` is another variable.
-            try await h.run(#"""
+            try await h.run(
+                #"""
                 import "alerts"
                 let alert_board = "Projects"
                 alerts.alert_ticket("A-1") | count
-                """#)
+                """#
+            )
             let query = try #require(h.requests.first { $0.path == "/service/tickets/count" }?.query)
             #expect(query.contains("board/name%20%3D%20%22Alerts%22"))
             #expect(!query.contains("Projects"))
@@ -134,12 +160,14 @@ struct ModuleScopeTests {
             #expect(unqualified.kind == .compile)
             #expect(unqualified.description.contains("`alerts.alert_ticket(…)`"))
             // `as` names the namespace; a second import of the same module under another name shares it.
-            let out = try await h.run(#"""
+            let out = try await h.run(
+                #"""
                 import "alerts" as a
                 a.raise_alert("A-5", "Disk full on SRV05", "ACME", "C: 99%")
                 import "alerts"
                 print (alerts.alert_ticket("A-5") | count), (a.alert_ticket("A-5") | count)
-                """#)
+                """#
+            )
             #expect(out.hasSuffix("1 1\n"))
             let bad = try #require(await h.failure("import \"alerts\"\nalerts.nothing(\"x\") | count"))
             #expect(bad.description.contains("unknown query `alerts.nothing(…)`"))
@@ -147,13 +175,24 @@ struct ModuleScopeTests {
     }
 
     @Test func aModuleSeesThePreludeAndItsOwnImportsButNotTheScripts() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-modules-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cwql-modules-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // The module uses the prelude's `open_tickets()` and a module of its own (as `h`).
-        try "def on_help() = tickets where board = Help\n".write(to: directory.appendingPathComponent("helpers.cwql"), atomically: true, encoding: .utf8)
-        try "import \"helpers.cwql\" as h\ndef open_help() = h.on_help() | where closed = false\ndef all_open() = open_tickets()\n"
+        try "def on_help() = tickets where board = Help\n".write(
+            to: directory.appendingPathComponent("helpers.cwql"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try
+            "import \"helpers.cwql\" as h\ndef open_help() = h.on_help() | where closed = false\ndef all_open() = open_tickets()\n"
             .write(to: directory.appendingPathComponent("desk.cwql"), atomically: true, encoding: .utf8)
-        try "def mine() = tickets where owner = $who\n".write(to: directory.appendingPathComponent("leaky.cwql"), atomically: true, encoding: .utf8)
+        try "def mine() = tickets where owner = $who\n".write(
+            to: directory.appendingPathComponent("leaky.cwql"),
+            atomically: true,
+            encoding: .utf8
+        )
         try await withRuntime { h in
             let main = directory.appendingPathComponent("main.cwql").path
             let out = try await h.run("import \"desk\"\ndesk.open_help() | count", name: main)
@@ -163,7 +202,9 @@ struct ModuleScopeTests {
             #expect(out == "\(expected)\n")
             // `$who` is not the module's: the script's `let who` can't stand in for it.
             #expect(try await h.run("import \"desk\"\ndesk.all_open() | count", name: main).hasSuffix("\n"))
-            let leak = try #require(await h.failureNamed("let who = \"jsmith\"\nimport \"leaky\"\nleaky.mine() | count", name: main))
+            let leak = try #require(
+                await h.failureNamed("let who = \"jsmith\"\nimport \"leaky\"\nleaky.mine() | count", name: main)
+            )
             #expect(leak.kind == .compile)
             #expect(leak.description.contains("unknown variable `$who`"))
             // The module's own import is not the script's.

@@ -27,7 +27,11 @@ struct StdlibTests {
             #expect(notes.map { $0["internalAnalysisFlag"]?.boolValue == true } == [false, true])
             try await h.run(#"import "alerts"\#nalerts.resolve_alert("A-9", "Cleaned up")"#)
             #expect(h.server.store.record("tickets", id: id)?["closedFlag"]?.boolValue == true)
-            #expect(h.server.store.records("ticket_notes").contains { $0["ticketId"]?.intValue == id && $0["resolutionFlag"]?.boolValue == true })
+            #expect(
+                h.server.store.records("ticket_notes").contains {
+                    $0["ticketId"]?.intValue == id && $0["resolutionFlag"]?.boolValue == true
+                }
+            )
             try await h.run(raise)
             #expect(alertTickets(h, "A-9").count == 2)  // a new occurrence after the old ticket closed
         }
@@ -36,7 +40,9 @@ struct StdlibTests {
     @Test func seatSync() async throws {
         try await withRuntime { h in
             try await h.run(#"import "seats"\#nseats.sync_seats("ACME", "M365-BP", 27)"#)
-            let acme = h.server.store.records("agreements").filter { $0["company"]?["identifier"]?.stringValue == "ACME" }.compactMap { $0["id"]?.intValue }
+            let acme = h.server.store.records("agreements").filter {
+                $0["company"]?["identifier"]?.stringValue == "ACME"
+            }.compactMap { $0["id"]?.intValue }
             let additions = h.server.store.records("agreement_additions").filter {
                 acme.contains($0["agreementId"]!.intValue!) && $0["product"]?["identifier"]?.stringValue == "M365-BP"
             }
@@ -47,8 +53,12 @@ struct StdlibTests {
 
     @Test func configurationPushUpdatesInPlace() async throws {
         try await withRuntime { h in
-            try await h.run(#"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-1", "10.0.0.9")"#)
-            try await h.run(#"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-2", "10.0.0.10")"#)
+            try await h.run(
+                #"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-1", "10.0.0.9")"#
+            )
+            try await h.run(
+                #"import "configurations"\#nconfigurations.push_configuration("ACME", "ACME-SRV9", "Server", "SN-2", "10.0.0.10")"#
+            )
             let matches = h.server.store.records("configurations").filter { $0["name"]?.stringValue == "ACME-SRV9" }
             #expect(matches.count == 1)
             #expect(matches.first?["serialNumber"]?.stringValue == "SN-2")
@@ -58,7 +68,9 @@ struct StdlibTests {
 
     @Test func timeWriteback() async throws {
         try await withRuntime(options: { $0.format = .jsonl }) { h in
-            let out = try await h.run(#"import "time"\#ntime.log_time(9, 0.25, "From the timer")\#ntime.ticket_time(9) | where notes = "From the timer" | select actualHours"#)
+            let out = try await h.run(
+                #"import "time"\#ntime.log_time(9, 0.25, "From the timer")\#ntime.ticket_time(9) | where notes = "From the timer" | select actualHours"#
+            )
             #expect(out == "{\"actualHours\":0.25}\n")
         }
     }
@@ -72,8 +84,10 @@ struct StdlibTests {
                 $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false
                     && ($0["_info"]?["lastUpdated"]?.stringValue ?? "") < cutoff
             }.compactMap { $0["id"]?.intValue }
-            let reminded = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue?.hasPrefix("Reminder:") == true }
-                .compactMap { $0["ticketId"]?.intValue }
+            let reminded = h.server.store.records("ticket_notes").filter {
+                $0["text"]?.stringValue?.hasPrefix("Reminder:") == true
+            }
+            .compactMap { $0["ticketId"]?.intValue }
             #expect(!reminded.isEmpty)
             #expect(Set(reminded) == Set(stale))
             #expect(reminded.count == Set(reminded).count)

@@ -9,9 +9,15 @@ struct WriteStageTests {
     @Test func noteAddsOneNoteWithItsFlags() async throws {
         try await withRuntime { h in
             try await h.run(#"tickets where id in (3, 4) | note "Checked by automation" internal"#)
-            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue == "Checked by automation" }
+            let notes = h.server.store.records("ticket_notes").filter {
+                $0["text"]?.stringValue == "Checked by automation"
+            }
             #expect(notes.compactMap { $0["ticketId"]?.intValue }.sorted() == [3, 4])
-            #expect(notes.allSatisfy { $0["internalAnalysisFlag"]?.boolValue == true && $0["detailDescriptionFlag"]?.boolValue == false })
+            #expect(
+                notes.allSatisfy {
+                    $0["internalAnalysisFlag"]?.boolValue == true && $0["detailDescriptionFlag"]?.boolValue == false
+                }
+            )
             #expect(h.requests.filter { $0.method == "POST" }.count == 2)
             #expect(h.requests.first?.query.contains("fields=id") == true)
             #expect(h.output.stderr.contains("note: 2 tickets done"))
@@ -21,8 +27,12 @@ struct WriteStageTests {
     @Test func closeUsesEachBoardsOwnClosedStatus() async throws {
         try await withRuntime { h in
             let tickets = h.server.store.records("tickets")
-            let help = tickets.first { $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false }!["id"]!.intValue!
-            let alert = tickets.first { $0["board"]?["name"]?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false }!["id"]!.intValue!
+            let help = tickets.first {
+                $0["board"]?["name"]?.stringValue == "Help" && $0["closedFlag"]?.boolValue == false
+            }!["id"]!.intValue!
+            let alert = tickets.first {
+                $0["board"]?["name"]?.stringValue == "Alerts" && $0["closedFlag"]?.boolValue == false
+            }!["id"]!.intValue!
             try await h.run("tickets where id in (\(help), \(alert)) | close")
             #expect(h.server.store.record("tickets", id: help)?["status"]?["name"]?.stringValue == "Closed")
             #expect(h.server.store.record("tickets", id: alert)?["status"]?["name"]?.stringValue == "Resolved")
@@ -36,7 +46,9 @@ struct WriteStageTests {
 
     @Test func setAssignAndLog() async throws {
         try await withRuntime { h in
-            try await h.run(#"tickets where id = 7 | set summary = "Renamed", priority = P1, budgetHours = 0, approved = false"#)
+            try await h.run(
+                #"tickets where id = 7 | set summary = "Renamed", priority = P1, budgetHours = 0, approved = false"#
+            )
             let ticket = try #require(h.server.store.record("tickets", id: 7))
             #expect(ticket["summary"]?.stringValue == "Renamed")
             #expect(ticket["priority"]?["name"]?.stringValue == "P1")
@@ -45,7 +57,9 @@ struct WriteStageTests {
             try await h.run("tickets where id = 7 | assign agarcia")
             #expect(h.server.store.record("tickets", id: 7)?["owner"]?["identifier"]?.stringValue == "agarcia")
             try await h.run(#"tickets where id = 7 | log 0.5h "Checked backups""#)
-            let entries = h.server.store.records("time_entries").filter { $0["chargeToId"]?.intValue == 7 && $0["notes"]?.stringValue == "Checked backups" }
+            let entries = h.server.store.records("time_entries").filter {
+                $0["chargeToId"]?.intValue == 7 && $0["notes"]?.stringValue == "Checked backups"
+            }
             #expect(entries.count == 1)
             #expect(entries.first?["actualHours"]?.doubleValue == 0.5)
             try await h.run(#"tickets where id = 7 | set status = "Waiting on Client""#)
@@ -59,7 +73,9 @@ struct WriteStageTests {
             #expect(error.kind == .runtime)
             #expect(error.description.contains("no member with identifier \"agarcai\"; did you mean \"agarcia\"?"))
             #expect(h.server.store.record("tickets", id: 7)?["owner"]?["identifier"]?.stringValue != "agarcai")
-            let create = try #require(await h.failure(#"create ticket { summary: "x", board: "Alertz", company: ACME }"#))
+            let create = try #require(
+                await h.failure(#"create ticket { summary: "x", board: "Alertz", company: ACME }"#)
+            )
             #expect(create.description.contains("--> test.cwql:1:"))
             #expect(create.description.contains("did you mean \"Alerts\"?"))
         }
@@ -107,12 +123,20 @@ struct WriteStageTests {
             #expect(refused.description.contains("this loop writes on each of its 30 passes; nothing was changed"))
             #expect(h.server.store.count("ticket_notes") == before)
             // Through a procedure too.
-            let procedure = try #require(await h.failure(#"def mark(id) { tickets where id = $id | note "X" }"# + "\n" + #"for $t in (tickets | take 25) { mark($t.id) }"#))
+            let procedure = try #require(
+                await h.failure(
+                    #"def mark(id) { tickets where id = $id | note "X" }"# + "\n"
+                        + #"for $t in (tickets | take 25) { mark($t.id) }"#
+                )
+            )
             #expect(procedure.description.contains("25 passes"))
             #expect(h.server.store.count("ticket_notes") == before)
             // Asked once, and then every pass writes without asking again.
             let asked = Mutex<[String]>([])
-            h.interpreter.runOptions.confirm = { question in asked.withLock { $0.append(question) }; return true }
+            h.interpreter.runOptions.confirm = { question in
+                asked.withLock { $0.append(question) }
+                return true
+            }
             try await h.run(loop)
             #expect(asked.withLock { $0 } == ["run a loop that writes, 30 times?"])
             #expect(h.server.store.count("ticket_notes") == before + 30)
@@ -125,9 +149,18 @@ struct WriteStageTests {
     }
 
     @Test func bulkNoteUnderFaultsAddsExactlyOneEach() async throws {
-        try await withRuntime(tickets: 600, options: { $0.assumeYes = true }, { $0.failRate = 0.1; $0.seed = 5 }) { h in
+        try await withRuntime(
+            tickets: 600,
+            options: { $0.assumeYes = true },
+            {
+                $0.failRate = 0.1
+                $0.seed = 5
+            }
+        ) { h in
             try await h.run(#"tickets where id <= 500 | note "Fault-tolerant note""#)
-            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue == "Fault-tolerant note" }
+            let notes = h.server.store.records("ticket_notes").filter {
+                $0["text"]?.stringValue == "Fault-tolerant note"
+            }
             #expect(notes.count == 500)
             #expect(Set(notes.compactMap { $0["ticketId"]?.intValue }) == Set(1...500))
             #expect(h.server.log.all.contains { $0.fault == "dropped" && $0.method == "POST" })

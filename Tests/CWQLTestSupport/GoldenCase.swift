@@ -31,12 +31,17 @@ public struct GoldenCase: Sendable {
         "days": .integer(14),
         "ids": .list([.integer(1), .integer(2), .integer(3)]),
         "hostile": .string("x\" or id > 0 or summary = \""),
-        "t": .record(Record([("id", .integer(42)), ("summary", .string("Disk")),
-                             ("company", .record(Record([("identifier", .string("ACME"))])))])),
+        "t": .record(
+            Record([
+                ("id", .integer(42)), ("summary", .string("Disk")),
+                ("company", .record(Record([("identifier", .string("ACME"))]))),
+            ])
+        ),
     ]
 
     /// The corpus lives beside the language tests.
-    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("CWQLLanguageTests/cases")
 
     /// Every case of every file of the corpus.
@@ -59,7 +64,14 @@ public struct GoldenCase: Sendable {
         var start = 1
         func flush() {
             if !query.isEmpty, !expectations.isEmpty {
-                cases.append(GoldenCase(file: file, line: start, query: query.joined(separator: "\n"), expectations: expectations))
+                cases.append(
+                    GoldenCase(
+                        file: file,
+                        line: start,
+                        query: query.joined(separator: "\n"),
+                        expectations: expectations
+                    )
+                )
             }
             query = []
             expectations = []
@@ -90,7 +102,8 @@ public struct GoldenCase: Sendable {
         func flush() {
             if !query.isEmpty {
                 out += query
-                let rendered = expectations.contains { $0.hasPrefix("error:") } ? nil : render(query.joined(separator: "\n"))
+                let rendered =
+                    expectations.contains { $0.hasPrefix("error:") } ? nil : render(query.joined(separator: "\n"))
                 out += (rendered ?? expectations).map { "# => " + $0 }
             }
             query = []

@@ -31,7 +31,9 @@ public struct SimulatedSite: Sendable {
 
     /// Seeds a simulator with the tests' defaults (300 tickets, the fixed reference day), then `configure`.
     public static func start(
-        over reach: Reach = .inProcess, tickets: Int = 300, configure: (inout SimulatorConfiguration) -> Void = { _ in }
+        over reach: Reach = .inProcess,
+        tickets: Int = 300,
+        configure: (inout SimulatorConfiguration) -> Void = { _ in }
     ) async throws -> SimulatedSite {
         var configuration = SimulatorConfiguration()
         configuration.tickets = tickets
@@ -44,10 +46,18 @@ public struct SimulatedSite: Sendable {
     }
 
     /// The credentials a user of this site would give (another key, client ID or company to test refusals).
-    public func credentials(privateKey: String = privateKey, clientId: String? = nil, company: String = "demo") -> Credentials {
+    public func credentials(
+        privateKey: String = privateKey,
+        clientId: String? = nil,
+        company: String = "demo"
+    ) -> Credentials {
         Credentials(
-            site: URL(string: server.baseURL) ?? URL(fileURLWithPath: "/"), company: company, publicKey: "demo-public",
-            privateKey: Secret(privateKey), clientId: clientId ?? server.configuration.defaultClientId)
+            site: URL(string: server.baseURL) ?? URL(fileURLWithPath: "/"),
+            company: company,
+            publicKey: "demo-public",
+            privateKey: Secret(privateKey),
+            clientId: clientId ?? server.configuration.defaultClientId
+        )
     }
 
     /// How a client reaches this site.
@@ -60,19 +70,32 @@ public struct SimulatedSite: Sendable {
 
     /// A real client for this site.
     public func client(
-        credentials: Credentials? = nil, concurrency: Int = 8, prefetch: Int = 0, timeout: Double = 20, retry: RetryPolicy = fastRetries,
-        trace: TraceSink? = nil, rootCache: APIRootCache? = nil
+        credentials: Credentials? = nil,
+        concurrency: Int = 8,
+        prefetch: Int = 0,
+        timeout: Double = 20,
+        retry: RetryPolicy = fastRetries,
+        trace: TraceSink? = nil,
+        rootCache: APIRootCache? = nil
     ) -> ConnectWiseClient {
         ConnectWiseClient(
-            credentials: credentials ?? self.credentials(), concurrency: concurrency, prefetch: prefetch, timeout: timeout, retry: retry,
-            trace: trace, rootCache: rootCache, transport: transport)
+            credentials: credentials ?? self.credentials(),
+            concurrency: concurrency,
+            prefetch: prefetch,
+            timeout: timeout,
+            retry: retry,
+            trace: trace,
+            rootCache: rootCache,
+            transport: transport
+        )
     }
 
     /// The environment a user would set to reach this site (for `cwql` run as a subprocess: loopback only).
     public var environment: [String: String] {
         let configuration = server.configuration
         return [
-            "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company, "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
+            "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company,
+            "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
             "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
         ]
     }
@@ -81,7 +104,9 @@ public struct SimulatedSite: Sendable {
 
     /// Runs `body` with a site, stopping it afterwards whatever happens.
     public static func with<T>(
-        over reach: Reach = .inProcess, tickets: Int = 300, configure: (inout SimulatorConfiguration) -> Void = { _ in },
+        over reach: Reach = .inProcess,
+        tickets: Int = 300,
+        configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: (SimulatedSite) async throws -> T
     ) async throws -> T {
         let site = try await start(over: reach, tickets: tickets, configure: configure)

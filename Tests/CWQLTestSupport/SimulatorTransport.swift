@@ -15,7 +15,12 @@ public struct SimulatorTransport: HTTPTransport {
         do {
             reply = try await withThrowingTaskGroup(of: SimulatorReply?.self) { group in
                 group.addTask {
-                    await server.respond(method: exchange.method, url: exchange.url, headers: exchange.headers, body: exchange.body ?? [])
+                    await server.respond(
+                        method: exchange.method,
+                        url: exchange.url,
+                        headers: exchange.headers,
+                        body: exchange.body ?? []
+                    )
                 }
                 group.addTask {
                     try await Task.sleep(nanoseconds: UInt64(max(0.001, timeout) * 1_000_000_000))

@@ -7,7 +7,8 @@ import Testing
 @Suite("API roots remembered between runs")
 struct APIRootCacheTests {
     func temporaryCache(maximumAge: Double = 86_400) throws -> APIRootCache {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-roots-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-roots-\(UUID().uuidString)")
+            .path
         return APIRootCache(path: "\(directory)/api-roots.json", maximumAge: maximumAge)
     }
 
@@ -65,10 +66,14 @@ struct APIRootCacheTests {
             let cache = try temporaryCache()
             // What an earlier run remembered before the site was upgraded.
             try FileManager.default.createDirectory(
-                atPath: (cache.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: (cache.path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
             let stale = "\(h.server.baseURL)/v2019_1/apis/3.0"
             let saved = Int(Date().timeIntervalSince1970)
-            try Data("{\"\(h.server.baseURL) demo\":{\"root\":\"\(stale)\",\"saved\":\(saved)}}".utf8).write(to: URL(fileURLWithPath: cache.path))
+            try Data("{\"\(h.server.baseURL) demo\":{\"root\":\"\(stale)\",\"saved\":\(saved)}}".utf8).write(
+                to: URL(fileURLWithPath: cache.path)
+            )
             h.server.log.reset()
             let count = try await client(h, cache: cache).count("/service/tickets")
             #expect(count == 300)

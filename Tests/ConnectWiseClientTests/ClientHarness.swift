@@ -22,20 +22,29 @@ struct ClientHarness {
     static let privateKey = SimulatedSite.privateKey
 
     static func credentials(
-        for site: SimulatedSite, privateKey: String = privateKey, clientId: String? = nil, company: String = "demo"
+        for site: SimulatedSite,
+        privateKey: String = privateKey,
+        clientId: String? = nil,
+        company: String = "demo"
     ) -> Credentials {
         site.credentials(privateKey: privateKey, clientId: clientId, company: company)
     }
 }
 
 func withClient(
-    over reach: SimulatedSite.Reach = .inProcess, concurrency: Int = 8, privateKey: String = ClientHarness.privateKey,
+    over reach: SimulatedSite.Reach = .inProcess,
+    concurrency: Int = 8,
+    privateKey: String = ClientHarness.privateKey,
     _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
     _ body: (ClientHarness) async throws -> Void
 ) async throws {
     try await SimulatedSite.with(over: reach, configure: configure) { site in
         let trace = TraceCollector()
-        let client = site.client(credentials: site.credentials(privateKey: privateKey), concurrency: concurrency, trace: trace.sink)
+        let client = site.client(
+            credentials: site.credentials(privateKey: privateKey),
+            concurrency: concurrency,
+            trace: trace.sink
+        )
         try await body(ClientHarness(site: site, client: client, trace: trace))
     }
 }

@@ -33,8 +33,12 @@ struct ClientTests {
                 guard let error = error as? ConnectWiseError, case .unknownCompany = error else { return false }
                 return true
             }
-            await #expect { try await h.client.get("/service/tickets", query: [("conditions", "board/name = ")]) } throws: { error in
-                guard let error = error as? ConnectWiseError, case .badConditions(_, let conditions) = error else { return false }
+            await #expect {
+                try await h.client.get("/service/tickets", query: [("conditions", "board/name = ")])
+            } throws: { error in
+                guard let error = error as? ConnectWiseError, case .badConditions(_, let conditions) = error else {
+                    return false
+                }
                 return conditions == "board/name = " && error.description.contains("conditions: board/name = ")
             }
         }
@@ -46,7 +50,9 @@ struct ClientTests {
             credentials.publicKey = "limited-public"
             let limited = h.site.client(credentials: credentials)
             await #expect { try await limited.get("/finance/agreements") } throws: { error in
-                guard let error = error as? ConnectWiseError, case .forbidden(_, _, let module, _) = error else { return false }
+                guard let error = error as? ConnectWiseError, case .forbidden(_, _, let module, _) = error else {
+                    return false
+                }
                 return module == "Finance > Agreements" && error.description.contains("Finance > Agreements")
             }
         }
@@ -55,7 +61,8 @@ struct ClientTests {
     @Test func forwardOnlyWalksEveryRecordOnceWithTheFewestRequests() async throws {
         try await withClient({ $0.tickets = 10_000 }) { h in
             h.server.log.reset()
-            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect()
+                .compactMap { $0["id"]?.intValue }
             #expect(ids == Array(1...10_000))
             let lists = h.server.log.all.filter { $0.path == "/service/tickets" }
             #expect(lists.count == 11)  // ten full pages and the empty one that proves the end
@@ -65,14 +72,21 @@ struct ClientTests {
 
     @Test(arguments: [SimulatorQuirk.pageIdLoop, .missingLink])
     func forwardOnlyQuirksEndTheWalk(quirk: SimulatorQuirk) async throws {
-        try await withClient({ $0.tickets = 2500; $0.quirks = [quirk] }) { h in
-            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+        try await withClient({
+            $0.tickets = 2500
+            $0.quirks = [quirk]
+        }) { h in
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect()
+                .compactMap { $0["id"]?.intValue }
             #expect(ids == Array(1...2500))
         }
     }
 
     @Test func aServerIgnoringPageIdDeliversNothingTwiceAndFails() async throws {
-        try await withClient({ $0.tickets = 2500; $0.quirks = [.pageIdIgnored] }) { h in
+        try await withClient({
+            $0.tickets = 2500
+            $0.quirks = [.pageIdIgnored]
+        }) { h in
             var ids: [Int] = []
             var failure: (any Error)?
             do {
@@ -93,14 +107,28 @@ struct ClientTests {
             let ids = (1...5000).map(String.init).joined(separator: ", ")
             // Tickets: sent by POST search from the start, so no Link header repeats the conditions.
             h.server.log.reset()
-            let tickets = try await h.client.records(ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])).collect()
+            let tickets = try await h.client.records(
+                ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])
+            ).collect()
             #expect(tickets.count == 1500)
-            #expect(h.server.log.all.filter { !$0.path.hasPrefix("/login") }.allSatisfy { $0.method == "POST" && $0.path == "/service/tickets/search" })
+            #expect(
+                h.server.log.all.filter { !$0.path.hasPrefix("/login") }.allSatisfy {
+                    $0.method == "POST" && $0.path == "/service/tickets/search"
+                }
+            )
             // Elsewhere: sent as it is; an answer whose Link header is too large to read is
             // explained (it was "cannot connect … check the site", retried five times).
             h.server.log.reset()
             do {
-                _ = try await h.client.records(ListRequest(path: "/company/companies", conditions: "id in (\(ids))", fields: ["id"], pageSize: 2, walk: .fastest)).collect()
+                _ = try await h.client.records(
+                    ListRequest(
+                        path: "/company/companies",
+                        conditions: "id in (\(ids))",
+                        fields: ["id"],
+                        pageSize: 2,
+                        walk: .fastest
+                    )
+                ).collect()
                 Issue.record("the oversized answer was read")
             } catch let error as ConnectWiseError {
                 #expect("\(error)".contains("headers too large to read"), "\(error)")
@@ -115,8 +143,12 @@ struct ClientTests {
         try await withClient({ $0.tickets = 3000 }) { h in
             h.server.log.reset()
             let conditions = "board/name = \"Help\" or board/name = \"Alerts\""
-            let records = try await h.client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id", "board/name"])).collect()
-            let expected = h.server.store.records("tickets").filter { ["Help", "Alerts"].contains($0["board"]?["name"]?.stringValue ?? "") }
+            let records = try await h.client.records(
+                ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id", "board/name"])
+            ).collect()
+            let expected = h.server.store.records("tickets").filter {
+                ["Help", "Alerts"].contains($0["board"]?["name"]?.stringValue ?? "")
+            }
             #expect(records.compactMap { $0["id"]?.intValue } == expected.compactMap { $0["id"]?.intValue })
             let queries = h.server.log.all.filter { $0.path == "/service/tickets" }.map(\.query)
             #expect(queries.count >= 2)
@@ -128,7 +160,9 @@ struct ClientTests {
     @Test func sortedResultsUseConcurrentNumberedPages() async throws {
         try await withClient({ $0.tickets = 5000 }) { h in
             h.server.log.reset()
-            let records = try await h.client.records(ListRequest(path: "/service/tickets", orderBy: "id desc", fields: ["id"])).collect()
+            let records = try await h.client.records(
+                ListRequest(path: "/service/tickets", orderBy: "id desc", fields: ["id"])
+            ).collect()
             #expect(records.compactMap { $0["id"]?.intValue } == Array((1...5000).reversed()))
             let api = h.server.log.all.filter { !$0.path.hasPrefix("/login") }
             #expect(api.count == 5)  // five pages: the first one's Link rel="last" tells how many
@@ -148,10 +182,16 @@ struct ClientTests {
     }
 
     @Test func rateLimitsAreWaitedOut() async throws {
-        try await withClient({ $0.tickets = 3000; $0.rateLimit = 4; $0.rateLimitWindowSeconds = 3 }) { h in
+        try await withClient({
+            $0.tickets = 3000
+            $0.rateLimit = 4
+            $0.rateLimitWindowSeconds = 3
+        }) { h in
             // Eight pages requested at once against a limit of four in three seconds (long enough
             // for a loaded machine to send them all inside it): some must wait.
-            let ids = try await h.client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 375)).collect()
+            let ids = try await h.client.records(
+                ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 375)
+            ).collect()
             #expect(ids.compactMap { $0["id"]?.intValue } == Array(1...3000))
             #expect(h.server.log.all.contains { $0.status == 429 })
             #expect(!h.server.log.retried.isEmpty)
@@ -159,45 +199,75 @@ struct ClientTests {
     }
 
     @Test func rateLimitWaitsDoNotUseUpTheRetriesForFailures() async throws {
-        try await withClient({ $0.tickets = 900; $0.rateLimit = 2 }) { h in
+        try await withClient({
+            $0.tickets = 900
+            $0.rateLimit = 2
+        }) { h in
             // Two attempts for failures; nine pages at once against two requests a second means
             // most pages are told to wait several times. Waiting is not failing. (The timeout bounds
             // a request's waits too; on a loaded two-core machine one page lost the race for 20 s.)
             let client = h.site.client(
-                credentials: h.site.credentials(), concurrency: 8, timeout: 60,
-                retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.005, maximumDelay: 0.05))
+                credentials: h.site.credentials(),
+                concurrency: 8,
+                timeout: 60,
+                retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.005, maximumDelay: 0.05)
+            )
             _ = try await client.apiRoot()
-            let ids = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 100)).collect()
+            let ids = try await client.records(
+                ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"], pageSize: 100)
+            ).collect()
             #expect(ids.compactMap { $0["id"]?.intValue } == Array(1...900))
             #expect(h.server.log.all.filter { $0.status == 429 }.count >= 3)
         }
     }
 
     @Test func readsSurviveFaultsAndTimeouts() async throws {
-        try await withClient({ $0.tickets = 50_000; $0.failRate = 0.1; $0.rateLimit = 25; $0.quirks = [.timeoutBody] }) { h in
-            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect().compactMap { $0["id"]?.intValue }
+        try await withClient({
+            $0.tickets = 50_000
+            $0.failRate = 0.1
+            $0.rateLimit = 25
+            $0.quirks = [.timeoutBody]
+        }) { h in
+            let ids = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"])).collect()
+                .compactMap { $0["id"]?.intValue }
             #expect(ids == Array(1...50_000))
-            let fast = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)).collect().compactMap { $0["id"]?.intValue }
+            let fast = try await h.client.records(ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest))
+                .collect().compactMap { $0["id"]?.intValue }
             #expect(fast == Array(1...50_000))
             #expect(h.server.log.all.contains { $0.fault != nil })
         }
     }
 
     @Test func lostPostsAreReconciledNotRepeated() async throws {
-        try await withClient({ $0.failRate = 0.3; $0.seed = 11 }) { h in
+        try await withClient({
+            $0.failRate = 0.3
+            $0.seed = 11
+        }) { h in
             for ticket in 1...40 {
                 let text = "reconcile-\(ticket)"
                 let client = h.client
                 _ = try await client.send(
-                    Request(.post, "/service/tickets/\(ticket)/notes", body: .object(JSONObject([
-                        "text": .string(text), "detailDescriptionFlag": .bool(true),
-                    ]))),
+                    Request(
+                        .post,
+                        "/service/tickets/\(ticket)/notes",
+                        body: .object(
+                            JSONObject([
+                                "text": .string(text), "detailDescriptionFlag": .bool(true),
+                            ])
+                        )
+                    ),
                     reconcile: {
-                        let found = try await client.get("/service/tickets/\(ticket)/notes", query: [("conditions", "text = \"\(text)\"")])
+                        let found = try await client.get(
+                            "/service/tickets/\(ticket)/notes",
+                            query: [("conditions", "text = \"\(text)\"")]
+                        )
                         return found.arrayValue?.first
-                    })
+                    }
+                )
             }
-            let notes = h.server.store.records("ticket_notes").filter { $0["text"]?.stringValue?.hasPrefix("reconcile-") == true }
+            let notes = h.server.store.records("ticket_notes").filter {
+                $0["text"]?.stringValue?.hasPrefix("reconcile-") == true
+            }
             #expect(notes.count == 40)
             #expect(Set(notes.compactMap { $0["ticketId"]?.intValue }) == Set(1...40))
             #expect(h.server.log.all.contains { $0.fault == "dropped" && $0.method == "POST" })
@@ -206,7 +276,15 @@ struct ClientTests {
 
     @Test func aLostPostWithoutReconciliationIsReportedNotResent() async throws {
         try await withClient({ $0.failRate = 1.0 }) { h in
-            await #expect { try await h.client.send(Request(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("x"), "detailDescriptionFlag": .bool(true)])))) } throws: { error in
+            await #expect {
+                try await h.client.send(
+                    Request(
+                        .post,
+                        "/service/tickets/1/notes",
+                        body: .object(JSONObject(["text": .string("x"), "detailDescriptionFlag": .bool(true)]))
+                    )
+                )
+            } throws: { error in
                 guard let error = error as? ConnectWiseError, case .writeOutcomeUnknown = error else { return false }
                 return error.description.contains("may or may not")
             }
@@ -219,14 +297,29 @@ struct ClientTests {
             let conditions = "board/name = \"Help\" and closedFlag = false"
             let before = try await h.client.count("/service/tickets", filters: [QueryItem("conditions", conditions)])
             #expect(before > 500)
-            let statuses = try await h.client.get("/service/boards/1/statuses", query: [("conditions", "closedStatus = true")])
+            let statuses = try await h.client.get(
+                "/service/boards/1/statuses",
+                query: [("conditions", "closedStatus = true")]
+            )
             let closedId = try #require(statuses.arrayValue?.first?["id"]?.intValue)
             var closed = 0
-            for try await ticket in h.client.records(ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id"], pageSize: 100)) {
+            for try await ticket in h.client.records(
+                ListRequest(path: "/service/tickets", conditions: conditions, fields: ["id"], pageSize: 100)
+            ) {
                 let id = ticket["id"]!.intValue!
-                try await h.client.send(Request(.patch, "/service/tickets/\(id)", body: .array([
-                    .object(JSONObject(["op": .string("replace"), "path": .string("status/id"), "value": .int(closedId)])),
-                ])))
+                try await h.client.send(
+                    Request(
+                        .patch,
+                        "/service/tickets/\(id)",
+                        body: .array([
+                            .object(
+                                JSONObject([
+                                    "op": .string("replace"), "path": .string("status/id"), "value": .int(closedId),
+                                ])
+                            )
+                        ])
+                    )
+                )
                 closed += 1
             }
             #expect(closed == before)
@@ -237,11 +330,15 @@ struct ClientTests {
     @Test func longTicketQueriesMoveToSearch() async throws {
         try await withClient({ $0.quirks = [.urlLengthLimit] }) { h in
             let ids = (1...600).map(String.init).joined(separator: ", ")
-            let records = try await h.client.records(ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])).collect()
+            let records = try await h.client.records(
+                ListRequest(path: "/service/tickets", conditions: "id in (\(ids))", fields: ["id"])
+            ).collect()
             #expect(records.count == 300)
             #expect(h.server.log.all.contains { $0.path == "/service/tickets/search" && $0.status == 200 })
             // A count has no search: its 414 is reported as a URL too long (it was "(400)").
-            await #expect { try await h.client.count("/service/tickets", filters: [QueryItem("conditions", "id in (\(ids))")]) } throws: { error in
+            await #expect {
+                try await h.client.count("/service/tickets", filters: [QueryItem("conditions", "id in (\(ids))")])
+            } throws: { error in
                 guard let error = error as? ConnectWiseError, case .urlTooLong = error else { return false }
                 return "\(error)".contains("more than ConnectWise takes in a URL")
             }
@@ -257,26 +354,46 @@ struct ClientTests {
         }
         // ConnectWise may make the record and then redirect: the outcome is unknown until looked for.
         try await withClient({ $0.quirks = [.redirectWrites] }) { h in
-            let note = Request(.post, "/service/tickets/1/notes", body: .object(JSONObject(["text": .string("redirected"), "detailDescriptionFlag": .bool(true)])))
+            let note = Request(
+                .post,
+                "/service/tickets/1/notes",
+                body: .object(JSONObject(["text": .string("redirected"), "detailDescriptionFlag": .bool(true)]))
+            )
             await #expect { try await h.client.send(note) } throws: { error in
                 guard let error = error as? ConnectWiseError, case .writeOutcomeUnknown = error else { return false }
-                return error.description.contains("may or may not have been applied") && error.description.contains("redirected to http://")
+                return error.description.contains("may or may not have been applied")
+                    && error.description.contains("redirected to http://")
             }
             // With a way to look for it, the note the redirected POST made is found, not made again.
             let findNote: @Sendable () async throws -> JSON? = {
-                let notes = try await h.client.get("/service/tickets/1/notes", query: [("conditions", #"text = "redirected""#)])
+                let notes = try await h.client.get(
+                    "/service/tickets/1/notes",
+                    query: [("conditions", #"text = "redirected""#)]
+                )
                 return notes.arrayValue?.first
             }
             let answer = try await h.client.send(note, reconcile: findNote)
             #expect(answer.body["text"]?.stringValue == "redirected")
-            let notes = try await h.client.get("/service/tickets/1/notes", query: [("conditions", #"text = "redirected""#)])
+            let notes = try await h.client.get(
+                "/service/tickets/1/notes",
+                query: [("conditions", #"text = "redirected""#)]
+            )
             #expect(notes.arrayValue?.count == 2)  // one per send above: none sent twice
         }
     }
 
     @Test func nothingListeningIsAConnectionError() async throws {
-        let credentials = Credentials(site: URL(string: "http://127.0.0.1:9")!, company: "demo", publicKey: "p", privateKey: Secret("k-0123456789"), clientId: "c")
-        let client = ConnectWiseClient(credentials: credentials, retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.01))
+        let credentials = Credentials(
+            site: URL(string: "http://127.0.0.1:9")!,
+            company: "demo",
+            publicKey: "p",
+            privateKey: Secret("k-0123456789"),
+            clientId: "c"
+        )
+        let client = ConnectWiseClient(
+            credentials: credentials,
+            retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.01)
+        )
         await #expect { try await client.get("/service/tickets") } throws: { error in
             guard let error = error as? ConnectWiseError, case .siteUnreachable = error else { return false }
             return error.description.contains("127.0.0.1:9") && error.isConfigurationProblem
@@ -285,7 +402,10 @@ struct ClientTests {
 
     @Test func tracesNeverHoldTheSecret() async throws {
         try await withClient(privateKey: ClientHarness.privateKey) { h in
-            _ = try await h.client.get("/service/tickets", query: [("conditions", "summary contains \"\(ClientHarness.privateKey)\"")])
+            _ = try await h.client.get(
+                "/service/tickets",
+                query: [("conditions", "summary contains \"\(ClientHarness.privateKey)\"")]
+            )
             await #expect(throws: ConnectWiseError.self) { try await h.client.get("/service/nothing") }
             let lines = h.trace.all
             #expect(lines.count >= 2)

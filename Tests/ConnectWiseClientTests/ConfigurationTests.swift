@@ -54,9 +54,14 @@ struct ConfigurationTests {
 
     @Test func missingValuesAreNamed() throws {
         let path = try temporaryConfig(nil)
-        #expect(throws: ConfigurationError.missing(
-            ["site (CW_SITE)", "private key (CW_PRIVATE_KEY)", "client ID (CW_CLIENT_ID)"], profile: nil)) {
-            _ = try CredentialResolver(environment: ["CW_COMPANY": "x", "CW_PUBLIC_KEY": "y"], configPath: path).resolve(profile: nil)
+        #expect(
+            throws: ConfigurationError.missing(
+                ["site (CW_SITE)", "private key (CW_PRIVATE_KEY)", "client ID (CW_CLIENT_ID)"],
+                profile: nil
+            )
+        ) {
+            _ = try CredentialResolver(environment: ["CW_COMPANY": "x", "CW_PUBLIC_KEY": "y"], configPath: path)
+                .resolve(profile: nil)
         }
     }
 
@@ -73,7 +78,9 @@ struct ConfigurationTests {
 
     @Test func brokenFilesAndUnknownProfilesAreExplained() throws {
         let broken = try temporaryConfig("[profiles.main\nsite = ")
-        #expect(throws: ConfigurationError.self) { _ = try CredentialResolver(environment: [:], configPath: broken).resolve(profile: nil) }
+        #expect(throws: ConfigurationError.self) {
+            _ = try CredentialResolver(environment: [:], configPath: broken).resolve(profile: nil)
+        }
         let path = try temporaryConfig(file)
         #expect(throws: ConfigurationError.unknownProfile("staging", known: ["eu", "main"])) {
             _ = try CredentialResolver(environment: [:], configPath: path).resolve(profile: "staging")
@@ -83,32 +90,44 @@ struct ConfigurationTests {
     @Test(arguments: [
         ("na", "https://api-na.myconnectwise.net"), ("EU", "https://api-eu.myconnectwise.net"),
         ("au", "https://api-au.myconnectwise.net"), ("manage.example.com", "https://manage.example.com"),
-        ("http://127.0.0.1:8089/", "http://127.0.0.1:8089"), ("https://cw.example.org/v4_6_release/apis/3.0", "https://cw.example.org"),
+        ("http://127.0.0.1:8089/", "http://127.0.0.1:8089"),
+        ("https://cw.example.org/v4_6_release/apis/3.0", "https://cw.example.org"),
     ])
     func sitesResolve(site: String, expected: String) throws {
         #expect(try SiteAddress.resolve(site).absoluteString == expected)
     }
 
     @Test func webHostsAndNonsenseAreRefused() {
-        #expect(throws: ConfigurationError.webHost("na.myconnectwise.net", suggestion: "https://api-na.myconnectwise.net")) {
+        #expect(
+            throws: ConfigurationError.webHost("na.myconnectwise.net", suggestion: "https://api-na.myconnectwise.net")
+        ) {
             _ = try SiteAddress.resolve("na.myconnectwise.net")
         }
         #expect(throws: ConfigurationError.invalidSite("ftp://x")) { _ = try SiteAddress.resolve("ftp://x") }
         #expect(throws: ConfigurationError.invalidSite("")) { _ = try SiteAddress.resolve("") }
         // A port that is no port, and credentials in the URL (the keys would go to the host after `@`).
-        for site in ["http://127.0.0.1:99999", "http://127.0.0.1:18089\\@evil", "https://user:pw@cw.example.com", "http://127.0.0.1:0"] {
+        for site in [
+            "http://127.0.0.1:99999", "http://127.0.0.1:18089\\@evil", "https://user:pw@cw.example.com",
+            "http://127.0.0.1:0",
+        ] {
             #expect(throws: ConfigurationError.invalidSite(site)) { _ = try SiteAddress.resolve(site) }
         }
     }
 
     @Test func savingIsAtomicAndPrivate() throws {
         let path = try temporaryConfig(nil)
-        let config = ConfigFile(defaultProfile: "main", profiles: [
-            "main": .init(site: "na", company: "northwind", publicKey: "p", privateKey: "s3cret-key", clientId: "c"),
-        ])
+        let config = ConfigFile(
+            defaultProfile: "main",
+            profiles: [
+                "main": .init(site: "na", company: "northwind", publicKey: "p", privateKey: "s3cret-key", clientId: "c")
+            ]
+        )
         var editor = ConfigEditor(text: "")
         editor.setDefaultProfile("main")
-        for (key, value) in [("site", "na"), ("company", "northwind"), ("public_key", "p"), ("private_key", "s3cret-key"), ("client_id", "c")] {
+        for (key, value) in [
+            ("site", "na"), ("company", "northwind"), ("public_key", "p"), ("private_key", "s3cret-key"),
+            ("client_id", "c"),
+        ] {
             editor.set(key, to: value, inProfile: "main")
         }
         try ConfigFile.save(try editor.validated(), path: path)
@@ -116,7 +135,9 @@ struct ConfigurationTests {
         #expect(stat(path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
         #expect(try ConfigFile.load(path: path) == config)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: (path as NSString).deletingLastPathComponent
+        )
         #expect(leftovers == ["config.toml"])
     }
 
@@ -178,43 +199,66 @@ struct ConfigurationTests {
     }
 
     @Test func unknownKeysAndAMissingDefaultProfileAreExplained() throws {
-        let typo = try temporaryConfig("""
+        let typo = try temporaryConfig(
+            """
             [profiles.main]
             site = "na"
             privat_key = "x"
-            """)
-        #expect(throws: ConfigurationError.unknownKey(path: typo, key: "privat_key", table: "[profiles.main]", suggestion: "private_key")) {
+            """
+        )
+        #expect(
+            throws: ConfigurationError.unknownKey(
+                path: typo,
+                key: "privat_key",
+                table: "[profiles.main]",
+                suggestion: "private_key"
+            )
+        ) {
             _ = try ConfigFile.load(path: typo)
         }
-        let message = ConfigurationError.unknownKey(path: typo, key: "privat_key", table: "[profiles.main]", suggestion: "private_key").description
+        let message = ConfigurationError.unknownKey(
+            path: typo,
+            key: "privat_key",
+            table: "[profiles.main]",
+            suggestion: "private_key"
+        ).description
         #expect(message.contains("did you mean `private_key`?") && message.contains(typo))
 
-        let missing = try temporaryConfig("""
+        let missing = try temporaryConfig(
+            """
             default_profile = "prod"
             [profiles.main]
             site = "na"
-            """)
+            """
+        )
         let resolver = CredentialResolver(environment: ["HOME": "/nonexistent"], configPath: missing)
         #expect(throws: ConfigurationError.missingDefaultProfile(path: missing, name: "prod", known: ["main"])) {
             _ = try resolver.resolve(profile: nil)
         }
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-folder-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-folder-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         #expect(throws: ConfigurationError.unreadableFile(path: folder, reason: "it is a folder, not a file")) {
             _ = try ConfigFile.load(path: folder)
         }
     }
 
     @Test func anEnvironmentVariableOverridingAnExplicitProfileIsSaid() throws {
-        let path = try temporaryConfig("""
+        let path = try temporaryConfig(
+            """
             [profiles.main]
             site = "na"
             company = "northwind"
             public_key = "p"
             private_key = "k"
             client_id = "c"
-            """)
+            """
+        )
         let notes = Mutex<[String]>([])
         var resolver = CredentialResolver(environment: ["CW_SITE": "eu"], configPath: path)
         resolver.noteSink = { note in notes.withLock { $0.append(note) } }
@@ -229,7 +273,8 @@ struct ConfigurationTests {
 
     @Test func lineBreaksInHeaderValuesAreRefused() throws {
         let environment = [
-            "CW_SITE": "na", "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k", "CW_CLIENT_ID": "c\r\nX-Evil: 1",
+            "CW_SITE": "na", "CW_COMPANY": "demo", "CW_PUBLIC_KEY": "p", "CW_PRIVATE_KEY": "k",
+            "CW_CLIENT_ID": "c\r\nX-Evil: 1",
         ]
         let resolver = CredentialResolver(environment: environment, configPath: "/nonexistent/config.toml")
         #expect(throws: ConfigurationError.controlCharacters("client ID")) { _ = try resolver.resolve(profile: nil) }
@@ -237,7 +282,9 @@ struct ConfigurationTests {
         version["CW_CLIENT_ID"] = "c"
         version["CW_API_VERSION"] = "2025.1\n"
         #expect(throws: ConfigurationError.controlCharacters("API version")) {
-            _ = try CredentialResolver(environment: version, configPath: "/nonexistent/config.toml").resolve(profile: nil)
+            _ = try CredentialResolver(environment: version, configPath: "/nonexistent/config.toml").resolve(
+                profile: nil
+            )
         }
     }
 }

@@ -4,13 +4,20 @@ import ConnectWiseSimulator
 import Foundation
 import Testing
 
-@Suite("Numbered walks: the page window, prefetch, the /count fallback, failures and early stops", .timeLimit(.minutes(3)))
+@Suite(
+    "Numbered walks: the page window, prefetch, the /count fallback, failures and early stops",
+    .timeLimit(.minutes(3))
+)
 struct NumberedWalkTests {
     /// A client with its own concurrency, prefetch and retry policy against a harness's simulator.
     func client(_ h: ClientHarness, concurrency: Int = 8, prefetch: Int = 0, attempts: Int = 8) -> ConnectWiseClient {
         h.site.client(
-            credentials: h.site.credentials(), concurrency: concurrency, prefetch: prefetch, timeout: 20,
-            retry: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.005, maximumDelay: 0.05))
+            credentials: h.site.credentials(),
+            concurrency: concurrency,
+            prefetch: prefetch,
+            timeout: 20,
+            retry: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.005, maximumDelay: 0.05)
+        )
     }
 
     func listRequests(_ h: ClientHarness) -> [LoggedRequest] {
@@ -24,7 +31,9 @@ struct NumberedWalkTests {
             let client = client(h, prefetch: 7)
             _ = try await client.apiRoot()
             h.server.log.reset()
-            let records = try await client.records(ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)).collect()
+            let records = try await client.records(
+                ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)
+            ).collect()
             #expect(ids(records) == Array(1...10_000))
             let pages = listRequests(h).compactMap { request in
                 request.query.split(separator: "&").first { $0.hasPrefix("page=") }.map { Int($0.dropFirst(5))! }
@@ -34,11 +43,15 @@ struct NumberedWalkTests {
     }
 
     @Test func prefetchOnAShortResultCostsItsSpeculativePages() async throws {
-        try await withClient({ $0.tickets = 300; $0.listAnswersWaitForRequests = 4 }) { h in
+        try await withClient({
+            $0.tickets = 300
+            $0.listAnswersWaitForRequests = 4
+        }) { h in
             let client = client(h, concurrency: 4, prefetch: 3)
             _ = try await client.apiRoot()
             h.server.log.reset()
-            let records = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])).collect()
+            let records = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"]))
+                .collect()
             #expect(ids(records) == Array(1...300))
             // Page 1 and the three pages started before page 1 said it was the only one (the
             // simulator answers none before all four arrived; past the end, none is used).
@@ -51,18 +64,25 @@ struct NumberedWalkTests {
             let client = client(h)
             _ = try await client.apiRoot()
             h.server.log.reset()
-            let records = try await client.records(ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)).collect()
+            let records = try await client.records(
+                ListRequest(path: "/service/tickets", fields: ["id"], walk: .fastest)
+            ).collect()
             #expect(records.count == 300)
             #expect(listRequests(h).count == 1)
         }
     }
 
     @Test func aServerWithoutLinkHeadersIsAskedTheCount() async throws {
-        try await withClient({ $0.tickets = 4500; $0.quirks = [.missingLink] }) { h in
+        try await withClient({
+            $0.tickets = 4500
+            $0.quirks = [.missingLink]
+        }) { h in
             let client = client(h, concurrency: 3)
             _ = try await client.apiRoot()
             h.server.log.reset()
-            let records = try await client.records(ListRequest(path: "/service/tickets", orderBy: "id desc", fields: ["id"])).collect()
+            let records = try await client.records(
+                ListRequest(path: "/service/tickets", orderBy: "id desc", fields: ["id"])
+            ).collect()
             #expect(ids(records) == Array((1...4500).reversed()))
             let requests = listRequests(h)
             #expect(requests.filter { $0.path == "/service/tickets/count" }.count == 1)
@@ -71,13 +91,19 @@ struct NumberedWalkTests {
     }
 
     @Test func aFailedPageEndsTheWalkAfterThePagesBeforeIt() async throws {
-        try await withClient({ $0.tickets = 9000; $0.failRate = 0.3; $0.seed = 5 }) { h in
+        try await withClient({
+            $0.tickets = 9000
+            $0.failRate = 0.3
+            $0.seed = 5
+        }) { h in
             // One attempt per request: the first failure is final.
             let client = client(h, concurrency: 6, attempts: 1)
             var received: [Int] = []
             var failure: (any Error)?
             do {
-                for try await record in client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])) {
+                for try await record in client.records(
+                    ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])
+                ) {
                     received.append(record["id"]?.intValue ?? 0)
                 }
             } catch {
@@ -92,7 +118,10 @@ struct NumberedWalkTests {
     }
 
     @Test func aConsumerThatStopsInsideTheFirstPageCostsOneRequest() async throws {
-        try await withClient({ $0.tickets = 5000; $0.latencyMilliseconds = 50 }) { h in
+        try await withClient({
+            $0.tickets = 5000
+            $0.latencyMilliseconds = 50
+        }) { h in
             let client = client(h)
             _ = try await client.apiRoot()
             h.server.log.reset()
@@ -111,11 +140,15 @@ struct NumberedWalkTests {
     }
 
     @Test func aConsumerThatStopsEarlyCancelsThePagesAhead() async throws {
-        try await withClient({ $0.tickets = 12_000; $0.latencyMilliseconds = 150 }) { h in
+        try await withClient({
+            $0.tickets = 12_000
+            $0.latencyMilliseconds = 150
+        }) { h in
             let client = client(h, concurrency: 4)
             _ = try await client.apiRoot()
             h.server.log.reset()
-            for try await record in client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"])) {
+            for try await record in client.records(ListRequest(path: "/service/tickets", orderBy: "id", fields: ["id"]))
+            {
                 #expect(record["id"]?.intValue == 1)
                 break
             }

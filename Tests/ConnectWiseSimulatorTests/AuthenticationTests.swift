@@ -19,8 +19,15 @@ struct AuthenticationTests {
         try await withSimulator { sim in
             let cases: [[String: String]] = [
                 ["clientId": SimulatorHarness.clientId],
-                ["clientId": SimulatorHarness.clientId, "Authorization": "Basic " + Data("demo+demo-public:wrong".utf8).base64EncodedString()],
-                ["clientId": SimulatorHarness.clientId, "Authorization": "Basic " + Data("DEMO+demo-public:demo-private-key-0123456789".utf8).base64EncodedString()],
+                [
+                    "clientId": SimulatorHarness.clientId,
+                    "Authorization": "Basic " + Data("demo+demo-public:wrong".utf8).base64EncodedString(),
+                ],
+                [
+                    "clientId": SimulatorHarness.clientId,
+                    "Authorization": "Basic "
+                        + Data("DEMO+demo-public:demo-private-key-0123456789".utf8).base64EncodedString(),
+                ],
                 ["clientId": SimulatorHarness.clientId, "Authorization": "Basic not-base64!"],
                 ["clientId": SimulatorHarness.clientId, "Authorization": "Bearer abc"],
             ]
@@ -34,10 +41,18 @@ struct AuthenticationTests {
 
     @Test func clientIdIsRequiredAndMustBeRegistered() async throws {
         try await withSimulator { sim in
-            let missing = try await sim.send(.GET, "/service/tickets", headers: ["Authorization": SimulatorHarness.auth])
+            let missing = try await sim.send(
+                .GET,
+                "/service/tickets",
+                headers: ["Authorization": SimulatorHarness.auth]
+            )
             #expect(missing.status == 400)
             #expect(missing.json?["message"]?.stringValue?.contains("clientId") == true)
-            let unknown = try await sim.send(.GET, "/service/tickets", headers: ["Authorization": SimulatorHarness.auth, "clientId": "nope"])
+            let unknown = try await sim.send(
+                .GET,
+                "/service/tickets",
+                headers: ["Authorization": SimulatorHarness.auth, "clientId": "nope"]
+            )
             #expect(unknown.status == 400)
             #expect(unknown.json?["message"]?.stringValue?.contains("clientId") == true)
         }
@@ -47,12 +62,14 @@ struct AuthenticationTests {
         try await withSimulator { sim in
             let limited = [
                 "clientId": SimulatorHarness.clientId,
-                "Authorization": "Basic " + Data("demo+limited-public:limited-private-key-0123456789".utf8).base64EncodedString(),
+                "Authorization": "Basic "
+                    + Data("demo+limited-public:limited-private-key-0123456789".utf8).base64EncodedString(),
             ]
             let reply1 = try await sim.send(.GET, "/service/tickets", headers: limited)
             #expect(reply1.status == 200)
             let denied: [(String, String)] = [
-                ("/company/companies", "Companies > Company Maintenance"), ("/finance/agreements", "Finance > Agreements"),
+                ("/company/companies", "Companies > Company Maintenance"),
+                ("/finance/agreements", "Finance > Agreements"),
                 ("/time/entries", "Time > Time Entry"), ("/project/projects", "Project > Project Headers"),
                 ("/project/tickets", "Project > Project Tickets"), ("/sales/opportunities", "Sales > Opportunity"),
                 ("/company/configurations", "Companies > Configurations"),

@@ -5,11 +5,13 @@ import Testing
 
 @Suite("Simulator conditions: parser and three-valued evaluator")
 struct ConditionsEvaluatorTests {
-    let record = JSON.object(JSONObject([
-        "id": .int(7), "summary": .string("Disk full on SRV01"), "owner": .null, "closedFlag": .bool(false),
-        "board": .object(JSONObject(["id": .int(1), "name": .string("Help")])),
-        "dateEntered": .string("2026-11-20T10:00:00Z"), "budgetHours": .double(1.5),
-    ]))
+    let record = JSON.object(
+        JSONObject([
+            "id": .int(7), "summary": .string("Disk full on SRV01"), "owner": .null, "closedFlag": .bool(false),
+            "board": .object(JSONObject(["id": .int(1), "name": .string("Help")])),
+            "dateEntered": .string("2026-11-20T10:00:00Z"), "budgetHours": .double(1.5),
+        ])
+    )
 
     func evaluate(_ text: String) throws -> Bool? {
         ConditionsEvaluator.evaluate(try ConditionsParser.parse(text), record)
@@ -22,7 +24,8 @@ struct ConditionsEvaluatorTests {
         ("board/name = \"help\"", true), ("board/id in (1, 2)", true), ("board/id not in (1, 2)", false),
         ("owner/identifier = null", true), ("owner/identifier != null", false), ("closedFlag = false", true),
         ("dateEntered > [2026-11-19T00:00:00Z]", true), ("dateEntered < [2026-11-20T10:00:00Z]", false),
-        ("id = 1 or (id = 7 and closedFlag = false)", true), ("NOT id = 7", false), ("summary = 'Disk full on SRV01'", true),
+        ("id = 1 or (id = 7 and closedFlag = false)", true), ("NOT id = 7", false),
+        ("summary = 'Disk full on SRV01'", true),
         (#"summary = "Disk \"full\"""#, false),
     ])
     func knownAnswers(text: String, expected: Bool) throws {
@@ -36,7 +39,9 @@ struct ConditionsEvaluatorTests {
         #expect(try evaluate("owner/identifier = \"jsmith\" and id = 8") == false)
     }
 
-    @Test(arguments: ["", "id", "id =", "id = \"x", "(id = 1", "id = 1)", "id in ()", "and id = 1", "id == 1", "id = [2026-99-99]"])
+    @Test(arguments: [
+        "", "id", "id =", "id = \"x", "(id = 1", "id = 1)", "id in ()", "and id = 1", "id == 1", "id = [2026-99-99]",
+    ])
     func malformedConditionsThrow(text: String) {
         #expect(throws: ConditionsSyntaxError.self) { try ConditionsParser.parse(text) }
     }

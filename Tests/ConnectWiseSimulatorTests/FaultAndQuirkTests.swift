@@ -6,13 +6,18 @@ import Testing
 
 @Suite("Simulator: rate limits, injected faults, the request log, and each ConnectWise quirk")
 struct FaultAndQuirkTests {
-    let forwardOnly = ["Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId, "pagination-type": "forward-only"]
+    let forwardOnly = [
+        "Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId,
+        "pagination-type": "forward-only",
+    ]
 
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
         try await withSimulator({ $0.rateLimit = 1 }) { sim in
             // Twenty requests at once: within any one second, all but one are over the limit.
             let replies = try await withThrowingTaskGroup(of: SimulatorHarness.Reply.self) { group in
-                for _ in 0..<20 { group.addTask { try await sim.send(.GET, "/service/tickets", query: ["pageSize": "1"]) } }
+                for _ in 0..<20 {
+                    group.addTask { try await sim.send(.GET, "/service/tickets", query: ["pageSize": "1"]) }
+                }
                 var all: [SimulatorHarness.Reply] = []
                 for try await reply in group { all.append(reply) }
                 return all
@@ -47,12 +52,19 @@ struct FaultAndQuirkTests {
     }
 
     @Test func droppedWritesAreStillApplied() async throws {
-        try await withSimulator({ $0.failRate = 1.0; $0.seed = 3 }) { sim in
+        try await withSimulator({
+            $0.failRate = 1.0
+            $0.seed = 3
+        }) { sim in
             let before = sim.server.store.count("ticket_notes")
             var dropped = 0
             for attempt in 0..<10 {
                 do {
-                    let reply = try await sim.send(.POST, "/service/tickets/1/notes", body: #"{"text": "n\#(attempt)", "detailDescriptionFlag": true}"#)
+                    let reply = try await sim.send(
+                        .POST,
+                        "/service/tickets/1/notes",
+                        body: #"{"text": "n\#(attempt)", "detailDescriptionFlag": true}"#
+                    )
                     #expect(reply.status == 503)
                 } catch {
                     dropped += 1
@@ -66,9 +78,15 @@ struct FaultAndQuirkTests {
     @Test func requestLogCountsBytesAndRetries() async throws {
         try await withSimulator { sim in
             _ = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "3"])
-            _ = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "3"], headers: [
-                "Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId, "x-cwql-attempt": "2",
-            ])
+            _ = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["pageSize": "3"],
+                headers: [
+                    "Authorization": SimulatorHarness.auth, "clientId": SimulatorHarness.clientId,
+                    "x-cwql-attempt": "2",
+                ]
+            )
             #expect(sim.server.log.count == 2)
             #expect(sim.server.log.retried.count == 1)
             #expect(sim.server.log.bytes.sent > 0)
@@ -80,8 +98,16 @@ struct FaultAndQuirkTests {
     }
 
     @Test func pageIdLoopRepeatsTheCurrentPageId() async throws {
-        try await withSimulator({ $0.tickets = 50; $0.quirks = [.pageIdLoop] }) { sim in
-            let last = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "1000", "pageId": "40"], headers: forwardOnly)
+        try await withSimulator({
+            $0.tickets = 50
+            $0.quirks = [.pageIdLoop]
+        }) { sim in
+            let last = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["pageSize": "1000", "pageId": "40"],
+                headers: forwardOnly
+            )
             #expect(last.ids == Array(41...50))
             let next = try #require(last.nextLink)
             #expect(next.contains("pageId=40"))
@@ -89,7 +115,10 @@ struct FaultAndQuirkTests {
     }
 
     @Test func missingLinkSendsNoLinkHeader() async throws {
-        try await withSimulator({ $0.tickets = 50; $0.quirks = [.missingLink] }) { sim in
+        try await withSimulator({
+            $0.tickets = 50
+            $0.quirks = [.missingLink]
+        }) { sim in
             let page = try await sim.send(.GET, "/service/tickets", query: ["pageSize": "10"], headers: forwardOnly)
             #expect(page.ids.count == 10)
             #expect(page.headers.first(name: "Link") == nil)
@@ -119,7 +148,11 @@ struct FaultAndQuirkTests {
             let bad = try await sim.send(.GET, "/service/tickets", query: ["conditions": "bord/name = \"Help\""])
             #expect(bad.status == 400)
             #expect(bad.json?["code"]?.stringValue == "ApiFindCondition")
-            let good = try await sim.send(.GET, "/service/tickets", query: ["conditions": "Board/Name = \"Help\"", "fields": "id,_info/lastUpdated"])
+            let good = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["conditions": "Board/Name = \"Help\"", "fields": "id,_info/lastUpdated"]
+            )
             #expect(good.status == 200)
         }
     }
@@ -129,7 +162,13 @@ struct FaultAndQuirkTests {
             let ids = (1...600).map(String.init).joined(separator: ", ")
             let long = try await sim.send(.GET, "/service/tickets", query: ["conditions": "id in (\(ids))"])
             #expect(long.status == 414)
-            let search = try await sim.send(.POST, "/service/tickets/search", body: JSONWriter.string(.object(JSONObject(["conditions": .string("id in (\(ids))"), "pageSize": .int(1000)]))))
+            let search = try await sim.send(
+                .POST,
+                "/service/tickets/search",
+                body: JSONWriter.string(
+                    .object(JSONObject(["conditions": .string("id in (\(ids))"), "pageSize": .int(1000)]))
+                )
+            )
             #expect(search.status == 200)
             #expect(search.ids.count == 300)
         }
@@ -156,7 +195,10 @@ struct FaultAndQuirkTests {
             request.headers.add(name: "Authorization", value: SimulatorHarness.auth)
             request.headers.add(name: "clientId", value: SimulatorHarness.clientId)
             request.body = .bytes(.init(string: #"{"text": "x", "detailDescriptionFlag": true}"#))
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let client = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(redirectConfiguration: .disallow)
+            )
             let response: HTTPClientResponse
             do {
                 response = try await client.execute(request, timeout: .seconds(30))

@@ -20,7 +20,8 @@ struct SimulatorHarness {
 
         /// The `rel="next"` URL of the Link header (its URL may hold commas: `fields=id,summary`).
         var nextLink: String? {
-            guard let link = headers.first(name: "Link"), let match = link.firstMatch(of: /<([^>]*)>; rel="next"/) else { return nil }
+            guard let link = headers.first(name: "Link"), let match = link.firstMatch(of: /<([^>]*)>; rel="next"/)
+            else { return nil }
             return String(match.1)
         }
     }
@@ -37,7 +38,10 @@ struct SimulatorHarness {
 
     /// Sends a request to a path under the API root (or an absolute URL).
     func send(
-        _ method: HTTPMethod = .GET, _ path: String, query: [String: String] = [:], headers: [String: String]? = nil,
+        _ method: HTTPMethod = .GET,
+        _ path: String,
+        query: [String: String] = [:],
+        headers: [String: String]? = nil,
         body: String? = nil
     ) async throws -> Reply {
         var url = path.hasPrefix("http") ? path : apiRoot + path

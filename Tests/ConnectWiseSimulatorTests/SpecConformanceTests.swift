@@ -21,7 +21,9 @@ struct SpecConformanceTests {
             var validated = 0
             var problems: [String] = []
             for endpoint in Self.facts.listEndpoints.sorted(by: { $0.path < $1.path }) {
-                guard let model = endpoint.model, let path = concretePath(endpoint.path, firstIds: firstIds, lists: lists) else {
+                guard let model = endpoint.model,
+                    let path = concretePath(endpoint.path, firstIds: firstIds, lists: lists)
+                else {
                     problems.append("\(endpoint.path): no parent record to nest under")
                     continue
                 }
@@ -41,11 +43,22 @@ struct SpecConformanceTests {
                 }
                 for record in reply.array {
                     validated += 1
-                    problems += ModelValidator.problems(record, model: model, facts: Self.facts).map { "\(path) #\(record["id"]?.intValue ?? 0): \($0)" }
+                    problems += ModelValidator.problems(record, model: model, facts: Self.facts).map {
+                        "\(path) #\(record["id"]?.intValue ?? 0): \($0)"
+                    }
                 }
             }
-            if !problems.isEmpty { try? problems.joined(separator: "\n").write(toFile: "/tmp/cwql-conformance-problems.txt", atomically: true, encoding: .utf8) }
-            #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(15).joined(separator: "\n"))")
+            if !problems.isEmpty {
+                try? problems.joined(separator: "\n").write(
+                    toFile: "/tmp/cwql-conformance-problems.txt",
+                    atomically: true,
+                    encoding: .utf8
+                )
+            }
+            #expect(
+                problems.isEmpty,
+                "\(problems.count) problems, first: \(problems.prefix(15).joined(separator: "\n"))"
+            )
             #expect(answered == Self.facts.listEndpoints.count)
             #expect(unknownModels.count == 15, "\(unknownModels)")
             #expect(answered >= 616)
@@ -77,21 +90,30 @@ struct SpecConformanceTests {
     @Test func theFirstReleasesRecordsAreCompleteModels() async throws {
         try await withSimulator { sim in
             for (path, model, minimumFields) in [
-                ("/service/tickets", "Ticket", 60), ("/system/members", "Member", 40), ("/project/projects", "Project", 30),
-                ("/service/priorities", "Priority", 5), ("/sales/opportunities", "Opportunity", 20), ("/company/contacts", "Contact", 15),
+                ("/service/tickets", "Ticket", 60), ("/system/members", "Member", 40),
+                ("/project/projects", "Project", 30),
+                ("/service/priorities", "Priority", 5), ("/sales/opportunities", "Opportunity", 20),
+                ("/company/contacts", "Contact", 15),
             ] {
                 let reply = try await sim.send(.GET, path, query: ["pageSize": "5"])
                 #expect(reply.status == 200)
                 for record in reply.array {
                     #expect(ModelValidator.problems(record, model: model, facts: Self.facts).isEmpty, "\(path)")
-                    #expect((record.objectValue?.count ?? 0) >= minimumFields, "\(path) sends \(record.objectValue?.count ?? 0) fields")
+                    #expect(
+                        (record.objectValue?.count ?? 0) >= minimumFields,
+                        "\(path) sends \(record.objectValue?.count ?? 0) fields"
+                    )
                 }
             }
             let ticket = try await sim.send(.GET, "/service/tickets/1")
             #expect(ticket.json?["initialDescription"] == nil, "the spec: initialDescription is never returned")
             #expect(ticket.json?["dateEntered"] == nil)
             #expect(ticket.json?.value(atPath: "_info/dateEntered")?.stringValue != nil)
-            #expect(ticket.json?.value(atPath: "board/_info/board_href")?.stringValue?.hasSuffix("/service/boards/\(ticket.json?.value(atPath: "board/id")?.intValue ?? 0)") == true)
+            #expect(
+                ticket.json?.value(atPath: "board/_info/board_href")?.stringValue?.hasSuffix(
+                    "/service/boards/\(ticket.json?.value(atPath: "board/id")?.intValue ?? 0)"
+                ) == true
+            )
         }
     }
 
@@ -104,7 +126,10 @@ struct SpecConformanceTests {
             var ids: [Int] = []
             var links: [String] = []
             while true {
-                let reply = try await sim.send(.GET, "/service/tickets?conditions=id%3E0&fields=id,summary&pageSize=100&page=\(page)")
+                let reply = try await sim.send(
+                    .GET,
+                    "/service/tickets?conditions=id%3E0&fields=id,summary&pageSize=100&page=\(page)"
+                )
                 #expect(reply.status == 200)
                 ids += reply.ids
                 let link = reply.headers.first(name: "Link") ?? ""
@@ -114,7 +139,10 @@ struct SpecConformanceTests {
             }
             #expect(ids == Array(1...430))
             #expect(!links[0].contains("rel=\"first\""), "page 1 has no rel=first: \(links[0])")
-            #expect(links[0].contains("?conditions=id%3E0&fields=id,summary&pageSize=100&page=2>; rel=\"next\""), "\(links[0])")
+            #expect(
+                links[0].contains("?conditions=id%3E0&fields=id,summary&pageSize=100&page=2>; rel=\"next\""),
+                "\(links[0])"
+            )
             #expect(links[0].contains("page=5>; rel=\"last\""))
             #expect(links.last?.contains("rel=\"next\"") == false)
         }
@@ -123,14 +151,19 @@ struct SpecConformanceTests {
     @Test func conditionsOnFieldsTheModelLacksAre400ApiFindCondition() async throws {
         try await withSimulator { sim in
             for (path, conditions) in [
-                ("/service/tickets", "dateEntered > [2026-01-01]"), ("/company/contacts", "defaultEmailAddress = \"a@b.com\""),
+                ("/service/tickets", "dateEntered > [2026-01-01]"),
+                ("/company/contacts", "defaultEmailAddress = \"a@b.com\""),
                 ("/service/tickets", "board/nickname = \"x\""), ("/schedule/entries", "nonsense = 1"),
             ] {
                 let reply = try await sim.send(.GET, path, query: ["conditions": conditions])
                 #expect(reply.status == 400, "\(path) \(conditions)")
                 #expect(reply.json?["code"]?.stringValue == "ApiFindCondition")
             }
-            let known = try await sim.send(.GET, "/service/tickets", query: ["conditions": "_info/dateEntered > [2026-01-01T00:00:00Z] and board/name = \"Help\""])
+            let known = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["conditions": "_info/dateEntered > [2026-01-01T00:00:00Z] and board/name = \"Help\""]
+            )
             #expect(known.status == 200)
             #expect(!known.array.isEmpty)
         }
@@ -154,7 +187,9 @@ struct SpecConformanceTests {
             let all = try await sim.send(.GET, "/service/tickets/3/allNotes")
             #expect(all.status == 200)
             #expect(all.ids == notes.ids)
-            #expect(all.array.compactMap { $0["text"]?.stringValue } == notes.array.compactMap { $0["text"]?.stringValue })
+            #expect(
+                all.array.compactMap { $0["text"]?.stringValue } == notes.array.compactMap { $0["text"]?.stringValue }
+            )
             // A list nobody seeded is generated from its model, the same on every read, and
             // its references point at seeded records.
             let first = try await sim.send(.GET, "/schedule/entries")
@@ -165,7 +200,11 @@ struct SpecConformanceTests {
             #expect(sites.status == 200)
             let missingParent = try await sim.send(.GET, "/company/companies/99999/sites")
             #expect(missingParent.status == 404)
-            let created = try await sim.send(.POST, "/schedule/entries", body: #"{"name": "Visit", "member": {"identifier": "jsmith"}, "type": {"id": 1}}"#)
+            let created = try await sim.send(
+                .POST,
+                "/schedule/entries",
+                body: #"{"name": "Visit", "member": {"identifier": "jsmith"}, "type": {"id": 1}}"#
+            )
             #expect(created.status == 201, "\(created.body)")
             #expect(created.json?.value(atPath: "member/identifier")?.stringValue == "jsmith")
             let read = try await sim.send(.GET, "/schedule/entries/\(created.json?["id"]?.intValue ?? 0)")
@@ -177,13 +216,25 @@ struct SpecConformanceTests {
 extension SpecConformanceTests {
     @Test func customFieldConditionsAreCheckedAgainstTheCustomFieldModel() async throws {
         try await withSimulator { sim in
-            let known = try await sim.send(.GET, "/service/tickets", query: ["customFieldConditions": #"caption = "Alert ID" and value != null"#])
+            let known = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["customFieldConditions": #"caption = "Alert ID" and value != null"#]
+            )
             #expect(known.status == 200)
             #expect(!known.array.isEmpty)
-            let unknown = try await sim.send(.GET, "/service/tickets", query: ["customFieldConditions": #"colour = "red""#])
+            let unknown = try await sim.send(
+                .GET,
+                "/service/tickets",
+                query: ["customFieldConditions": #"colour = "red""#]
+            )
             #expect(unknown.status == 400)
             #expect(unknown.json?["code"]?.stringValue == "ApiFindCondition")
-            let noCustomFields = try await sim.send(.GET, "/service/priorities", query: ["customFieldConditions": #"caption = "x""#])
+            let noCustomFields = try await sim.send(
+                .GET,
+                "/service/priorities",
+                query: ["customFieldConditions": #"caption = "x""#]
+            )
             #expect(noCustomFields.status == 400)
         }
     }
@@ -191,7 +242,9 @@ extension SpecConformanceTests {
     @Test func generatedIdFieldsNameRecordsThatExist() async throws {
         try await withSimulator { sim in
             // `memberId` of a callback and `boardId` of a service code name seeded records.
-            for (list, field, target) in [("/system/callbacks", "memberId", "/system/members"), ("/service/codes", "boardId", "/service/boards")] {
+            for (list, field, target) in [
+                ("/system/callbacks", "memberId", "/system/members"), ("/service/codes", "boardId", "/service/boards"),
+            ] {
                 let rows = try await sim.send(.GET, list)
                 let ids = rows.array.compactMap { $0[field]?.intValue }
                 #expect(!ids.isEmpty, "\(list) has no \(field)")
@@ -217,7 +270,8 @@ enum ModelValidator {
                 continue
             }
             if field.isWriteOnly { problems.append("\(model).\(key) is write-only but was returned") }
-            if fieldValue == .null, !field.isRequired, depth > 0 { continue }  // an optional field inside a nested object
+            // An optional field inside a nested object.
+            if fieldValue == .null, !field.isRequired, depth > 0 { continue }
             problems += typeProblems(fieldValue, field.type, at: "\(model).\(key)", facts: facts, depth: depth)
         }
         if depth == 0 {
@@ -228,7 +282,13 @@ enum ModelValidator {
         return problems
     }
 
-    static func typeProblems(_ value: JSON, _ type: FieldType, at place: String, facts: APIFacts, depth: Int) -> [String] {
+    static func typeProblems(
+        _ value: JSON,
+        _ type: FieldType,
+        at place: String,
+        facts: APIFacts,
+        depth: Int
+    ) -> [String] {
         let ok: Bool
         switch type {
         case .string: ok = value.stringValue != nil

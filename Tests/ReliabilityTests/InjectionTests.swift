@@ -9,17 +9,26 @@ import Testing
 struct InjectionTests {
     static let hostile: [String] = [
         #"x" or id > 0 or summary = ""#, #"x\" or 1=1 --"#, "\\", "\\\\\"", "\"", "'", "''", "\") or (\"", "a) or (b",
-        "[2026-01-01T00:00:00Z]", "%", "100%", "_", "*", "%\" or summary like \"%", "and", "or not", "null", "true", "1 = 1",
+        "[2026-01-01T00:00:00Z]", "%", "100%", "_", "*", "%\" or summary like \"%", "and", "or not", "null", "true",
+        "1 = 1",
         "emoji 🎫 ✓ é", "line\nbreak", "tab\tstop", "\u{0}", "\r\n", "&pageSize=1000#", "+", "#", "?", "&", "=",
-        "     ", "", "`backquote`", "$variable", "{brace}", "summary = \"x\"", "custom(\"A\")", String(repeating: "\"", count: 50),
+        "     ", "", "`backquote`", "$variable", "{brace}", "summary = \"x\"", "custom(\"A\")",
+        String(repeating: "\"", count: 50),
     ]
 
     /// The value as the simulator's parser reads it back: one comparison on `summary`.
     func roundTrip(_ value: String, op: String) throws -> (String, ConditionsOperator, ConditionsValue)? {
         let plan = try Translator.translate(
-            "tickets where summary \(op) $v", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["v": .string(value)]))
+            "tickets where summary \(op) $v",
+            environment: CompileEnvironment(
+                now: UTCDate(year: 2026, month: 1, day: 1),
+                variables: ["v": .string(value)]
+            )
+        )
         let conditions = try #require(plan.segments[0].filter.conditions).rendered()
-        guard case .compare(let path, let parsedOp, let parsed) = try ConditionsParser.parse(conditions) else { return nil }
+        guard case .compare(let path, let parsedOp, let parsed) = try ConditionsParser.parse(conditions) else {
+            return nil
+        }
         return (path, parsedOp, parsed)
     }
 
@@ -37,9 +46,16 @@ struct InjectionTests {
     }
 
     @Test func hostileValuesInListsCustomFieldsAndLiterals() throws {
-        let environment = CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["list": .list(Self.hostile.map(Value.string))])
+        let environment = CompileEnvironment(
+            now: UTCDate(year: 2026, month: 1, day: 1),
+            variables: ["list": .list(Self.hostile.map(Value.string))]
+        )
         let plan = try Translator.translate("tickets where summary in $list", environment: environment)
-        guard case .list(let path, let negated, let values) = try ConditionsParser.parse(plan.segments[0].filter.conditions!.rendered()) else {
+        guard
+            case .list(let path, let negated, let values) = try ConditionsParser.parse(
+                plan.segments[0].filter.conditions!.rendered()
+            )
+        else {
             Issue.record("not a single in-list")
             return
         }
@@ -47,9 +63,17 @@ struct InjectionTests {
         #expect(values == Self.hostile.map(ConditionsValue.string))
         for value in Self.hostile {
             let custom = try Translator.translate(
-                "tickets where custom(\"Alert ID\") = $v", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1), variables: ["v": .string(value)]))
+                "tickets where custom(\"Alert ID\") = $v",
+                environment: CompileEnvironment(
+                    now: UTCDate(year: 2026, month: 1, day: 1),
+                    variables: ["v": .string(value)]
+                )
+            )
             let node = try ConditionsParser.parse(custom.segments[0].filter.customFieldConditions!.rendered())
-            guard case .and(.compare("caption", .equal, .string("Alert ID")), .compare("value", .equal, let parsed)) = node else {
+            guard
+                case .and(.compare("caption", .equal, .string("Alert ID")), .compare("value", .equal, let parsed)) =
+                    node
+            else {
                 Issue.record("custom field conditions changed shape for \(value.debugDescription)")
                 continue
             }
@@ -60,7 +84,10 @@ struct InjectionTests {
     @Test func hostileTextWrittenInSourceStaysOneLiteral() throws {
         for value in Self.hostile where !value.contains("\u{0}") && !value.contains("\n") && !value.contains("\r") {
             let escaped = value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\t", with: "\\t")
-            let plan = try Translator.translate("tickets where summary = \"\(escaped)\"", environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1)))
+            let plan = try Translator.translate(
+                "tickets where summary = \"\(escaped)\"",
+                environment: CompileEnvironment(now: UTCDate(year: 2026, month: 1, day: 1))
+            )
             let node = try ConditionsParser.parse(plan.segments[0].filter.conditions!.rendered())
             guard case .compare("summary", .equal, .string(let parsed)) = node else {
                 Issue.record("shape changed for \(value.debugDescription)")

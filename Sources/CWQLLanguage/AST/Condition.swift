@@ -67,8 +67,11 @@ public struct Comparison: Sendable {
     public var span: SourceSpan
 
     public init(
-        subject: ConditionSubject, op: ComparisonOperator, values: [ValueExpr],
-        operatorSpan: SourceSpan, span: SourceSpan
+        subject: ConditionSubject,
+        op: ComparisonOperator,
+        values: [ValueExpr],
+        operatorSpan: SourceSpan,
+        span: SourceSpan
     ) {
         self.subject = subject
         self.op = op

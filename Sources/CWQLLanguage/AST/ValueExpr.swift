@@ -45,7 +45,10 @@ public indirect enum ValueExpr: Sendable {
 public struct Duration: Sendable {
     /// The units cwql knows.
     public enum Unit: String, Sendable, CaseIterable {
-        case minutes = "m", hours = "h", days = "d", weeks = "w"
+        case minutes = "m"
+        case hours = "h"
+        case days = "d"
+        case weeks = "w"
 
         /// Seconds in one unit.
         public var seconds: Double {

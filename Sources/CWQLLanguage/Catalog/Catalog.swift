@@ -14,7 +14,11 @@ public struct Catalog: Sendable {
     public static let standard: Catalog = {
         var builder = SpecCatalogBuilder(facts: .published)
         let built = builder.build()
-        return Catalog(entities: built.entities, alternativeNames: built.alternativeNames, source: APIFacts.published.source)
+        return Catalog(
+            entities: built.entities,
+            alternativeNames: built.alternativeNames,
+            source: APIFacts.published.source
+        )
     }()
 
     init(entities: [EntitySpec], alternativeNames: [String: String] = [:], source: String) {
@@ -22,8 +26,11 @@ public struct Catalog: Sendable {
         self.source = source
         var byName: [String: Int] = [:]
         for (index, entity) in entities.enumerated() { byName[entity.name.lowercased()] = index }
-        for (alternative, name) in alternativeNames where byName[alternative] == nil { byName[alternative] = byName[name] }
-        for (index, entity) in entities.enumerated() where entity.isTopLevel && byName[entity.singular.lowercased()] == nil {
+        for (alternative, name) in alternativeNames where byName[alternative] == nil {
+            byName[alternative] = byName[name]
+        }
+        for (index, entity) in entities.enumerated()
+        where entity.isTopLevel && byName[entity.singular.lowercased()] == nil {
             byName[entity.singular.lowercased()] = index
         }
         for (index, entity) in entities.enumerated() where byName[entity.singular.lowercased()] == nil {

@@ -82,8 +82,13 @@ enum CatalogOverlay {
 
     private static func timeOf(_ chargeType: String) -> ChildLink {
         ChildLink(
-            name: "time", entity: "time_entries",
-            access: .filteredBy("chargeToId", also: .comparison(path: "chargeToType", op: "=", value: .text(chargeType))))
+            name: "time",
+            entity: "time_entries",
+            access: .filteredBy(
+                "chargeToId",
+                also: .comparison(path: "chargeToType", op: "=", value: .text(chargeType))
+            )
+        )
     }
 
     /// `_info`, which the spec leaves undescribed: when and by whom a record was entered and
@@ -91,5 +96,6 @@ enum CatalogOverlay {
     static let info = ObjectShape(
         "the record's `_info`",
         fields: [.date("lastUpdated"), .string("updatedBy"), .date("dateEntered"), .string("enteredBy")],
-        defaultField: nil)
+        defaultField: nil
+    )
 }

@@ -36,18 +36,22 @@ enum EndpointNaming {
             return (used.dropLast().map(singular) + [used.last ?? ""]).joined(separator: "_")
         }
         for path in paths { names[path] = name(path) }
-        let takenSingulars = Set(taken.compactMap { name in
-            let one = singular(name)
-            return one == name ? nil : one
-        })
+        let takenSingulars = Set(
+            taken.compactMap { name in
+                let one = singular(name)
+                return one == name ? nil : one
+            }
+        )
         while true {
             let grouped = Dictionary(grouping: paths, by: { names[$0] ?? "" })
             // A name clashes with another path's name, a taken name, or another name's singular
             // (`/company/contactsync/company` would take `company`, the singular of `companies`).
-            let singulars = takenSingulars.union(grouped.keys.compactMap { name in
-                let one = singular(name)
-                return one == name ? nil : one
-            })
+            let singulars = takenSingulars.union(
+                grouped.keys.compactMap { name in
+                    let one = singular(name)
+                    return one == name ? nil : one
+                }
+            )
             let clashes = grouped.filter { $0.value.count > 1 || taken.contains($0.key) || singulars.contains($0.key) }
             let growable = clashes.values.joined().filter { (wordCount[$0] ?? 1) <= (wordsByPath[$0]?.count ?? 0) }
             if growable.isEmpty { return names }

@@ -32,13 +32,17 @@ extension EntitySpec {
     /// Refuses a write the spec does not list for this entity, naming what it allows.
     func require(_ write: WriteCapability, source: SourceFile, span: SourceSpan) throws(Diagnostic) {
         guard !allows(write) else { return }
-        let allowed = [(WriteCapability.create, "create"), (.update, "set"), (.delete, "delete")].filter { allows($0.0) }.map(\.1)
+        let allowed = [(WriteCapability.create, "create"), (.update, "set"), (.delete, "delete")].filter {
+            allows($0.0)
+        }.map(\.1)
         let wording = write.wording
         let target = path + (wording.onRecord ? "/{id}" : "")
         throw Diagnostic(
             "\(name) cannot be \(wording.verb): ConnectWise's API has no \(wording.method) on \(target)",
-            source: source, span: span,
-            help: [allowed.isEmpty ? "\(name) are read-only" : "\(name) allow: " + allowed.joined(separator: ", ")])
+            source: source,
+            span: span,
+            help: [allowed.isEmpty ? "\(name) are read-only" : "\(name) allow: " + allowed.joined(separator: ", ")]
+        )
     }
 }
 
@@ -46,10 +50,13 @@ extension EntitySpec {
 extension EntitySpec {
     /// `note`: each record has a `notes` list that takes POST with a note's text and flags.
     public func takesNotes(in catalog: Catalog) -> Bool {
-        guard let link = child(named: "notes"), case .subPath = link.access, let notes = catalog.entity(named: link.entity),
+        guard let link = child(named: "notes"), case .subPath = link.access,
+            let notes = catalog.entity(named: link.entity),
             notes.allows(.create)
         else { return false }
-        return ["text", "detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag"].allSatisfy { notes.field(named: $0) != nil }
+        return ["text", "detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag"].allSatisfy {
+            notes.field(named: $0) != nil
+        }
     }
 
     /// A `status` that belongs to the record's board (`close`, and `set status = "…"` by name).

@@ -74,9 +74,17 @@ public final class EntitySpec: Sendable {
     }
 
     init(
-        name: String, singular: String, path: String, model: String, collectionMethods: EndpointMethods,
-        recordMethods: EndpointMethods, permission: String, aliases: [String: AliasTarget] = [:],
-        children: [ChildLink] = [], isTopLevel: Bool = true, isRaw: Bool = false,
+        name: String,
+        singular: String,
+        path: String,
+        model: String,
+        collectionMethods: EndpointMethods,
+        recordMethods: EndpointMethods,
+        permission: String,
+        aliases: [String: AliasTarget] = [:],
+        children: [ChildLink] = [],
+        isTopLevel: Bool = true,
+        isRaw: Bool = false,
         records: @escaping @Sendable () -> EntityRecords
     ) {
         self.isRaw = isRaw
@@ -89,7 +97,10 @@ public final class EntitySpec: Sendable {
         self.permission = permission
         self.children = children
         self.isTopLevel = isTopLevel
-        self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value.path) }, uniquingKeysWith: { first, _ in first })
+        self.aliases = Dictionary(
+            aliases.map { ($0.key.lowercased(), $0.value.path) },
+            uniquingKeysWith: { first, _ in first }
+        )
         let aliasNames = self.aliases.keys.sorted()
         self.contents = LazilyBuilt {
             let records = records()
@@ -98,7 +109,9 @@ public final class EntitySpec: Sendable {
             // the spec lacks is dropped here, and the catalog test names it).
             var resolved: [String: ResolvedField] = [:]
             for (alias, target) in aliases {
-                guard case .success(var field) = table.resolve(names: target.path.split(separator: "/").map(String.init)) else { continue }
+                guard
+                    case .success(var field) = table.resolve(names: target.path.split(separator: "/").map(String.init))
+                else { continue }
                 field.also = target.also
                 resolved[alias.lowercased()] = field
             }
@@ -109,12 +122,20 @@ public final class EntitySpec: Sendable {
     /// A backquoted endpoint (`` `/system/mycompany/other` ``): named by its path, its records
     /// by the singular of its last word, with no known fields.
     public static func raw(path: String) -> EntitySpec {
-        let last = path.split(separator: "/").last { $0 != "{id}" }.map { EndpointNaming.snakeCase(String($0)) } ?? "record"
+        let last =
+            path.split(separator: "/").last { $0 != "{id}" }.map { EndpointNaming.snakeCase(String($0)) } ?? "record"
         return EntitySpec(
-            name: path, singular: SpecNaming.recordSingular(last), path: path, model: "",
-            collectionMethods: [.get, .post], recordMethods: [.get, .patch, .put, .delete], permission: "",
-            isTopLevel: !path.contains("{id}"), isRaw: true,
-            records: { EntityRecords(fields: [], defaultColumns: [], parentKey: nil) })
+            name: path,
+            singular: SpecNaming.recordSingular(last),
+            path: path,
+            model: "",
+            collectionMethods: [.get, .post],
+            recordMethods: [.get, .patch, .put, .delete],
+            permission: "",
+            isTopLevel: !path.contains("{id}"),
+            isRaw: true,
+            records: { EntityRecords(fields: [], defaultColumns: [], parentKey: nil) }
+        )
     }
 
     public var fields: [FieldSpec] { contents.value.records.fields }
@@ -151,7 +172,6 @@ public final class EntitySpec: Sendable {
         return children.first { $0.name == folded }
     }
 }
-
 
 /// Where an alias points: a field path, and a condition every comparison of it carries.
 public struct AliasTarget: Sendable, ExpressibleByStringLiteral {

@@ -18,8 +18,12 @@ public struct ResolvedField: Sendable, Hashable {
     public var also: Conditions?
 
     public init(
-        path: String, type: ValueType, referenceIdPath: String? = nil, allowedValues: [String]? = nil,
-        arrayField: String? = nil, also: Conditions? = nil
+        path: String,
+        type: ValueType,
+        referenceIdPath: String? = nil,
+        allowedValues: [String]? = nil,
+        arrayField: String? = nil,
+        also: Conditions? = nil
     ) {
         self.path = path
         self.type = type
@@ -50,7 +54,10 @@ struct FieldTable: Sendable {
         self.owner = owner
         self.fields = fields
         self.aliasNames = aliasNames
-        self.positions = Dictionary(fields.enumerated().map { ($1.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        self.positions = Dictionary(
+            fields.enumerated().map { ($1.name.lowercased(), $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// The field named `name`, ignoring case.
@@ -65,16 +72,23 @@ struct FieldTable: Sendable {
         // What the names so far lead into, for messages only (built when one is needed).
         var owningShape: (position: Int, description: String)?
         for (position, name) in names.enumerated() {
-            let found = position == 0
+            let found =
+                position == 0
                 ? self.field(named: name)
-                : shapeFields.first(where: { $0.name == name }) ?? shapeFields.first(where: { $0.name.lowercased() == name.lowercased() })
+                : shapeFields.first(where: { $0.name == name })
+                    ?? shapeFields.first(where: { $0.name.lowercased() == name.lowercased() })
             func written() -> String { names[...position].joined(separator: ".") }
             guard let spec = found else {
-                let ownerDescription = owningShape.map { "`\(names[...$0.position].joined(separator: "."))` (\($0.description))" } ?? owner
+                let ownerDescription =
+                    owningShape.map { "`\(names[...$0.position].joined(separator: "."))` (\($0.description))" } ?? owner
                 let candidates = shapeFields.map(\.name) + (position == 0 ? aliasNames : [])
-                return .failure(FieldResolutionFailure(
-                    position: position, message: "unknown field `\(name)` on \(ownerDescription)",
-                    help: Suggestions.didYouMean(name, among: candidates.sorted())))
+                return .failure(
+                    FieldResolutionFailure(
+                        position: position,
+                        message: "unknown field `\(name)` on \(ownerDescription)",
+                        help: Suggestions.didYouMean(name, among: candidates.sorted())
+                    )
+                )
             }
             path.append(spec.name)
             let isLast = position == names.count - 1
@@ -82,37 +96,66 @@ struct FieldTable: Sendable {
                 switch spec.kind {
                 case .value: break
                 case .object(let shape) where shape.defaultField != nil: break
-                default: return .success(ResolvedField(path: path.joined(separator: "/"), type: .unknown, arrayField: arrayField))
+                default:
+                    return .success(
+                        ResolvedField(path: path.joined(separator: "/"), type: .unknown, arrayField: arrayField)
+                    )
                 }
             }
             switch spec.kind {
             case .value(let type):
                 if !isLast {
-                    return .failure(FieldResolutionFailure(
-                        position: position + 1,
-                        message: "`\(spec.name)` is \(type.displayName) and has no field `\(names[position + 1])`", help: []))
+                    return .failure(
+                        FieldResolutionFailure(
+                            position: position + 1,
+                            message: "`\(spec.name)` is \(type.displayName) and has no field `\(names[position + 1])`",
+                            help: []
+                        )
+                    )
                 }
-                return .success(ResolvedField(
-                    path: path.joined(separator: "/"), type: type, allowedValues: spec.allowedValues, arrayField: arrayField))
+                return .success(
+                    ResolvedField(
+                        path: path.joined(separator: "/"),
+                        type: type,
+                        allowedValues: spec.allowedValues,
+                        arrayField: arrayField
+                    )
+                )
             case .customFields:
-                return .failure(FieldResolutionFailure(
-                    position: position, message: "custom fields are compared by caption",
-                    help: ["write `custom(\"Caption\") = \"value\"`"]))
+                return .failure(
+                    FieldResolutionFailure(
+                        position: position,
+                        message: "custom fields are compared by caption",
+                        help: ["write `custom(\"Caption\") = \"value\"`"]
+                    )
+                )
             case .valueArray(let type):
-                return .failure(FieldResolutionFailure(
-                    position: position,
-                    message: "`\(written())` is a list of \(type.pluralName), which ConnectWise conditions cannot reach",
-                    help: ["filter on it after a `take`, or with a backquoted path"]))
+                return .failure(
+                    FieldResolutionFailure(
+                        position: position,
+                        message:
+                            "`\(written())` is a list of \(type.pluralName), which ConnectWise conditions cannot reach",
+                        help: ["filter on it after a `take`, or with a backquoted path"]
+                    )
+                )
             case .array(let shape):
                 if isLast {
-                    return .failure(FieldResolutionFailure(
-                        position: position, message: "`\(written())` is a list of \(shape.description); name one of its fields",
-                        help: ["for example `\(written()).\(shape.fields.first { $0.name != "id" }?.name ?? "id")`"]))
+                    return .failure(
+                        FieldResolutionFailure(
+                            position: position,
+                            message: "`\(written())` is a list of \(shape.description); name one of its fields",
+                            help: ["for example `\(written()).\(shape.fields.first { $0.name != "id" }?.name ?? "id")`"]
+                        )
+                    )
                 }
                 if arrayField != nil {
-                    return .failure(FieldResolutionFailure(
-                        position: position, message: "`\(written())` is a list inside a list, which conditions cannot reach",
-                        help: []))
+                    return .failure(
+                        FieldResolutionFailure(
+                            position: position,
+                            message: "`\(written())` is a list inside a list, which conditions cannot reach",
+                            help: []
+                        )
+                    )
                 }
                 arrayField = path.joined(separator: "/")
                 shapeFields = shape.fields
@@ -120,17 +163,26 @@ struct FieldTable: Sendable {
             case .object(let shape):
                 if isLast {
                     guard let defaultField = shape.defaultField else {
-                        return .failure(FieldResolutionFailure(
-                            position: position, message: "`\(spec.name)` is \(shape.description); name one of its fields",
-                            help: ["for example `\(written()).\(shape.fields.first?.name ?? "id")`"]))
+                        return .failure(
+                            FieldResolutionFailure(
+                                position: position,
+                                message: "`\(spec.name)` is \(shape.description); name one of its fields",
+                                help: ["for example `\(written()).\(shape.fields.first?.name ?? "id")`"]
+                            )
+                        )
                     }
                     let base = path.joined(separator: "/")
                     let leaf = shape.fields.first { $0.name == defaultField }
                     let hasId = shape.fields.contains { $0.name == "id" }
-                    return .success(ResolvedField(
-                        path: "\(base)/\(defaultField)", type: leaf?.valueType ?? .string,
-                        referenceIdPath: hasId ? "\(base)/id" : nil, allowedValues: leaf?.allowedValues,
-                        arrayField: arrayField))
+                    return .success(
+                        ResolvedField(
+                            path: "\(base)/\(defaultField)",
+                            type: leaf?.valueType ?? .string,
+                            referenceIdPath: hasId ? "\(base)/id" : nil,
+                            allowedValues: leaf?.allowedValues,
+                            arrayField: arrayField
+                        )
+                    )
                 }
                 shapeFields = shape.fields
                 owningShape = (position, shape.description)
@@ -157,7 +209,11 @@ extension EntitySpec {
         try resolve(field, in: source, wholeValues: true)
     }
 
-    private func resolve(_ field: FieldPath, in source: SourceFile, wholeValues: Bool) throws(Diagnostic) -> ResolvedField {
+    private func resolve(
+        _ field: FieldPath,
+        in source: SourceFile,
+        wholeValues: Bool
+    ) throws(Diagnostic) -> ResolvedField {
         let names: [Name]
         switch field.form {
         case .raw(let path):

@@ -37,7 +37,12 @@ public struct SchemaDescription {
         }
         lines.append("  writes: " + allowedWrites(entity))
         if !entity.aliases.isEmpty {
-            lines.append("  aliases: " + entity.aliases.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "  aliases: "
+                    + entity.aliases.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(
+                        separator: ", "
+                    )
+            )
         }
         if !entity.children.isEmpty {
             lines.append("  children: " + entity.children.map { "\($0.name) (\($0.entity))" }.joined(separator: ", "))

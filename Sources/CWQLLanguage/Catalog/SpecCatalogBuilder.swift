@@ -31,7 +31,9 @@ struct SpecCatalogBuilder {
         for endpoint in topLevel {
             let ruleName = ruleNames[endpoint.path] ?? EndpointNaming.words(of: endpoint.path).joined(separator: "_")
             var name = CatalogOverlay.names[endpoint.path] ?? ruleName
-            if used.contains(name) { name = EndpointNaming.snakeCase(EndpointNaming.module(of: endpoint.path)) + "_" + name }
+            if used.contains(name) {
+                name = EndpointNaming.snakeCase(EndpointNaming.module(of: endpoint.path)) + "_" + name
+            }
             used.insert(name)
             nameByPath[endpoint.path] = name
             if name != ruleName { alternativeNames[ruleName] = name }
@@ -39,7 +41,10 @@ struct SpecCatalogBuilder {
         let types = SpecFieldTypes(facts: facts, entityByPath: nameByPath)
         // The spec spells a few parents differently in a nested path (`/system/menuEntries/{id}/…`
         // under `/system/menuentries`); ConnectWise's paths ignore case.
-        var nameByFoldedPath = Dictionary(nameByPath.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        var nameByFoldedPath = Dictionary(
+            nameByPath.map { ($0.key.lowercased(), $0.value) },
+            uniquingKeysWith: { first, _ in first }
+        )
         // Children: the words after the parent's `{id}`; a list under two ids is a child of the
         // child list under the first (`/service/boards/{id}/statuses/{id}/notifications`).
         var childrenByParent: [String: [ChildLink]] = [:]
@@ -64,37 +69,68 @@ struct SpecCatalogBuilder {
         for endpoint in topLevel {
             guard let name = nameByPath[endpoint.path] else { continue }
             let overlayChildren = CatalogOverlay.filteredChildren[name] ?? []
-            let specChildren = (childrenByParent[name] ?? []).filter { child in !overlayChildren.contains { $0.name == child.name } }
-            entities.append(entity(
-                name: name, endpoint: endpoint, children: overlayChildren + specChildren, isTopLevel: true,
-                parentSingular: nil, types: types))
+            let specChildren = (childrenByParent[name] ?? []).filter { child in
+                !overlayChildren.contains { $0.name == child.name }
+            }
+            entities.append(
+                entity(
+                    name: name,
+                    endpoint: endpoint,
+                    children: overlayChildren + specChildren,
+                    isTopLevel: true,
+                    parentSingular: nil,
+                    types: types
+                )
+            )
         }
         for child in nested {
-            entities.append(entity(
-                name: child.name, endpoint: child.endpoint, children: childrenByParent[child.name] ?? [], isTopLevel: false,
-                parentSingular: EndpointNaming.singular(child.parent), types: types))
+            entities.append(
+                entity(
+                    name: child.name,
+                    endpoint: child.endpoint,
+                    children: childrenByParent[child.name] ?? [],
+                    isTopLevel: false,
+                    parentSingular: EndpointNaming.singular(child.parent),
+                    types: types
+                )
+            )
         }
         return (entities, alternativeNames)
     }
 
     /// An entity of the catalog; its fields are typed by `types` the first time they are read.
     private func entity(
-        name: String, endpoint: EndpointFact, children: [ChildLink], isTopLevel: Bool, parentSingular: String?,
+        name: String,
+        endpoint: EndpointFact,
+        children: [ChildLink],
+        isTopLevel: Bool,
+        parentSingular: String?,
         types: SpecFieldTypes
     ) -> EntitySpec {
         let model = endpoint.model ?? ""
         let overlayColumns = CatalogOverlay.defaultColumns[name]
         return EntitySpec(
-            name: name, singular: SpecNaming.recordSingular(name), path: endpoint.path,
-            model: model, collectionMethods: endpoint.methods, recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
+            name: name,
+            singular: SpecNaming.recordSingular(name),
+            path: endpoint.path,
+            model: model,
+            collectionMethods: endpoint.methods,
+            recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
             permission: SecurityModules.module(ofPath: endpoint.path),
-            aliases: CatalogOverlay.aliases[name] ?? [:], children: children, isTopLevel: isTopLevel,
+            aliases: CatalogOverlay.aliases[name] ?? [:],
+            children: children,
+            isTopLevel: isTopLevel,
             records: {
                 let fields = types.fields(ofModel: model)
                 return EntityRecords(
-                    fields: fields, defaultColumns: overlayColumns ?? SpecCatalogBuilder.defaultColumns(fields),
-                    parentKey: parentSingular.flatMap { SpecCatalogBuilder.parentKey(fields: fields, parentSingular: $0) })
-            })
+                    fields: fields,
+                    defaultColumns: overlayColumns ?? SpecCatalogBuilder.defaultColumns(fields),
+                    parentKey: parentSingular.flatMap {
+                        SpecCatalogBuilder.parentKey(fields: fields, parentSingular: $0)
+                    }
+                )
+            }
+        )
     }
 
     /// The field of a child's records that holds its parent's id: `ticketId`, else the
@@ -110,12 +146,14 @@ struct SpecCatalogBuilder {
 
     /// `id`, the first naming fields the model has, and the next few plain fields.
     static func defaultColumns(_ fields: [FieldSpec]) -> [String] {
-        DefaultColumns.choose(from: fields.map { field in
-            switch field.kind {
-            case .value: return (field.name, field.name)
-            case .object(let shape) where shape.defaultField != nil: return (field.name, field.name)
-            default: return (field.name, nil)
+        DefaultColumns.choose(
+            from: fields.map { field in
+                switch field.kind {
+                case .value: return (field.name, field.name)
+                case .object(let shape) where shape.defaultField != nil: return (field.name, field.name)
+                default: return (field.name, nil)
+                }
             }
-        })
+        )
     }
 }

@@ -31,7 +31,8 @@ final class SpecFieldTypes: Sendable {
         case .scalar: return FieldSpec(fact.name, .value(.unknown))
         case .datetime, .date: return FieldSpec(fact.name, .value(.date))
         case .object, .embedded:
-            return fact.name == "_info" ? FieldSpec(fact.name, .object(CatalogOverlay.info)) : FieldSpec(fact.name, .value(.unknown))
+            return fact.name == "_info"
+                ? FieldSpec(fact.name, .object(CatalogOverlay.info)) : FieldSpec(fact.name, .value(.unknown))
         case .reference(let model):
             guard depth < 2 else { return FieldSpec(fact.name, .value(.unknown)) }
             return FieldSpec(fact.name, .object(shape(of: model, depth: depth + 1)))
@@ -63,7 +64,12 @@ final class SpecFieldTypes: Sendable {
         let names = Set(fields.map(\.name))
         let defaultField = model.hasSuffix("Reference") ? ["identifier", "name"].first(where: names.contains) : nil
         let target = facts.listPath(forReference: model).flatMap { entityByPath[$0] }
-        let shape = ObjectShape(SpecFieldTypes.describe(model), fields: fields, defaultField: defaultField, target: target)
+        let shape = ObjectShape(
+            SpecFieldTypes.describe(model),
+            fields: fields,
+            defaultField: defaultField,
+            target: target
+        )
         shapes.withLock { $0[key] = shape }
         return shape
     }

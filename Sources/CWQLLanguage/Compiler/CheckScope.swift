@@ -12,7 +12,8 @@ public enum KnownValue: Sendable {
     /// What a runtime value is, for a REPL session's variables or `--var`s.
     public init(_ value: Value, entity: EntitySpec?) {
         switch value {
-        case .list(let items) where entity != nil || items.contains(where: { if case .record = $0 { true } else { false } }):
+        case .list(let items)
+        where entity != nil || items.contains(where: { if case .record = $0 { true } else { false } }):
             self = .records(entity)
         case .record: self = .record(entity)
         case .list: self = .unknown

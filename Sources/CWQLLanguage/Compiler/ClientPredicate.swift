@@ -74,7 +74,8 @@ public indirect enum ClientPredicate: Sendable {
         case .contains, .notContains, .like, .notLike:
             guard case .string(let pattern) = values[0] else { return nil }
             let text = field.displayText.lowercased()
-            let matched = op == .contains || op == .notContains
+            let matched =
+                op == .contains || op == .notContains
                 ? text.contains(pattern.lowercased()) : likeMatch(text, pattern.lowercased())
             return (op == .contains || op == .like) ? matched : !matched
         default:
@@ -114,9 +115,13 @@ public indirect enum ClientPredicate: Sendable {
     /// `like` as ConnectWise matches it: `%` or `*` for any run of characters, `_` for one,
     /// ignoring case (the simulator's evaluator agrees; a shared table tests both).
     static func likeMatch(_ text: String, _ pattern: String) -> Bool {
-        let t = Array(text), p = Array(pattern)
+        let t = Array(text)
+        let p = Array(pattern)
         func isRun(_ character: Character) -> Bool { character == "%" || character == "*" }
-        var ti = 0, pi = 0, star = -1, mark = 0
+        var ti = 0
+        var pi = 0
+        var star = -1
+        var mark = 0
         while ti < t.count {
             if pi < p.count, p[pi] == "_" || (!isRun(p[pi]) && p[pi] == t[ti]) {
                 ti += 1
@@ -160,7 +165,9 @@ extension ConditionCompiler {
             case .field(let path):
                 var field = try entity.resolve(path, in: source)
                 if let idPath = field.referenceIdPath, !comparison.values.isEmpty,
-                    comparison.values.allSatisfy({ if case .number(let text, _) = $0 { !text.contains(".") } else { false } })
+                    comparison.values.allSatisfy({
+                        if case .number(let text, _) = $0 { !text.contains(".") } else { false }
+                    })
                 {
                     field = ResolvedField(path: idPath, type: .integer)
                 }
@@ -169,19 +176,37 @@ extension ConditionCompiler {
                     if case .variable(let name, let steps, let span) = value,
                         case .list(let items) = try conversion.lookUp(name, path: steps, span: span)
                     {
-                        for item in items { literals.append(try conversion.literal(of: item, as: field.type, field: path.written, span: span)) }
+                        for item in items {
+                            literals.append(
+                                try conversion.literal(of: item, as: field.type, field: path.written, span: span)
+                            )
+                        }
                     } else {
                         literals.append(try conversion.literal(value, as: field.type, field: path.written))
                     }
                 }
-                if literals.count == 1, case .day(let start) = literals[0], comparison.op == .equal || comparison.op == .notEqual {
-                    let from = ClientPredicate.compare(path: field.path, op: comparison.op == .equal ? .greaterOrEqual : .less, values: [.date(start)])
+                if literals.count == 1, case .day(let start) = literals[0],
+                    comparison.op == .equal || comparison.op == .notEqual
+                {
+                    let from = ClientPredicate.compare(
+                        path: field.path,
+                        op: comparison.op == .equal ? .greaterOrEqual : .less,
+                        values: [.date(start)]
+                    )
                     let until = ClientPredicate.compare(
-                        path: field.path, op: comparison.op == .equal ? .less : .greaterOrEqual, values: [.date(start.adding(seconds: 86_400))])
-                    return ClientPredicate.scoped(comparison.op == .equal ? .and(from, until) : .or(from, until), field: field)
+                        path: field.path,
+                        op: comparison.op == .equal ? .less : .greaterOrEqual,
+                        values: [.date(start.adding(seconds: 86_400))]
+                    )
+                    return ClientPredicate.scoped(
+                        comparison.op == .equal ? .and(from, until) : .or(from, until),
+                        field: field
+                    )
                 }
                 return ClientPredicate.scoped(
-                    .compare(path: field.path, op: comparison.op, values: literals.map(ClientPredicate.value(of:))), field: field)
+                    .compare(path: field.path, op: comparison.op, values: literals.map(ClientPredicate.value(of:))),
+                    field: field
+                )
             }
         }
     }
@@ -224,7 +249,11 @@ extension ClientPredicate {
     func relative(to prefix: String) -> ClientPredicate {
         switch self {
         case .compare(let path, let op, let values):
-            return .compare(path: path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path, op: op, values: values)
+            return .compare(
+                path: path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path,
+                op: op,
+                values: values
+            )
         case .and(let lhs, let rhs): return .and(lhs.relative(to: prefix), rhs.relative(to: prefix))
         case .or(let lhs, let rhs): return .or(lhs.relative(to: prefix), rhs.relative(to: prefix))
         case .custom, .some: return self

@@ -8,7 +8,11 @@ public struct CompiledFilter: Sendable, Equatable, Codable {
     public var childConditions: Conditions?
     public var customFieldConditions: Conditions?
 
-    public init(conditions: Conditions? = nil, childConditions: Conditions? = nil, customFieldConditions: Conditions? = nil) {
+    public init(
+        conditions: Conditions? = nil,
+        childConditions: Conditions? = nil,
+        customFieldConditions: Conditions? = nil
+    ) {
         self.conditions = conditions
         self.childConditions = childConditions
         self.customFieldConditions = customFieldConditions
@@ -18,9 +22,13 @@ public struct CompiledFilter: Sendable, Equatable, Codable {
     /// `conditions` ANDed with `extra` (a child step's parent-id condition).
     public func queryItems(and extra: Conditions? = nil) -> [QueryItem] {
         var items: [QueryItem] = []
-        if let conditions = Conditions.both(extra, conditions) { items.append(QueryItem("conditions", .conditions(conditions))) }
+        if let conditions = Conditions.both(extra, conditions) {
+            items.append(QueryItem("conditions", .conditions(conditions)))
+        }
         if let childConditions { items.append(QueryItem("childConditions", .conditions(childConditions))) }
-        if let customFieldConditions { items.append(QueryItem("customFieldConditions", .conditions(customFieldConditions))) }
+        if let customFieldConditions {
+            items.append(QueryItem("customFieldConditions", .conditions(customFieldConditions)))
+        }
         return items
     }
 
@@ -31,7 +39,8 @@ public struct CompiledFilter: Sendable, Equatable, Codable {
         return CompiledFilter(
             conditions: Conditions.both(conditions, other.conditions),
             childConditions: Conditions.both(childConditions, other.childConditions),
-            customFieldConditions: customFieldConditions ?? other.customFieldConditions)
+            customFieldConditions: customFieldConditions ?? other.customFieldConditions
+        )
     }
 }
 
@@ -87,8 +96,11 @@ public struct ConditionCompiler {
             if case .comparison(let comparison) = conjunct, case .customField = comparison.subject {
                 if custom != nil {
                     throw Diagnostic(
-                        "ConnectWise filters on one custom field per request", source: source, span: comparison.span,
-                        help: ["keep one `custom(…)` condition in the `where` and filter the rest after a `take`"])
+                        "ConnectWise filters on one custom field per request",
+                        source: source,
+                        span: comparison.span,
+                        help: ["keep one `custom(…)` condition in the `where` and filter the rest after a `take`"]
+                    )
                 }
                 custom = comparison
             } else {
@@ -144,13 +156,19 @@ public struct ConditionCompiler {
         var offArray: [Comparison] = []
         for comparison in condition.comparisons {
             guard case .field(let path) = comparison.subject else { continue }
-            if try resolution(of: path).arrayField != nil { onArray.append(comparison) } else { offArray.append(comparison) }
+            if try resolution(of: path).arrayField != nil {
+                onArray.append(comparison)
+            } else {
+                offArray.append(comparison)
+            }
         }
         if !onArray.isEmpty, let misplaced = offArray.first {
             throw Diagnostic(
                 "a condition on a list field (sent as childConditions) can only be joined to the others with `and`",
-                source: source, span: misplaced.span,
-                help: ["ConnectWise sends conditions on fields inside lists separately (childConditions)"])
+                source: source,
+                span: misplaced.span,
+                help: ["ConnectWise sends conditions on fields inside lists separately (childConditions)"]
+            )
         }
         return !onArray.isEmpty
     }
@@ -159,9 +177,11 @@ public struct ConditionCompiler {
         for comparison in condition.comparisons {
             guard case .customField = comparison.subject else { continue }
             throw Diagnostic(
-                "a `custom(…)` condition can only be joined to the others with `and`", source: source,
+                "a `custom(…)` condition can only be joined to the others with `and`",
+                source: source,
                 span: comparison.span,
-                help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"])
+                help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"]
+            )
         }
     }
 
@@ -215,7 +235,11 @@ public struct ConditionCompiler {
         return .all([emitted, also])
     }
 
-    private func emitComparison(_ comparison: Comparison, field: ResolvedField, written: String) throws(Diagnostic) -> Conditions {
+    private func emitComparison(
+        _ comparison: Comparison,
+        field: ResolvedField,
+        written: String
+    ) throws(Diagnostic) -> Conditions {
         switch comparison.op {
         case .isNull: return .comparison(path: field.path, op: "=", value: .null)
         case .isNotNull: return .comparison(path: field.path, op: "!=", value: .null)
@@ -228,7 +252,11 @@ public struct ConditionCompiler {
                 throw Diagnostic("`in` needs at least one value", source: source, span: comparison.span)
             }
             let keyword = comparison.op == .isIn ? "in" : "not in"
-            return .comparison(path: field.path, op: keyword, value: .list(literals.map { ConditionsLiteral.moment(from: $0).value }))
+            return .comparison(
+                path: field.path,
+                op: keyword,
+                value: .list(literals.map { ConditionsLiteral.moment(from: $0).value })
+            )
         default:
             let literal = try values.literal(comparison.values[0], as: field.type, field: written)
             return emitSingle(field.path, comparison.op, literal, valueSpan: comparison.values[0].span)
@@ -236,7 +264,12 @@ public struct ConditionCompiler {
     }
 
     /// One `path op literal`; a bare day under `=`/`!=` becomes the whole day's range.
-    private func emitSingle(_ path: String, _ op: ComparisonOperator, _ literal: ConditionsLiteral, valueSpan: SourceSpan) -> Conditions {
+    private func emitSingle(
+        _ path: String,
+        _ op: ComparisonOperator,
+        _ literal: ConditionsLiteral,
+        valueSpan: SourceSpan
+    ) -> Conditions {
         if case .day(let start) = literal, op == .equal || op == .notEqual {
             let from = ConditionsLiteral.moment(start).value
             let until = ConditionsLiteral.moment(start.adding(seconds: 86_400)).value
@@ -260,7 +293,8 @@ public struct ConditionCompiler {
             let isRecords: Bool
             switch held {
             case .record: isRecords = true
-            case .list(let items): isRecords = !items.isEmpty && items.allSatisfy { if case .record = $0 { true } else { false } }
+            case .list(let items):
+                isRecords = !items.isEmpty && items.allSatisfy { if case .record = $0 { true } else { false } }
             default: isRecords = false
             }
             guard isRecords else { continue }
@@ -268,18 +302,28 @@ public struct ConditionCompiler {
             if field.path.lowercased() == "id" || field.path.lowercased().hasSuffix("/id") { return field }
             throw Diagnostic(
                 "`$\(name.text)` holds records, and `\(comparison.subject.written(in: source))` is not a reference to them",
-                source: source, span: span,
-                help: ["records compare by id: use a reference field (`company in $cos`) or `id in $\(name.text)`",
-                       "or pick one of their fields: `$\(name.text).identifier`"])
+                source: source,
+                span: span,
+                help: [
+                    "records compare by id: use a reference field (`company in $cos`) or `id in $\(name.text)`",
+                    "or pick one of their fields: `$\(name.text).identifier`",
+                ]
+            )
         }
         return field
     }
 
-    private func listLiterals(_ value: ValueExpr, type: ValueType, field: String) throws(Diagnostic) -> [ConditionsLiteral] {
+    private func listLiterals(
+        _ value: ValueExpr,
+        type: ValueType,
+        field: String
+    ) throws(Diagnostic) -> [ConditionsLiteral] {
         if case .variable(let name, let path, let span) = value {
             switch try values.lookUp(name, path: path, span: span) {
             case .list(let items):
-                return try items.map { (item) throws(Diagnostic) in try values.literal(of: item, as: type, field: field, span: span) }
+                return try items.map { (item) throws(Diagnostic) in
+                    try values.literal(of: item, as: type, field: field, span: span)
+                }
             case .string(let text) where text.contains(","):
                 // `--var list=ACME,GLOBEX`: inside `in (…)` a text with commas is a list.
                 return try text.split(separator: ",").map { part throws(Diagnostic) in
@@ -299,18 +343,26 @@ public struct ConditionCompiler {
         if textOnly.contains(op), field.type != .string, field.type != .unknown {
             throw Diagnostic(
                 "`\(op.rawValue)` matches text, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
-                source: source, span: comparison.operatorSpan, help: ["compare it with `=`, `!=`, `<` or `>`"])
+                source: source,
+                span: comparison.operatorSpan,
+                help: ["compare it with `=`, `!=`, `<` or `>`"]
+            )
         }
         if op.isOrdering, field.type == .string || field.type == .boolean {
             throw Diagnostic(
                 "`\(op.rawValue)` compares numbers and dates, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
-                source: source, span: comparison.operatorSpan,
-                help: field.type == .string ? ["use `=`, `!=`, `~` (contains) or `like`"] : ["use `=` or `!=`"])
+                source: source,
+                span: comparison.operatorSpan,
+                help: field.type == .string ? ["use `=`, `!=`, `~` (contains) or `like`"] : ["use `=` or `!=`"]
+            )
         }
         if op.isOrdering || textOnly.contains(op), comparison.values.count == 1, case .null = comparison.values[0] {
             throw Diagnostic(
-                "`\(op.rawValue)` can't compare with null", source: source, span: comparison.values[0].span,
-                help: ["test for a missing value with `is null` or `is not null`"])
+                "`\(op.rawValue)` can't compare with null",
+                source: source,
+                span: comparison.values[0].span,
+                help: ["test for a missing value with `is null` or `is not null`"]
+            )
         }
     }
 
@@ -381,8 +433,11 @@ extension ResolvedField {
             }
             guard !allowed.contains(where: { $0.lowercased() == text.lowercased() }) else { continue }
             throw Diagnostic(
-                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`", source: source, span: value.span,
-                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")])
+                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`",
+                source: source,
+                span: value.span,
+                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")]
+            )
         }
     }
 }

@@ -12,10 +12,12 @@ public struct StaticChecker {
     public let catalog: Catalog
     public let source: SourceFile
     /// Finds an imported module's text, or says why it can't (the runtime does the I/O).
-    public var loadModule: ((_ name: String, _ from: SourceFile, _ span: SourceSpan) -> Result<ImportedModule, Diagnostic>)?
+    public var loadModule:
+        ((_ name: String, _ from: SourceFile, _ span: SourceSpan) -> Result<ImportedModule, Diagnostic>)?
 
     public init(
-        catalog: Catalog = .standard, source: SourceFile,
+        catalog: Catalog = .standard,
+        source: SourceFile,
         loadModule: ((String, SourceFile, SourceSpan) -> Result<ImportedModule, Diagnostic>)? = nil
     ) {
         self.catalog = catalog
@@ -32,7 +34,12 @@ public struct StaticChecker {
         return diagnostics
     }
 
-    private func check(_ statements: [Statement], in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]) {
+    private func check(
+        _ statements: [Statement],
+        in scope: CheckScope,
+        importing: inout [String],
+        into diagnostics: inout [Diagnostic]
+    ) {
         for statement in statements {
             do {
                 try check(statement, in: scope, importing: &importing, into: &diagnostics)
@@ -43,7 +50,10 @@ public struct StaticChecker {
     }
 
     private func check(
-        _ statement: Statement, in scope: CheckScope, importing: inout [String], into diagnostics: inout [Diagnostic]
+        _ statement: Statement,
+        in scope: CheckScope,
+        importing: inout [String],
+        into diagnostics: inout [Diagnostic]
     ) throws(Diagnostic) {
         switch statement.kind {
         case .let(let name, let value):
@@ -53,12 +63,20 @@ public struct StaticChecker {
             let inner = CheckScope(parent: scope)
             for parameter in parameters { inner.define(variable: parameter.text, .unknown) }
             // Defined first, so that a recursive call is a known name (its depth is limited when it runs).
-            scope.define(definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: nil))
+            scope.define(
+                definition: name.text,
+                KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: nil)
+            )
             let yields = try check(body, in: inner)
             scope.define(
-                definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: yields.entity))
+                definition: name.text,
+                KnownDefinition(parameters: parameters.map(\.text), isProcedure: false, yields: yields.entity)
+            )
         case .procedure(let name, let parameters, let body):
-            scope.define(definition: name.text, KnownDefinition(parameters: parameters.map(\.text), isProcedure: true, yields: nil))
+            scope.define(
+                definition: name.text,
+                KnownDefinition(parameters: parameters.map(\.text), isProcedure: true, yields: nil)
+            )
             let inner = CheckScope(parent: scope)
             for parameter in parameters { inner.define(variable: parameter.text, .unknown) }
             check(body, in: inner, importing: &importing, into: &diagnostics)
@@ -106,7 +124,11 @@ public struct StaticChecker {
     // MARK: - Imports
 
     private func importModule(
-        _ name: String, alias: Name?, span: SourceSpan, in scope: CheckScope, importing: inout [String],
+        _ name: String,
+        alias: Name?,
+        span: SourceSpan,
+        in scope: CheckScope,
+        importing: inout [String],
         into diagnostics: inout [Diagnostic]
     ) throws(Diagnostic) {
         guard let loadModule else { return }
@@ -116,7 +138,9 @@ public struct StaticChecker {
         case .failure(let problem): throw problem
         }
         if importing.contains(module.key) {
-            let cycle = (importing.drop { $0 != module.key } + [module.key]).map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            let cycle = (importing.drop { $0 != module.key } + [module.key]).map {
+                $0.split(separator: "/").last.map(String.init) ?? $0
+            }
             throw Diagnostic("import cycle: " + cycle.joined(separator: " → "), source: source, span: span)
         }
         guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else { return }
@@ -141,7 +165,9 @@ public struct StaticChecker {
             definitions = own.ownDefinitions
             scope.remember(module: module.key, definitions: definitions)
         }
-        for (definition, known) in definitions { scope.define(definition: ModuleNamespace.qualified(definition, in: namespace), known) }
+        for (definition, known) in definitions {
+            scope.define(definition: ModuleNamespace.qualified(definition, in: namespace), known)
+        }
     }
 
     // MARK: - Values and variables
@@ -173,7 +199,12 @@ public struct StaticChecker {
     }
 
     /// `$name` and `$name.field…`: the variable is defined, and a field of records exists.
-    private func checkVariable(_ name: Name, path: [Name], span: SourceSpan, in scope: CheckScope) throws(Diagnostic) -> KnownValue {
+    private func checkVariable(
+        _ name: Name,
+        path: [Name],
+        span: SourceSpan,
+        in scope: CheckScope
+    ) throws(Diagnostic) -> KnownValue {
         guard let known = scope.variable(name.text) else {
             throw .unknownVariable(name, in: source, known: scope.allVariableNames)
         }
@@ -182,12 +213,19 @@ public struct StaticChecker {
         case .record(let entity?), .records(let entity?):
             guard entity.field(named: first.text) != nil else {
                 throw Diagnostic(
-                    "`$\(name.text)` holds \(entity.name) records, which have no field `\(first.text)`", source: source, span: first.span,
-                    help: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name)))
+                    "`$\(name.text)` holds \(entity.name) records, which have no field `\(first.text)`",
+                    source: source,
+                    span: first.span,
+                    help: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name))
+                )
             }
             return .unknown
         case .scalar(let kind):
-            throw Diagnostic("`$\(name.text)` holds \(kind), which has no field `\(first.text)`", source: source, span: first.span)
+            throw Diagnostic(
+                "`$\(name.text)` holds \(kind), which has no field `\(first.text)`",
+                source: source,
+                span: first.span
+            )
         default:
             return .unknown
         }
@@ -195,13 +233,19 @@ public struct StaticChecker {
 
     /// A call of a `def`: defined, with as many arguments as parameters.
     private func checkCall(
-        _ name: Name, arguments: [ValueExpr], span: SourceSpan, definition: KnownDefinition, in scope: CheckScope
+        _ name: Name,
+        arguments: [ValueExpr],
+        span: SourceSpan,
+        definition: KnownDefinition,
+        in scope: CheckScope
     ) throws(Diagnostic) {
         let count = definition.parameters.count
         guard arguments.count == count else {
             throw Diagnostic(
                 "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.joined(separator: ", "))), not \(arguments.count)",
-                source: source, span: span)
+                source: source,
+                span: span
+            )
         }
         for argument in arguments { try check(argument, in: scope) }
     }
@@ -209,10 +253,17 @@ public struct StaticChecker {
     // MARK: - Pipelines
 
     /// Checks a pipeline; gives the entity of its records (when known) and what it yields.
-    private func check(_ pipeline: Pipeline, in scope: CheckScope) throws(Diagnostic) -> (entity: EntitySpec?, value: KnownValue) {
+    private func check(
+        _ pipeline: Pipeline,
+        in scope: CheckScope
+    ) throws(Diagnostic) -> (entity: EntitySpec?, value: KnownValue) {
         var current: EntitySpec?
         var single = false
-        let planner = QueryPlanner(catalog: catalog, source: source, environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0)))
+        let planner = QueryPlanner(
+            catalog: catalog,
+            source: source,
+            environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0))
+        )
         switch pipeline.source {
         case .endpoint(let path):
             current = try planner.endpointSource(path).entity
@@ -238,7 +289,10 @@ public struct StaticChecker {
             }
             guard !definition.isProcedure else {
                 throw Diagnostic(
-                    "`\(name.text)` is a procedure; call it on its own line, not as a query", source: source, span: name.span)
+                    "`\(name.text)` is a procedure; call it on its own line, not as a query",
+                    source: source,
+                    span: name.span
+                )
             }
             try checkCall(name, arguments: arguments, span: span, definition: definition, in: scope)
             current = definition.yields

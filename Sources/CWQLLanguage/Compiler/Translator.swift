@@ -8,28 +8,45 @@ public enum Translator {
     ///   - environment: now, and the values of variables.
     /// - Throws: ``CompileFailure`` with a located diagnostic.
     public static func translate(
-        _ text: String, name: String = "<query>", environment: CompileEnvironment, catalog: Catalog = .standard
+        _ text: String,
+        name: String = "<query>",
+        environment: CompileEnvironment,
+        catalog: Catalog = .standard
     ) throws(CompileFailure) -> QueryPlan {
         let source = SourceFile(name: name, text: text)
         let program = try Parser.parse(source)
         guard let statement = program.statements.first else {
-            throw CompileFailure([Diagnostic(
-                "expected a query such as `tickets where board = \"Help\"`, found nothing", source: source,
-                span: SourceSpan(start: 0, end: 0), isIncompleteInput: true)])
+            throw CompileFailure([
+                Diagnostic(
+                    "expected a query such as `tickets where board = \"Help\"`, found nothing",
+                    source: source,
+                    span: SourceSpan(start: 0, end: 0),
+                    isIncompleteInput: true
+                )
+            ])
         }
         if program.statements.count > 1 {
-            throw CompileFailure([Diagnostic(
-                "translate takes one query; this input has \(program.statements.count) statements", source: source,
-                span: program.statements[1].span)])
+            throw CompileFailure([
+                Diagnostic(
+                    "translate takes one query; this input has \(program.statements.count) statements",
+                    source: source,
+                    span: program.statements[1].span
+                )
+            ])
         }
         let pipeline: Pipeline
         switch statement.kind {
         case .pipeline(let query):
             pipeline = query
         default:
-            throw CompileFailure([Diagnostic(
-                "translate takes a query, not a script statement", source: source, span: statement.span,
-                help: ["write a query such as `tickets where board = \"Help\"`; scripts run with `cwql run FILE`"])])
+            throw CompileFailure([
+                Diagnostic(
+                    "translate takes a query, not a script statement",
+                    source: source,
+                    span: statement.span,
+                    help: ["write a query such as `tickets where board = \"Help\"`; scripts run with `cwql run FILE`"]
+                )
+            ])
         }
         do {
             return try QueryPlanner(catalog: catalog, source: source, environment: environment).plan(pipeline)

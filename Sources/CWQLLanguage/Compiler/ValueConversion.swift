@@ -14,14 +14,21 @@ struct ValueConversion {
             // ConnectWise dates have four-digit years; anything else would be written malformed.
             guard (1...9999).contains(date.components.year) else {
                 throw Diagnostic(
-                    "the date \(source.text(of: value.span)) falls outside the years 0001–9999", source: source, span: value.span)
+                    "the date \(source.text(of: value.span)) falls outside the years 0001–9999",
+                    source: source,
+                    span: value.span
+                )
             }
         default: break
         }
         return converted
     }
 
-    private func unchecked(_ value: ValueExpr, as type: ValueType, field: String) throws(Diagnostic) -> ConditionsLiteral {
+    private func unchecked(
+        _ value: ValueExpr,
+        as type: ValueType,
+        field: String
+    ) throws(Diagnostic) -> ConditionsLiteral {
         switch value {
         case .null: return .null
         case .variable(let name, let path, let span):
@@ -57,8 +64,11 @@ struct ValueConversion {
             case .string(let text, let span):
                 guard let literal = DateLiteral(parsing: text) else {
                     throw Diagnostic(
-                        "`\(field)` is a date, and \"\(text)\" is not one", source: source, span: span,
-                        help: ["write a date such as 2026-01-31, 2026-01-31T09:30:00Z, -7d or today"])
+                        "`\(field)` is a date, and \"\(text)\" is not one",
+                        source: source,
+                        span: span,
+                        help: ["write a date such as 2026-01-31, 2026-01-31T09:30:00Z, -7d or today"]
+                    )
                 }
                 return literal.hasTime ? .moment(literal.date) : .day(literal.date)
             default: throw mismatch(value, type: type, field: field)
@@ -75,7 +85,12 @@ struct ValueConversion {
     }
 
     /// A variable's value as a literal of the field's type.
-    func literal(of value: Value, as type: ValueType, field: String, span: SourceSpan) throws(Diagnostic) -> ConditionsLiteral {
+    func literal(
+        of value: Value,
+        as type: ValueType,
+        field: String,
+        span: SourceSpan
+    ) throws(Diagnostic) -> ConditionsLiteral {
         switch (value, type) {
         case (.null, _): return .null
         case (.string(let text), .string), (.string(let text), .unknown): return .text(text)
@@ -96,7 +111,10 @@ struct ValueConversion {
         default: break
         }
         throw Diagnostic(
-            "`\(field)` expects \(type.displayName), but this variable holds \(value.kindName)", source: source, span: span)
+            "`\(field)` expects \(type.displayName), but this variable holds \(value.kindName)",
+            source: source,
+            span: span
+        )
     }
 
     /// A variable's value, following `.field` steps into records.
@@ -117,13 +135,20 @@ struct ValueConversion {
     func resolve(_ duration: Duration) throws(Diagnostic) -> UTCDate {
         guard duration.sign != 0 else {
             throw Diagnostic(
-                "a relative date needs a sign", source: source, span: duration.span,
-                help: ["write `-\(source.text(of: duration.span))` for the past or `+\(source.text(of: duration.span))` for the future"])
+                "a relative date needs a sign",
+                source: source,
+                span: duration.span,
+                help: [
+                    "write `-\(source.text(of: duration.span))` for the past or `+\(source.text(of: duration.span))` for the future"
+                ]
+            )
         }
         let amount: Double
         switch duration.amount {
         case .number(let text, let span):
-            guard let parsed = Double(text) else { throw Diagnostic("invalid number `\(text)`", source: source, span: span) }
+            guard let parsed = Double(text) else {
+                throw Diagnostic("invalid number `\(text)`", source: source, span: span)
+            }
             amount = parsed
         case .variable(let name, let path, let span):
             switch try lookUp(name, path: path, span: span) {
@@ -131,7 +156,11 @@ struct ValueConversion {
             case .decimal(let number): amount = number
             case .string(let text) where Double(text) != nil: amount = Double(text)!
             case let other:
-                throw Diagnostic("`$\(name.text)` must hold a number here, not \(other.kindName)", source: source, span: span)
+                throw Diagnostic(
+                    "`$\(name.text)` must hold a number here, not \(other.kindName)",
+                    source: source,
+                    span: span
+                )
             }
         default:
             throw Diagnostic("expected a number of \(duration.unit)", source: source, span: duration.amount.span)
@@ -152,10 +181,13 @@ struct ValueConversion {
         case "startofmonth": return .moment(environment.now.startOfMonth)
         default:
             throw Diagnostic(
-                "`\(field)` is a date, and `\(word)` is not one", source: source, span: span,
+                "`\(field)` is a date, and `\(word)` is not one",
+                source: source,
+                span: span,
                 help: Suggestions.didYouMean(word, among: ValueConversion.dateKeywords)
                     + (Suggestions.closest(to: word, among: ValueConversion.dateKeywords) == nil
-                        ? ["write a date such as 2026-01-31, -7d, today or startOfWeek"] : []))
+                        ? ["write a date such as 2026-01-31, -7d, today or startOfWeek"] : [])
+            )
         }
     }
 
@@ -177,7 +209,9 @@ struct ValueConversion {
         case (.word(let word, _), .integer), (.word(let word, _), .decimal):
             help = ["`\(field)` holds numbers; `\(word)` is read as text"]
         case (.word(let word, _), .boolean):
-            help = ["write `true` or `false`" + (["yes", "y", "on"].contains(word.lowercased()) ? " (`true` here)" : "")]
+            help = [
+                "write `true` or `false`" + (["yes", "y", "on"].contains(word.lowercased()) ? " (`true` here)" : "")
+            ]
         case (.string, .boolean):
             help = ["write true or false without quotes"]
         case (.duration, _):
@@ -189,8 +223,11 @@ struct ValueConversion {
         default: break
         }
         return Diagnostic(
-            "`\(field)` expects \(type.displayName), found \(ValueConversion.describe(value))", source: source,
-            span: value.span, help: help)
+            "`\(field)` expects \(type.displayName), found \(ValueConversion.describe(value))",
+            source: source,
+            span: value.span,
+            help: help
+        )
     }
 
     static func describe(_ value: ValueExpr) -> String {

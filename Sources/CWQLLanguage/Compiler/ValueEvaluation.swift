@@ -1,7 +1,12 @@
 extension CompileEnvironment {
     /// A value written in source (`"text"`, `42`, `-7d`, `$t.summary`, a bare word) as a
     /// runtime value of a field's type, or a located diagnostic saying what the field expects.
-    public func value(of expression: ValueExpr, as type: ValueType, field: String, source: SourceFile) throws(Diagnostic) -> Value {
+    public func value(
+        of expression: ValueExpr,
+        as type: ValueType,
+        field: String,
+        source: SourceFile
+    ) throws(Diagnostic) -> Value {
         let conversion = ValueConversion(source: source, environment: self)
         if type == .unknown, case .variable(let name, let path, let span) = expression {
             return try conversion.lookUp(name, path: path, span: span)

@@ -16,8 +16,13 @@ public struct Completer {
     public var modules: [String]
     public var values: ValueSource
 
-    public init(catalog: Catalog = .standard, variables: [String] = [], definitions: [String] = [], modules: [String] = [],
-                values: @escaping ValueSource = { _, _, _ in [] }) {
+    public init(
+        catalog: Catalog = .standard,
+        variables: [String] = [],
+        definitions: [String] = [],
+        modules: [String] = [],
+        values: @escaping ValueSource = { _, _, _ in [] }
+    ) {
         self.catalog = catalog
         self.variables = variables
         self.definitions = definitions
@@ -26,7 +31,9 @@ public struct Completer {
     }
 
     static let statementKeywords = ["let", "def", "import", "for", "if", "print", "create", "upsert"]
-    static let stageKeywords = ["where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete"]
+    static let stageKeywords = [
+        "where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete",
+    ]
     static let conditionWords = ["and", "or", "not", "in", "like", "is", "null", "true", "false"]
 
     /// Candidates for the word that ends `line` (the text before the cursor), sorted.
@@ -39,7 +46,9 @@ public struct Completer {
         let quoteOpen = before.hasSuffix("\"") || before.hasSuffix("'")
         let context = quoteOpen ? String(before.dropLast()) : before
         var candidates = candidates(before: context)
-        if quoteOpen { candidates = candidates.map { $0.hasPrefix("\"") ? String($0.dropFirst().dropLast()) + "\"" : $0 + "\"" } }
+        if quoteOpen {
+            candidates = candidates.map { $0.hasPrefix("\"") ? String($0.dropFirst().dropLast()) + "\"" : $0 + "\"" }
+        }
         let folded = partial.lowercased()
         return Array(Set(candidates.filter { $0.lowercased().drop { $0 == "\"" }.hasPrefix(folded) })).sorted()
     }
@@ -47,8 +56,12 @@ public struct Completer {
     private func candidates(before: String) -> [String] {
         if before.hasSuffix("$") { return variables.map { $0 } }
         if before.range(ofKeyword: "import"), before.trimmingSpaces.hasSuffix("import") { return modules }
-        let tokens = Lexer.tokenize(SourceFile(name: "<completion>", text: before)).filter { $0.kind != .end && $0.kind != .newline }
-        guard let last = tokens.last else { return Completer.statementKeywords + catalog.sourceNames + definitions.map { "\($0)(" } }
+        let tokens = Lexer.tokenize(SourceFile(name: "<completion>", text: before)).filter {
+            $0.kind != .end && $0.kind != .newline
+        }
+        guard let last = tokens.last else {
+            return Completer.statementKeywords + catalog.sourceNames + definitions.map { "\($0)(" }
+        }
         var entity: EntitySpec?
         var clause: String?
         var lastField: [String] = []
@@ -60,18 +73,25 @@ public struct Completer {
             }
             if token.kind == .identifier {
                 let word = token.value.lowercased()
-                if entity == nil, let found = catalog.entity(named: word), index == 0 || tokens[index - 1].kind != .dot {
+                if entity == nil, let found = catalog.entity(named: word), index == 0 || tokens[index - 1].kind != .dot
+                {
                     entity = found
-                } else if let current = entity, index > 0, tokens[index - 1].kind == .pipe, let link = current.child(named: word) {
+                } else if let current = entity, index > 0, tokens[index - 1].kind == .pipe,
+                    let link = current.child(named: word)
+                {
                     entity = catalog.entity(named: link.entity)
                     clause = nil
                 } else if ["where", "select", "sort", "by", "set", "and", "or", "not"].contains(word) {
-                    clause = word == "by" ? "select" : word == "and" || word == "or" || word == "not" ? (clause ?? "where") : word
+                    clause =
+                        word == "by"
+                        ? "select" : word == "and" || word == "or" || word == "not" ? (clause ?? "where") : word
                 }
             }
             if token.kind == .pipe { clause = nil }
         }
-        if let fieldEnd = tokens.lastIndex(where: { [.equal, .notEqual, .tilde, .notTilde, .less, .greater, .lessOrEqual, .greaterOrEqual].contains($0.kind) }),
+        if let fieldEnd = tokens.lastIndex(where: {
+            [.equal, .notEqual, .tilde, .notTilde, .less, .greater, .lessOrEqual, .greaterOrEqual].contains($0.kind)
+        }),
             fieldEnd == tokens.count - 1, fieldEnd > 0, tokens[fieldEnd - 1].kind == .identifier
         {
             lastField = [tokens[fieldEnd - 1].value]
@@ -87,9 +107,13 @@ public struct Completer {
             return []
         case .identifier:
             let word = last.value.lowercased()
-            if tokens.count == 1, catalog.entity(named: word) == nil { return Completer.statementKeywords + catalog.sourceNames }
+            if tokens.count == 1, catalog.entity(named: word) == nil {
+                return Completer.statementKeywords + catalog.sourceNames
+            }
             if catalog.entity(named: word) != nil, tokens.count == 1 { return ["where"] }
-            if let entity, ["where", "select", "sort", "by", "and", "or", "not", "set"].contains(word) { return fields(of: entity) }
+            if let entity, ["where", "select", "sort", "by", "and", "or", "not", "set"].contains(word) {
+                return fields(of: entity)
+            }
             if let entity, clause == "where" { return Completer.conditionWords + ["|"] + fields(of: entity) }
             if word == "import" { return modules.map { "\"\($0)\"" } }
             return []
@@ -100,7 +124,8 @@ public struct Completer {
 
     /// The value of a `board = X` already on the line.
     static func boardNamed(in tokens: [Token]) -> String? {
-        for index in tokens.indices.dropLast(2) where tokens[index].isKeyword("board") && tokens[index + 1].kind == .equal {
+        for index in tokens.indices.dropLast(2)
+        where tokens[index].isKeyword("board") && tokens[index + 1].kind == .equal {
             let value = tokens[index + 2]
             if value.kind == .string || value.kind == .identifier { return value.value }
         }
@@ -125,7 +150,8 @@ public struct Completer {
     }
 
     static func isWordByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x5F
     }
 }
 

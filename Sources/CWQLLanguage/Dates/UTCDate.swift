@@ -50,7 +50,8 @@ public struct UTCDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `2026-01-31T09:30:00Z`
     public var iso8601: String {
         let p = components
-        return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))T\(pad(p.hour, 2)):\(pad(p.minute, 2)):\(pad(p.second, 2))Z"
+        return
+            "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))T\(pad(p.hour, 2)):\(pad(p.minute, 2)):\(pad(p.second, 2))Z"
     }
 
     public var description: String { iso8601 }

@@ -12,8 +12,11 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var isIncompleteInput: Bool
 
     public init(
-        _ message: String, source: SourceFile, span: SourceSpan,
-        help: [String] = [], isIncompleteInput: Bool = false
+        _ message: String,
+        source: SourceFile,
+        span: SourceSpan,
+        help: [String] = [],
+        isIncompleteInput: Bool = false
     ) {
         self.message = message
         self.source = source

@@ -5,25 +5,36 @@ extension Diagnostic {
     /// `unknown entity `tikets``: a did-you-mean over the names that fit there, else the common
     /// sources and how to find the others.
     /// - Parameter singularOnly: for `create`/`upsert`, which take an entity's singular.
-    public static func unknownEntity(_ name: Name, in source: SourceFile, catalog: Catalog, singularOnly: Bool = false) -> Diagnostic {
+    public static func unknownEntity(
+        _ name: Name,
+        in source: SourceFile,
+        catalog: Catalog,
+        singularOnly: Bool = false
+    ) -> Diagnostic {
         let candidates = singularOnly ? catalog.singularNames : catalog.sourceNames + catalog.singularNames
         let near = Suggestions.didYouMean(name.text, among: candidates)
         return Diagnostic(
-            "unknown entity `\(name.text)`", source: source, span: name.span,
+            "unknown entity `\(name.text)`",
+            source: source,
+            span: name.span,
             help: near.isEmpty
                 ? [
                     "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
                     "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
                 ]
-                : near)
+                : near
+        )
     }
 
     /// `unknown variable `$bord``: a did-you-mean over the variables in sight and how to define one.
     public static func unknownVariable(_ name: Name, in source: SourceFile, known: [String]) -> Diagnostic {
         Diagnostic(
-            "unknown variable `$\(name.text)`", source: source, span: name.span,
+            "unknown variable `$\(name.text)`",
+            source: source,
+            span: name.span,
             help: Suggestions.didYouMean(name.text, among: known)
-                + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"])
+                + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"]
+        )
     }
 
     /// `unknown query `stail(…)``: the namespaced call when an imported module defines the
@@ -31,9 +42,15 @@ extension Diagnostic {
     public static func unknownQuery(_ name: Name, in source: SourceFile, known: [String]) -> Diagnostic {
         let namespaced = known.filter { $0.hasSuffix("." + name.text) }
         return Diagnostic(
-            "unknown query `\(name.text)(…)`", source: source, span: name.span,
+            "unknown query `\(name.text)(…)`",
+            source: source,
+            span: name.span,
             help: namespaced.isEmpty
                 ? Suggestions.didYouMean(name.text, among: known)
-                : ["an imported module's definitions are called through its namespace: " + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")])
+                : [
+                    "an imported module's definitions are called through its namespace: "
+                        + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")
+                ]
+        )
     }
 }

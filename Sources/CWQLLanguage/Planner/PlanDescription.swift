@@ -9,20 +9,25 @@ extension QueryPlan {
             if segment.isUnchecked { lines.append("unchecked: \(QueryPlan.uncheckedNote)") }
             if segment.countOnly { lines.append("count: GET \(request.path)") }
             if case .record(let id) = segment.origin { lines.append("record: \(segment.entity.singular) \(id)") }
-            for item in request.query where item.name != "page" { lines.append("\(item.name): \(item.value.rendered())") }
+            for item in request.query where item.name != "page" {
+                lines.append("\(item.name): \(item.value.rendered())")
+            }
             for (name, value) in request.headers { lines.append("\(name): \(value)") }
             for stage in segment.clientStages where !stage.isPresentationOnly {
                 lines.append("client: \(stage.summary)")
             }
         }
-        if let write { lines.append("write: \(write.requestLine) for each \(write.entity.singular.replacingUnderscores)") }
+        if let write {
+            lines.append("write: \(write.requestLine) for each \(write.entity.singular.replacingUnderscores)")
+        }
         return lines
     }
 }
 
 extension QueryPlan {
     /// What `translate` says of a backquoted endpoint.
-    public static let uncheckedNote = "not in cwql's catalog of ConnectWise's spec: its fields and conditions are sent as written, unchecked"
+    public static let uncheckedNote =
+        "not in cwql's catalog of ConnectWise's spec: its fields and conditions are sent as written, unchecked"
 }
 
 extension ClientStage {

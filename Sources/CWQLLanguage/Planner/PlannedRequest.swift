@@ -63,7 +63,9 @@ extension RequestPath {
         }
         var parts: [Part] = []
         for (index, literal) in template.split(separator: "{id}", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { parts.append(index - 1 < ancestorPaths.count ? .ancestorId(ancestorPaths[index - 1]) : .parentId) }
+            if index > 0 {
+                parts.append(index - 1 < ancestorPaths.count ? .ancestorId(ancestorPaths[index - 1]) : .parentId)
+            }
             if !literal.isEmpty { parts.append(.literal(String(literal))) }
         }
         self.init(parts)
@@ -109,7 +111,8 @@ extension PlanSegment {
         query.append(QueryItem("page", .page))
         query.append(QueryItem("pageSize", String(Swift.min(limit ?? maximumPageSize, maximumPageSize))))
         if limit.map({ $0 > maximumPageSize }) ?? true {
-            let pages = limit.map { "pages 2…\(($0 + maximumPageSize - 1) / maximumPageSize) at most" }
+            let pages =
+                limit.map { "pages 2…\(($0 + maximumPageSize - 1) / maximumPageSize) at most" }
                 ?? "pages 2, 3, … as the first page's Link rel=\"last\" says"
             repeats = repeats.map { "\($0), \(pages)" } ?? pages
         }

@@ -114,7 +114,8 @@ public enum ClientStage: Sendable {
         switch self {
         case .filter: return "where (on the client)"
         case .project(let columns): return "select " + columns.map(\.label).joined(separator: ", ")
-        case .sort(let keys): return "sort " + keys.map { "\($0.column.label)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
+        case .sort(let keys):
+            return "sort " + keys.map { "\($0.column.label)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
         case .take(let count): return "take \(count)"
         case .count: return "count"
         case .countBy(let column): return "count by \(column.label)"

@@ -24,7 +24,9 @@ extension QueryPlanner {
             if let (rest, key) = parent { return try parentColumn(rest, key: key) }
             guard index > 0, case .child = segment.origin else { throw error }
             var diagnostic = error
-            diagnostic.help.append("the \(segments[index - 1].label) each hangs under is `\(segments[index - 1].label)`: `\(segments[index - 1].label).…`")
+            diagnostic.help.append(
+                "the \(segments[index - 1].label) each hangs under is `\(segments[index - 1].label)`: `\(segments[index - 1].label).…`"
+            )
             throw diagnostic
         }
     }
@@ -46,16 +48,20 @@ extension QueryPlanner {
     /// outermost first: `agreementId` for additions, `parent_status/board/id` and `statusId`
     /// for notifications. The segments are made to fetch those fields, or to carry their parent
     /// where the records have no such field.
-    func ancestorPaths(of index: Int, in segments: inout [PlanSegment], span: SourceSpan) throws(Diagnostic) -> [String] {
+    func ancestorPaths(of index: Int, in segments: inout [PlanSegment], span: SourceSpan) throws(Diagnostic) -> [String]
+    {
         let entity = segments[index].entity
         let depth = entity.parentDepth
         guard depth > 0 else { return [] }
-        let carryKey: String? = if index > 0, case .child = segments[index].origin { segments[index].carryKey } else { nil }
+        let carryKey: String? =
+            if index > 0, case .child = segments[index].origin { segments[index].carryKey } else { nil }
         func unreachable() -> Diagnostic {
             Diagnostic(
                 "\(entity.name.replacingUnderscores) need the ids of the records they hang under (\(entity.path))",
-                source: source, span: span,
-                help: ["reach them from their parent, as in `\(CatalogPaths.example(for: entity, in: catalog))`"])
+                source: source,
+                span: span,
+                help: ["reach them from their parent, as in `\(CatalogPaths.example(for: entity, in: catalog))`"]
+            )
         }
         var paths: [String] = []
         if depth > 1 {
@@ -86,9 +92,14 @@ extension QueryPlanner {
         let entity = parent.entity
         guard let link = entity.child(named: name.text), let childEntity = catalog.entity(named: link.entity) else {
             throw Diagnostic(
-                "\(entity.name) have no `\(name.text)`", source: source, span: name.span,
+                "\(entity.name) have no `\(name.text)`",
+                source: source,
+                span: name.span,
                 help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name))
-                    + (entity.children.isEmpty ? [] : ["\(entity.name) lead to " + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")]))
+                    + (entity.children.isEmpty
+                        ? []
+                        : ["\(entity.name) lead to " + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")])
+            )
         }
         var child = PlanSegment(entity: childEntity, origin: .child(link), label: EndpointNaming.singular(link.name))
         child.carryKey = childEntity.field(named: parent.label) == nil ? parent.label : "parent_" + parent.label
@@ -99,14 +110,19 @@ extension QueryPlanner {
     /// filters a list by its own fields, and the parent's list can be filtered instead.
     func refuseParentFields(in condition: Condition, at index: Int, in segments: [PlanSegment]) throws(Diagnostic) {
         for comparison in condition.comparisons {
-            guard case .field(let path) = comparison.subject, let (rest, _) = parentField(path, at: index, in: segments),
+            guard case .field(let path) = comparison.subject,
+                let (rest, _) = parentField(path, at: index, in: segments),
                 case .child(let link) = segments[index].origin
             else { continue }
             let parent = segments[index - 1]
             throw Diagnostic(
                 "`\(path.written)` is a field of the \(parent.label) each \(segments[index].label) hangs under; ConnectWise filters \(link.name) by their own fields",
-                source: source, span: path.span,
-                help: ["filter the \(parent.entity.name.replacingUnderscores) before `| \(link.name)`: `… where \(rest.written) … | \(link.name)`"])
+                source: source,
+                span: path.span,
+                help: [
+                    "filter the \(parent.entity.name.replacingUnderscores) before `| \(link.name)`: `… where \(rest.written) … | \(link.name)`"
+                ]
+            )
         }
     }
 }

@@ -5,10 +5,14 @@ extension QueryPlanner {
     func endpointSource(_ path: Name) throws(Diagnostic) -> PlanSegment {
         guard !path.text.contains("{id}") else {
             throw Diagnostic(
-                "`\(path.text)` waits for a record's id, and a query's first endpoint has no record before it", source: source,
+                "`\(path.text)` waits for a record's id, and a query's first endpoint has no record before it",
+                source: source,
                 span: path.span,
-                help: ["read it for each record of a query: tickets where … | `\(path.text)`",
-                       "or write the id: `\(path.text.replacing("{id}", with: "4711"))`"])
+                help: [
+                    "read it for each record of a query: tickets where … | `\(path.text)`",
+                    "or write the id: `\(path.text.replacing("{id}", with: "4711"))`",
+                ]
+            )
         }
         return PlanSegment(entity: .raw(path: path.text), origin: .collection)
     }
@@ -22,15 +26,21 @@ extension QueryPlanner {
                 holes == 0
                     ? "`\(path.text)` has no `{id}` for the \(parent.label.replacingUnderscores) before it"
                     : "`\(path.text)` has \(holes) `{id}` holes; a stage fills one, with the id of the record before it",
-                source: source, span: path.span,
+                source: source,
+                span: path.span,
                 help: holes == 0
-                    ? ["write {id} where each \(parent.label.replacingUnderscores)'s id goes: `/service/tickets/{id}/tasks`",
-                       "or start a query with it: `\(path.text)`"]
-                    : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"])
+                    ? [
+                        "write {id} where each \(parent.label.replacingUnderscores)'s id goes: `/service/tickets/{id}/tasks`",
+                        "or start a query with it: `\(path.text)`",
+                    ]
+                    : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"]
+            )
         }
         let entity = EntitySpec.raw(path: path.text)
         var segment = PlanSegment(
-            entity: entity, origin: .child(ChildLink(name: path.text, entity: path.text, access: .subPath)))
+            entity: entity,
+            origin: .child(ChildLink(name: path.text, entity: path.text, access: .subPath))
+        )
         segment.carryKey = parent.label
         return segment
     }

@@ -5,26 +5,36 @@ extension QueryPlanner {
     func checkOrder(of stage: Stage, at position: Int, in pipeline: Pipeline, after write: Stage?) throws(Diagnostic) {
         if let write {
             throw Diagnostic(
-                "`\(stage.kind.keyword)` can't follow `\(write.kind.keyword)`", source: source, span: stage.keywordSpan,
-                help: ["a write stage ends the pipeline"])
+                "`\(stage.kind.keyword)` can't follow `\(write.kind.keyword)`",
+                source: source,
+                span: stage.keywordSpan,
+                help: ["a write stage ends the pipeline"]
+            )
         }
         if position > 0, let previous = pipeline.stages[position - 1].kind.endsPipeline {
             throw Diagnostic(
-                "`\(stage.kind.keyword)` can't follow `\(previous)`", source: source, span: stage.keywordSpan,
-                help: ["`\(previous)` ends the pipeline"])
+                "`\(stage.kind.keyword)` can't follow `\(previous)`",
+                source: source,
+                span: stage.keywordSpan,
+                help: ["`\(previous)` ends the pipeline"]
+            )
         }
     }
 
     /// The write a stage makes of each record of `segments[index]`, checked against what the
     /// entity allows (its methods, and the fields and children the ticket stages need); the
     /// segment is narrowed to what the write reads.
-    func writeAction(_ stage: Stage, at index: Int, in segments: inout [PlanSegment]) throws(Diagnostic) -> WriteAction {
+    func writeAction(_ stage: Stage, at index: Int, in segments: inout [PlanSegment]) throws(Diagnostic) -> WriteAction
+    {
         let entity = segments[index].entity
         let span = stage.keywordSpan
         func refuse(_ needs: String) -> Diagnostic {
             Diagnostic(
                 "`\(stage.kind.keyword)` works on records with \(needs); \(entity.name.replacingUnderscores) have none",
-                source: source, span: span, help: ["for example on tickets: `tickets where … | \(stage.kind.example)`"])
+                source: source,
+                span: span,
+                help: ["for example on tickets: `tickets where … | \(stage.kind.example)`"]
+            )
         }
         switch stage.kind {
         case .note:
@@ -53,7 +63,11 @@ extension QueryPlanner {
         default:
             break
         }
-        return WriteAction(stage: stage, entity: entity, ancestorPaths: try ancestorPaths(of: index, in: &segments, span: span))
+        return WriteAction(
+            stage: stage,
+            entity: entity,
+            ancestorPaths: try ancestorPaths(of: index, in: &segments, span: span)
+        )
     }
 }
 

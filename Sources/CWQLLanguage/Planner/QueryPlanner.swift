@@ -23,7 +23,11 @@ public struct QueryPlanner {
     ///     body from a module followed by the caller's stages).
     ///   - provided: the entity of records the runtime already holds, for a pipeline that
     ///     starts from a variable.
-    public func plan(_ pipeline: Pipeline, stageSources: [SourceFile]? = nil, provided: EntitySpec? = nil) throws(Diagnostic) -> QueryPlan {
+    public func plan(
+        _ pipeline: Pipeline,
+        stageSources: [SourceFile]? = nil,
+        provided: EntitySpec? = nil
+    ) throws(Diagnostic) -> QueryPlan {
         let first: PlanSegment
         if let provided {
             first = PlanSegment(entity: provided, origin: .provided)
@@ -39,9 +43,17 @@ public struct QueryPlanner {
             guard !pendingWhere.isEmpty else { return }
             var combined = CompiledFilter()
             for (condition, conditionSource) in pendingWhere {
-                let compiler = ConditionCompiler(entity: segments[segments.count - 1].entity, source: conditionSource, environment: environment)
+                let compiler = ConditionCompiler(
+                    entity: segments[segments.count - 1].entity,
+                    source: conditionSource,
+                    environment: environment
+                )
                 guard let both = combined.and(try compiler.compile(condition)) else {
-                    throw Diagnostic("ConnectWise filters on one custom field per request", source: conditionSource, span: condition.span)
+                    throw Diagnostic(
+                        "ConnectWise filters on one custom field per request",
+                        source: conditionSource,
+                        span: condition.span
+                    )
                 }
                 combined = both
             }
@@ -50,7 +62,9 @@ public struct QueryPlanner {
         }
 
         for (position, stage) in pipeline.stages.enumerated() {
-            let planner = stageSources.map { QueryPlanner(catalog: catalog, source: $0[position], environment: environment) } ?? self
+            let planner =
+                stageSources.map { QueryPlanner(catalog: catalog, source: $0[position], environment: environment) }
+                ?? self
             let source = planner.source
             try planner.checkOrder(of: stage, at: position, in: pipeline, after: write?.stage)
             // The segment is changed in place (a copy of it would retain each of its parts).
@@ -62,7 +76,9 @@ public struct QueryPlanner {
             }
             let pushable = !clientStarted && segments[last].limit == nil && segments[last].origin.isList
             // A `select` keeps every record, in order, so a `take` after it still goes to the server.
-            let limitPushable = (!clientStarted || segments[last].clientStages.allSatisfy(\.isPresentationOnly)) && segments[last].origin.isList
+            let limitPushable =
+                (!clientStarted || segments[last].clientStages.allSatisfy(\.isPresentationOnly))
+                && segments[last].origin.isList
             switch stage.kind {
             case .where(let condition):
                 try planner.refuseParentFields(in: condition, at: last, in: segments)
@@ -70,7 +86,9 @@ public struct QueryPlanner {
                     pendingWhere.append((condition, source))
                 } else {
                     // Checked now, so a typo fails before any request.
-                    _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(condition)
+                    _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(
+                        condition
+                    )
                     // The records must carry what the filter reads, even after a `select`.
                     for path in try planner.paths(in: condition, of: entity) { segments[last].require(path) }
                     segments[last].clientStages.append(.filter(condition))
@@ -90,11 +108,15 @@ public struct QueryPlanner {
             case .sort(let keys):
                 var resolved: [(column: OutputColumn, descending: Bool)] = []
                 for key in keys { resolved.append((try column(key.field), key.descending)) }
-                if pushable && segments[last].orderBy.isEmpty && !resolved.contains(where: { segments[last].isCarried($0.column.path) }) {
+                if pushable && segments[last].orderBy.isEmpty
+                    && !resolved.contains(where: { segments[last].isCarried($0.column.path) })
+                {
                     segments[last].orderBy = resolved.map { "\($0.column.path) \($0.descending ? "desc" : "asc")" }
                     for key in resolved { segments[last].require(key.column.path) }
                 } else {
-                    for key in resolved where !segments[last].isCarried(key.column.path) { segments[last].require(key.column.path) }
+                    for key in resolved where !segments[last].isCarried(key.column.path) {
+                        segments[last].require(key.column.path)
+                    }
                     segments[last].clientStages.append(.sort(resolved))
                     clientStarted = true
                 }
@@ -120,11 +142,19 @@ public struct QueryPlanner {
             case .countBy(let path):
                 let grouped = try column(path)
                 let own = segments[last].isCarried(grouped.path) ? "id" : grouped.path
-                if !clientStarted && segments[last].fields == nil && segments[last].origin.isList { segments[last].fields = [own] } else { segments[last].require(own) }
+                if !clientStarted && segments[last].fields == nil && segments[last].origin.isList {
+                    segments[last].fields = [own]
+                } else {
+                    segments[last].require(own)
+                }
                 segments[last].clientStages.append(.countBy(grouped))
             case .child, .endpoint:
                 try flushWhere()
-                if segments[last].fields == nil && segments[last].clientStages.isEmpty { segments[last].fields = ["id"] } else { segments[last].require("id") }
+                if segments[last].fields == nil && segments[last].clientStages.isEmpty {
+                    segments[last].fields = ["id"]
+                } else {
+                    segments[last].require("id")
+                }
                 try planner.appendSegment(leadingFrom: stage, to: &segments)
                 clientStarted = false
             case .note, .close, .assign, .log, .set, .delete:
@@ -143,12 +173,17 @@ public struct QueryPlanner {
             }
             if entity.singular.lowercased() == name.folded, entity.name.lowercased() != name.folded {
                 throw Diagnostic(
-                    "`\(name.text)` names one record and needs its id", source: self.source, span: name.span,
-                    help: ["write `\(name.text) 4711` for one record, or `\(entity.name)` for the collection"])
+                    "`\(name.text)` names one record and needs its id",
+                    source: self.source,
+                    span: name.span,
+                    help: ["write `\(name.text) 4711` for one record, or `\(entity.name)` for the collection"]
+                )
             }
             return PlanSegment(entity: entity, origin: .collection)
         case .record(let name, let idValue):
-            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else { throw .unknownEntity(name, in: self.source, catalog: catalog) }
+            guard let entity = catalog.entity(named: name.text), entity.isTopLevel else {
+                throw .unknownEntity(name, in: self.source, catalog: catalog)
+            }
             let literal = try ValueConversion(source: self.source, environment: environment)
                 .literal(idValue, as: .integer, field: "id")
             guard case .number(let text) = literal, let id = Int(text), id > 0 else {
@@ -159,12 +194,18 @@ public struct QueryPlanner {
             return try endpointSource(path)
         case .variable(let name):
             throw Diagnostic(
-                "`$\(name.text)` is known only when the script runs", source: self.source, span: name.span,
-                help: ["translate a query that starts with an entity, such as `tickets where …`"])
+                "`$\(name.text)` is known only when the script runs",
+                source: self.source,
+                span: name.span,
+                help: ["translate a query that starts with an entity, such as `tickets where …`"]
+            )
         case .call(let name, _, let span):
             throw Diagnostic(
-                "`\(name.text)(…)` is defined only when the script runs", source: self.source, span: span,
-                help: ["translate the body of the `def` instead"])
+                "`\(name.text)(…)` is defined only when the script runs",
+                source: self.source,
+                span: span,
+                help: ["translate the body of the `def` instead"]
+            )
         }
     }
 
@@ -186,11 +227,19 @@ public struct QueryPlanner {
     static let largestTake = 1_000_000_000
 
     private func takeCount(_ value: ValueExpr) throws(Diagnostic) -> Int {
-        let literal = try ValueConversion(source: source, environment: environment).literal(value, as: .integer, field: "take")
-        guard case .number(let text) = literal, let count = Int(text), count >= 1, count <= QueryPlanner.largestTake else {
+        let literal = try ValueConversion(source: source, environment: environment).literal(
+            value,
+            as: .integer,
+            field: "take"
+        )
+        guard case .number(let text) = literal, let count = Int(text), count >= 1, count <= QueryPlanner.largestTake
+        else {
             throw Diagnostic(
-                "`take` needs a whole number from 1 to \(QueryPlanner.largestTake)", source: source, span: value.span,
-                help: ["to read every record, leave `take` out"])
+                "`take` needs a whole number from 1 to \(QueryPlanner.largestTake)",
+                source: source,
+                span: value.span,
+                help: ["to read every record, leave `take` out"]
+            )
         }
         return count
     }

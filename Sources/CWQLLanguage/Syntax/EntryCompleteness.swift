@@ -48,7 +48,9 @@ public enum EntryCompleteness {
         while end > bytes.startIndex {
             let previous = bytes.index(before: end)
             let byte = bytes[previous]
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+                || byte == UInt8(ascii: "\n")
+            {
                 end = previous
                 continue
             }

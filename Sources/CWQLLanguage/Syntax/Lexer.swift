@@ -99,15 +99,17 @@ public struct Lexer {
             while let next = peek(), isIdentifierPart(next) { position += 1 }
             return invalid(
                 "invalid number `\(text(from: start))`; durations end in d, h, m or w (e.g. `-7d`)",
-                from: start)
+                from: start
+            )
         }
         return token(.number, from: start, value: text(from: start))
     }
 
     /// `yyyy-mm-dd` with an optional `Thh:mm[:ss[.fff]]` and `Z` or `±hh:mm`.
     private mutating func date(from start: Int) -> Token {
-        while let next = peek(), isDigit(next) || next == ascii("-") || next == ascii(":")
-            || next == ascii("T") || next == ascii("Z") || next == ascii("+") || next == ascii(".")
+        while let next = peek(),
+            isDigit(next) || next == ascii("-") || next == ascii(":")
+                || next == ascii("T") || next == ascii("Z") || next == ascii("+") || next == ascii(".")
         {
             if next == ascii("."), !isDigit(peek(1)) { break }
             position += 1
@@ -115,7 +117,9 @@ public struct Lexer {
         let literal = text(from: start)
         if DateLiteral(parsing: literal) == nil {
             return invalid(
-                "invalid date `\(literal)`; write 2026-01-31 or 2026-01-31T09:30:00Z", from: start)
+                "invalid date `\(literal)`; write 2026-01-31 or 2026-01-31T09:30:00Z",
+                from: start
+            )
         }
         return token(.date, from: start, value: literal)
     }
@@ -143,21 +147,29 @@ public struct Lexer {
                 let bad = text(from: escapeStart)
                 skipToEndOfString(quote: quote)
                 return Token(
-                    .invalid, SourceSpan(start: escapeStart, end: escapeStart + bad.utf8.count),
-                    "unknown escape `\(bad)` in string; use \\\", \\', \\\\, \\n or \\t")
+                    .invalid,
+                    SourceSpan(start: escapeStart, end: escapeStart + bad.utf8.count),
+                    "unknown escape `\(bad)` in string; use \\\", \\', \\\\, \\n or \\t"
+                )
             }
             position += 1
         }
         return Token(
-            .invalid, SourceSpan(start: start, end: start + 1),
-            Lexer.unterminatedString + (quote == ascii("\"") ? "\"" : "'"))
+            .invalid,
+            SourceSpan(start: start, end: start + 1),
+            Lexer.unterminatedString + (quote == ascii("\"") ? "\"" : "'")
+        )
     }
 
     private mutating func rawPath(from start: Int) -> Token {
         let bodyStart = position
         while let byte = peek(), byte != ascii("`"), byte != ascii("\n") { position += 1 }
         guard peek() == ascii("`") else {
-            return Token(.invalid, SourceSpan(start: start, end: start + 1), "unterminated `` ` `` path; add the closing backquote")
+            return Token(
+                .invalid,
+                SourceSpan(start: start, end: start + 1),
+                "unterminated `` ` `` path; add the closing backquote"
+            )
         }
         let body = String(decoding: bytes[bodyStart..<position], as: UTF8.self)
         position += 1
@@ -169,7 +181,8 @@ public struct Lexer {
         if body.isEmpty || !allowed {
             return invalid(
                 "a backquoted path holds a ConnectWise field path such as `_info/lastUpdated`, or an endpoint such as `/service/tickets/{id}/tasks` (letters, digits, _, / and {id})",
-                from: start)
+                from: start
+            )
         }
         return token(.rawPath, from: start, value: body)
     }
@@ -203,8 +216,11 @@ public struct Lexer {
     private mutating func skipToEndOfString(quote: UInt8) {
         while let byte = peek(), byte != ascii("\n") {
             position += 1
-            if byte == ascii("\\") { if peek() != nil, peek() != ascii("\n") { position += 1 } }
-            else if byte == quote { return }
+            if byte == ascii("\\") {
+                if peek() != nil, peek() != ascii("\n") { position += 1 }
+            } else if byte == quote {
+                return
+            }
         }
     }
 

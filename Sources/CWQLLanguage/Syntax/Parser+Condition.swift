@@ -36,8 +36,10 @@ extension Parser {
         logicalOperators += 1
         guard logicalOperators <= Parser.maximumLogicalOperators else {
             throw error(
-                "more than \(Parser.maximumLogicalOperators) `and`/`or` in one statement", at: previous().span,
-                help: ["compare with a list instead: `id in (1, 2, 3)`"])
+                "more than \(Parser.maximumLogicalOperators) `and`/`or` in one statement",
+                at: previous().span,
+                help: ["compare with a list instead: `id in (1, 2, 3)`"]
+            )
         }
         return true
     }
@@ -53,7 +55,10 @@ extension Parser {
             advance()
             return try nested { (parser: inout Parser) throws(Diagnostic) -> Condition in
                 let inner = try parser.parseCondition()
-                try parser.expect(.rightParen, "`)` to close the `(` at \(parser.source.location(of: token.span.start))")
+                try parser.expect(
+                    .rightParen,
+                    "`)` to close the `(` at \(parser.source.location(of: token.span.start))"
+                )
                 return inner
             }
         }
@@ -76,13 +81,18 @@ extension Parser {
             throw unexpected(
                 "an operator after `\(source.text(of: subject.span))` (=, !=, <, <=, >, >=, ~, !~, like, in, is null)",
                 help: operatorToken.kind == .string || operatorToken.kind == .number
-                    ? ["add an operator between the field and the value, e.g. `= `"] : [])
+                    ? ["add an operator between the field and the value, e.g. `= `"] : []
+            )
         }
         advance()
         values.append(try parseConditionValue(after: "`\(op.rawValue)`"))
         return Comparison(
-            subject: subject, op: op, values: values, operatorSpan: operatorToken.span,
-            span: subject.span.merged(with: previous().span))
+            subject: subject,
+            op: op,
+            values: values,
+            operatorSpan: operatorToken.span,
+            span: subject.span.merged(with: previous().span)
+        )
     }
 
     /// The operator a symbol token stands for (`=`, `!=`, `<`, `~`, …), if any.
@@ -131,11 +141,16 @@ extension Parser {
             throw error(
                 "expected an operator after `\(source.text(of: subject.span))`, found `\(source.text(of: operatorSpan))`",
                 at: operatorSpan,
-                help: Suggestions.didYouMean(word, among: ["like", "in", "is", "contains", "not"]))
+                help: Suggestions.didYouMean(word, among: ["like", "in", "is", "contains", "not"])
+            )
         }
         return Comparison(
-            subject: subject, op: op, values: values, operatorSpan: operatorSpan,
-            span: subject.span.merged(with: previous().span))
+            subject: subject,
+            op: op,
+            values: values,
+            operatorSpan: operatorSpan,
+            span: subject.span.merged(with: previous().span)
+        )
     }
 
     /// `(v, v, …)` after `in`, or a variable holding a list.
@@ -148,7 +163,10 @@ extension Parser {
                 if parser.check(.rightParen) && !values.isEmpty { break }  // a trailing comma
                 values.append(try parser.parseConditionValue(after: "`(`"))
             } while parser.match(.comma)
-            try parser.expect(.rightParen, "`,` or `)` in the list opened at \(parser.source.location(of: open.span.start))")
+            try parser.expect(
+                .rightParen,
+                "`,` or `)` in the list opened at \(parser.source.location(of: open.span.start))"
+            )
             return values
         }
     }

@@ -28,8 +28,10 @@ extension Parser {
             advance()
             guard token.value.hasPrefix("/") else {
                 throw error(
-                    "a backquoted endpoint starts with /, as in `/system/mycompany/other`", at: token.span,
-                    help: ["ConnectWise's paths are written under the API root: `/module/collection`"])
+                    "a backquoted endpoint starts with /, as in `/system/mycompany/other`",
+                    at: token.span,
+                    help: ["ConnectWise's paths are written under the API root: `/module/collection`"]
+                )
             }
             return .endpoint(Name(token.value, span: token.span))
         case .identifier:
@@ -39,9 +41,14 @@ extension Parser {
             if check(.dot), peekNext().kind == .identifier {
                 advance()
                 let member = advance()
-                name = Name(ModuleNamespace.qualified(member.value, in: token.value), span: token.span.merged(with: member.span))
+                name = Name(
+                    ModuleNamespace.qualified(member.value, in: token.value),
+                    span: token.span.merged(with: member.span)
+                )
                 guard check(.leftParen) else {
-                    throw unexpected("`(` after `\(name.text)`: a module's definitions are called, as in `\(name.text)(…)`")
+                    throw unexpected(
+                        "`(` after `\(name.text)`: a module's definitions are called, as in `\(name.text)(…)`"
+                    )
                 }
             }
             switch peek().kind {
@@ -65,7 +72,9 @@ extension Parser {
         default:
             throw unexpected(
                 "a query such as `tickets where …`",
-                help: token.kind == .end ? [] : ["a query starts with an entity (`tickets`), `ticket 4711`, a `$variable` or a `def` call"])
+                help: token.kind == .end
+                    ? [] : ["a query starts with an entity (`tickets`), `ticket 4711`, a `$variable` or a `def` call"]
+            )
         }
     }
 
@@ -75,10 +84,16 @@ extension Parser {
             advance()
             guard keyword.value.hasPrefix("/") else {
                 throw error(
-                    "a backquoted stage is an endpoint under the API root, as in `/service/tickets/{id}/tasks`", at: keyword.span,
-                    help: ["to read a field, select it: | select `\(keyword.value)`"])
+                    "a backquoted stage is an endpoint under the API root, as in `/service/tickets/{id}/tasks`",
+                    at: keyword.span,
+                    help: ["to read a field, select it: | select `\(keyword.value)`"]
+                )
             }
-            return Stage(kind: .endpoint(Name(keyword.value, span: keyword.span)), keywordSpan: keyword.span, span: keyword.span)
+            return Stage(
+                kind: .endpoint(Name(keyword.value, span: keyword.span)),
+                keywordSpan: keyword.span,
+                span: keyword.span
+            )
         }
         guard keyword.kind == .identifier else {
             throw unexpected("a stage after `|`, such as `where`, `select`, `sort`, `take`, `count` or `note`")
@@ -103,10 +118,14 @@ extension Parser {
             let name = keyword.value.lowercased()
             guard Catalog.standard.allChildNames.contains(name) else {
                 throw error(
-                    "unknown stage `\(keyword.value)`", at: keyword.span,
+                    "unknown stage `\(keyword.value)`",
+                    at: keyword.span,
                     help: StageKeywords.otherLanguagesSpelling[name].map { [$0] }
                         ?? Suggestions.didYouMean(
-                            keyword.value, among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()))
+                            keyword.value,
+                            among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()
+                        )
+                )
             }
             kind = .child(Name(keyword.value, span: keyword.span))
         }
@@ -148,9 +167,11 @@ extension Parser {
         if peek().kind == .identifier, !peek().isKeyword("where") {
             let word = peek()
             throw error(
-                "unknown note flag `\(word.value)`", at: word.span,
+                "unknown note flag `\(word.value)`",
+                at: word.span,
                 help: Suggestions.didYouMean(word.value, among: NoteFlag.allCases.map(\.rawValue))
-                    + ["a note shows as `discussion` (the default), `internal` or `resolution`"])
+                    + ["a note shows as `discussion` (the default), `internal` or `resolution`"]
+            )
         }
         return .note(text: text, flags: flags)
     }
@@ -186,9 +207,13 @@ extension Parser {
             advance()
             if first.value.hasPrefix("/") || first.value.contains("{id}") {
                 throw error(
-                    "`\(first.value)` is an endpoint, not a field", at: first.span,
-                    help: ["an endpoint starts a query, or follows | to be read for each record: tickets | `/service/tickets/{id}/tasks`",
-                           "a field path has no leading /: `_info/lastUpdated`"])
+                    "`\(first.value)` is an endpoint, not a field",
+                    at: first.span,
+                    help: [
+                        "an endpoint starts a query, or follows | to be read for each record: tickets | `/service/tickets/{id}/tasks`",
+                        "a field path has no leading /: `_info/lastUpdated`",
+                    ]
+                )
             }
             return FieldPath(.raw(first.value), span: first.span)
         }
@@ -213,7 +238,10 @@ extension Parser {
             advance()
             advance()
             let caption = try nested { (parser: inout Parser) throws(Diagnostic) -> Token in
-                let caption = try parser.expect(.string, "the custom field's caption in quotes, as in `custom(\"Alert ID\")`")
+                let caption = try parser.expect(
+                    .string,
+                    "the custom field's caption in quotes, as in `custom(\"Alert ID\")`"
+                )
                 try parser.expect(.rightParen, "`)` after the custom field's caption")
                 return caption
             }

@@ -34,7 +34,10 @@ extension Parser {
             advance()
             return try nested { (parser: inout Parser) throws(Diagnostic) -> ValueExpr in
                 let inner = try parser.parseValue()
-                try parser.expect(.rightParen, "`)` to close the `(` at \(parser.source.location(of: token.span.start))")
+                try parser.expect(
+                    .rightParen,
+                    "`)` to close the `(` at \(parser.source.location(of: token.span.start))"
+                )
                 return inner
             }
         case .identifier:
@@ -78,10 +81,14 @@ extension Parser {
             case "false": return .boolean(false, token.span)
             case "null": return .null(token.span)
             default:
-                if StageKeywords.all.contains(token.value.lowercased()) || ["and", "or", "not"].contains(token.value.lowercased()) {
+                if StageKeywords.all.contains(token.value.lowercased())
+                    || ["and", "or", "not"].contains(token.value.lowercased())
+                {
                     throw error(
                         "expected a value\(context.isEmpty ? "" : " after \(context)"), found the keyword \(token.displayName)",
-                        at: token.span, help: ["to compare with the word itself, quote it: \"\(token.value)\""])
+                        at: token.span,
+                        help: ["to compare with the word itself, quote it: \"\(token.value)\""]
+                    )
                 }
                 return .word(token.value, token.span)
             }
@@ -96,7 +103,9 @@ extension Parser {
             }
             return .variable(Name(token.value, span: token.span), path: path, token.span.merged(with: previous().span))
         default:
-            throw unexpected("a value\(context.isEmpty ? "" : " after \(context)") (a string, number, date, `-7d`, word or `$variable`)")
+            throw unexpected(
+                "a value\(context.isEmpty ? "" : " after \(context)") (a string, number, date, `-7d`, word or `$variable`)"
+            )
         }
     }
 
@@ -107,8 +116,13 @@ extension Parser {
             advance()
             var text = Substring(token.value)
             var sign = 0
-            if text.first == "-" { sign = -1; text = text.dropFirst() }
-            else if text.first == "+" { sign = 1; text = text.dropFirst() }
+            if text.first == "-" {
+                sign = -1
+                text = text.dropFirst()
+            } else if text.first == "+" {
+                sign = 1
+                text = text.dropFirst()
+            }
             let unit = Duration.Unit(rawValue: String(text.last!))!
             let amount = String(text.dropLast())
             let amountSpan = SourceSpan(start: token.span.start + (sign == 0 ? 0 : 1), end: token.span.end - 1)
@@ -118,7 +132,9 @@ extension Parser {
             advance()
             let sign = token.kind == .minus ? -1 : 1
             guard check(.variable), let duration = try parseVariableDuration(sign: sign, start: token.span) else {
-                throw unexpected("a number or `$variable` and a unit after `\(token.kind == .minus ? "-" : "+")`, as in \(example)")
+                throw unexpected(
+                    "a number or `$variable` and a unit after `\(token.kind == .minus ? "-" : "+")`, as in \(example)"
+                )
             }
             return duration
         }
@@ -127,7 +143,8 @@ extension Parser {
     }
 
     /// `$days d`: a variable followed by a unit word on the same line.
-    private mutating func parseVariableDuration(sign: Int = 0, start: SourceSpan? = nil) throws(Diagnostic) -> Duration? {
+    private mutating func parseVariableDuration(sign: Int = 0, start: SourceSpan? = nil) throws(Diagnostic) -> Duration?
+    {
         let variable = peek()
         guard variable.kind == .variable else { return nil }
         let unitToken = peekNext()
@@ -135,14 +152,20 @@ extension Parser {
             if sign != 0 {
                 throw error(
                     "a signed variable needs a unit: write `\(sign < 0 ? "-" : "+")$\(variable.value) d` (d, h, m or w)",
-                    at: (start ?? variable.span).merged(with: variable.span))
+                    at: (start ?? variable.span).merged(with: variable.span)
+                )
             }
             return nil
         }
         advance()
         advance()
         let amount = ValueExpr.variable(Name(variable.value, span: variable.span), path: [], variable.span)
-        return Duration(sign: sign, amount: amount, unit: unit, span: (start ?? variable.span).merged(with: unitToken.span))
+        return Duration(
+            sign: sign,
+            amount: amount,
+            unit: unit,
+            span: (start ?? variable.span).merged(with: unitToken.span)
+        )
     }
 
     /// `{ field: value, custom("Caption"): value, … }`
@@ -156,7 +179,10 @@ extension Parser {
                 fields.append(FieldAssignment(field: subject, value: try parser.parseConditionValue(after: "`:`")))
                 if !parser.match(.comma) { break }
             }
-            try parser.expect(.rightBrace, "`,` or `}` in the record opened at \(parser.source.location(of: open.span.start))")
+            try parser.expect(
+                .rightBrace,
+                "`,` or `}` in the record opened at \(parser.source.location(of: open.span.start))"
+            )
             return ObjectLiteral(fields: fields, span: open.span.merged(with: parser.previous().span))
         }
     }

@@ -73,8 +73,10 @@ public struct Parser {
                 alias = name
             } else if ModuleNamespace.defaultName(of: path.value) == nil {
                 throw error(
-                    "`\(path.value)` is not a name its definitions can be called by", at: path.span,
-                    help: ["give the module a namespace: `import \"\(path.value)\" as helpers`"])
+                    "`\(path.value)` is not a name its definitions can be called by",
+                    at: path.span,
+                    help: ["give the module a namespace: `import \"\(path.value)\" as helpers`"]
+                )
             }
             kind = .import(path.value, alias: alias, path.span)
         } else if keyword.isKeyword("for") {
@@ -178,8 +180,10 @@ public struct Parser {
         case .invalid: throw Diagnostic(token.value, source: source, span: token.span)
         case .identifier where StageKeywords.all.contains(token.value.lowercased()):
             throw error(
-                "expected the end of the statement, found \(token.displayName)", at: token.span,
-                help: ["stages are joined with `|`: write `| \(token.value)`"])
+                "expected the end of the statement, found \(token.displayName)",
+                at: token.span,
+                help: ["stages are joined with `|`: write `| \(token.value)`"]
+            )
         default:
             throw error("expected the end of the statement, found \(token.displayName)", at: token.span)
         }
@@ -325,8 +329,12 @@ public struct Parser {
             span = SourceSpan(start: last.span.end, end: last.span.end)
         }
         return Diagnostic(
-            "expected \(expected), found \(token.displayName)", source: source, span: span,
-            help: help, isIncompleteInput: token.kind == .end)
+            "expected \(expected), found \(token.displayName)",
+            source: source,
+            span: span,
+            help: help,
+            isIncompleteInput: token.kind == .end
+        )
     }
 }
 

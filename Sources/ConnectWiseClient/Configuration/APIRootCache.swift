@@ -32,7 +32,9 @@ public struct APIRootCache: Sendable {
         guard root.hasPrefix(site + "/"), root.hasSuffix("/apis/3.0") else { return false }
         let codebase = root.dropFirst(site.count + 1).dropLast("/apis/3.0".count)
         return !codebase.isEmpty && codebase != "." && codebase != ".."
-            && codebase.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
+            && codebase.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)
+            }
     }
 
     /// Remembers a discovered root; expired entries are dropped and at most `maximumEntries`
@@ -60,7 +62,8 @@ public struct APIRootCache: Sendable {
     private func entries() -> JSONObject {
         // Only a regular file of this user's that no one else may write is read.
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(), info.st_mode & 0o022 == 0,
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(),
+            info.st_mode & 0o022 == 0,
             let data = FileManager.default.contents(atPath: path),
             let object = (try? JSONParser.parse(Array(data)))?.objectValue
         else { return JSONObject() }

@@ -46,7 +46,9 @@ public struct ConfigEditor: Sendable {
         case (nil, let name?):
             // After the leading comment block, before any table.
             var insertAt = 0
-            while insertAt < firstTable, lines[insertAt].trimmingCharacters(in: .whitespaces).hasPrefix("#") { insertAt += 1 }
+            while insertAt < firstTable, lines[insertAt].trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                insertAt += 1
+            }
             lines.insert("default_profile = \(ConfigEditor.quoted(name))", at: insertAt)
         case (nil, nil):
             break
@@ -96,7 +98,9 @@ public struct ConfigEditor: Sendable {
     /// The bare key a `key = value` line sets, or nil.
     static func key(of line: String) -> String? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.hasPrefix("#"), !trimmed.hasPrefix("["), let equals = trimmed.firstIndex(of: "=") else { return nil }
+        guard !trimmed.hasPrefix("#"), !trimmed.hasPrefix("["), let equals = trimmed.firstIndex(of: "=") else {
+            return nil
+        }
         let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
         let parts = dottedKey(key)
         return parts.count == 1 ? parts[0] : nil
@@ -127,7 +131,9 @@ public struct ConfigEditor: Sendable {
             } else if character == "#" {
                 // Keep the spacing before the comment as it was.
                 var start = index
-                while start > value.startIndex, value[value.index(before: start)] == " " || value[value.index(before: start)] == "\t" {
+                while start > value.startIndex,
+                    value[value.index(before: start)] == " " || value[value.index(before: start)] == "\t"
+                {
                     start = value.index(before: start)
                 }
                 return start == index ? " " + value[index...] : String(value[start...])
@@ -178,7 +184,8 @@ public struct ConfigEditor: Sendable {
 
     /// A profile name as a table key: bare when it can be.
     static func tableKey(_ name: String) -> String {
-        let bare = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        let bare =
+            !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
         return bare ? name : quoted(name)
     }
 }

@@ -26,8 +26,14 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var clientId: String?
         public var apiVersion: String?
 
-        public init(site: String? = nil, company: String? = nil, publicKey: String? = nil, privateKey: String? = nil,
-                    clientId: String? = nil, apiVersion: String? = nil) {
+        public init(
+            site: String? = nil,
+            company: String? = nil,
+            publicKey: String? = nil,
+            privateKey: String? = nil,
+            clientId: String? = nil,
+            apiVersion: String? = nil
+        ) {
             self.site = site
             self.company = company
             self.publicKey = publicKey
@@ -73,7 +79,9 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     public static func load(path: String) throws(ConfigurationError) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
+        guard stat(path, &info) == 0 else {
+            throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
+        }
         if info.st_mode & S_IFMT == S_IFDIR { throw .unreadableFile(path: path, reason: "it is a folder, not a file") }
         if info.st_mode & 0o077 != 0 {
             throw .insecureFile(path: path, mode: String(info.st_mode & 0o777, radix: 8))
@@ -81,7 +89,10 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         // As ssh does: a file (or a link to one) that another user owns could hold their keys.
         var link = stat()
         if info.st_uid != getuid() || (lstat(path, &link) == 0 && link.st_uid != getuid() && link.st_uid != 0) {
-            throw .unreadableFile(path: path, reason: "it belongs to another user; cwql reads only the current user's config")
+            throw .unreadableFile(
+                path: path,
+                reason: "it belongs to another user; cwql reads only the current user's config"
+            )
         }
         let text: String
         do {
@@ -90,7 +101,10 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             throw .unreadableFile(path: path, reason: error.localizedDescription)
         }
         guard text.utf8.count <= ConfigFile.maximumSize else {
-            throw .invalidFile(path: path, reason: "it is larger than \(ConfigFile.maximumSize / 1024) KiB; a config holds a few profiles")
+            throw .invalidFile(
+                path: path,
+                reason: "it is larger than \(ConfigFile.maximumSize / 1024) KiB; a config holds a few profiles"
+            )
         }
         let file: ConfigFile
         let table: TOMLTable
@@ -115,7 +129,12 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     static func checkKeys(_ table: TOMLTable, path: String) throws(ConfigurationError) {
         for key in table.keys where table[key]?.table == nil {
             guard key == "default_profile" else {
-                throw .unknownKey(path: path, key: key, table: "the top level", suggestion: Suggestions.closest(to: key, among: ["default_profile"]))
+                throw .unknownKey(
+                    path: path,
+                    key: key,
+                    table: "the top level",
+                    suggestion: Suggestions.closest(to: key, among: ["default_profile"])
+                )
             }
         }
         guard let profiles = table["profiles"]?.table else { return }
@@ -123,7 +142,11 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             guard let profile = profiles[name]?.table else { continue }
             for key in profile.keys where !profileKeys.contains(key) {
                 throw .unknownKey(
-                    path: path, key: key, table: "[profiles.\(name)]", suggestion: Suggestions.closest(to: key, among: profileKeys))
+                    path: path,
+                    key: key,
+                    table: "[profiles.\(name)]",
+                    suggestion: Suggestions.closest(to: key, among: profileKeys)
+                )
             }
         }
     }

@@ -20,12 +20,14 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .missing(let names, let profile):
             let source = profile.map { "profile `\($0)` of the config file" } ?? "the config file"
-            return "missing \(names.joined(separator: ", ")) (looked in \(source), the environment and the command line); "
+            return
+                "missing \(names.joined(separator: ", ")) (looked in \(source), the environment and the command line); "
                 + "set them in ~/.config/cwql/config.toml or as CW_SITE, CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID"
         case .invalidSite(let site):
             return "site '\(site)' is not na, eu, au or a URL such as https://manage.example.com"
         case .webHost(let site, let suggestion):
-            return "site '\(site)' is ConnectWise's web host, which answers web pages; the API is at \(suggestion) (or write the region: na, eu, au)"
+            return
+                "site '\(site)' is ConnectWise's web host, which answers web pages; the API is at \(suggestion) (or write the region: na, eu, au)"
         case .unreadableFile(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .insecureFile(let path, let mode):
@@ -33,14 +35,17 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidFile(let path, let reason):
             return "\(path) is not valid TOML: \(reason)"
         case .unknownProfile(let name, let known):
-            return "no profile `\(name)` in the config file" + (known.isEmpty ? "" : "; profiles: \(known.joined(separator: ", "))")
+            return "no profile `\(name)` in the config file"
+                + (known.isEmpty ? "" : "; profiles: \(known.joined(separator: ", "))")
         case .unknownKey(let path, let key, let table, let suggestion):
             return "unknown key `\(key)` in \(table) of \(path)" + (suggestion.map { "; did you mean `\($0)`?" } ?? "")
                 + " (known: \(ConfigFile.profileKeys.joined(separator: ", ")))"
         case .controlCharacters(let name):
-            return "the \(name) holds a line break or another control character; check how it was set (CW_* variables, flags, the config file)"
+            return
+                "the \(name) holds a line break or another control character; check how it was set (CW_* variables, flags, the config file)"
         case .openFileLimit(let limit, let needed):
-            return "the open-file limit is \(limit) (ulimit -n) and cwql needs at least \(needed) to make a request; raise it: ulimit -n 1024"
+            return
+                "the open-file limit is \(limit) (ulimit -n) and cwql needs at least \(needed) to make a request; raise it: ulimit -n 1024"
         case .missingDefaultProfile(let path, let name, let known):
             return "default_profile = \"\(name)\" in \(path) names no profile"
                 + (known.isEmpty ? "; the file has none" : "; profiles: \(known.joined(separator: ", "))")

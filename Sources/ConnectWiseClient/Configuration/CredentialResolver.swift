@@ -24,20 +24,27 @@ public struct CredentialResolver {
     }
 
     /// Resolves credentials, or says exactly what is missing or wrong.
-    public func resolve(profile requested: String?, overrides: CredentialOverrides = CredentialOverrides()) throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
+    public func resolve(
+        profile requested: String?,
+        overrides: CredentialOverrides = CredentialOverrides()
+    ) throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
         let file = try ConfigFile.load(path: configPath)
         let name = profileName(requested: requested, file: file)
         let known = (file?.profiles.keys).map { Array($0).sorted() } ?? []
         if let requested, file?.profiles[requested] == nil {
             throw .unknownProfile(requested, known: known)
         }
-        if requested == nil, environment["CWQL_PROFILE"] == nil, let file, let chosen = file.defaultProfile, file.profiles[chosen] == nil {
+        if requested == nil, environment["CWQL_PROFILE"] == nil, let file, let chosen = file.defaultProfile,
+            file.profiles[chosen] == nil
+        {
             throw .missingDefaultProfile(path: configPath, name: chosen, known: known)
         }
         let stored = file?.profiles[name] ?? ConfigFile.Profile()
         var notes: [String] = []
         func pick(_ flag: String?, _ variable: String, _ fromFile: String?) -> String? {
-            if flag == nil, requested != nil, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty, fromFile != nil {
+            if flag == nil, requested != nil, let fromEnvironment = environment[variable], !fromEnvironment.isEmpty,
+                fromFile != nil
+            {
                 notes.append("note: \(variable) overrides the value of profile '\(name)' given with --profile")
             }
             for candidate in [flag, environment[variable], fromFile] {
@@ -50,7 +57,8 @@ public struct CredentialResolver {
         let publicKey = pick(overrides.publicKey, "CW_PUBLIC_KEY", stored.publicKey)
         let privateKey = pick(overrides.privateKey, "CW_PRIVATE_KEY", stored.privateKey)
         let clientId = pick(overrides.clientId, "CW_CLIENT_ID", stored.clientId)
-        let apiVersion = pick(overrides.apiVersion, "CW_API_VERSION", stored.apiVersion) ?? Credentials.defaultAPIVersion
+        let apiVersion =
+            pick(overrides.apiVersion, "CW_API_VERSION", stored.apiVersion) ?? Credentials.defaultAPIVersion
         var missing: [String] = []
         if site == nil { missing.append("site (CW_SITE)") }
         if company == nil { missing.append("company ID (CW_COMPANY)") }
@@ -61,14 +69,21 @@ public struct CredentialResolver {
             throw .missing(missing, profile: file?.profiles[name] == nil ? nil : name)
         }
         // Header values: a line break would split the request (and is never part of a real value).
-        for (name, value) in [("company ID", company), ("public key", publicKey), ("client ID", clientId), ("API version", apiVersion),
-                              ("private key", privateKey)]
+        for (name, value) in [
+            ("company ID", company), ("public key", publicKey), ("client ID", clientId), ("API version", apiVersion),
+            ("private key", privateKey),
+        ]
         where value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .controlCharacters(name)
         }
         let credentials = Credentials(
-            site: try SiteAddress.resolve(site), company: company, publicKey: publicKey, privateKey: Secret(privateKey),
-            clientId: clientId, apiVersion: apiVersion)
+            site: try SiteAddress.resolve(site),
+            company: company,
+            publicKey: publicKey,
+            privateKey: Secret(privateKey),
+            clientId: clientId,
+            apiVersion: apiVersion
+        )
         for note in notes { noteSink?(note) }
         return (credentials, name)
     }

@@ -15,7 +15,14 @@ public struct Credentials: Sendable {
 
     public static let defaultAPIVersion = "2025.1"
 
-    public init(site: URL, company: String, publicKey: String, privateKey: Secret, clientId: String, apiVersion: String = Credentials.defaultAPIVersion) {
+    public init(
+        site: URL,
+        company: String,
+        publicKey: String,
+        privateKey: Secret,
+        clientId: String,
+        apiVersion: String = Credentials.defaultAPIVersion
+    ) {
         self.site = site
         self.company = company
         self.publicKey = publicKey

@@ -12,7 +12,11 @@ enum PrivateFile {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw WriteError(reason: "cannot create \(directory): \(error.localizedDescription)")
         }

@@ -19,4 +19,3 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
         return text.replacing(value, with: "••••••")
     }
 }
-

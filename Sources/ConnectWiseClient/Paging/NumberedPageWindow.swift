@@ -134,7 +134,8 @@ final class NumberedPageWindow: Sendable {
 
     private func complete(_ page: Int, _ result: Result<NumberedPage, any Error>) {
         let (delivery, waiter, starts, surplus) = state.withLock {
-            state -> (Result<[JSON]?, any Error>?, CheckedContinuation<[JSON]?, any Error>?, [Int], [Task<Void, Never>]) in
+            state -> (Result<[JSON]?, any Error>?, CheckedContinuation<[JSON]?, any Error>?, [Int], [Task<Void, Never>])
+            in
             state.running[page] = nil
             if state.cancelled { return (nil, nil, [], []) }
             var surplus: [Task<Void, Never>] = []
@@ -147,7 +148,9 @@ final class NumberedPageWindow: Sendable {
             guard page <= state.totalPages ?? Int.max else { return (nil, nil, pagesToStart(&state), surplus) }
             if case .failure = result { state.failed = true }
             state.ready[page] = result
-            guard let waiter = state.waiter, let delivery = Self.take(&state) else { return (nil, nil, pagesToStart(&state), surplus) }
+            guard let waiter = state.waiter, let delivery = Self.take(&state) else {
+                return (nil, nil, pagesToStart(&state), surplus)
+            }
             state.waiter = nil
             return (delivery, waiter, pagesToStart(&state), surplus)
         }

@@ -35,8 +35,16 @@ public struct ListRequest: Sendable {
     }
 
     /// A list of a collection with text parameters (name lookups, reconciliation, tests).
-    public init(path: String, conditions: String? = nil, filters: [QueryItem] = [], orderBy: String? = nil,
-                fields: [String]? = nil, limit: Int? = nil, pageSize: Int = 1000, walk: Walk = .stable) {
+    public init(
+        path: String,
+        conditions: String? = nil,
+        filters: [QueryItem] = [],
+        orderBy: String? = nil,
+        fields: [String]? = nil,
+        limit: Int? = nil,
+        pageSize: Int = 1000,
+        walk: Walk = .stable
+    ) {
         var query: [QueryItem] = []
         if let conditions { query.append(QueryItem("conditions", conditions)) }
         query += filters
@@ -125,7 +133,10 @@ public struct RecordStream: AsyncSequence, Sendable {
                     return nil
                 }
                 if bufferIndex < buffer.count {
-                    defer { bufferIndex += 1; delivered += 1 }
+                    defer {
+                        bufferIndex += 1
+                        delivered += 1
+                    }
                     return buffer[bufferIndex]
                 }
                 if finished { return nil }
@@ -156,7 +167,8 @@ public struct RecordStream: AsyncSequence, Sendable {
             query.append(QueryItem("pageSize", String(size)))
             if pageId > 0 { query.append(QueryItem("pageId", String(pageId))) }
             let response = try await client.send(
-                Request(.get, RequestPath(request.path), query: query, headers: [("pagination-type", "forward-only")]))
+                Request(.get, RequestPath(request.path), query: query, headers: [("pagination-type", "forward-only")])
+            )
             guard let page = response.body.arrayValue else {
                 throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
             }
@@ -167,7 +179,9 @@ public struct RecordStream: AsyncSequence, Sendable {
             if pageId > 0, let firstId = page.first?["id"]?.intValue, firstId <= pageId {
                 throw ConnectWiseError.invalidResponse(
                     path: request.path,
-                    reason: "the page after id \(pageId) started at id \(firstId) again (pageId was ignored); \(delivered) records were read before it")
+                    reason:
+                        "the page after id \(pageId) started at id \(firstId) again (pageId was ignored); \(delivered) records were read before it"
+                )
             }
             buffer = page
             // Stop on a short page, or when the walk would not move forward.
@@ -192,7 +206,11 @@ public struct RecordStream: AsyncSequence, Sendable {
                 let length = pageLength
                 let maximumPages = request.limit.map { Swift.max(1, ($0 + length - 1) / length) }
                 let window = NumberedPageWindow(
-                    concurrency: client.concurrency, speculative: client.prefetch, maximumPages: maximumPages, fetch: pageFetcher())
+                    concurrency: client.concurrency,
+                    speculative: client.prefetch,
+                    maximumPages: maximumPages,
+                    fetch: pageFetcher()
+                )
                 numbered = WindowOwner(window)
                 window.begin()
             }
@@ -214,7 +232,9 @@ public struct RecordStream: AsyncSequence, Sendable {
             let request = self.request
             let length = pageLength
             return { page in
-                let response = try await client.send(Request(.get, RequestPath(request.path), query: request.numberedPageQuery(page)))
+                let response = try await client.send(
+                    Request(.get, RequestPath(request.path), query: request.numberedPageQuery(page))
+                )
                 guard let records = response.body.arrayValue else {
                     throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
                 }

@@ -41,8 +41,16 @@ public final class ConnectWiseClient: Sendable {
     ///   - trace: receives a line per request (`--trace`).
     ///   - rootCache: where API roots are remembered between runs (nil: discover every time).
     ///   - transport: how requests reach the server (the network, or a simulator in the same process).
-    public init(credentials: Credentials, concurrency: Int = 8, prefetch: Int = 0, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(),
-                trace: TraceSink? = nil, rootCache: APIRootCache? = nil, transport: any HTTPTransport = NetworkTransport()) {
+    public init(
+        credentials: Credentials,
+        concurrency: Int = 8,
+        prefetch: Int = 0,
+        timeout: Double = 60,
+        retry: RetryPolicy = RetryPolicy(),
+        trace: TraceSink? = nil,
+        rootCache: APIRootCache? = nil,
+        transport: any HTTPTransport = NetworkTransport()
+    ) {
         self.credentials = credentials
         self.rootCache = rootCache
         self.concurrency = max(1, concurrency)
@@ -65,7 +73,11 @@ public final class ConnectWiseClient: Sendable {
             answer = try await exchange("GET", url: url, body: nil, attempt: 1, authorized: false)
         } catch {
             switch error {
-            case .timeout: throw ConnectWiseError.siteUnreachable(site: site, reason: "no answer within \(ConnectWiseError.seconds(timeout)) s")
+            case .timeout:
+                throw ConnectWiseError.siteUnreachable(
+                    site: site,
+                    reason: "no answer within \(ConnectWiseError.seconds(timeout)) s"
+                )
             case .unknownHost: throw ConnectWiseError.unknownHost(credentials.site.host ?? site)
             case .cancelled: throw ConnectWiseError.cancelled
             case .connectionRefused: throw ConnectWiseError.siteUnreachable(site: site, reason: "connection refused")
@@ -93,14 +105,16 @@ public final class ConnectWiseClient: Sendable {
             if let known = root.withLock({ $0 }) { return known }
             if let remembered = rootCache?.root(site: site, company: credentials.company) {
                 return root.withLock { kept in
-                    if kept == nil { kept = remembered }
-                    return kept!
+                    let chosen = kept ?? remembered
+                    kept = chosen
+                    return chosen
                 }
             }
         }
         let fetched = try await companyInfo()
         info.withLock { $0 = fetched }
-        var codebase = fetched["Codebase"]!.stringValue!
+        // companyInfo() has checked that the codebase is there and not empty.
+        var codebase = fetched["Codebase"]?.stringValue ?? ""
         if !codebase.hasSuffix("/") { codebase += "/" }
         let discovered = site + "/" + codebase + "apis/3.0"
         root.withLock { $0 = discovered }
@@ -120,12 +134,23 @@ public final class ConnectWiseClient: Sendable {
     ///   redirect), looks for the record it would have made; found, it is returned instead of
     ///   sending again.
     @discardableResult
-    public func send(_ request: Request, reconcile: (@Sendable () async throws -> JSON?)? = nil) async throws -> APIResponse {
+    public func send(
+        _ request: Request,
+        reconcile: (@Sendable () async throws -> JSON?)? = nil
+    ) async throws -> APIResponse {
         // A long query goes in a search body where ConnectWise has one, before anything is sent:
         // servers refuse long URLs (414), and a long URL also comes back in every Link header.
         var machine = RetryMachine(
-            request: ConnectWiseClient.asSent(request), policy: retry, canReconcile: reconcile != nil,
-            context: .init(company: credentials.company, site: credentials.site.absoluteString, host: credentials.site.host ?? "", timeout: timeout))
+            request: ConnectWiseClient.asSent(request),
+            policy: retry,
+            canReconcile: reconcile != nil,
+            context: .init(
+                company: credentials.company,
+                site: credentials.site.absoluteString,
+                host: credentials.site.host ?? "",
+                timeout: timeout
+            )
+        )
         // `timeout` bounds the whole request, its retries and waits included.
         let deadline = Date().addingTimeInterval(timeout)
         var step = machine.start()
@@ -146,8 +171,14 @@ public final class ConnectWiseClient: Sendable {
                     let sends = machine.sends
                     let sent = try await limiter.withSlot { [self] in
                         try await exchange(
-                            current.method.rawValue, url: url, body: current.body, attempt: sends, authorized: true, extra: current.headers,
-                            timeout: remaining)
+                            current.method.rawValue,
+                            url: url,
+                            body: current.body,
+                            attempt: sends,
+                            authorized: true,
+                            extra: current.headers,
+                            timeout: remaining
+                        )
                     }
                     answer = sent
                     step = machine.next(after: .answered(summary(of: sent)))
@@ -159,7 +190,8 @@ public final class ConnectWiseClient: Sendable {
                 let seconds: Double
                 switch backoff {
                 case .afterFailure(let failures): seconds = retry.delay(afterAttempt: failures, retryAfter: nil)
-                case .rateLimited(let waits, let retryAfter): seconds = retry.delay(afterAttempt: waits, retryAfter: retryAfter)
+                case .rateLimited(let waits, let retryAfter):
+                    seconds = retry.delay(afterAttempt: waits, retryAfter: retryAfter)
                 }
                 try await pause(seconds, until: deadline)
                 step = machine.waited()
@@ -175,7 +207,9 @@ public final class ConnectWiseClient: Sendable {
                     step = machine.next(after: .reconcileFailed(String(describing: error)))
                 }
             case .succeed:
-                guard let answer else { throw ConnectWiseError.invalidResponse(path: machine.request.pathText, reason: "no answer") }
+                guard let answer else {
+                    throw ConnectWiseError.invalidResponse(path: machine.request.pathText, reason: "no answer")
+                }
                 return try response(answer, path: machine.request.pathText, sends: machine.sends)
             case .succeedAsDeleted:
                 return APIResponse(status: 204, headers: answer?.headers ?? [], body: .null, attempts: machine.sends)
@@ -191,8 +225,12 @@ public final class ConnectWiseClient: Sendable {
     private func summary(of answer: HTTPAnswer) -> RetryMachine.Answer {
         let success = (200..<300).contains(answer.status)
         return RetryMachine.Answer(
-            status: answer.status, retryAfter: answer.header("Retry-After"), location: answer.header("Location"),
-            message: success ? "" : errorMessage(answer.body), isHTML: isHTML(answer))
+            status: answer.status,
+            retryAfter: answer.header("Retry-After"),
+            location: answer.header("Location"),
+            message: success ? "" : errorMessage(answer.body),
+            isHTML: isHTML(answer)
+        )
     }
 
     /// A 2xx answer with its body parsed.
@@ -228,7 +266,12 @@ public final class ConnectWiseClient: Sendable {
 
     /// One HTTP exchange with cwql's headers, counted and traced.
     func exchange(
-        _ method: String, url: String, body: JSON?, attempt: Int, authorized: Bool, extra: [(name: String, value: String)] = [],
+        _ method: String,
+        url: String,
+        body: JSON?,
+        attempt: Int,
+        authorized: Bool,
+        extra: [(name: String, value: String)] = [],
         timeout limit: Double? = nil
     ) async throws(TransportFailure) -> HTTPAnswer {
         var headers: [(name: String, value: String)] = [
@@ -250,11 +293,25 @@ public final class ConnectWiseClient: Sendable {
         sent.add(1, ordering: .relaxed)
         do {
             let answer = try await transport.send(
-                HTTPExchange(method: method, url: url, headers: headers, body: bytes), timeout: max(0.001, min(limit ?? timeout, timeout)))
-            emitTrace(method, url, status: "\(answer.status)", seconds: Date().timeIntervalSince(started), attempt: attempt)
+                HTTPExchange(method: method, url: url, headers: headers, body: bytes),
+                timeout: max(0.001, min(limit ?? timeout, timeout))
+            )
+            emitTrace(
+                method,
+                url,
+                status: "\(answer.status)",
+                seconds: Date().timeIntervalSince(started),
+                attempt: attempt
+            )
             return answer
         } catch {
-            emitTrace(method, url, status: "failed (\(error.shortReason))", seconds: Date().timeIntervalSince(started), attempt: attempt)
+            emitTrace(
+                method,
+                url,
+                status: "failed (\(error.shortReason))",
+                seconds: Date().timeIntervalSince(started),
+                attempt: attempt
+            )
             throw error
         }
     }
@@ -277,7 +334,9 @@ public final class ConnectWiseClient: Sendable {
 
     private func errorMessage(_ bytes: [UInt8]) -> String {
         if let json = try? JSONParser.parse(bytes), let message = json["message"]?.stringValue {
-            if let code = json["code"]?.stringValue, code == "ApiFindCondition" { return "\(message) (ApiFindCondition)" }
+            if let code = json["code"]?.stringValue, code == "ApiFindCondition" {
+                return "\(message) (ApiFindCondition)"
+            }
             return credentials.redact(message)
         }
         return credentials.redact(String(decoding: bytes.prefix(300), as: UTF8.self))
@@ -310,7 +369,9 @@ public final class ConnectWiseClient: Sendable {
     /// The request as the client sends it: a GET whose URL is longer than ``longestURL`` goes
     /// by `POST …/search` where ConnectWise has one (what `translate` shows, too).
     public static func asSent(_ request: Request) -> Request {
-        guard request.method == .get, request.pathAndQuery().utf8.count > longestURL, let search = searchRequest(for: request) else {
+        guard request.method == .get, request.pathAndQuery().utf8.count > longestURL,
+            let search = searchRequest(for: request)
+        else {
             return request
         }
         return search
@@ -320,7 +381,9 @@ public final class ConnectWiseClient: Sendable {
     /// ConnectWise's spec has one (tickets and project tickets); nil elsewhere.
     static func searchRequest(for request: Request) -> Request? {
         let path = request.pathText + "/search"
-        guard APIFacts.published.endpoints.contains(where: { $0.path == path && $0.methods.contains(.post) }) else { return nil }
+        guard APIFacts.published.endpoints.contains(where: { $0.path == path && $0.methods.contains(.post) }) else {
+            return nil
+        }
         var body = JSONObject()
         var query: [QueryItem] = []
         for item in request.query {

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A failure talking to ConnectWise, with an explanation a user can act on.
 public enum ConnectWiseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 401: the credentials were refused.
@@ -53,20 +54,25 @@ public enum ConnectWiseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .urlTooLong(let method, let path, let length):
-            return "the request \(method) \(path) is \(length) characters long, more than ConnectWise takes in a URL, and \(path) has no "
+            return
+                "the request \(method) \(path) is \(length) characters long, more than ConnectWise takes in a URL, and \(path) has no "
                 + "POST search to send conditions in a body (only tickets do); shorten the conditions (split a long `in` list over several queries)"
         case .oversizedHeaders(let method, let path):
-            return "ConnectWise's answer to \(method) \(path) had headers too large to read (its Link header repeats the request's long "
+            return
+                "ConnectWise's answer to \(method) \(path) had headers too large to read (its Link header repeats the request's long "
                 + "conditions); shorten the conditions (split a long `in` list over several queries)"
         case .unauthorized(let company):
-            return "ConnectWise refused the credentials (401). Check that the company ID '\(company)' is the short login company ID "
+            return
+                "ConnectWise refused the credentials (401). Check that the company ID '\(company)' is the short login company ID "
                 + "(case-sensitive, not the display name) and that the public and private keys belong to an active API member."
         case .forbidden(let method, let path, let module, let message):
             let area = module.map { "the \($0) module" } ?? "this area"
-            return "ConnectWise refused \(method) \(path) (403): the API member's security role has no access to \(area). "
+            return
+                "ConnectWise refused \(method) \(path) (403): the API member's security role has no access to \(area). "
                 + "Grant it in System > Security Roles. (\(message))"
         case .clientId(let message):
-            return "ConnectWise needs a registered client ID (400: \(message)). Register one for your integration in the "
+            return
+                "ConnectWise needs a registered client ID (400: \(message)). Register one for your integration in the "
                 + "ConnectWise developer portal and set CW_CLIENT_ID or client_id in the profile."
         case .badConditions(let message, let conditions):
             return "ConnectWise rejected the conditions (400: \(message))\n  conditions: \(conditions)"
@@ -75,24 +81,29 @@ public enum ConnectWiseError: Error, Sendable, Equatable, CustomStringConvertibl
         case .notFound(let path, let message):
             return "not found: \(path) (404\(message.isEmpty ? "" : ": \(message)"))"
         case .rateLimited(let retries):
-            return "ConnectWise kept answering 429 Too Many Requests after \(retries) retries; try again later or lower --concurrency"
+            return
+                "ConnectWise kept answering 429 Too Many Requests after \(retries) retries; try again later or lower --concurrency"
         case .server(let status, let method, let path, let message):
             return "ConnectWise failed \(method) \(path) with \(status)\(message.isEmpty ? "" : ": \(message)")"
         case .timeout(let method, let path, let seconds):
-            return "no answer to \(method) \(path) within \(ConnectWiseError.seconds(seconds)) s; check the site and region, or narrow the query"
+            return
+                "no answer to \(method) \(path) within \(ConnectWiseError.seconds(seconds)) s; check the site and region, or narrow the query"
         case .unknownHost(let host):
             return "cannot resolve '\(host)'; check the site (CW_SITE): na, eu, au or your server's URL"
         case .connection(let host, let reason):
             return "cannot connect to \(host): \(reason); check the site (CW_SITE) and the network"
         case .notAnAPI(let site):
-            return "\(site) answered a web page, not the API; cloud sites use the api- host (api-na.myconnectwise.net), or write the region (na, eu, au)"
+            return
+                "\(site) answered a web page, not the API; cloud sites use the api- host (api-na.myconnectwise.net), or write the region (na, eu, au)"
         case .redirectedWrite(let method, let path, let location):
-            return "\(method) \(path) was redirected to \(location); cwql does not follow redirects on writes, so nothing was changed. "
+            return
+                "\(method) \(path) was redirected to \(location); cwql does not follow redirects on writes, so nothing was changed. "
                 + "Use the site's https URL."
         case .invalidResponse(let path, let reason):
             return "unexpected answer from \(path): \(reason)"
         case .writeOutcomeUnknown(let method, let path, let reason):
-            return "\(method) \(path) may or may not have been applied (\(reason)); check the record before running it again"
+            return
+                "\(method) \(path) may or may not have been applied (\(reason)); check the record before running it again"
         case .unknownCompany(let company, let site):
             return "\(site) does not know the company ID '\(company)'; it is the short, case-sensitive ID used at login"
         case .siteUnreachable(let site, let reason):

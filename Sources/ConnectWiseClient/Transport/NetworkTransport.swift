@@ -26,10 +26,16 @@ public struct NetworkTransport: HTTPTransport {
         for (name, value) in exchange.headers { request.headers.add(name: name, value: value) }
         if let body = exchange.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await NetworkTransport.shared.execute(request, timeout: .milliseconds(Int64(max(0.001, timeout) * 1000)))
+            let response = try await NetworkTransport.shared.execute(
+                request,
+                timeout: .milliseconds(Int64(max(0.001, timeout) * 1000))
+            )
             let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
             return HTTPAnswer(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(buffer: bytes))
+                status: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: Array(buffer: bytes)
+            )
         } catch {
             throw TransportFailure(classifying: error)
         }

@@ -33,7 +33,9 @@ public enum OpenFileLimit {
     /// - Parameter descriptorsPerRequest: 2 when the simulator runs in the same process (it
     ///   holds the other end of every connection).
     public static func requestsInFlight(
-        fitting requested: Int, descriptorsPerRequest: Int = 1, limit: Int? = OpenFileLimit.current
+        fitting requested: Int,
+        descriptorsPerRequest: Int = 1,
+        limit: Int? = OpenFileLimit.current
     ) throws(ConfigurationError) -> (count: Int, warning: String?) {
         guard let limit else { return (requested, nil) }
         let fitting = (limit - reserved) / max(1, descriptorsPerRequest)
@@ -41,7 +43,10 @@ public enum OpenFileLimit {
         guard fitting >= 1 else {
             throw .openFileLimit(limit: limit, needed: reserved + max(1, descriptorsPerRequest))
         }
-        return (fitting, "the open-file limit (ulimit -n \(limit)) leaves room for \(fitting) requests in flight, not \(requested); raise it for more")
+        return (
+            fitting,
+            "the open-file limit (ulimit -n \(limit)) leaves room for \(fitting) requests in flight, not \(requested); raise it for more"
+        )
     }
 
     #if canImport(Glibc)

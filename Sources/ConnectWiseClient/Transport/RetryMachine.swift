@@ -66,7 +66,13 @@ public struct RetryMachine: Sendable {
         public var message: String
         public var isHTML: Bool
 
-        public init(status: Int, retryAfter: String? = nil, location: String? = nil, message: String = "", isHTML: Bool = false) {
+        public init(
+            status: Int,
+            retryAfter: String? = nil,
+            location: String? = nil,
+            message: String = "",
+            isHTML: Bool = false
+        ) {
             self.status = status
             self.retryAfter = retryAfter
             self.location = location
@@ -127,7 +133,8 @@ public struct RetryMachine: Sendable {
     private func error(for failure: TransportFailure) -> ConnectWiseError {
         switch failure {
         case .timeout: return .timeout(method: method, path: path, seconds: context.timeout)
-        case .connectionClosed: return .connection(host: context.host, reason: "the connection closed before an answer came")
+        case .connectionClosed:
+            return .connection(host: context.host, reason: "the connection closed before an answer came")
         case .connectionRefused: return .connection(host: context.host, reason: "connection refused")
         case .unknownHost: return .unknownHost(context.host)
         case .oversizedHeaders: return .oversizedHeaders(method: method, path: path)
@@ -202,7 +209,14 @@ public struct RetryMachine: Sendable {
         case 401:
             return .fail(.unauthorized(company: context.company))
         case 403:
-            return .fail(.forbidden(method: method, path: path, module: ConnectWiseClient.module(in: answer.message), message: answer.message))
+            return .fail(
+                .forbidden(
+                    method: method,
+                    path: path,
+                    module: ConnectWiseClient.module(in: answer.message),
+                    message: answer.message
+                )
+            )
         case 400:
             return .fail(badRequest(answer.message))
         case 404:
@@ -221,7 +235,9 @@ public struct RetryMachine: Sendable {
             return .fail(.urlTooLong(method: method, path: path, length: request.pathAndQuery().utf8.count))
         case 429:
             // Nothing was done: wait as told, on the rate-limit budget, not the failure one.
-            guard rateLimitWaits < policy.maximumRateLimitWaits else { return .fail(.rateLimited(retries: rateLimitWaits)) }
+            guard rateLimitWaits < policy.maximumRateLimitWaits else {
+                return .fail(.rateLimited(retries: rateLimitWaits))
+            }
             rateLimitWaits += 1
             return .wait(.rateLimited(rateLimitWaits, retryAfter: answer.retryAfter))
         case 500...:
@@ -243,7 +259,9 @@ public struct RetryMachine: Sendable {
     private func badRequest(_ message: String) -> ConnectWiseError {
         let lowered = message.lowercased()
         if lowered.contains("clientid") { return .clientId(message: message) }
-        if let conditions = request.parameter("conditions"), lowered.contains("condition") || message.contains("ApiFindCondition") {
+        if let conditions = request.parameter("conditions"),
+            lowered.contains("condition") || message.contains("ApiFindCondition")
+        {
             return .badConditions(message: message, conditions: conditions)
         }
         // A bare 400 to a very long URL is the web server refusing its length.

@@ -1,5 +1,6 @@
-/// When to retry and how long to wait: exponential backoff with full jitter for failures,
-/// the server's `Retry-After` for 429.
+/// When to retry and how long to wait: after the n-th failure, a random wait between half and
+/// all of `baseDelay · 2ⁿ⁻¹` (at most `maximumDelay`); for 429, the server's `Retry-After`
+/// (at most 60 s) plus up to 0.1 s, or the same backoff when it sent none.
 ///
 /// Being told to wait (429) is not a failure: those waits have their own, larger budget, so a
 /// long export against a throttling site slows down instead of giving up.
@@ -11,7 +12,12 @@ public struct RetryPolicy: Sendable {
     /// 429 answers one request may wait out before cwql gives up on it.
     public var maximumRateLimitWaits: Int
 
-    public init(maximumAttempts: Int = 6, baseDelay: Double = 0.2, maximumDelay: Double = 8, maximumRateLimitWaits: Int = 40) {
+    public init(
+        maximumAttempts: Int = 6,
+        baseDelay: Double = 0.2,
+        maximumDelay: Double = 8,
+        maximumRateLimitWaits: Int = 40
+    ) {
         self.maximumAttempts = maximumAttempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay

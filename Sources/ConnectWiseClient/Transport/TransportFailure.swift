@@ -4,9 +4,9 @@ import NIOHTTP1
 import NIOPosix
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Why a send got no answer, by kind. The retry machine decides on the kind; the message for
@@ -46,10 +46,14 @@ public enum TransportFailure: Error, Sendable, Equatable {
         case let connection as NIOConnectionError:
             if connection.dnsAError != nil || connection.dnsAAAAError != nil, connection.connectionErrors.isEmpty {
                 self = .unknownHost
-            } else if connection.connectionErrors.contains(where: { TransportFailure(classifying: $0.error) == .connectionRefused }) {
+            } else if connection.connectionErrors.contains(where: {
+                TransportFailure(classifying: $0.error) == .connectionRefused
+            }) {
                 self = .connectionRefused
             } else {
-                self = connection.connectionErrors.first.map { TransportFailure(classifying: $0.error) } ?? .other(String(describing: connection))
+                self =
+                    connection.connectionErrors.first.map { TransportFailure(classifying: $0.error) }
+                    ?? .other(String(describing: connection))
             }
         case let io as IOError:
             switch io.errnoCode {

@@ -110,8 +110,10 @@ enum ConditionsEvaluator {
     static func likeMatch(_ text: String, _ pattern: String) -> Bool {
         let t = Array(text)
         let p = Array(pattern)
-        var ti = 0, pi = 0
-        var star = -1, mark = 0
+        var ti = 0
+        var pi = 0
+        var star = -1
+        var mark = 0
         while ti < t.count {
             if pi < p.count, p[pi] == "_" || (p[pi] != "%" && p[pi] != "*" && p[pi] == t[ti]) {
                 ti += 1

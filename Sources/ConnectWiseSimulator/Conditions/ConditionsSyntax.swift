@@ -20,8 +20,16 @@ indirect enum ConditionsNode: Sendable {
 }
 
 enum ConditionsOperator: String, Sendable {
-    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case contains, notContains = "not contains", like, notLike = "not like"
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case contains
+    case notContains = "not contains"
+    case like
+    case notLike = "not like"
 }
 
 enum ConditionsValue: Sendable, Equatable {
@@ -118,7 +126,11 @@ struct ConditionsParser {
             var values = [try parseValue()]
             while true {
                 skipSpace()
-                if peek() == UInt8(ascii: ",") { position += 1; values.append(try parseValue()); continue }
+                if peek() == UInt8(ascii: ",") {
+                    position += 1
+                    values.append(try parseValue())
+                    continue
+                }
                 guard peek() == UInt8(ascii: ")") else { throw error("expected , or )") }
                 position += 1
                 return .list(path: path, negated: negated, values: values)

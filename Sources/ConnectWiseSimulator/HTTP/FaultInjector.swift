@@ -40,7 +40,9 @@ final class FaultInjector: Sendable {
                     state.windowCount = 0
                 }
                 state.windowCount += 1
-                if state.windowCount > rateLimit { return .rateLimited(retryAfter: Int(max(1, state.windowStart + window - now))) }
+                if state.windowCount > rateLimit {
+                    return .rateLimited(retryAfter: Int(max(1, state.windowStart + window - now)))
+                }
             }
             guard failRate > 0 else { return .proceed }
             let draw = Double(state.generator.next() % 1_000_000) / 1_000_000

@@ -15,12 +15,23 @@ extension SimulatorServer {
     public static func inProcess(_ configuration: SimulatorConfiguration) async -> SimulatorServer {
         let store = await seed(configuration)
         let api = SimulatorAPI(configuration: configuration, store: store, log: RequestLog())
-        return SimulatorServer(port: 0, host: "simulator.invalid", configuration: configuration, api: api, task: Task {})
+        return SimulatorServer(
+            port: 0,
+            host: "simulator.invalid",
+            configuration: configuration,
+            api: api,
+            task: Task {}
+        )
     }
 
     /// Answers one request as the HTTP server would, without a socket: the same handler, the
     /// same log. `url` is absolute (`http://simulator.invalid/v4_6_release/apis/3.0/…?…`).
-    public func respond(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8]) async -> SimulatorReply {
+    public func respond(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        body: [UInt8]
+    ) async -> SimulatorReply {
         var rest = Substring(url)
         var origin = baseURL
         if let scheme = rest.range(of: "://") {
@@ -42,9 +53,20 @@ extension SimulatorServer {
         for (name, value) in headers { fields[name.lowercased()] = value }
         let answer = await api.handle(
             SimulatedRequest(
-                method: method, path: path.isEmpty ? "/" : String(path), rawQuery: String(query), headers: fields, body: body,
-                origin: origin))
+                method: method,
+                path: path.isEmpty ? "/" : String(path),
+                rawQuery: String(query),
+                headers: fields,
+                body: body,
+                origin: origin
+            )
+        )
         if answer.dropConnection { return SimulatorReply(status: 0, headers: [], body: [], dropped: true) }
-        return SimulatorReply(status: answer.status, headers: answer.headers.map { (name: $0.0, value: $0.1) }, body: answer.body, dropped: false)
+        return SimulatorReply(
+            status: answer.status,
+            headers: answer.headers.map { (name: $0.0, value: $0.1) },
+            body: answer.body,
+            dropped: false
+        )
     }
 }

@@ -42,12 +42,19 @@ final class SimulatorAPI: Sendable {
             }
             (response, fault) = await handleAPI(request, segments: segments)
         }
-        log.append(LoggedRequest(
-            method: request.method, path: loggedPath, query: request.rawQuery, status: response.status,
-            requestBytes: request.body.count + request.rawQuery.utf8.count + request.path.utf8.count,
-            responseBytes: response.dropConnection ? 0 : response.body.count,
-            attempt: Int(request.headers["x-cwql-attempt"] ?? "") ?? 1, fault: fault,
-            body: String(decoding: request.body, as: UTF8.self)))
+        log.append(
+            LoggedRequest(
+                method: request.method,
+                path: loggedPath,
+                query: request.rawQuery,
+                status: response.status,
+                requestBytes: request.body.count + request.rawQuery.utf8.count + request.path.utf8.count,
+                responseBytes: response.dropConnection ? 0 : response.body.count,
+                attempt: Int(request.headers["x-cwql-attempt"] ?? "") ?? 1,
+                fault: fault,
+                body: String(decoding: request.body, as: UTF8.self)
+            )
+        )
         return response
     }
 
@@ -55,9 +62,16 @@ final class SimulatorAPI: Sendable {
 
     private func handleAPI(_ request: SimulatedRequest, segments: [String]) async -> (SimulatedResponse, String?) {
         if configuration.quirks.contains(.htmlWebHost) {
-            return (SimulatedResponse(
-                status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
-                body: Array("<!DOCTYPE html><html><head><title>ConnectWise PSA</title></head><body>Sign in</body></html>".utf8)), nil)
+            return (
+                SimulatedResponse(
+                    status: 200,
+                    headers: [("Content-Type", "text/html; charset=utf-8")],
+                    body: Array(
+                        "<!DOCTYPE html><html><head><title>ConnectWise PSA</title></head><body>Sign in</body></html>"
+                            .utf8
+                    )
+                ), nil
+            )
         }
         guard segments.count >= 4, segments[1] == "apis", segments[2] == "3.0" else {
             return (failure(.notFound("No API resource at \(request.path)")), nil)
@@ -73,10 +87,17 @@ final class SimulatorAPI: Sendable {
         if configuration.quirks.contains(.urlLengthLimit),
             request.path.utf8.count + request.rawQuery.utf8.count + 1 > configuration.maximumURLLength
         {
-            return (SimulatedResponse(status: 414, headers: [("Content-Type", "text/html")], body: Array("URI Too Long".utf8)), nil)
+            return (
+                SimulatedResponse(
+                    status: 414,
+                    headers: [("Content-Type", "text/html")],
+                    body: Array("URI Too Long".utf8)
+                ), nil
+            )
         }
         guard let clientId = request.headers["clientid"], configuration.clientIds.contains(clientId) else {
-            let message = request.headers["clientid"] == nil
+            let message =
+                request.headers["clientid"] == nil
                 ? "clientId header is required. Register a client ID for your integration in the ConnectWise developer portal."
                 : "clientId \(request.headers["clientid"]!) is not a registered client ID."
             return (failure(APIFailure(status: 400, code: "InvalidClientId", message: message)), nil)
@@ -90,7 +111,10 @@ final class SimulatorAPI: Sendable {
             response.headers.append(("Retry-After", String(seconds)))
             return (response, "rate-limited")
         case .failBefore:
-            return (failure(APIFailure(status: 503, code: "ServiceUnavailable", message: "The service is unavailable.")), "failed")
+            return (
+                failure(APIFailure(status: 503, code: "ServiceUnavailable", message: "The service is unavailable.")),
+                "failed"
+            )
         case .dropAfter:
             var response = await route(request, path: Array(segments.dropFirst(3)), member: member)
             response.dropConnection = true
@@ -105,7 +129,11 @@ final class SimulatorAPI: Sendable {
         let isList = request.method == "GET" && !(Int(segments.last ?? "") != nil)
         let answer: (SimulatedResponse, String?)
         if configuration.quirks.contains(.timeoutBody), isList, faults.nextListTimesOut() {
-            answer = (failure(APIFailure(status: 500, code: "ConnectWiseApi", message: "A timeout has occured. Please try again.")), "timeout")
+            answer = (
+                failure(
+                    APIFailure(status: 500, code: "ConnectWiseApi", message: "A timeout has occured. Please try again.")
+                ), "timeout"
+            )
         } else {
             answer = (await route(request, path: Array(segments.dropFirst(3)), member: member), nil)
         }
@@ -119,7 +147,9 @@ final class SimulatorAPI: Sendable {
     private func waitForListRequests() async {
         listRequestsArrived.withLock { $0 += 1 }
         let giveUp = ContinuousClock.now + .seconds(10)
-        while listRequestsArrived.withLock({ $0 }) < configuration.listAnswersWaitForRequests, ContinuousClock.now < giveUp {
+        while listRequestsArrived.withLock({ $0 }) < configuration.listAnswersWaitForRequests,
+            ContinuousClock.now < giveUp
+        {
             try? await Task.sleep(for: .milliseconds(5))
         }
     }
@@ -154,10 +184,16 @@ final class SimulatorAPI: Sendable {
     private func routeNow(_ request: SimulatedRequest, path: [String], member: APIMember) -> SimulatedResponse {
         do {
             if path.map({ $0.lowercased() }) == ["system", "info"] {
-                return json(200, .object(JSONObject([
-                    "version": .string("v2025.1.10431"), "isCloud": .bool(false), "serverTimeZone": .string("UTC"),
-                    "cloudRegion": .string("SIM"),
-                ])))
+                return json(
+                    200,
+                    .object(
+                        JSONObject([
+                            "version": .string("v2025.1.10431"), "isCloud": .bool(false),
+                            "serverTimeZone": .string("UTC"),
+                            "cloudRegion": .string("SIM"),
+                        ])
+                    )
+                )
             }
             if path.map({ $0.lowercased() }) == ["service", "tickets", "search"], request.method == "POST" {
                 return try search(request, member: member)
@@ -184,8 +220,10 @@ final class SimulatorAPI: Sendable {
                 try allow(request.method, in: endpoint.methods)
                 guard request.method == "GET", let model = endpoint.model else {
                     throw APIFailure(
-                        status: 501, code: "NotSimulated",
-                        message: "The simulator does not carry out \(request.method) \(endpoint.path).")
+                        status: 501,
+                        code: "NotSimulated",
+                        message: "The simulator does not carry out \(request.method) \(endpoint.path)."
+                    )
                 }
                 let record = try store.read { (state) throws(APIFailure) in
                     var record = state.defaults(model)
@@ -204,8 +242,11 @@ final class SimulatorAPI: Sendable {
     private func authorize(_ resource: SimulatedResource, _ member: APIMember) throws(APIFailure) {
         guard member.allowed.contains(resource.module) else {
             throw APIFailure(
-                status: 403, code: "Forbidden",
-                message: "You do not have permission to access this resource. The API member's security role needs access to \(resource.module).")
+                status: 403,
+                code: "Forbidden",
+                message:
+                    "You do not have permission to access this resource. The API member's security role needs access to \(resource.module)."
+            )
         }
     }
 
@@ -213,8 +254,11 @@ final class SimulatorAPI: Sendable {
     private func allow(_ method: String, in methods: EndpointMethods) throws(APIFailure) {
         guard let known = EndpointMethods.named.first(where: { $0.0 == method })?.1, methods.contains(known) else {
             throw APIFailure(
-                status: 405, code: "MethodNotAllowed",
-                message: "The requested resource does not support http method '\(method)'. It allows \(methods.names.joined(separator: ", ")).")
+                status: 405,
+                code: "MethodNotAllowed",
+                message:
+                    "The requested resource does not support http method '\(method)'. It allows \(methods.names.joined(separator: ", "))."
+            )
         }
     }
 
@@ -230,10 +274,20 @@ final class SimulatorAPI: Sendable {
     }
 
     private func writer(_ resource: SimulatedResource, parents: [Int], member: APIMember) -> RecordWriter {
-        RecordWriter(resource: resource, parents: parents, member: member.identifier, now: Int64(Date().timeIntervalSince1970))
+        RecordWriter(
+            resource: resource,
+            parents: parents,
+            member: member.identifier,
+            now: Int64(Date().timeIntervalSince1970)
+        )
     }
 
-    private func collection(_ resource: SimulatedResource, parents: [Int], request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
+    private func collection(
+        _ resource: SimulatedResource,
+        parents: [Int],
+        request: SimulatedRequest,
+        member: APIMember
+    ) throws(APIFailure) -> SimulatedResponse {
         try allow(request.method, in: resource.collectionMethods)
         switch request.method {
         case "POST":
@@ -245,7 +299,10 @@ final class SimulatorAPI: Sendable {
             }
             if configuration.quirks.contains(.redirectWrites) {
                 // As users of ConnectWise report: the record is made, and the answer is a redirect.
-                return SimulatedResponse(status: 302, headers: [("Location", "http://\(request.origin.split(separator: "/").last ?? "")\(request.path)")])
+                return SimulatedResponse(
+                    status: 302,
+                    headers: [("Location", "http://\(request.origin.split(separator: "/").last ?? "")\(request.path)")]
+                )
             }
             return json(201, .object(created))
         default:
@@ -253,7 +310,13 @@ final class SimulatorAPI: Sendable {
         }
     }
 
-    private func single(_ resource: SimulatedResource, parents: [Int], id: Int, request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
+    private func single(
+        _ resource: SimulatedResource,
+        parents: [Int],
+        id: Int,
+        request: SimulatedRequest,
+        member: APIMember
+    ) throws(APIFailure) -> SimulatedResponse {
         let writer = writer(resource, parents: parents, member: member)
         let links = links(request)
         switch request.method {
@@ -263,13 +326,19 @@ final class SimulatorAPI: Sendable {
                 guard let stored = state.table(resource, parents: parents).record(id) else { throw writer.notFound(id) }
                 return (stored, state.defaults(resource.model))
             }
-            let record = resource.render(stored, defaults: defaults, links: links, only: resource.fields(forPaths: query.fields))
+            let record = resource.render(
+                stored,
+                defaults: defaults,
+                links: links,
+                only: resource.fields(forPaths: query.fields)
+            )
             return json(200, .object(query.project(record)))
         case "PATCH", "PUT":
             let body = try parseBody(request)
             let changed = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
                 _ = state.table(resource, parents: parents)
-                let record = request.method == "PATCH"
+                let record =
+                    request.method == "PATCH"
                     ? try writer.patch(id, operations: body, in: &state) : try writer.put(id, body: body, in: &state)
                 return resource.render(record, defaults: state.defaults(resource.model), links: links)
             }
@@ -283,7 +352,12 @@ final class SimulatorAPI: Sendable {
         }
     }
 
-    private func list(_ resource: SimulatedResource, parents: [Int], parameters: [String: String], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
+    private func list(
+        _ resource: SimulatedResource,
+        parents: [Int],
+        parameters: [String: String],
+        request: SimulatedRequest
+    ) throws(APIFailure) -> SimulatedResponse {
         let forwardOnly = request.headers["pagination-type"]?.lowercased() == "forward-only"
         var query = try ListQuery(parameters: parameters, forwardOnly: forwardOnly)
         if configuration.quirks.contains(.pageIdIgnored) { query.pageId = nil }
@@ -302,7 +376,11 @@ final class SimulatorAPI: Sendable {
         return response
     }
 
-    private func count(_ resource: SimulatedResource, parents: [Int], request: SimulatedRequest) throws(APIFailure) -> SimulatedResponse {
+    private func count(
+        _ resource: SimulatedResource,
+        parents: [Int],
+        request: SimulatedRequest
+    ) throws(APIFailure) -> SimulatedResponse {
         let query = try ListQuery(parameters: request.parameters, forwardOnly: false)
         try checkFields(query, resource: resource)
         let total = try store.count(resource, parents: parents, query: query)
@@ -313,7 +391,9 @@ final class SimulatorAPI: Sendable {
     private func search(_ request: SimulatedRequest, member: APIMember) throws(APIFailure) -> SimulatedResponse {
         guard let resource = store.catalog.resource(named: "tickets") else { throw APIFailure.notFound("No tickets") }
         try authorize(resource, member)
-        guard case .object(let body) = try parseBody(request) else { throw APIFailure.badRequest("The search body must be a JSON object") }
+        guard case .object(let body) = try parseBody(request) else {
+            throw APIFailure.badRequest("The search body must be a JSON object")
+        }
         var parameters = request.parameters
         for (key, value) in body.pairs {
             switch value {
@@ -329,9 +409,16 @@ final class SimulatorAPI: Sendable {
     private func checkFields(_ query: ListQuery, resource: SimulatedResource) throws(APIFailure) {
         for path in query.paths where !store.catalog.knows(path, in: resource) {
             throw APIFailure(
-                status: 400, code: "ApiFindCondition", message: "Cannot find condition field '\(path)' on \(resource.model).",
-                errors: [JSONObject(["code": .string("ApiFindCondition"), "message": .string("Unknown field \(path)"),
-                                     "resource": .string(resource.model), "field": .string(path)])])
+                status: 400,
+                code: "ApiFindCondition",
+                message: "Cannot find condition field '\(path)' on \(resource.model).",
+                errors: [
+                    JSONObject([
+                        "code": .string("ApiFindCondition"), "message": .string("Unknown field \(path)"),
+                        "resource": .string(resource.model), "field": .string(path),
+                    ])
+                ]
+            )
         }
     }
 
@@ -342,10 +429,17 @@ final class SimulatorAPI: Sendable {
     /// `Link` as ConnectWise writes it: `rel="next"` and `rel="last"` while there are more pages
     /// (`first`/`prev` after page 1), the request's parameters in the order it sent them with
     /// `page` (or `pageId`) last. Quirks change the forward-only form.
-    private func linkHeader(request: SimulatedRequest, query: ListQuery, records: [JSONObject], more: Bool, total: Int?) -> String? {
+    private func linkHeader(
+        request: SimulatedRequest,
+        query: ListQuery,
+        records: [JSONObject],
+        more: Bool,
+        total: Int?
+    ) -> String? {
         let pageKey = query.forwardOnly ? "pageid" : "page"
         let kept = request.rawQuery.split(separator: "&").filter {
-            $0.split(separator: "=", maxSplits: 1).first.map { SimulatedRequest.decode(String($0)).lowercased() } != pageKey
+            $0.split(separator: "=", maxSplits: 1).first.map { SimulatedRequest.decode(String($0)).lowercased() }
+                != pageKey
         }
         func url(_ page: String) -> String {
             let parameters = kept.map(String.init) + ["\(query.forwardOnly ? "pageId" : "page")=\(page)"]
@@ -366,7 +460,9 @@ final class SimulatorAPI: Sendable {
         if more {
             links.append("\(url(String(query.page + 1))); rel=\"next\"")
             if let total {
-                links.append("\(url(String(Swift.max(1, (total + query.pageSize - 1) / query.pageSize)))); rel=\"last\"")
+                links.append(
+                    "\(url(String(Swift.max(1, (total + query.pageSize - 1) / query.pageSize)))); rel=\"last\""
+                )
             }
         }
         return links.isEmpty ? nil : links.joined(separator: ", ")
@@ -378,26 +474,43 @@ final class SimulatorAPI: Sendable {
         guard company == configuration.company else {
             return failure(.notFound("Company \(company) was not found"))
         }
-        return json(200, .object(JSONObject([
-            "CompanyName": .string("Northwind IT"), "Codebase": .string(codebase), "VersionCode": .string("v2025.1"),
-            "VersionNumber": .string("v4.6.10431"), "CompanyID": .string(company), "IsCloud": .bool(false),
-            "SiteUrl": .string(origin.replacingOccurrences(of: "http://", with: "")),
-        ])))
+        return json(
+            200,
+            .object(
+                JSONObject([
+                    "CompanyName": .string("Northwind IT"), "Codebase": .string(codebase),
+                    "VersionCode": .string("v2025.1"),
+                    "VersionNumber": .string("v4.6.10431"), "CompanyID": .string(company), "IsCloud": .bool(false),
+                    "SiteUrl": .string(origin.replacingOccurrences(of: "http://", with: "")),
+                ])
+            )
+        )
     }
 
     private func requestSummary() -> SimulatedResponse {
         let entries = log.all
         let bytes = log.bytes
-        return json(200, .object(JSONObject([
-            "count": .int(entries.count), "bytesReceived": .int(bytes.received), "bytesSent": .int(bytes.sent),
-            "retried": .int(entries.filter { $0.attempt > 1 }.count),
-            "requests": .array(entries.suffix(200).map { entry in
-                .object(JSONObject([
-                    "method": .string(entry.method), "path": .string(entry.path), "query": .string(entry.query),
-                    "status": .int(entry.status), "attempt": .int(entry.attempt), "fault": entry.fault.map(JSON.string) ?? .null,
-                ]))
-            }),
-        ])))
+        return json(
+            200,
+            .object(
+                JSONObject([
+                    "count": .int(entries.count), "bytesReceived": .int(bytes.received), "bytesSent": .int(bytes.sent),
+                    "retried": .int(entries.filter { $0.attempt > 1 }.count),
+                    "requests": .array(
+                        entries.suffix(200).map { entry in
+                            .object(
+                                JSONObject([
+                                    "method": .string(entry.method), "path": .string(entry.path),
+                                    "query": .string(entry.query),
+                                    "status": .int(entry.status), "attempt": .int(entry.attempt),
+                                    "fault": entry.fault.map(JSON.string) ?? .null,
+                                ])
+                            )
+                        }
+                    ),
+                ])
+            )
+        )
     }
 
     private func parseBody(_ request: SimulatedRequest) throws(APIFailure) -> JSON {
@@ -409,7 +522,11 @@ final class SimulatorAPI: Sendable {
     }
 
     private func json(_ status: Int, _ value: JSON) -> SimulatedResponse {
-        SimulatedResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: JSONWriter.bytes(value))
+        SimulatedResponse(
+            status: status,
+            headers: [("Content-Type", "application/json; charset=utf-8")],
+            body: JSONWriter.bytes(value)
+        )
     }
 
     private func failure(_ failure: APIFailure) -> SimulatedResponse {

@@ -35,7 +35,8 @@ public final class SimulatorServer: Sendable {
     let api: SimulatorAPI
     private let task: Task<Void, any Error>
 
-    init(port: Int, host: String, configuration: SimulatorConfiguration, api: SimulatorAPI, task: Task<Void, any Error>) {
+    init(port: Int, host: String, configuration: SimulatorConfiguration, api: SimulatorAPI, task: Task<Void, any Error>)
+    {
         self.port = port
         self.baseURL = "http://\(host):\(port)"
         self.configuration = configuration
@@ -55,7 +56,9 @@ public final class SimulatorServer: Sendable {
     ///
     /// - Throws: when the address cannot be bound.
     public static func start(
-        _ configuration: SimulatorConfiguration, host: String = "127.0.0.1", port: Int = 0
+        _ configuration: SimulatorConfiguration,
+        host: String = "127.0.0.1",
+        port: Int = 0
     ) async throws -> SimulatorServer {
         let store = await seed(configuration)
         let api = SimulatorAPI(configuration: configuration, store: store, log: RequestLog())
@@ -69,7 +72,8 @@ public final class SimulatorServer: Sendable {
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: logger
+        )
         let failure = FailureBox()
         let task = Task {
             defer { continuation.finish() }
@@ -112,15 +116,24 @@ public final class SimulatorServer: Sendable {
         _ = try? await task.value
     }
 
-    private static func respond(to request: Request, context: SimulatorContext, api: SimulatorAPI) async throws -> Response {
+    private static func respond(
+        to request: Request,
+        context: SimulatorContext,
+        api: SimulatorAPI
+    ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let host = request.head.authority ?? headers["host"] ?? "127.0.0.1"
         let simulated = SimulatedRequest(
-            method: request.method.rawValue, path: request.uri.path, rawQuery: request.uri.query ?? "",
-            headers: headers, body: Array(buffer: body), origin: "http://\(host)")
+            method: request.method.rawValue,
+            path: request.uri.path,
+            rawQuery: request.uri.query ?? "",
+            headers: headers,
+            body: Array(buffer: body),
+            origin: "http://\(host)"
+        )
         let answer = await api.handle(simulated)
         if answer.dropConnection {
             // Lose the response as a network would: close the connection (on its event loop)
@@ -135,8 +148,10 @@ public final class SimulatorServer: Sendable {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }
         return Response(
-            status: HTTPResponse.Status(code: answer.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+            status: HTTPResponse.Status(code: answer.status),
+            headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
     }
 }
 

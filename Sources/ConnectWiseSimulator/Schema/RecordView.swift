@@ -68,7 +68,12 @@ extension SimulatedResource {
     /// reference with its `_info` link. With `only`, just those fields (what `fields=` asks for).
     /// Stored records and defaults hold the model's spelling of each name (the writer and the
     /// seeder see to it).
-    func render(_ stored: JSONObject, defaults: JSONObject, links: ReferenceLinks, only: [FieldFact]? = nil) -> JSONObject {
+    func render(
+        _ stored: JSONObject,
+        defaults: JSONObject,
+        links: ReferenceLinks,
+        only: [FieldFact]? = nil
+    ) -> JSONObject {
         let fields = only ?? self.fields
         var pairs: [(String, JSON)] = []
         pairs.reserveCapacity(fields.count)

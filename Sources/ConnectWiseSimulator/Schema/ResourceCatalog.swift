@@ -36,19 +36,30 @@ final class ResourceCatalog: Sendable {
             }
             let parentField = parentTemplate.flatMap { Self.parentField(under: $0, in: fields) }
             resources[template] = SimulatedResource(
-                template: template, model: model, fields: fields,
-                fieldsByName: Dictionary(fields.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }),
-                collectionMethods: endpoint.methods, recordMethods: endpoints[template + "/{id}"]?.methods ?? [],
-                module: Self.module(of: template), parentCount: parentCount, parentTemplate: parentTemplate,
+                template: template,
+                model: model,
+                fields: fields,
+                fieldsByName: Dictionary(
+                    fields.map { ($0.name.lowercased(), $0) },
+                    uniquingKeysWith: { first, _ in first }
+                ),
+                collectionMethods: endpoint.methods,
+                recordMethods: endpoints[template + "/{id}"]?.methods ?? [],
+                module: Self.module(of: template),
+                parentCount: parentCount,
+                parentTemplate: parentTemplate,
                 parentField: parentField,
                 viewOf: Self.viewSource(of: template, lists: listTemplates),
-                coreName: CoreResources.name(of: template))
+                coreName: CoreResources.name(of: template)
+            )
         }
         self.resources = resources
         templatesByName = Dictionary(uniqueKeysWithValues: CoreResources.all.map { ($0.name, $0.template) })
-        referenceTargets = Dictionary(uniqueKeysWithValues: facts.modelNames.compactMap { model in
-            facts.listPath(forReference: model).map { (model, $0) }
-        })
+        referenceTargets = Dictionary(
+            uniqueKeysWithValues: facts.modelNames.compactMap { model in
+                facts.listPath(forReference: model).map { (model, $0) }
+            }
+        )
         let root = RouteNode()
         for endpoint in facts.endpoints { root.insert(endpoint) }
         routes = root
@@ -68,7 +79,9 @@ final class ResourceCatalog: Sendable {
         if template.hasSuffix("/count"), let resource = resources[String(template.dropLast("/count".count))] {
             return .count(resource, parents: ids)
         }
-        if template.hasSuffix("/{id}"), let resource = resources[String(template.dropLast("/{id}".count))], let id = ids.last {
+        if template.hasSuffix("/{id}"), let resource = resources[String(template.dropLast("/{id}".count))],
+            let id = ids.last
+        {
             return .record(resource, parents: Array(ids.dropLast()), id: id)
         }
         return .other(endpoint, ids: ids)
@@ -79,10 +92,11 @@ final class ResourceCatalog: Sendable {
         let segment = String(parentTemplate.split(separator: "/").last ?? "")
         let parent = SpecNaming.singular(SpecNaming.snakeCase(segment)).replacing("_", with: "")
         let id = fields.first { $0.name.lowercased() == parent + "id" && $0.type == .integer }
-        return id ?? fields.first { field in
-            if case .reference = field.type { return field.name.lowercased() == parent }
-            return false
-        }
+        return id
+            ?? fields.first { field in
+                if case .reference = field.type { return field.name.lowercased() == parent }
+                return false
+            }
     }
 
     /// `id` first, `_info` last, the rest in name order, as ConnectWise sends them.
@@ -143,8 +157,12 @@ private final class RouteNode: @unchecked Sendable {
 
     func match(_ segments: ArraySlice<String>, ids: [Int]) -> (EndpointFact, [Int])? {
         guard let segment = segments.first else { return endpoint.map { ($0, ids) } }
-        if let next = literals[segment.lowercased()], let found = next.match(segments.dropFirst(), ids: ids) { return found }
-        if let next = identifier, let id = Int(segment), id > 0 { return next.match(segments.dropFirst(), ids: ids + [id]) }
+        if let next = literals[segment.lowercased()], let found = next.match(segments.dropFirst(), ids: ids) {
+            return found
+        }
+        if let next = identifier, let id = Int(segment), id > 0 {
+            return next.match(segments.dropFirst(), ids: ids + [id])
+        }
         return nil
     }
 }

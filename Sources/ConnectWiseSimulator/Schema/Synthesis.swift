@@ -28,7 +28,8 @@ struct Synthesis: Sendable {
     /// The fields every record of `model` has unless it says otherwise.
     func defaults(for model: String, reference: ReferenceMaker) -> JSONObject {
         var pairs: [(String, JSON)] = []
-        for field in catalog.facts.fields(of: model) ?? [] where field.name != "id" && field.name != "_info" && !field.isWriteOnly {
+        for field in catalog.facts.fields(of: model) ?? []
+        where field.name != "id" && field.name != "_info" && !field.isWriteOnly {
             if let value = defaultValue(field, reference: reference) { pairs.append((field.name, value)) }
         }
         return JSONObject(pairs: pairs)
@@ -78,7 +79,10 @@ struct Synthesis: Sendable {
     /// The fields a generated row holds itself (the rest are its model's defaults): names and
     /// descriptions, required text, dates, references to seeded records, the parent's id.
     func row(
-        _ resource: SimulatedResource, parents: [Int], id: Int, reference: ReferenceMaker
+        _ resource: SimulatedResource,
+        parents: [Int],
+        id: Int,
+        reference: ReferenceMaker
     ) -> JSONObject {
         var generator = SeededGenerator(state: Self.hash(resource.template, parents + [id], seed))
         var pairs: [(String, JSON)] = []
@@ -87,7 +91,9 @@ struct Synthesis: Sendable {
             switch field.type {
             case .object where field.name == "_info":
                 let entered = referenceDay - Int64(roll % 400 + 30) * 86_400
-                pairs.append((field.name, .object(Self.info(entered: entered, updated: entered + Int64(roll % 20) * 86_400))))
+                pairs.append(
+                    (field.name, .object(Self.info(entered: entered, updated: entered + Int64(roll % 20) * 86_400)))
+                )
             case .integer where field == resource.parentField:
                 pairs.append((field.name, .int(parents.last ?? 0)))
             case .reference(let model) where field == resource.parentField:
@@ -96,19 +102,41 @@ struct Synthesis: Sendable {
                 if let value = reference(model, .some(roll)) { pairs.append((field.name, value)) }
             case .integer where field.isRequired || roll % 3 != 0:
                 // `ticketId`, `contactId`: the id of a record of the list `TicketReference` points at.
-                guard let model = referenceModel(forIdField: field.name), let id = reference(model, .some(roll))?["id"] else {
+                guard let model = referenceModel(forIdField: field.name), let id = reference(model, .some(roll))?["id"]
+                else {
                     if field.isRequired { pairs.append((field.name, .int(1 + roll % 50))) }
                     continue
                 }
                 pairs.append((field.name, id))
             case .string where Self.nameLike.contains(field.name):
-                pairs.append((field.name, .string(field.name == "identifier"
-                    ? Self.identifier(model: resource.model, id: id) : Self.name(model: resource.model, id: id))))
+                pairs.append(
+                    (
+                        field.name,
+                        .string(
+                            field.name == "identifier"
+                                ? Self.identifier(model: resource.model, id: id)
+                                : Self.name(model: resource.model, id: id)
+                        )
+                    )
+                )
             case .string where field.isRequired:
-                pairs.append((field.name, .string(Self.plausibleText(field.name, number: id) ?? "\(SpecNaming.words(field.name).capitalizedFirst) \(id)")))
+                pairs.append(
+                    (
+                        field.name,
+                        .string(
+                            Self.plausibleText(field.name, number: id)
+                                ?? "\(SpecNaming.words(field.name).capitalizedFirst) \(id)"
+                        )
+                    )
+                )
             case .datetime, .date:
                 let day = referenceDay - Int64(roll % 365) * 86_400
-                pairs.append((field.name, .string(SimulatorDates.format(field.type == .date ? day : day + Int64(roll % 600) * 60))))
+                pairs.append(
+                    (
+                        field.name,
+                        .string(SimulatorDates.format(field.type == .date ? day : day + Int64(roll % 600) * 60))
+                    )
+                )
             default:
                 continue
             }
@@ -125,7 +153,9 @@ struct Synthesis: Sendable {
     }
 
     /// The fields holding a record's name-like text.
-    static let nameLike: Set<String> = ["name", "identifier", "description", "summary", "title", "subject", "caption", "label"]
+    static let nameLike: Set<String> = [
+        "name", "identifier", "description", "summary", "title", "subject", "caption", "label",
+    ]
 
     static let adjectives = [
         "Standard", "Premium", "Remote", "Onsite", "Basic", "Advanced", "Internal", "External", "Primary", "Secondary",

@@ -50,21 +50,26 @@ extension ListQuery {
     init(parameters: [String: String], forwardOnly: Bool) throws(APIFailure) {
         self.forwardOnly = forwardOnly
         cacheKey = [
-            parameters["conditions"] ?? "", parameters["childConditions"] ?? "", parameters["customFieldConditions"] ?? "",
+            parameters["conditions"] ?? "", parameters["childConditions"] ?? "",
+            parameters["customFieldConditions"] ?? "",
             parameters["orderBy"] ?? "",
         ]
-            .joined(separator: "\u{1}")
+        .joined(separator: "\u{1}")
         if let text = parameters["conditions"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 conditions = try ConditionsParser.parse(text)
             } catch {
                 throw APIFailure(
-                    status: 400, code: "InvalidObject",
+                    status: 400,
+                    code: "InvalidObject",
                     message: "conditions: \(error.message) at position \(error.offset) in: \(text)",
-                    errors: [JSONObject([
-                        "code": .string("ConditionsParseError"), "message": .string(error.message),
-                        "resource": .string("conditions"), "field": .string("conditions"),
-                    ])])
+                    errors: [
+                        JSONObject([
+                            "code": .string("ConditionsParseError"), "message": .string(error.message),
+                            "resource": .string("conditions"), "field": .string("conditions"),
+                        ])
+                    ]
+                )
             }
         }
         if let text = parameters["customFieldConditions"], !text.isEmpty {
@@ -84,9 +89,13 @@ extension ListQuery {
         if let text = parameters["orderBy"], !text.isEmpty {
             for term in text.split(separator: ",") {
                 let words = term.split(separator: " ").map { String($0) }
-                guard let path = words.first, words.count <= 2 else { throw APIFailure.badRequest("orderBy: invalid term '\(term)'") }
+                guard let path = words.first, words.count <= 2 else {
+                    throw APIFailure.badRequest("orderBy: invalid term '\(term)'")
+                }
                 let direction = words.count == 2 ? words[1].lowercased() : "asc"
-                guard direction == "asc" || direction == "desc" else { throw APIFailure.badRequest("orderBy: invalid direction '\(words[1])'") }
+                guard direction == "asc" || direction == "desc" else {
+                    throw APIFailure.badRequest("orderBy: invalid direction '\(words[1])'")
+                }
                 orderBy.append((path, direction == "desc"))
             }
         }
@@ -94,15 +103,21 @@ extension ListQuery {
             fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         if let text = parameters["page"] {
-            guard let value = Int(text), value >= 0 else { throw APIFailure.badRequest("page must be a positive integer") }
+            guard let value = Int(text), value >= 0 else {
+                throw APIFailure.badRequest("page must be a positive integer")
+            }
             page = max(1, value)  // page=0 repeats page 1, as ConnectWise does
         }
         if let text = parameters["pageSize"] {
-            guard let value = Int(text), value >= 1 else { throw APIFailure.badRequest("pageSize must be a positive integer") }
+            guard let value = Int(text), value >= 1 else {
+                throw APIFailure.badRequest("pageSize must be a positive integer")
+            }
             pageSize = min(value, 1000)
         }
         if let text = parameters["pageId"] {
-            guard let value = Int(text), value >= 0 else { throw APIFailure.badRequest("pageId must be a positive integer") }
+            guard let value = Int(text), value >= 0 else {
+                throw APIFailure.badRequest("pageId must be a positive integer")
+            }
             pageId = value
         }
         if forwardOnly, !orderBy.isEmpty {

@@ -18,7 +18,9 @@ struct RecordWriter {
 
     /// A new record from a POST body.
     func create(_ body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
-        guard case .object(let given) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
+        guard case .object(let given) = body else {
+            throw APIFailure.badRequest("The request body must be a JSON object")
+        }
         var record = try modelFields(given)
         record["id"] = nil
         record["_info"] = nil
@@ -29,14 +31,22 @@ struct RecordWriter {
         for field in resource.fields where field.isRequired && field.name != "id" && Self.mustBeGiven(field.type) {
             guard record[field.name] == nil || record[field.name] == .null else { continue }
             throw APIFailure(
-                status: 400, code: "InvalidObject", message: "\(field.name) is required",
-                errors: [JSONObject(["code": .string("Required"), "message": .string("\(field.name) is required"),
-                                     "resource": .string(resource.model), "field": .string(field.name)])])
+                status: 400,
+                code: "InvalidObject",
+                message: "\(field.name) is required",
+                errors: [
+                    JSONObject([
+                        "code": .string("Required"), "message": .string("\(field.name) is required"),
+                        "resource": .string(resource.model), "field": .string(field.name),
+                    ])
+                ]
+            )
         }
         record["_info"] = .object(Synthesis.info(entered: now, updated: now, by: member))
         _ = state.table(resource, parents: parents)
         let created = state.partitions.insert(record, into: resource.template, parents: parents)
-        if resource.coreName == "tickets", let text = given.key(matching: "initialDescription").flatMap({ given[$0]?.stringValue }),
+        if resource.coreName == "tickets",
+            let text = given.key(matching: "initialDescription").flatMap({ given[$0]?.stringValue }),
             let ticketId = created["id"]?.intValue
         {
             try addInitialNote(text, ticket: ticketId, in: &state)
@@ -45,10 +55,13 @@ struct RecordWriter {
     }
 
     /// Applies a JSON Patch array to a record.
-    func patch(_ id: Int, operations body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
+    func patch(_ id: Int, operations body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject
+    {
         guard var record = state.partitions.tables[key]?.record(id) else { throw notFound(id) }
         guard case .array(let operations) = body else {
-            throw APIFailure.badRequest("PATCH takes a JSON Patch array such as [{\"op\": \"replace\", \"path\": \"summary\", \"value\": \"…\"}]")
+            throw APIFailure.badRequest(
+                "PATCH takes a JSON Patch array such as [{\"op\": \"replace\", \"path\": \"summary\", \"value\": \"…\"}]"
+            )
         }
         let previous = record
         for operation in operations {
@@ -57,7 +70,9 @@ struct RecordWriter {
             }
             var path = rawPath.hasPrefix("/") ? String(rawPath.dropFirst()) : rawPath
             let head = String(path.split(separator: "/").first ?? "")
-            guard !head.isEmpty, head.lowercased() != "id", head != "_info" else { throw APIFailure.badRequest("\(rawPath) cannot be changed") }
+            guard !head.isEmpty, head.lowercased() != "id", head != "_info" else {
+                throw APIFailure.badRequest("\(rawPath) cannot be changed")
+            }
             guard let field = resource.field(head) else { throw unknownField(head) }
             path = field.name + path.dropFirst(head.count)
             switch op.lowercased() {
@@ -79,9 +94,13 @@ struct RecordWriter {
     /// Replaces a record (PUT), keeping its id and creation stamp.
     func put(_ id: Int, body: JSON, in state: inout SimulatorStore.State) throws(APIFailure) -> JSONObject {
         guard let previous = state.partitions.tables[key]?.record(id) else { throw notFound(id) }
-        guard case .object(let replacement) = body else { throw APIFailure.badRequest("The request body must be a JSON object") }
+        guard case .object(let replacement) = body else {
+            throw APIFailure.badRequest("The request body must be a JSON object")
+        }
         var record = JSONObject(pairs: [("id", .int(id))])
-        for (name, value) in try modelFields(replacement).pairs where name != "id" && name != "_info" { record[name] = value }
+        for (name, value) in try modelFields(replacement).pairs where name != "id" && name != "_info" {
+            record[name] = value
+        }
         if let parent = parents.last { linkParent(parent, in: &record, state: state) }
         record["_info"] = previous["_info"]
         try complete(&record, previous: previous, in: &state)
@@ -121,9 +140,16 @@ struct RecordWriter {
 
     private func unknownField(_ name: String) -> APIFailure {
         APIFailure(
-            status: 400, code: "InvalidObject", message: "\(resource.model) object is invalid: \(name) is not a field of \(resource.model)",
-            errors: [JSONObject(["code": .string("InvalidField"), "message": .string("\(name) is not a field of \(resource.model)"),
-                                 "resource": .string(resource.model), "field": .string(name)])])
+            status: 400,
+            code: "InvalidObject",
+            message: "\(resource.model) object is invalid: \(name) is not a field of \(resource.model)",
+            errors: [
+                JSONObject([
+                    "code": .string("InvalidField"), "message": .string("\(name) is not a field of \(resource.model)"),
+                    "resource": .string(resource.model), "field": .string(name),
+                ])
+            ]
+        )
     }
 
     /// Names the parent in the field of the model that holds it (`ticketId`, `board`).
@@ -136,9 +162,15 @@ struct RecordWriter {
         }
     }
 
-    private func complete(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {
+    private func complete(
+        _ record: inout JSONObject,
+        previous: JSONObject?,
+        in state: inout SimulatorStore.State
+    ) throws(APIFailure) {
         for field in resource.fields {
-            guard case .reference(let model) = field.type, let value = record[field.name], value != .null else { continue }
+            guard case .reference(let model) = field.type, let value = record[field.name], value != .null else {
+                continue
+            }
             record[field.name] = try resolve(value, field: field.name, model: model, in: &state)
         }
         switch resource.coreName {
@@ -150,25 +182,37 @@ struct RecordWriter {
     }
 
     /// A reference given by id, identifier or name, as the stored `{id, identifier, name}`.
-    private func resolve(_ value: JSON, field: String, model: String, in state: inout SimulatorStore.State) throws(APIFailure) -> JSON {
+    private func resolve(
+        _ value: JSON,
+        field: String,
+        model: String,
+        in state: inout SimulatorStore.State
+    ) throws(APIFailure) -> JSON {
         guard case .object(let reference) = value else {
             throw APIFailure.badRequest("\(field) must be an object such as {\"id\": 1}")
         }
-        guard let template = state.catalog.referenceTargets[model], let target = state.catalog.resources[template] else {
+        guard let template = state.catalog.referenceTargets[model], let target = state.catalog.resources[template]
+        else {
             return value
         }
         let rows = state.table(target, parents: []).records
         var found: JSONObject?
         if let id = reference["id"]?.intValue {
             found = rows.first { $0["id"]?.intValue == id }
-            if found == nil { throw APIFailure.badRequest("\(field): no \(target.model) record with id \(id)", code: "InvalidObject") }
+            if found == nil {
+                throw APIFailure.badRequest("\(field): no \(target.model) record with id \(id)", code: "InvalidObject")
+            }
         } else {
             for key in ["identifier", "name"] {
                 guard let wanted = reference[key]?.stringValue else { continue }
                 let hits = rows.filter { $0[key]?.stringValue?.lowercased() == wanted.lowercased() }
-                if hits.count > 1 { throw APIFailure.badRequest("\(field): \(key) '\(wanted)' matches \(hits.count) records") }
+                if hits.count > 1 {
+                    throw APIFailure.badRequest("\(field): \(key) '\(wanted)' matches \(hits.count) records")
+                }
                 found = hits.first
-                if found == nil { throw APIFailure.badRequest("\(field): no \(target.model) record with \(key) '\(wanted)'") }
+                if found == nil {
+                    throw APIFailure.badRequest("\(field): no \(target.model) record with \(key) '\(wanted)'")
+                }
                 break
             }
         }
@@ -180,21 +224,36 @@ struct RecordWriter {
     private func addInitialNote(_ text: String, ticket: Int, in state: inout SimulatorStore.State) throws(APIFailure) {
         guard let notes = state.catalog.resource(named: "ticket_notes") else { return }
         let writer = RecordWriter(resource: notes, parents: [ticket], member: member, now: now)
-        _ = try writer.create(.object(JSONObject(["text": .string(text), "detailDescriptionFlag": .bool(true)])), in: &state)
+        _ = try writer.create(
+            .object(JSONObject(["text": .string(text), "detailDescriptionFlag": .bool(true)])),
+            in: &state
+        )
     }
 
-    private func completeTicket(_ record: inout JSONObject, previous: JSONObject?, in state: inout SimulatorStore.State) throws(APIFailure) {
+    private func completeTicket(
+        _ record: inout JSONObject,
+        previous: JSONObject?,
+        in state: inout SimulatorStore.State
+    ) throws(APIFailure) {
         guard let boardId = record["board"]?["id"]?.intValue else { return }
-        let statuses = state.partitions.tables[PartitionKey(template: "/service/boards/{id}/statuses", parents: [boardId])]?.records ?? []
+        let statuses =
+            state.partitions.tables[PartitionKey(template: "/service/boards/{id}/statuses", parents: [boardId])]?
+            .records ?? []
         let boardChanged = previous?["board"]?["id"]?.intValue != boardId
         var status: JSONObject?
         if let wanted = record["status"], wanted != .null, !(boardChanged && wanted == previous?["status"]) {
             if let id = wanted["id"]?.intValue {
                 status = statuses.first { $0["id"]?.intValue == id }
-                if status == nil { throw APIFailure.badRequest("status: status \(id) does not belong to board \(boardId)") }
+                if status == nil {
+                    throw APIFailure.badRequest("status: status \(id) does not belong to board \(boardId)")
+                }
             } else if let name = wanted["name"]?.stringValue?.lowercased() {
                 status = statuses.first { $0["name"]?.stringValue?.lowercased() == name }
-                if status == nil { throw APIFailure.badRequest("status: board \(boardId) has no status '\(wanted["name"]!.stringValue!)'") }
+                if status == nil {
+                    throw APIFailure.badRequest(
+                        "status: board \(boardId) has no status '\(wanted["name"]!.stringValue!)'"
+                    )
+                }
             }
         } else {
             status = statuses.first { $0["defaultFlag"]?.boolValue == true } ?? statuses.first
@@ -203,13 +262,21 @@ struct RecordWriter {
             record["status"] = .object(JSONObject(["id": status["id"]!, "name": status["name"]!]))
             let closed = status["closedStatus"]?.boolValue ?? false
             record["closedFlag"] = .bool(closed)
-            record["closedDate"] = closed ? (previous?["closedDate"].flatMap { $0 == .null ? nil : $0 } ?? .string(SimulatorDates.format(now))) : .null
+            record["closedDate"] =
+                closed
+                ? (previous?["closedDate"].flatMap { $0 == .null ? nil : $0 } ?? .string(SimulatorDates.format(now)))
+                : .null
         }
         if record["customFields"] == nil {
-            record["customFields"] = .array([.object(JSONObject([
-                "id": .int(1), "caption": .string("Alert ID"), "type": .string("Text"), "entryMethod": .string("EntryField"),
-                "numberOfDecimals": .int(0), "value": .null,
-            ]))])
+            record["customFields"] = .array([
+                .object(
+                    JSONObject([
+                        "id": .int(1), "caption": .string("Alert ID"), "type": .string("Text"),
+                        "entryMethod": .string("EntryField"),
+                        "numberOfDecimals": .int(0), "value": .null,
+                    ])
+                )
+            ])
         }
         if let summary = record["summary"]?.stringValue, summary.count > 100 {
             throw APIFailure.badRequest("summary: must be 100 characters or fewer")
@@ -226,14 +293,18 @@ struct RecordWriter {
         record["createdBy"] = .string(member)
     }
 
-    private func completeTimeEntry(_ record: inout JSONObject, in state: inout SimulatorStore.State) throws(APIFailure) {
-        guard let chargeToId = record["chargeToId"]?.intValue else { throw APIFailure.badRequest("chargeToId must be a number") }
+    private func completeTimeEntry(_ record: inout JSONObject, in state: inout SimulatorStore.State) throws(APIFailure)
+    {
+        guard let chargeToId = record["chargeToId"]?.intValue else {
+            throw APIFailure.badRequest("chargeToId must be a number")
+        }
         let type = record["chargeToType"]?.stringValue ?? ""
         let template = ["ServiceTicket": "/service/tickets", "ProjectTicket": "/project/tickets"][type]
         guard let template else {
             throw APIFailure.badRequest("chargeToType must be ServiceTicket, ProjectTicket, ChargeCode or Activity")
         }
-        guard let charged = state.partitions.tables[PartitionKey(template: template, parents: [])]?.record(chargeToId) else {
+        guard let charged = state.partitions.tables[PartitionKey(template: template, parents: [])]?.record(chargeToId)
+        else {
             throw APIFailure.badRequest("chargeToId: no \(type) record \(chargeToId)")
         }
         if record["company"] == nil { record["company"] = charged["company"] }
@@ -248,7 +319,9 @@ struct RecordWriter {
         record["timeStart"] = .string(SimulatorDates.format(start))
         if let hours = record["actualHours"]?.doubleValue {
             guard hours > 0, hours <= 24 else { throw APIFailure.badRequest("actualHours must be between 0 and 24") }
-            if record["timeEnd"] == nil { record["timeEnd"] = .string(SimulatorDates.format(start + Int64(hours * 3600))) }
+            if record["timeEnd"] == nil {
+                record["timeEnd"] = .string(SimulatorDates.format(start + Int64(hours * 3600)))
+            }
         } else if let end = record["timeEnd"]?.stringValue.flatMap(SimulatorDates.parse), end > start {
             record["actualHours"] = .double(Double(end - start) / 3600)
         } else {

@@ -38,7 +38,13 @@ struct Seeder {
         ("NORTHWIND", "Northwind IT (internal)"),
     ]
     static let boards: [(String, [(String, Bool, Bool)])] = [
-        ("Help", [("New", false, true), ("In Progress", false, false), ("Waiting on Client", false, false), ("Closed", true, false)]),
+        (
+            "Help",
+            [
+                ("New", false, true), ("In Progress", false, false), ("Waiting on Client", false, false),
+                ("Closed", true, false),
+            ]
+        ),
         ("Alerts", [("New", false, true), ("Investigating", false, false), ("Resolved", true, false)]),
         ("Projects", [("New", false, true), ("Scheduled", false, false), ("Completed", true, false)]),
         ("Onboarding", [("Requested", false, true), ("In Progress", false, false), (">Closed", true, false)]),
@@ -69,46 +75,81 @@ struct Seeder {
 
     mutating func seed(tickets ticketCount: Int) -> Partitions {
         let members = Self.memberNames.map { identifier, first, last in
-            insert("members", [
-                "identifier": .string(identifier), "firstName": .string(first), "lastName": .string(last),
-                "officeEmail": .string("\(identifier)@northwind.example"), "title": .string("Engineer"),
-                "inactiveFlag": .bool(false),
-            ])
+            insert(
+                "members",
+                [
+                    "identifier": .string(identifier), "firstName": .string(first), "lastName": .string(last),
+                    "officeEmail": .string("\(identifier)@northwind.example"), "title": .string("Engineer"),
+                    "inactiveFlag": .bool(false),
+                ]
+            )
         }
         let priorities = ["P1", "P2", "P3", "P4"].enumerated().map { index, name in
-            insert("priorities", [
-                "name": .string(name), "color": .string(["Red", "Orange", "Yellow", "Green"][index]),
-                "sortOrder": .int(index + 1), "defaultFlag": .bool(name == "P3"),
-            ])
+            insert(
+                "priorities",
+                [
+                    "name": .string(name), "color": .string(["Red", "Orange", "Yellow", "Green"][index]),
+                    "sortOrder": .int(index + 1), "defaultFlag": .bool(name == "P3"),
+                ]
+            )
         }
         var boardStatuses: [(board: JSONObject, statuses: [JSONObject])] = []
         for (name, statuses) in Self.boards {
-            let board = insert("boards", [
-                "name": .string(name), "inactiveFlag": .bool(false), "projectFlag": .bool(name == "Projects"),
-            ])
+            let board = insert(
+                "boards",
+                [
+                    "name": .string(name), "inactiveFlag": .bool(false), "projectFlag": .bool(name == "Projects"),
+                ]
+            )
             let rows = statuses.enumerated().map { index, status in
-                insert("board_statuses", parent: board, [
-                    "name": .string(status.0), "board": reference(board, ["id", "name"]), "sortOrder": .int(index),
-                    "displayOnBoard": .bool(true), "inactive": .bool(false), "closedStatus": .bool(status.1),
-                    "defaultFlag": .bool(status.2), "timeEntryNotAllowed": .bool(false),
-                ])
+                insert(
+                    "board_statuses",
+                    parent: board,
+                    [
+                        "name": .string(status.0), "board": reference(board, ["id", "name"]), "sortOrder": .int(index),
+                        "displayOnBoard": .bool(true), "inactive": .bool(false), "closedStatus": .bool(status.1),
+                        "defaultFlag": .bool(status.2), "timeEntryNotAllowed": .bool(false),
+                    ]
+                )
             }
             boardStatuses.append((board, rows))
         }
         for type in Self.configurationTypes {
-            _ = insert("configuration_types", ["name": .string(type), "inactiveFlag": .bool(false), "systemFlag": .bool(false)])
+            _ = insert(
+                "configuration_types",
+                ["name": .string(type), "inactiveFlag": .bool(false), "systemFlag": .bool(false)]
+            )
         }
         var companies: [JSONObject] = []
         for (index, (identifier, name)) in Self.companyNames.enumerated() {
-            companies.append(insert("companies", [
-                "identifier": .string(identifier), "name": .string(name),
-                "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
-                "types": .array([.object(JSONObject(["id": .int(1), "name": .string(identifier == "NORTHWIND" ? "Owner" : "Client")]))]),
-                "phoneNumber": .string("555-01\(String(format2: index))"), "website": .string("www.\(identifier.lowercased()).example"),
-                "city": .string(["Springfield", "Riverton", "Lakeside"][index % 3]), "deletedFlag": .bool(false),
-                "numberOfEmployees": .int(10 + pick(200)),
-                "customFields": .array([Self.customField(id: 2, caption: "Tenant ID", value: .string("tenant-\(identifier.lowercased())"))]),
-            ]))
+            companies.append(
+                insert(
+                    "companies",
+                    [
+                        "identifier": .string(identifier), "name": .string(name),
+                        "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
+                        "types": .array([
+                            .object(
+                                JSONObject([
+                                    "id": .int(1), "name": .string(identifier == "NORTHWIND" ? "Owner" : "Client"),
+                                ])
+                            )
+                        ]),
+                        "phoneNumber": .string("555-01\(String(format2: index))"),
+                        "website": .string("www.\(identifier.lowercased()).example"),
+                        "city": .string(["Springfield", "Riverton", "Lakeside"][index % 3]),
+                        "deletedFlag": .bool(false),
+                        "numberOfEmployees": .int(10 + pick(200)),
+                        "customFields": .array([
+                            Self.customField(
+                                id: 2,
+                                caption: "Tenant ID",
+                                value: .string("tenant-\(identifier.lowercased())")
+                            )
+                        ]),
+                    ]
+                )
+            )
         }
         var contactsByCompany: [Int: [JSONObject]] = [:]
         let firstNames = ["Ann", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana"]
@@ -117,80 +158,133 @@ struct Seeder {
             for _ in 0..<3 {
                 let first = firstNames[pick(firstNames.count)]
                 let last = lastNames[pick(lastNames.count)]
-                let contact = insert("contacts", [
-                    "firstName": .string(first), "lastName": .string(last), "name": .string("\(first) \(last)"),
-                    "company": reference(company, Self.identified), "title": .string("Office Manager"),
-                    "inactiveFlag": .bool(false),
-                    "communicationItems": .array([.object(JSONObject([
-                        "id": .int(1), "type": .object(JSONObject(["id": .int(1), "name": .string("Email")])),
-                        "value": .string("\(first.lowercased()).\(last.lowercased())@\(company["identifier"]!.stringValue!.lowercased()).example"),
-                        "defaultFlag": .bool(true), "communicationType": .string("Email"),
-                    ]))]),
-                ])
+                let contact = insert(
+                    "contacts",
+                    [
+                        "firstName": .string(first), "lastName": .string(last), "name": .string("\(first) \(last)"),
+                        "company": reference(company, Self.identified), "title": .string("Office Manager"),
+                        "inactiveFlag": .bool(false),
+                        "communicationItems": .array([
+                            .object(
+                                JSONObject([
+                                    "id": .int(1),
+                                    "type": .object(JSONObject(["id": .int(1), "name": .string("Email")])),
+                                    "value": .string(
+                                        "\(first.lowercased()).\(last.lowercased())@\(company["identifier"]!.stringValue!.lowercased()).example"
+                                    ),
+                                    "defaultFlag": .bool(true), "communicationType": .string("Email"),
+                                ])
+                            )
+                        ]),
+                    ]
+                )
                 contactsByCompany[company["id"]!.intValue!, default: []].append(contact)
             }
             for (index, type) in ["Server", "Workstation", "Workstation", "Firewall"].enumerated() {
                 let typeId = Self.configurationTypes.firstIndex(of: type).map { $0 + 1 } ?? 1
                 let host = "\(company["identifier"]!.stringValue!)-\(type.prefix(3).uppercased())\(index + 1)"
-                _ = insert("configurations", [
-                    "name": .string(host), "type": .object(JSONObject(["id": .int(typeId), "name": .string(type)])),
-                    "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
-                    "company": reference(company, Self.identified),
-                    "serialNumber": .string("SN\(100_000 + pick(900_000))"), "ipAddress": .string("10.0.\(pick(250)).\(pick(250))"),
-                    "osType": .string(type == "Firewall" ? "FortiOS" : "Windows"), "activeFlag": .bool(true),
-                    "lastLoginName": .string("admin"),
-                ])
+                _ = insert(
+                    "configurations",
+                    [
+                        "name": .string(host),
+                        "type": .object(JSONObject(["id": .int(typeId), "name": .string(type)])),
+                        "status": .object(JSONObject(["id": .int(1), "name": .string("Active")])),
+                        "company": reference(company, Self.identified),
+                        "serialNumber": .string("SN\(100_000 + pick(900_000))"),
+                        "ipAddress": .string("10.0.\(pick(250)).\(pick(250))"),
+                        "osType": .string(type == "Firewall" ? "FortiOS" : "Windows"), "activeFlag": .bool(true),
+                        "lastLoginName": .string("admin"),
+                    ]
+                )
             }
-            let agreement = insert("agreements", [
-                "name": .string("Managed Services"),
-                "type": .object(JSONObject(["id": .int(1), "name": .string("Managed Services")])),
-                "company": reference(company, Self.identified), "agreementStatus": .string("Active"),
-                "startDate": .string(SimulatorDates.format(referenceDay - 400 * 86_400)), "noEndingDateFlag": .bool(true),
-                "cancelledFlag": .bool(false), "billAmount": .double(1500),
-            ])
+            let agreement = insert(
+                "agreements",
+                [
+                    "name": .string("Managed Services"),
+                    "type": .object(JSONObject(["id": .int(1), "name": .string("Managed Services")])),
+                    "company": reference(company, Self.identified), "agreementStatus": .string("Active"),
+                    "startDate": .string(SimulatorDates.format(referenceDay - 400 * 86_400)),
+                    "noEndingDateFlag": .bool(true),
+                    "cancelledFlag": .bool(false), "billAmount": .double(1500),
+                ]
+            )
             for (product, price) in Self.products where pick(4) != 0 {
-                _ = insert("agreement_additions", parent: agreement, [
-                    "product": .object(JSONObject(["id": .int(Self.products.firstIndex { $0.0 == product }! + 1), "identifier": .string(product)])),
-                    "agreementId": agreement["id"]!, "quantity": .double(Double(1 + pick(60))), "lessIncluded": .double(0),
-                    "unitPrice": .double(price), "unitCost": .double(price * 0.6), "billCustomer": .string("Billable"),
-                    "effectiveDate": .string(SimulatorDates.format(referenceDay - 300 * 86_400)), "cancelledDate": .null,
-                    "description": .string(product),
-                ])
+                _ = insert(
+                    "agreement_additions",
+                    parent: agreement,
+                    [
+                        "product": .object(
+                            JSONObject([
+                                "id": .int(Self.products.firstIndex { $0.0 == product }! + 1),
+                                "identifier": .string(product),
+                            ])
+                        ),
+                        "agreementId": agreement["id"]!, "quantity": .double(Double(1 + pick(60))),
+                        "lessIncluded": .double(0),
+                        "unitPrice": .double(price), "unitCost": .double(price * 0.6),
+                        "billCustomer": .string("Billable"),
+                        "effectiveDate": .string(SimulatorDates.format(referenceDay - 300 * 86_400)),
+                        "cancelledDate": .null,
+                        "description": .string(product),
+                    ]
+                )
             }
         }
         for (index, company) in companies.prefix(4).enumerated() {
-            let project = insert("projects", [
-                "name": .string(["Migration to M365", "Firewall refresh", "Office move", "Backup overhaul"][index]),
-                "board": reference(boardStatuses[2].board, ["id", "name"]),
-                "status": reference(boardStatuses[2].statuses[1], ["id", "name"]),
-                "company": reference(company, Self.identified),
-                "manager": reference(members[index], Self.identified), "percentComplete": .double(Double(pick(100))),
-                "closedFlag": .bool(false), "estimatedStart": .string(SimulatorDates.format(referenceDay - 30 * 86_400)),
-            ])
+            let project = insert(
+                "projects",
+                [
+                    "name": .string(
+                        ["Migration to M365", "Firewall refresh", "Office move", "Backup overhaul"][index]
+                    ),
+                    "board": reference(boardStatuses[2].board, ["id", "name"]),
+                    "status": reference(boardStatuses[2].statuses[1], ["id", "name"]),
+                    "company": reference(company, Self.identified),
+                    "manager": reference(members[index], Self.identified),
+                    "percentComplete": .double(Double(pick(100))),
+                    "closedFlag": .bool(false),
+                    "estimatedStart": .string(SimulatorDates.format(referenceDay - 30 * 86_400)),
+                ]
+            )
             for step in 1...3 {
-                _ = insert("project_tickets", [
-                    "summary": .string("Phase \(step) of \(project["name"]!.stringValue!)"),
-                    "project": reference(project, ["id", "name"]), "company": reference(company, Self.identified),
-                    "owner": reference(members[(index + step) % 8], Self.identified),
-                    "status": reference(boardStatuses[2].statuses[0], ["id", "name"]), "closedFlag": .bool(false),
-                    "_info": .object(JSONObject([
-                        "lastUpdated": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)), "updatedBy": .string("seed"),
-                        "dateEntered": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)), "enteredBy": .string("seed"),
-                    ])),
-                ])
+                _ = insert(
+                    "project_tickets",
+                    [
+                        "summary": .string("Phase \(step) of \(project["name"]!.stringValue!)"),
+                        "project": reference(project, ["id", "name"]), "company": reference(company, Self.identified),
+                        "owner": reference(members[(index + step) % 8], Self.identified),
+                        "status": reference(boardStatuses[2].statuses[0], ["id", "name"]), "closedFlag": .bool(false),
+                        "_info": .object(
+                            JSONObject([
+                                "lastUpdated": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)),
+                                "updatedBy": .string("seed"),
+                                "dateEntered": .string(SimulatorDates.format(referenceDay - Int64(step) * 86_400)),
+                                "enteredBy": .string("seed"),
+                            ])
+                        ),
+                    ]
+                )
             }
-            _ = insert("opportunities", [
-                "name": .string("Renewal \(company["identifier"]!.stringValue!)"),
-                "company": reference(company, Self.identified),
-                "stage": .object(JSONObject(["id": .int(2), "name": .string("Proposal")])),
-                "status": .object(JSONObject(["id": .int(1), "name": .string("Open")])),
-                "probability": .object(JSONObject(["id": .int(5), "name": .string("50")])),
-                "closedFlag": .bool(false),
-                "expectedCloseDate": .string(SimulatorDates.format(referenceDay + 30 * 86_400)),
-            ])
+            _ = insert(
+                "opportunities",
+                [
+                    "name": .string("Renewal \(company["identifier"]!.stringValue!)"),
+                    "company": reference(company, Self.identified),
+                    "stage": .object(JSONObject(["id": .int(2), "name": .string("Proposal")])),
+                    "status": .object(JSONObject(["id": .int(1), "name": .string("Open")])),
+                    "probability": .object(JSONObject(["id": .int(5), "name": .string("50")])),
+                    "closedFlag": .bool(false),
+                    "expectedCloseDate": .string(SimulatorDates.format(referenceDay + 30 * 86_400)),
+                ]
+            )
         }
         let choices = ticketChoices(
-            companies: companies, members: members, priorities: priorities, boards: boardStatuses, contacts: contactsByCompany)
+            companies: companies,
+            members: members,
+            priorities: priorities,
+            boards: boardStatuses,
+            contacts: contactsByCompany
+        )
         for number in 0..<ticketCount { seedTicket(number, choices) }
         completeFromTheirModels()
         return partitions
@@ -214,7 +308,9 @@ struct Seeder {
                     snapshot.reference(model, pick, catalog: catalog, synthesis: synthesis)
                 }
                 var completed = record
-                for (name, value) in generated.pairs where record[name] == nil && !Self.namesRecord(name) { completed[name] = value }
+                for (name, value) in generated.pairs where record[name] == nil && !Self.namesRecord(name) {
+                    completed[name] = value
+                }
                 table.replace(id, with: completed)
             }
             completedTables.append((key, table))
@@ -229,8 +325,17 @@ struct Seeder {
     /// that name it (a JSON value is copied on write, so a hundred thousand tickets hold one
     /// `board` object each of the four boards).
     private struct TicketChoices {
-        struct Company { var name: String; var reference: JSON; var contact: JSON; var contactName: String? }
-        struct Board { var reference: JSON; var type: JSON; var statuses: [(reference: JSON, closed: Bool)] }
+        struct Company {
+            var name: String
+            var reference: JSON
+            var contact: JSON
+            var contactName: String?
+        }
+        struct Board {
+            var reference: JSON
+            var type: JSON
+            var statuses: [(reference: JSON, closed: Bool)]
+        }
         var companies: [Company]
         var owners: [(reference: JSON, identifier: String)]
         var priorities: [JSON]
@@ -243,28 +348,41 @@ struct Seeder {
     }
 
     private func ticketChoices(
-        companies: [JSONObject], members: [JSONObject], priorities: [JSONObject],
-        boards: [(board: JSONObject, statuses: [JSONObject])], contacts: [Int: [JSONObject]]
+        companies: [JSONObject],
+        members: [JSONObject],
+        priorities: [JSONObject],
+        boards: [(board: JSONObject, statuses: [JSONObject])],
+        contacts: [Int: [JSONObject]]
     ) -> TicketChoices {
         let sourceNames = ["Email", "Phone", "Portal"]
         return TicketChoices(
             companies: companies.map { company in
                 let contact = contacts[company["id"]?.intValue ?? 0]?.first
                 return .init(
-                    name: company["name"]?.stringValue ?? "", reference: reference(company, Self.identified),
-                    contact: contact.map { reference($0, ["id", "name"]) } ?? .null, contactName: contact?["name"]?.stringValue)
+                    name: company["name"]?.stringValue ?? "",
+                    reference: reference(company, Self.identified),
+                    contact: contact.map { reference($0, ["id", "name"]) } ?? .null,
+                    contactName: contact?["name"]?.stringValue
+                )
             },
             owners: members.map { (reference($0, Self.identified), $0["identifier"]?.stringValue ?? "") },
             priorities: priorities.map { reference($0, ["id", "name"]) },
             boards: boards.enumerated().map { index, board in
                 .init(
                     reference: reference(board.board, ["id", "name"]),
-                    type: .object(JSONObject(["id": .int(1 + index), "name": .string(index == 1 ? "Alert" : "Incident")])),
-                    statuses: board.statuses.map { (reference($0, ["id", "name"]), $0["closedStatus"]?.boolValue ?? false) })
+                    type: .object(
+                        JSONObject(["id": .int(1 + index), "name": .string(index == 1 ? "Alert" : "Incident")])
+                    ),
+                    statuses: board.statuses.map {
+                        (reference($0, ["id", "name"]), $0["closedStatus"]?.boolValue ?? false)
+                    }
+                )
             },
-            sources: (1...3).map { id in sourceNames.map { .object(JSONObject(["id": .int(id), "name": .string($0)])) } },
+            sources: (1...3).map { id in sourceNames.map { .object(JSONObject(["id": .int(id), "name": .string($0)])) }
+            },
             team: .object(JSONObject(["id": .int(1), "name": .string("Tier 1")])),
-            noAlertId: Self.customField(id: 1, caption: "Alert ID", value: .null))
+            noAlertId: Self.customField(id: 1, caption: "Alert ID", value: .null)
+        )
     }
 
     private mutating func seedTicket(_ number: Int, _ choices: TicketChoices) {
@@ -283,39 +401,58 @@ struct Seeder {
         let levels = ["Low", "Medium", "High"]
         let fields: [(String, JSON)] = [
             ("summary", .string(summary)), ("recordType", .string("ServiceTicket")),
-            ("board", board.reference), ("status", status.reference), ("company", company.reference), ("contact", company.contact),
+            ("board", board.reference), ("status", status.reference), ("company", company.reference),
+            ("contact", company.contact),
             ("type", board.type), ("source", source), ("team", choices.team),
             ("owner", pick(5) == 0 ? .null : owner.reference),
             ("priority", choices.priorities[pick(4)]),
             ("severity", .string(levels[pick(3)])), ("impact", .string(levels[pick(3)])),
-            ("closedFlag", .bool(status.closed)), ("closedDate", status.closed ? .string(SimulatorDates.format(updated)) : .null),
+            ("closedFlag", .bool(status.closed)),
+            ("closedDate", status.closed ? .string(SimulatorDates.format(updated)) : .null),
             ("budgetHours", .double(Double(pick(8)))), ("actualHours", .double(Double(pick(16)) / 4)),
             ("initialDescription", .string("\(summary). Reported by \(company.contactName ?? "monitoring").")),
             ("customerUpdatedFlag", .bool(false)), ("approved", .bool(true)), ("hasChildTicket", .bool(false)),
-            ("customFields", .array([boardIndex == 1 ? Self.customField(id: 1, caption: "Alert ID", value: .string(String(10_000 + number))) : choices.noAlertId])),
+            (
+                "customFields",
+                .array([
+                    boardIndex == 1
+                        ? Self.customField(id: 1, caption: "Alert ID", value: .string(String(10_000 + number)))
+                        : choices.noAlertId
+                ])
+            ),
             ("_info", .object(Synthesis.info(entered: entered, updated: updated, by: owner.identifier))),
         ]
         let ticket = insert("tickets", fields)
         let ticketId = ticket["id"] ?? .null
         for noteNumber in 0..<pick(3) {
-            _ = insert("ticket_notes", parent: ticket, [
-                "ticketId": ticketId, "text": .string(noteNumber == 0 ? "Looking into it." : "Update sent to client."),
-                "detailDescriptionFlag": .bool(true), "internalAnalysisFlag": .bool(false), "resolutionFlag": .bool(false),
-                "customerUpdatedFlag": .bool(false), "member": owner.reference,
-                "dateCreated": .string(SimulatorDates.format(entered + Int64(noteNumber + 1) * 3600)),
-                "createdBy": .string(owner.identifier),
-            ])
+            _ = insert(
+                "ticket_notes",
+                parent: ticket,
+                [
+                    "ticketId": ticketId,
+                    "text": .string(noteNumber == 0 ? "Looking into it." : "Update sent to client."),
+                    "detailDescriptionFlag": .bool(true), "internalAnalysisFlag": .bool(false),
+                    "resolutionFlag": .bool(false),
+                    "customerUpdatedFlag": .bool(false), "member": owner.reference,
+                    "dateCreated": .string(SimulatorDates.format(entered + Int64(noteNumber + 1) * 3600)),
+                    "createdBy": .string(owner.identifier),
+                ]
+            )
         }
         if pick(3) == 0 {
             let hours = Double(1 + pick(8)) / 4
-            _ = insert("time_entries", [
-                "chargeToId": ticketId, "chargeToType": .string("ServiceTicket"),
-                "company": company.reference, "member": owner.reference,
-                "timeStart": .string(SimulatorDates.format(entered + 3600)),
-                "timeEnd": .string(SimulatorDates.format(entered + 3600 + Int64(hours * 3600))),
-                "actualHours": .double(hours), "notes": .string("Worked on ticket"), "billableOption": .string("Billable"),
-                "dateEntered": .string(SimulatorDates.format(entered + 7200)),
-            ])
+            _ = insert(
+                "time_entries",
+                [
+                    "chargeToId": ticketId, "chargeToType": .string("ServiceTicket"),
+                    "company": company.reference, "member": owner.reference,
+                    "timeStart": .string(SimulatorDates.format(entered + 3600)),
+                    "timeEnd": .string(SimulatorDates.format(entered + 3600 + Int64(hours * 3600))),
+                    "actualHours": .double(hours), "notes": .string("Worked on ticket"),
+                    "billableOption": .string("Billable"),
+                    "dateEntered": .string(SimulatorDates.format(entered + 7200)),
+                ]
+            )
         }
     }
 
@@ -323,7 +460,11 @@ struct Seeder {
         Int(generator.next() % UInt64(max(1, count)))
     }
 
-    private mutating func insert(_ table: String, parent: JSONObject? = nil, _ pairs: KeyValuePairs<String, JSON>) -> JSONObject {
+    private mutating func insert(
+        _ table: String,
+        parent: JSONObject? = nil,
+        _ pairs: KeyValuePairs<String, JSON>
+    ) -> JSONObject {
         insert(table, parent: parent, pairs.map { ($0.key, $0.value) })
     }
 
@@ -349,10 +490,13 @@ struct Seeder {
     }
 
     private static func customField(id: Int, caption: String, value: JSON) -> JSON {
-        .object(JSONObject([
-            "id": .int(id), "caption": .string(caption), "type": .string("Text"), "entryMethod": .string("EntryField"),
-            "numberOfDecimals": .int(0), "value": value,
-        ]))
+        .object(
+            JSONObject([
+                "id": .int(id), "caption": .string(caption), "type": .string("Text"),
+                "entryMethod": .string("EntryField"),
+                "numberOfDecimals": .int(0), "value": value,
+            ])
+        )
     }
 }
 

@@ -29,7 +29,11 @@ public final class SimulatorStore: Sendable {
     /// Seeded data for a configuration.
     convenience init(configuration: SimulatorConfiguration) {
         let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
-        let synthesis = Synthesis(catalog: .published, seed: configuration.seed, referenceDay: configuration.referenceDay ?? today)
+        let synthesis = Synthesis(
+            catalog: .published,
+            seed: configuration.seed,
+            referenceDay: configuration.referenceDay ?? today
+        )
         var seeder = Seeder(synthesis: synthesis)
         self.init(partitions: seeder.seed(tickets: configuration.tickets), synthesis: synthesis)
     }
@@ -103,7 +107,12 @@ extension SimulatorStore.State {
     /// storage), with the match cache's entry for `key`, for filtering outside the lock.
     mutating func snapshot(_ resource: SimulatedResource, parents: [Int], key: String) -> ListSnapshot {
         let cached = matches[key].flatMap { $0.version == version ? $0.indices : nil }
-        return ListSnapshot(table: table(resource, parents: parents), defaults: defaults(resource.model), version: version, cached: cached)
+        return ListSnapshot(
+            table: table(resource, parents: parents),
+            defaults: defaults(resource.model),
+            version: version,
+            cached: cached
+        )
     }
 
     /// Remembers the matches of a walk's query between its pages, unless a write came since.
@@ -127,7 +136,11 @@ extension SimulatorStore {
     /// slice the matches, which are cached between the pages of one walk (until a write).
     /// The records are filtered and sorted outside the store's lock, so a costly request holds
     /// up no other.
-    func list(_ resource: SimulatedResource, parents: [Int], query: ListQuery) throws(APIFailure)
+    func list(
+        _ resource: SimulatedResource,
+        parents: [Int],
+        query: ListQuery
+    ) throws(APIFailure)
         -> (records: [JSONObject], more: Bool, total: Int?, defaults: JSONObject)
     {
         let key = matchKey(resource, parents: parents, query: query)
@@ -179,7 +192,12 @@ extension SimulatorStore {
 extension Partitions {
     /// A reference (`{id, identifier, name}`, as the reference model has them) to a record of the
     /// list the model points at; a made-up record when no list of the spec holds that model.
-    func reference(_ model: String, _ pick: Synthesis.ReferencePick, catalog: ResourceCatalog, synthesis: Synthesis) -> JSON {
+    func reference(
+        _ model: String,
+        _ pick: Synthesis.ReferencePick,
+        catalog: ResourceCatalog,
+        synthesis: Synthesis
+    ) -> JSON {
         let keys = (catalog.facts.fields(of: model) ?? []).filter { $0.name == "identifier" || $0.name == "name" }
         var record: JSONObject?
         var id: Int
@@ -212,8 +230,16 @@ extension Partitions {
                 let last = record["lastName"]?.stringValue ?? ""
                 pairs.append((key, .string(last.isEmpty ? first : "\(first) \(last)")))
             } else if record == nil {
-                pairs.append((key, .string(key == "identifier"
-                    ? Synthesis.identifier(model: modelName, id: id) : Synthesis.name(model: modelName, id: id))))
+                pairs.append(
+                    (
+                        key,
+                        .string(
+                            key == "identifier"
+                                ? Synthesis.identifier(model: modelName, id: id)
+                                : Synthesis.name(model: modelName, id: id)
+                        )
+                    )
+                )
             }
         }
         return .object(JSONObject(pairs: pairs))

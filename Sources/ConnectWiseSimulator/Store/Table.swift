@@ -18,7 +18,9 @@ struct Table: Sendable {
 
     /// The record with `id` as its first field, replacing any id it had.
     static func identified(_ record: JSONObject, id: Int) -> JSONObject {
-        JSONObject(distinctPairs: [("id", .int(id))] + record.pairs.lazy.filter { $0.key != "id" }.map { ($0.key, $0.value) })
+        JSONObject(
+            distinctPairs: [("id", .int(id))] + record.pairs.lazy.filter { $0.key != "id" }.map { ($0.key, $0.value) }
+        )
     }
 
     func index(of id: Int) -> Int? {
