@@ -90,6 +90,8 @@ public final class Interpreter: @unchecked Sendable {
     static let maximumCallDepth = 64
     /// What the static check learned of each `def` (the entity a query yields).
     var knownDefinitions: [String: KnownDefinition] = [:]
+    /// Every module a check imported, parsed and checked, by key: an import runs it as it is.
+    var checkedModules: [String: Program] = [:]
     /// True once a write was sent: a later mistake is then a runtime failure, not a compile error.
     var hasWritten = false
     /// Above zero inside a loop whose writes were confirmed as a whole.
@@ -130,21 +132,37 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Loads the prelude from the embedded standard library.
     public func loadPrelude() async throws(RuntimeError) {
-        guard let text = StandardLibrary.module(named: "prelude") else { return }
-        try await run(SourceFile(name: "<stdlib>/prelude.cwql", text: text))
+        guard let prelude = Interpreter.prelude else { return }
+        try await run(prelude)
         preludeDefinitions = definitions
     }
+
+    /// The prelude, parsed and checked once per process.
+    static let prelude: CheckedProgram? = {
+        guard let text = StandardLibrary.module(named: "prelude") else { return nil }
+        return try? Interpreter.check(
+            SourceFile(name: "<stdlib>/prelude.cwql", text: text),
+            in: CheckScope(),
+            catalog: .standard
+        )
+    }()
 
     /// Parses and runs a script or REPL entry, stopping at the first failing statement. The
     /// whole entry is checked first (in the scope of what the session has defined); a mistake
     /// only found while running, after a write was sent, is a runtime error (exit 1), since the
     /// script did change something.
     public func run(_ source: SourceFile) async throws(RuntimeError) {
-        let scope = checkScope()
-        let program = try Interpreter.check(source, in: scope, catalog: catalog)
-        for (name, known) in scope.definitions { knownDefinitions[name] = known }
+        try await run(Interpreter.check(source, in: checkScope(), catalog: catalog))
+    }
+
+    /// Runs a program checked before (``check(_:variables:catalog:)``): nothing is parsed or
+    /// checked again, and each module it imports runs as it was checked.
+    public func run(_ checked: CheckedProgram) async throws(RuntimeError) {
+        for (name, known) in checked.definitions { knownDefinitions[name] = known }
+        for (key, program) in checked.modules where checkedModules[key] == nil { checkedModules[key] = program }
+        let source = checked.program.source
         do {
-            try await execute(program.statements, in: source)
+            try await execute(checked.program.statements, in: source)
         } catch {
             var failure = error
             if failure.kind == .compile, hasWritten { failure.kind = .runtime }
@@ -160,19 +178,19 @@ public final class Interpreter: @unchecked Sendable {
         _ source: SourceFile,
         variables: [String: Value],
         catalog: Catalog = .standard
-    ) throws(RuntimeError) -> Program {
+    ) throws(RuntimeError) -> CheckedProgram {
         let scope = CheckScope()
         for (name, value) in variables { scope.define(variable: name, KnownValue(value, entity: nil)) }
-        if let prelude = StandardLibrary.module(named: "prelude"),
-            let program = try? Parser.parse(SourceFile(name: "<stdlib>/prelude.cwql", text: prelude))
-        {
-            _ = StaticChecker(catalog: catalog, source: program.source).check(program, in: scope)
-        }
+        for (name, known) in Interpreter.prelude?.definitions ?? [:] { scope.define(definition: name, known) }
         scope.markPrelude()
         return try check(source, in: scope, catalog: catalog)
     }
 
-    static func check(_ source: SourceFile, in scope: CheckScope, catalog: Catalog) throws(RuntimeError) -> Program {
+    static func check(
+        _ source: SourceFile,
+        in scope: CheckScope,
+        catalog: Catalog
+    ) throws(RuntimeError) -> CheckedProgram {
         let program: Program
         do {
             program = try Parser.parse(source)
@@ -182,12 +200,12 @@ public final class Interpreter: @unchecked Sendable {
         let checker = StaticChecker(catalog: catalog, source: source, loadModule: ModuleLocator.locate)
         let problems = checker.check(program, in: scope)
         if !problems.isEmpty { throw RuntimeError(kind: .compile, diagnostics: problems) }
-        return program
+        return CheckedProgram(program: program, modules: scope.checkedModules, definitions: scope.definitions)
     }
 
     /// Checks a source in the scope of what the session has defined so far, without running it.
     @discardableResult
-    public func check(_ source: SourceFile) throws(RuntimeError) -> Program {
+    public func check(_ source: SourceFile) throws(RuntimeError) -> CheckedProgram {
         try Interpreter.check(source, in: checkScope(), catalog: catalog)
     }
 
@@ -413,12 +431,7 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs a module once, in a scope of its own (the prelude's definitions, nothing of the
     /// importer's), and gives its definitions a namespace in the importing scope.
     private func importModule(_ name: String, alias: Name?, from source: SourceFile, span: SourceSpan) async throws {
-        let located: ImportedModule
-        switch ModuleLocator.locate(name, from: source, span: span) {
-        case .success(let found): located = found
-        case .failure(let problem): throw RuntimeError(kind: .compile, diagnostics: [problem])
-        }
-        let key = located.key
+        let key = ModuleLocator.key(of: name, from: source)
         if importStack.contains(key) {
             throw RuntimeError(
                 "import cycle: "
@@ -449,7 +462,15 @@ public final class Interpreter: @unchecked Sendable {
         let saved = (variables, definitions, namespaces, currentModule)
         (variables, definitions, namespaces, currentModule) = ([:], preludeDefinitions, [:], module)
         do {
-            try await run(located.source)
+            if let checked = checkedModules[key] {
+                try await execute(checked.statements, in: checked.source)
+            } else {
+                // Not seen by a check (a module imported by a procedure of an earlier REPL entry).
+                switch ModuleLocator.locate(name, from: source, span: span) {
+                case .success(let located): try await run(located.source)
+                case .failure(let problem): throw RuntimeError(kind: .compile, diagnostics: [problem])
+                }
+            }
         } catch {
             (variables, definitions, namespaces, currentModule) = saved
             throw error

@@ -5,18 +5,27 @@ import Foundation
 /// script (or the working directory in the REPL), `.cwql` added when missing. One place for the
 /// static check and the run.
 enum ModuleLocator {
-    static func locate(_ name: String, from source: SourceFile, span: SourceSpan) -> Result<ImportedModule, Diagnostic>
-    {
-        if let embedded = StandardLibrary.module(named: name) {
-            let key = "<stdlib>/\(name.hasSuffix(".cwql") ? String(name.dropLast(5)) : name)"
-            return .success(ImportedModule(key: key, source: SourceFile(name: "\(key).cwql", text: embedded)))
+    /// What identifies the module `import "name"` names from `source`: `<stdlib>/alerts`, or the
+    /// file's standardized absolute path. Reads nothing.
+    static func key(of name: String, from source: SourceFile) -> String {
+        if StandardLibrary.module(named: name) != nil {
+            return "<stdlib>/\(name.hasSuffix(".cwql") ? String(name.dropLast(5)) : name)"
         }
         let base =
             source.name.hasPrefix("<")
             ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
         var path = name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
         if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
-        path = (path as NSString).standardizingPath
+        return (path as NSString).standardizingPath
+    }
+
+    static func locate(_ name: String, from source: SourceFile, span: SourceSpan) -> Result<ImportedModule, Diagnostic>
+    {
+        let key = key(of: name, from: source)
+        if let embedded = StandardLibrary.module(named: name) {
+            return .success(ImportedModule(key: key, source: SourceFile(name: "\(key).cwql", text: embedded)))
+        }
+        let path = key
         guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
             return .failure(
                 Diagnostic(

@@ -83,8 +83,9 @@ struct ScriptRunner {
     /// whole source is checked before credentials are looked for. Ctrl-C or SIGTERM stops it
     /// between requests (a bulk write reports what it did and did not do) with status 130.
     func run(_ source: SourceFile) async throws {
+        let checked: CheckedProgram
         do {
-            try Interpreter.check(source, variables: script.parsedVariables)
+            checked = try Interpreter.check(source, variables: script.parsedVariables)
         } catch {
             standardError(error.description)
             throw ScriptRunner.status(of: error).exitCode
@@ -93,7 +94,7 @@ struct ScriptRunner {
         Interruption.install()
         let (interrupted, error) = await Interruption.run {
             try await interpreter.loadPrelude()
-            try await interpreter.run(source)
+            try await interpreter.run(checked)
         }
         try ScriptRunner.finish(interrupted: interrupted, error: error)
     }

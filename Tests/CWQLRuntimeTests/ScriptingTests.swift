@@ -137,6 +137,27 @@ extension RuntimeHarness {
 /// what a module's definitions do, and a module's names are reached through its namespace.
 @Suite("Interpreter: module scopes and namespaces")
 struct ModuleScopeTests {
+    @Test func aModuleRunsAsItWasCheckedNotReadAgain() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-module-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let module = folder.appendingPathComponent("greeting.cwql")
+        try "def greet() {\n  print \"as checked\"\n}\n".write(to: module, atomically: true, encoding: .utf8)
+        let script = SourceFile(
+            name: folder.appendingPathComponent("main.cwql").path,
+            text: "import \"greeting\"\ngreeting.greet()\n"
+        )
+        let checked = try Interpreter.check(script, variables: [:])
+        #expect(checked.modules.keys.contains(module.path))
+        // Changed after the check: the run executes what was checked (it read, parsed and
+        // checked the module a second and a third time, and ran the new text).
+        try "def greet() {\n  print \"read again\"\n}\n".write(to: module, atomically: true, encoding: .utf8)
+        try await withRuntime { h in
+            h.output.clear()
+            try await h.interpreter.run(checked)
+            #expect(h.output.stdout == "as checked\n")
+        }
+    }
+
     @Test func aScriptsVariableDoesNotChangeAModule() async throws {
         try await withRuntime { h in
             // alerts.cwql has `let alert_board = "Alerts"`; the script's own `alert_board` is another variable.

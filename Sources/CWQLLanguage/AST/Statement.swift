@@ -70,3 +70,19 @@ public enum ModuleNamespace {
     /// `alerts.raise_alert`: the name a module's `def` is called by.
     public static func qualified(_ name: String, in namespace: String) -> String { namespace + "." + name }
 }
+
+/// A program that passed the static check, with every module it imports as the check parsed
+/// it: what a run executes, so nothing is read, parsed or checked twice.
+public struct CheckedProgram: Sendable {
+    public var program: Program
+    /// The imported modules' programs, by key (`<stdlib>/alerts`, a file's path).
+    public var modules: [String: Program]
+    /// What the program defines, as the check saw it.
+    public var definitions: [String: KnownDefinition]
+
+    public init(program: Program, modules: [String: Program], definitions: [String: KnownDefinition]) {
+        self.program = program
+        self.modules = modules
+        self.definitions = definitions
+    }
+}

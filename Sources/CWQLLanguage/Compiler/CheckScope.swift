@@ -50,6 +50,7 @@ public final class CheckScope {
     private final class Shared {
         var preludeDefinitions: [String: KnownDefinition] = [:]
         var modules: [String: [String: KnownDefinition]] = [:]
+        var programs: [String: Program] = [:]
     }
 
     public init(parent: CheckScope? = nil) {
@@ -74,7 +75,14 @@ public final class CheckScope {
     }
 
     func moduleDefinitions(_ key: String) -> [String: KnownDefinition]? { shared.modules[key] }
-    func remember(module key: String, definitions: [String: KnownDefinition]) { shared.modules[key] = definitions }
+    func remember(module key: String, program: Program, definitions: [String: KnownDefinition]) {
+        shared.modules[key] = definitions
+        shared.programs[key] = program
+    }
+
+    /// Every module the check imported, parsed and checked, by key: what the run executes
+    /// (a module is read, parsed and checked once).
+    public var checkedModules: [String: Program] { shared.programs }
 
     public func define(variable name: String, _ value: KnownValue) { variables[name] = value }
     public func define(definition name: String, _ definition: KnownDefinition) {

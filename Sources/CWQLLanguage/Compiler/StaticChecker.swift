@@ -163,7 +163,7 @@ public struct StaticChecker {
             let inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
             inner.check(program.statements, in: own, importing: &importing, into: &diagnostics)
             definitions = own.ownDefinitions
-            scope.remember(module: module.key, definitions: definitions)
+            scope.remember(module: module.key, program: program, definitions: definitions)
         }
         for (definition, known) in definitions {
             scope.define(definition: ModuleNamespace.qualified(definition, in: namespace), known)
