@@ -1,5 +1,5 @@
 /// A JSON value, as ConnectWise sends and takes it. Objects keep their key order.
-public enum JSON: Sendable, Equatable {
+public enum JSON: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -79,7 +79,7 @@ public enum JSON: Sendable, Equatable {
 /// Its entries live in one array, in order; objects with many keys also keep an index by key,
 /// built as they grow. Most objects ConnectWise sends (references, `_info`, custom fields) have a
 /// handful of keys, where a scan of one array is cheaper than hashing and costs one allocation.
-public struct JSONObject: Sendable, Equatable {
+public struct JSONObject: Sendable, Hashable {
     /// Above this many keys, lookups go through `index` instead of scanning `entries`.
     private static let indexThreshold = 16
 
@@ -158,6 +158,14 @@ public struct JSONObject: Sendable, Equatable {
     public var pairs: [(key: String, value: JSON)] { entries }
 
     public var count: Int { entries.count }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
+        }
+    }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.entries.count == rhs.entries.count else { return false }

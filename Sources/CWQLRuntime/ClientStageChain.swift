@@ -60,7 +60,7 @@ final class ClientStageChain {
                 counted += 1
                 return true
             case .countBy(let column):
-                let key = record.value(atPathIgnoringCase: column.path)?.cellText ?? ""
+                let key = record.value(atPathIgnoringCase: column.path)?.displayText ?? ""
                 if groups[key] == nil { groupOrder.append(key) }
                 groups[key, default: 0] += 1
                 return true

@@ -271,7 +271,9 @@ extension Interpreter {
             case .groups(let groups, let label):
                 return Binding(
                     value: .list(
-                        groups.map { .record(Record([(label, .string($0.key)), ("count", .integer($0.count))])) }
+                        groups.map {
+                            .record(JSONObject(distinctPairs: [(label, .string($0.key)), ("count", .int($0.count))]))
+                        }
                     ),
                     entity: nil
                 )

@@ -65,7 +65,7 @@ struct ResultWriter {
             emit(JSONWriter.string(shaped(record)) + "\n")
         case .csv:
             if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
-            let fields = columns.map { record.value(atPathIgnoringCase: $0.path)?.cellText ?? "" }
+            let fields = columns.map { record.value(atPathIgnoringCase: $0.path)?.displayText ?? "" }
             emit(CSV.row(style.neutralizeFormulas ? fields.map(CSV.neutralized) : fields))
         case .table:
             let row = columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText }
@@ -159,7 +159,7 @@ extension JSON {
     /// A table cell: the value's text, `(null)` for null.
     var tableCell: String {
         if case .null = self { return ResultStyle.nullText }
-        return cellText
+        return displayText
     }
 }
 

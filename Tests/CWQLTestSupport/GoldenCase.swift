@@ -1,3 +1,4 @@
+import CWJSON
 import CWQLLanguage
 import Foundation
 
@@ -32,9 +33,9 @@ public struct GoldenCase: Sendable {
         "ids": .list([.integer(1), .integer(2), .integer(3)]),
         "hostile": .string("x\" or id > 0 or summary = \""),
         "t": .record(
-            Record([
-                ("id", .integer(42)), ("summary", .string("Disk")),
-                ("company", .record(Record([("identifier", .string("ACME"))]))),
+            JSONObject([
+                "id": .int(42), "summary": .string("Disk"),
+                "company": .object(JSONObject(["identifier": .string("ACME")])),
             ])
         ),
     ]

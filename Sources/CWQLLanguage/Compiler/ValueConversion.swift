@@ -1,3 +1,5 @@
+import CWJSON
+
 /// Turns a value written in a condition into a ``ConditionsLiteral`` of the field's type,
 /// or a diagnostic saying what the field expects.
 struct ValueConversion {
@@ -106,7 +108,7 @@ struct ValueConversion {
             return literal.hasTime ? .moment(literal.date) : .day(literal.date)
         case (.record(let record), _):
             for key in ["id", "identifier", "name"] {
-                if let inner = record[key] { return try literal(of: inner, as: type, field: field, span: span) }
+                if let inner = record[key] { return try literal(of: Value(inner), as: type, field: field, span: span) }
             }
         default: break
         }

@@ -1,4 +1,9 @@
+import CWJSON
+
 /// A runtime value: what variables hold, what records contain, what `print` shows.
+///
+/// There is one model from the wire to the output: a record is the JSON object ConnectWise sent
+/// (or cwql made), kept whole; a field becomes a `Value` only when a script reads it.
 public enum Value: Sendable, Hashable {
     case null
     case boolean(Bool)
@@ -7,7 +12,35 @@ public enum Value: Sendable, Hashable {
     case string(String)
     case date(UTCDate)
     case list([Value])
-    case record(Record)
+    /// A record: its JSON object, fields in ConnectWise's order.
+    case record(JSONObject)
+
+    /// A value from JSON: scalars become values, an object stays the record it is.
+    public init(_ json: JSON) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .boolean(flag)
+        case .int(let number): self = .integer(number)
+        case .double(let number): self = .decimal(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .list(items.map(Value.init))
+        case .object(let object): self = .record(object)
+        }
+    }
+
+    /// The value as JSON, for request bodies and JSON output (a date as ISO 8601 text).
+    public var json: JSON {
+        switch self {
+        case .null: return .null
+        case .boolean(let flag): return .bool(flag)
+        case .integer(let number): return .int(number)
+        case .decimal(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .date(let date): return .string(date.iso8601)
+        case .list(let items): return .array(items.map(\.json))
+        case .record(let record): return .object(record)
+        }
+    }
 
     /// How `print` and table cells show the value.
     public var displayText: String {
@@ -20,7 +53,7 @@ public enum Value: Sendable, Hashable {
         case .string(let value): return value
         case .date(let value): return value.iso8601
         case .list(let values): return values.map(\.displayText).joined(separator: ", ")
-        case .record(let record): return record.displayText
+        case .record(let record): return JSON.object(record).displayText
         }
     }
 
@@ -38,47 +71,48 @@ public enum Value: Sendable, Hashable {
     }
 }
 
-/// A record with its fields in order (ConnectWise's JSON order is kept for display).
-public struct Record: Sendable, Hashable {
-    public private(set) var keys: [String] = []
-    public private(set) var storage: [String: Value] = [:]
-
-    public init() {}
-
-    public init(_ pairs: [(String, Value)]) {
-        for (key, value) in pairs { self[key] = value }
-    }
-
-    public subscript(key: String) -> Value? {
-        get { storage[key] }
-        set {
-            if storage[key] == nil, newValue != nil { keys.append(key) }
-            if newValue == nil { keys.removeAll { $0 == key } }
-            storage[key] = newValue
-        }
-    }
-
-    /// The value at a `/`-separated path (`board/name`), or nil.
-    public func value(atPath path: String) -> Value? {
-        var current: Value = .record(self)
-        for part in path.split(separator: "/") {
-            guard case .record(let record) = current, let next = record.field(named: String(part)) else { return nil }
-            current = next
-        }
-        return current
-    }
-
-    /// The field named `name`, matched exactly, then ignoring case.
+extension JSONObject {
+    /// The field named `name` (matched exactly, then ignoring case: ConnectWise's field names
+    /// are case-insensitive), as a value.
     public func field(named name: String) -> Value? {
-        if let exact = storage[name] { return exact }
-        let folded = name.lowercased()
-        return keys.first { $0.lowercased() == folded }.flatMap { storage[$0] }
+        key(matching: name).flatMap { self[$0] }.map(Value.init)
     }
 
-    var displayText: String {
-        for key in ["identifier", "name", "id"] {
-            if let value = storage[key], value != .null { return value.displayText }
+    /// The value at a `/`-separated path (`board/name`), ignoring case, or nil.
+    public func value(atPath path: some StringProtocol) -> Value? {
+        JSON.object(self).value(atPathIgnoringCase: path).map(Value.init)
+    }
+}
+
+extension JSON {
+    /// How a cell or `print` shows JSON: a reference by its identifier, name or id; a list
+    /// joined by commas; text as it is; anything else as compact JSON. The one display rule.
+    public var displayText: String {
+        switch self {
+        case .null: return ""
+        case .object(let object):
+            for key in ["identifier", "name", "id"] {
+                if let value = object[key], value != .null { return value.displayText }
+            }
+            return JSONWriter.string(self)
+        case .array(let items): return items.map(\.displayText).joined(separator: ", ")
+        case .string(let text): return text
+        case .bool, .int, .double: return Value(self).displayText
         }
-        return "{" + keys.map { "\($0): \(storage[$0]!.displayText)" }.joined(separator: ", ") + "}"
+    }
+
+    /// The value at a `/` path, ignoring key case, as a language value.
+    public func lookup(_ path: String) -> Value? {
+        value(atPathIgnoringCase: path).map(Value.init)
+    }
+
+    /// A custom field's value by caption (any case), or nil when the record has no such field.
+    public func customField(_ caption: String) -> Value? {
+        let folded = caption.lowercased()
+        for field in self["customFields"]?.arrayValue ?? [] where field["caption"]?.stringValue?.lowercased() == folded
+        {
+            return field["value"].map(Value.init) ?? .null
+        }
+        return nil
     }
 }
