@@ -18,12 +18,19 @@ struct MetaCommand {
         argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : (first == "\\x" ? "toggle" : "")
     }
 
-    /// Every meta-command, for completion, `.help` and did-you-mean.
-    static let names = [
-        ".help", ".translate", ".explain", ".format", ".expanded", ".schema", ".profile", ".timing", ".output",
-        ".dry-run",
-        ".run", ".quit",
+    /// Every meta-command, how it is written and whether it needs a connection: the one table
+    /// for completion, `.help`, did-you-mean and what runs before credentials are looked for.
+    static let table: [(name: String, usage: String, needsSession: Bool)] = [
+        (".help", ".help [stages|operators]", false), (".schema", ".schema [entity]", false),
+        (".translate", ".translate QUERY", false), (".explain", ".explain QUERY", false),
+        (".format", ".format [table|json|jsonl|csv]", true), (".expanded", ".expanded [on|off|auto] (or \\x)", true),
+        (".output", ".output [FILE]", true), (".dry-run", ".dry-run [on|off]", true),
+        (".timing", ".timing [on|off]", true),
+        (".profile", ".profile [name]", true), (".run", ".run FILE", true), (".quit", ".quit", true),
     ]
+
+    /// Every meta-command's name.
+    static let names = table.map(\.name)
 
     /// Lines that start a meta-command: `.name`, or psql's `\x`.
     static func isMetaCommand(_ line: String) -> Bool {
@@ -40,7 +47,8 @@ struct MetaCommand {
 
     /// Meta-commands that need no connection: `.help`, `.schema`, `.translate`, `.explain`.
     static func needsNoSession(_ line: String) -> Bool {
-        [".help", ".schema", ".translate", ".explain"].contains(MetaCommand(line).name)
+        let name = MetaCommand(line).name
+        return table.contains { $0.name == name && !$0.needsSession }
     }
 
     /// Runs a meta-command of ``needsNoSession(_:)``.
@@ -161,19 +169,30 @@ struct MetaCommand {
                 .filter { !$0.children.isEmpty }.map {
                     "\($0.children.map(\.name).joined(separator: ", ")) (\($0.name))"
                 }.joined(separator: "; ")
-            return "where, select, sort, take, first, count, count by\nchildren: \(children)\n"
-                + "writes: note \"…\" [internal|resolution], set f = v, close, assign MEMBER, log 0.5h \"…\", delete\n"
+            let reads = StageKeyword.allCases.filter { !$0.isWrite }.map(\.usage)
+            let writes = StageKeyword.allCases.filter(\.isWrite).map(\.usage)
+            return
+                "reads: \(reads.joined(separator: "; "))\nchildren: \(children)\nwrites: \(writes.joined(separator: "; "))\n"
         case "operators":
             return
                 "= != < <= > >= ~ (contains) !~ like \"%x\" in (a, b) not in (…) is null is not null and or not ( )\n"
         default:
+            let statements = StatementKeyword.allCases.map(\.rawValue).joined(separator: ", ")
+            var meta: [String] = []
+            var line = ""
+            for command in table {
+                if !line.isEmpty, line.count + command.usage.count > 88 {
+                    meta.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : "   ") + command.usage
+            }
+            meta.append(line)
             return """
                 Queries:  tickets where board = "Help" and status != Closed | sort entered desc | take 10
                 Writes:   tickets where id = 42 | note "Checked" internal     (also set, close, assign, log, delete)
-                Scripts:  let, def, import, for, if, print, create, upsert
-                Meta:     .help [stages|operators]   .schema [entity]   .translate QUERY   .explain QUERY
-                          .format [table|json|jsonl|csv]   .expanded [on|off|auto] (or \\x)   .output [FILE]
-                          .dry-run [on|off]   .timing [on|off]   .profile [name]   .run FILE   .quit
+                Scripts:  \(statements)
+                Meta:     \(meta.joined(separator: "\n          "))
                 Keys:     Tab completes; Ctrl-C clears the entry or cancels a running query; Ctrl-D leaves
 
                 """

@@ -214,6 +214,25 @@ struct EverydayUseTests {
         }
     }
 
+    @Test func theREPLsHelpListsEveryKeywordAndMetaCommand() async throws {
+        let help = try await CommandRunner.run(["demo", "--tickets", "5"], stdin: ".help\n.help stages\n")
+        #expect(help.status == 0)
+        for keyword in ["let", "def", "import", "for", "if", "print", "create", "upsert"] {
+            #expect(help.stdout.contains(keyword), "\(keyword)")
+        }
+        for stage in [
+            "where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete",
+        ] {
+            #expect(help.stdout.contains(stage), "\(stage)")
+        }
+        for command in [
+            ".help", ".schema", ".translate", ".explain", ".format", ".expanded", ".output", ".dry-run", ".timing",
+            ".profile", ".run", ".quit",
+        ] {
+            #expect(help.stdout.contains(command), "\(command)")
+        }
+    }
+
     @Test func helpVersionAndAStatementWhereAFileBelongs() async throws {
         let help = try await CommandRunner.run(["--help"])
         #expect(help.status == 0)

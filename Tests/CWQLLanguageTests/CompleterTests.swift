@@ -36,6 +36,30 @@ struct CompleterTests {
         #expect(completer.complete("tickets where id = 1 | s") == ["scheduleentries", "select", "set", "sort"])
     }
 
+    @Test func keywordsComeFromTheParsersTables() {
+        // The completer offers exactly the words the parser dispatches on.
+        let stages = completer.complete("tickets | ")
+        #expect(StageKeyword.allCases.allSatisfy { stages.contains($0.rawValue) })
+        let statements = completer.complete("")
+        #expect(StatementKeyword.allCases.allSatisfy { statements.contains($0.rawValue) })
+        // Each stage keyword parses as the stage it names; each statement keyword as a statement.
+        for stage in StageKeyword.allCases {
+            let written = stage.usage.replacing("CONDITION", with: "id = 1").replacing("FIELD", with: "id")
+                .replacing(" [asc|desc], …", with: "").replacing(", …", with: "").replacing("[by id]", with: "by id")
+                .replacing("N", with: "3").replacing(" [internal|resolution]", with: "").replacing(
+                    "MEMBER",
+                    with: "jsmith"
+                )
+                .replacing("VALUE", with: "1").replacing("\"…\"", with: "\"x\"")
+            let program = try? Parser.parse(SourceFile(name: "t", text: "tickets | " + written))
+            guard case .pipeline(let pipeline)? = program?.statements.first?.kind else {
+                Issue.record("`\(written)` does not parse")
+                continue
+            }
+            #expect(pipeline.stages.first?.kind.stageKeyword == stage, "\(written)")
+        }
+    }
+
     @Test func fieldsOfTheEntityInScope() {
         #expect(completer.complete("tickets where bo") == ["board"])
         #expect(completer.complete("tickets where board = Help and clo").contains("closed"))

@@ -100,24 +100,32 @@ public enum StageKind: Sendable {
     case log(hours: Duration, notes: ValueExpr?)
     case delete
 
+    /// The stage keyword it was written with (nil for a child or an endpoint).
+    public var stageKeyword: StageKeyword? {
+        switch self {
+        case .where: return .where
+        case .select: return .select
+        case .sort: return .sort
+        case .take: return .take
+        case .first: return .first
+        case .count, .countBy: return .count
+        case .child, .endpoint: return nil
+        case .note: return .note
+        case .set: return .set
+        case .close: return .close
+        case .assign: return .assign
+        case .log: return .log
+        case .delete: return .delete
+        }
+    }
+
     /// The keyword that starts the stage, for messages.
     public var keyword: String {
         switch self {
-        case .where: return "where"
-        case .select: return "select"
-        case .sort: return "sort"
-        case .take: return "take"
-        case .first: return "first"
-        case .count: return "count"
         case .countBy: return "count by"
         case .child(let name): return name.text
         case .endpoint(let path): return "`\(path.text)`"
-        case .note: return "note"
-        case .set: return "set"
-        case .close: return "close"
-        case .assign: return "assign"
-        case .log: return "log"
-        case .delete: return "delete"
+        default: return stageKeyword?.rawValue ?? ""
         }
     }
 
@@ -130,10 +138,5 @@ public enum StageKind: Sendable {
     }
 
     /// True for stages that change records on the server.
-    public var isWrite: Bool {
-        switch self {
-        case .note, .set, .close, .assign, .log, .delete: return true
-        default: return false
-        }
-    }
+    public var isWrite: Bool { stageKeyword?.isWrite ?? false }
 }

@@ -30,10 +30,8 @@ public struct Completer {
         self.values = values
     }
 
-    static let statementKeywords = ["let", "def", "import", "for", "if", "print", "create", "upsert"]
-    static let stageKeywords = [
-        "where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete",
-    ]
+    static let statementKeywords = StatementKeyword.allCases.map(\.rawValue)
+    static let stageKeywords = StageKeyword.allCases.map(\.rawValue)
     static let conditionWords = ["and", "or", "not", "in", "like", "is", "null", "true", "false"]
 
     /// Candidates for the word that ends `line` (the text before the cursor), sorted.

@@ -100,30 +100,32 @@ extension Parser {
         }
         advance()
         let kind: StageKind
-        switch keyword.value.lowercased() {
-        case "where": kind = .where(try parseCondition())
-        case "select": kind = .select(try parseFieldList())
-        case "sort": kind = .sort(try parseSortKeys())
-        case "take": kind = .take(try parseConditionValue(after: "`take`"))
-        case "first": kind = .first
-        case "count":
-            kind = matchKeyword("by") ? .countBy(try parseFieldPath("a field after `count by`")) : .count
-        case "note": kind = try parseNote()
-        case "set": kind = .set(try parseAssignments())
-        case "close": kind = .close
-        case "assign": kind = .assign(try parseConditionValue(after: "`assign`"))
-        case "log": kind = try parseLog()
-        case "delete": kind = .delete
-        default:
+        if let stage = StageKeyword(rawValue: keyword.value.lowercased()) {
+            switch stage {
+            case .where: kind = .where(try parseCondition())
+            case .select: kind = .select(try parseFieldList())
+            case .sort: kind = .sort(try parseSortKeys())
+            case .take: kind = .take(try parseConditionValue(after: "`take`"))
+            case .first: kind = .first
+            case .count:
+                kind = matchKeyword("by") ? .countBy(try parseFieldPath("a field after `count by`")) : .count
+            case .note: kind = try parseNote()
+            case .set: kind = .set(try parseAssignments())
+            case .close: kind = .close
+            case .assign: kind = .assign(try parseConditionValue(after: "`assign`"))
+            case .log: kind = try parseLog()
+            case .delete: kind = .delete
+            }
+        } else {
             let name = keyword.value.lowercased()
             guard Catalog.standard.allChildNames.contains(name) else {
                 throw error(
                     "unknown stage `\(keyword.value)`",
                     at: keyword.span,
-                    help: StageKeywords.otherLanguagesSpelling[name].map { [$0] }
+                    help: StageKeyword.otherLanguagesSpelling[name].map { [$0] }
                         ?? Suggestions.didYouMean(
                             keyword.value,
-                            among: StageKeywords.all.union(Catalog.standard.allChildNames).sorted()
+                            among: StageKeyword.spellings.union(Catalog.standard.allChildNames).sorted()
                         )
                 )
             }

@@ -81,7 +81,7 @@ extension Parser {
             case "false": return .boolean(false, token.span)
             case "null": return .null(token.span)
             default:
-                if StageKeywords.all.contains(token.value.lowercased())
+                if StageKeyword.spellings.contains(token.value.lowercased())
                     || ["and", "or", "not"].contains(token.value.lowercased())
                 {
                     throw error(

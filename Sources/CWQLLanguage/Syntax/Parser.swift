@@ -57,14 +57,15 @@ public struct Parser {
         let start = peek().span
         let keyword = peek()
         let kind: StatementKind
-        if keyword.isKeyword("let") {
+        switch keyword.kind == .identifier ? StatementKeyword(rawValue: keyword.value.lowercased()) : nil {
+        case .let?:
             advance()
             let name = try expectName("a variable name after `let`")
             try expect(.equal, "`=` after `let \(name.text)`")
             kind = .let(name, try parseValue())
-        } else if keyword.isKeyword("def") {
+        case .def?:
             kind = try parseDef()
-        } else if keyword.isKeyword("import") {
+        case .import?:
             advance()
             let path = try expect(.string, "a quoted module name or path after `import`, as in `import \"alerts\"`")
             var alias: Name?
@@ -79,32 +80,31 @@ public struct Parser {
                 )
             }
             kind = .import(path.value, alias: alias, path.span)
-        } else if keyword.isKeyword("for") {
+        case .for?:
             advance()
             let variable = try expect(.variable, "a loop variable such as `$t` after `for`")
             try expectKeyword("in", "`in` after `for $\(variable.value)`")
             let sequence = try parseValue()
             kind = .for(Name(variable.value, span: variable.span), in: sequence, body: try parseBlock("the loop body"))
-        } else if keyword.isKeyword("if") {
+        case .if?:
             kind = try parseIf()
-        } else if keyword.isKeyword("print") {
+        case .print?:
             advance()
             var values = [try parseValue()]
             while match(.comma) { values.append(try parseValue()) }
             kind = .print(values)
-        } else if keyword.isKeyword("create") {
+        case .create?:
             advance()
             let entity = try expectName("what to create after `create`, as in `create ticket { … }`")
             kind = .create(entity: entity, try parseObject())
-        } else if keyword.isKeyword("upsert") {
+        case .upsert?:
             advance()
             let entity = try expectName("what to upsert after `upsert`, as in `upsert ticket where … { … }`")
             try expectKeyword("where", "`where` and the match condition after `upsert \(entity.text)`")
             let match = try parseCondition()
             kind = .upsert(entity: entity, match: match, try parseObject())
-        } else if keyword.isKeyword("else") {
-            throw error("`else` without an `if`", at: keyword.span)
-        } else {
+        case nil:
+            if keyword.isKeyword("else") { throw error("`else` without an `if`", at: keyword.span) }
             kind = .pipeline(try parsePipeline())
         }
         return Statement(kind: kind, span: start.merged(with: previous().span))
@@ -178,7 +178,7 @@ public struct Parser {
         case .newline, .semicolon, .end: return
         case .rightBrace where blockEnd: return
         case .invalid: throw Diagnostic(token.value, source: source, span: token.span)
-        case .identifier where StageKeywords.all.contains(token.value.lowercased()):
+        case .identifier where StageKeyword.spellings.contains(token.value.lowercased()):
             throw error(
                 "expected the end of the statement, found \(token.displayName)",
                 at: token.span,
@@ -336,23 +336,4 @@ public struct Parser {
             isIncompleteInput: token.kind == .end
         )
     }
-}
-
-/// The words that start a stage after `|`.
-enum StageKeywords {
-    static let all: Set<String> = [
-        "where", "select", "sort", "take", "first", "count", "note", "set", "close", "assign", "log", "delete",
-    ]
-
-    /// Stages as SQL and other query languages spell them, with cwql's spelling.
-    static let otherLanguagesSpelling: [String: String] = [
-        "limit": "cwql writes `take N` (as in `tickets | take 10`)",
-        "top": "cwql writes `take N` (as in `tickets | take 10`)",
-        "head": "cwql writes `take N` (as in `tickets | take 10`)",
-        "order": "cwql writes `sort FIELD [asc|desc]` (as in `sort entered desc`)",
-        "orderby": "cwql writes `sort FIELD [asc|desc]` (as in `sort entered desc`)",
-        "filter": "cwql filters with `where` (as in `where status = New`)",
-        "project": "cwql picks columns with `select` (as in `select id, summary`)",
-        "group": "cwql groups with `count by FIELD`",
-    ]
 }
