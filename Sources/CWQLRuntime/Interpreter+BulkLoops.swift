@@ -17,12 +17,7 @@ extension Interpreter {
         else { return .notNeeded }
         let question = "run a loop that writes, \(passes) times?"
         guard let confirm = options.confirm else {
-            throw RuntimeError(
-                "this loop writes on each of its \(passes) passes; nothing was changed",
-                source: source,
-                span: span,
-                help: ["run again with --yes to confirm, or --dry-run to see each request"]
-            )
+            throw RuntimeError(.loopUnconfirmed(passes: passes), source: source, span: span)
         }
         guard await confirm(question) else {
             output.standardError("loop: cancelled; nothing was changed\n")

@@ -35,7 +35,7 @@ extension Interpreter {
             }
             guard let entity = binding.entity else {
                 throw RuntimeError(
-                    "`$\(name.text)` holds \(binding.value.kindName), not records",
+                    .variableHoldsNoRecords(variable: name.text, kind: binding.value.kindName),
                     source: source,
                     span: name.span
                 )
@@ -55,15 +55,10 @@ extension Interpreter {
                 )
             }
             guard case .query(let body) = definition.body else {
-                throw RuntimeError(
-                    "`\(name.text)` is a procedure; call it on its own line, not as a query",
-                    source: source,
-                    span: name.span,
-                    kind: .compile
-                )
+                throw RuntimeError(.procedureUsedAsQuery(name.text), source: source, span: name.span, kind: .compile)
             }
             guard callDepth < Interpreter.maximumCallDepth else {
-                throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
+                throw RuntimeError(.callsNestedTooDeeply, source: source, span: span)
             }
             callDepth += 1
             defer { callDepth -= 1 }
@@ -231,7 +226,12 @@ extension Interpreter {
             if report.failed > 0 {
                 let first = report.failures[0]
                 throw RuntimeError(
-                    "\(report.failed) of \(report.attempted) writes failed; the first (record \(first.record)): \(first.reason)",
+                    .writesFailed(
+                        failed: report.failed,
+                        attempted: report.attempted,
+                        record: "\(first.record)",
+                        reason: first.reason
+                    ),
                     source: source,
                     span: pipeline.span
                 )
@@ -298,7 +298,7 @@ extension Interpreter {
             }
             guard let result else {
                 if left == .null || right == .null { return Binding(value: .boolean(false), entity: nil) }
-                throw RuntimeError("can't compare \(left.kindName) with \(right.kindName)", source: source, span: span)
+                throw RuntimeError(.cannotCompare(left.kindName, right.kindName), source: source, span: span)
             }
             return Binding(value: .boolean(result), entity: nil)
         case .and(let lhs, let rhs):
@@ -314,10 +314,9 @@ extension Interpreter {
             return Binding(value: .boolean(!truth(try await evaluate(inner, in: source).value)), entity: nil)
         case .word(let word, let span):
             throw RuntimeError(
-                "`\(word)` is not a value here",
+                .bareWordAsValue(word),
                 source: source,
                 span: span,
-                help: ["to write text, quote it: \"\(word)\""],
                 kind: .compile
             )
         default:

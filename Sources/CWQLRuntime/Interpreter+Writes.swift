@@ -39,10 +39,9 @@ extension Interpreter {
             let question = "\(verb) \(records.count) \(plural)?"
             guard let confirm = options.confirm else {
                 throw RuntimeError(
-                    "this would \(verb) \(records.count) \(plural); nothing was changed",
+                    .bulkWriteUnconfirmed(verb: verb, count: records.count, plural: plural),
                     source: source,
-                    span: write.stage.span,
-                    help: ["run again with --yes to confirm, or --dry-run to see each request"]
+                    span: write.stage.span
                 )
             }
             guard await confirm(question) else {
@@ -123,7 +122,7 @@ extension Interpreter {
         for failure in report.failures {
             output.standardError("  \(noun) \(failure.record): \(failure.reason)\n")
         }
-        if report.notAttempted > 0 { throw RuntimeError("cancelled", source: source, span: write.stage.span) }
+        if report.notAttempted > 0 { throw RuntimeError(.cancelled, source: source, span: write.stage.span) }
         return report
     }
 
@@ -201,11 +200,7 @@ extension Interpreter {
             )
             let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
             guard let id = matches[0]["id"]?.intValue else {
-                throw RuntimeError(
-                    "ConnectWise answered the matching \(noun) without an id",
-                    source: source,
-                    span: span
-                )
+                throw RuntimeError(.matchWithoutId(noun: noun), source: source, span: span)
             }
             let request = Request(.patch, "\(entity.path)/\(id)", body: .array(operations), repeatable: true)
             if options.dryRun {
@@ -218,12 +213,7 @@ extension Interpreter {
             output.standardError("updated \(noun) \(id)\n")
             variables["created"] = Binding(value: Value(response.body), entity: entity)
         default:
-            throw RuntimeError(
-                "upsert found more than one \(noun) matching; it needs at most one",
-                source: source,
-                span: match.span,
-                help: ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"]
-            )
+            throw RuntimeError(.upsertAmbiguous(noun: noun), source: source, span: match.span)
         }
     }
 }

@@ -390,7 +390,7 @@ public final class Interpreter: @unchecked Sendable {
     ) async throws {
         let bound = try await bindArguments(name, definition, arguments, in: source, span: span)
         guard callDepth < Interpreter.maximumCallDepth else {
-            throw RuntimeError("calls nested too deeply (recursion?)", source: source, span: span)
+            throw RuntimeError(.callsNestedTooDeeply, source: source, span: span)
         }
         callDepth += 1
         defer { callDepth -= 1 }
@@ -413,7 +413,11 @@ public final class Interpreter: @unchecked Sendable {
         let count = definition.parameters.count
         guard arguments.count == count else {
             throw RuntimeError(
-                "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.map(\.text).joined(separator: ", "))), not \(arguments.count)",
+                .wrongArgumentCount(
+                    name: name.text,
+                    parameters: definition.parameters.map(\.text),
+                    given: arguments.count
+                ),
                 source: source,
                 span: span,
                 kind: .compile
@@ -433,23 +437,16 @@ public final class Interpreter: @unchecked Sendable {
     private func importModule(_ name: String, alias: Name?, from source: SourceFile, span: SourceSpan) async throws {
         let key = ModuleLocator.key(of: name, from: source)
         if importStack.contains(key) {
+            let cycle = (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }
             throw RuntimeError(
-                "import cycle: "
-                    + (importStack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(
-                        separator: " → "
-                    ),
-                source: source,
-                span: span,
-                kind: .compile
+                kind: .compile,
+                diagnostics: [Diagnostic(.importCycle(cycle), source: source, span: span)]
             )
         }
         guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else {
             throw RuntimeError(
-                "`\(name)` is not a name its definitions can be called by",
-                source: source,
-                span: span,
-                help: ["give the module a namespace: `import \"\(name)\" as helpers`"],
-                kind: .compile
+                kind: .compile,
+                diagnostics: [Diagnostic(.moduleWithoutNamespace(name), source: source, span: span)]
             )
         }
         if let loaded = loadedModules[key] {
@@ -502,6 +499,6 @@ public final class Interpreter: @unchecked Sendable {
 
 extension Task where Success == Never, Failure == Never {
     static func checkCancellationAsRuntime(source: SourceFile, span: SourceSpan) throws(RuntimeError) {
-        if Task.isCancelled { throw RuntimeError("cancelled", source: source, span: span) }
+        if Task.isCancelled { throw RuntimeError(.cancelled, source: source, span: span) }
     }
 }

@@ -29,16 +29,19 @@ enum ModuleLocator {
         guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
             return .failure(
                 Diagnostic(
-                    "cannot import \"\(name)\": no stdlib module and no file \(path)",
+                    .importNotFound(
+                        name: name,
+                        path: path,
+                        help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames)
+                            + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")]
+                    ),
                     source: source,
-                    span: span,
-                    help: Suggestions.didYouMean(name, among: StandardLibrary.moduleNames)
-                        + ["stdlib modules: " + StandardLibrary.moduleNames.joined(separator: ", ")]
+                    span: span
                 )
             )
         }
         if let refusal = ScriptText.refusal(of: contents, path: path) {
-            return .failure(Diagnostic("cannot import \"\(name)\": \(refusal)", source: source, span: span))
+            return .failure(Diagnostic(.importRefused(name: name, reason: refusal), source: source, span: span))
         }
         return .success(ImportedModule(key: path, source: SourceFile(name: path, text: contents)))
     }

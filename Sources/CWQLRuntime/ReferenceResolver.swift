@@ -19,7 +19,8 @@ actor ReferenceResolver {
 
     /// Why a name could not be resolved.
     struct Failure: Error, CustomStringConvertible {
-        var description: String
+        var problem: Problem
+        var description: String { problem.message }
     }
 
     /// The id of the record of `entity` whose `key` is `name` (ignoring case).
@@ -27,7 +28,7 @@ actor ReferenceResolver {
         let cacheKey = "\(entityName)|\(scope ?? "")|\(key)|\(name.lowercased())"
         if let cached = cache[cacheKey] { return cached }
         guard let entity = catalog.entity(named: entityName) else {
-            throw Failure(description: "unknown entity \(entityName)")
+            throw Failure(problem: .unknownEntity(entityName, help: []))
         }
         let path = scope ?? entity.path
         let conditions = Conditions.comparison(path: key, op: "=", value: .text(name)).rendered()
@@ -38,7 +39,7 @@ actor ReferenceResolver {
         switch matches.count {
         case 1:
             guard let id = matches[0]["id"]?.intValue else {
-                throw Failure(description: "ConnectWise answered a \(kind) without an id for \(key) \"\(name)\"")
+                throw Failure(problem: .referenceWithoutId(kind: kind, key: key, name: name))
             }
             cache[cacheKey] = id
             return id
@@ -46,10 +47,16 @@ actor ReferenceResolver {
             let known = try await client.records(ListRequest(path: path, fields: [key], limit: 200, pageSize: 200))
                 .collect()
                 .compactMap { $0[key]?.stringValue }
-            let hint = Suggestions.closest(to: name, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
-            throw Failure(description: "no \(kind) with \(key) \"\(name)\"\(hint)")
+            throw Failure(
+                problem: .noSuchReference(
+                    kind: kind,
+                    key: key,
+                    name: name,
+                    near: Suggestions.closest(to: name, among: known)
+                )
+            )
         default:
-            throw Failure(description: "\"\(name)\" matches several \(entity.name) by \(key); use its id instead")
+            throw Failure(problem: .ambiguousReference(name: name, entity: entity.name, key: key))
         }
     }
 
@@ -67,7 +74,7 @@ actor ReferenceResolver {
         guard let chosen = active.first(where: { $0["name"]?.stringValue?.lowercased() == "closed" }) ?? active.first,
             let id = chosen["id"]?.intValue
         else {
-            throw Failure(description: "board \(board) has no closed status")
+            throw Failure(problem: .boardWithoutClosedStatus(board: board))
         }
         closedStatuses[board] = id
         return id
@@ -91,7 +98,7 @@ actor ReferenceResolver {
             }
         }
         guard let id = customFieldIds[key] else {
-            throw Failure(description: "\(entity.name) have no custom field \"\(caption)\"")
+            throw Failure(problem: .noSuchCustomField(entity: entity.name, caption: caption))
         }
         return id
     }

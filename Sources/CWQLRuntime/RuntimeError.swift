@@ -20,9 +20,9 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
-    /// A runtime failure at a span.
-    init(_ message: String, source: SourceFile, span: SourceSpan, help: [String] = [], kind: Kind = .runtime) {
-        self.init(kind: kind, diagnostics: [Diagnostic(message, source: source, span: span, help: help)])
+    /// A problem at a span.
+    init(_ problem: Problem, source: SourceFile, span: SourceSpan, kind: Kind = .runtime) {
+        self.init(kind: kind, diagnostics: [Diagnostic(problem, source: source, span: span)])
     }
 
     /// A compile failure.
@@ -38,15 +38,15 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
             self.init(kind: .compile, diagnostics: [error])
         } else if let error = error as? ConnectWiseError {
             self.init(
-                "\(error)",
+                .service("\(error)"),
                 source: source,
                 span: span,
                 kind: error.isConfigurationProblem ? .configuration : .runtime
             )
         } else if let error = error as? ConfigurationError {
-            self.init("\(error)", source: source, span: span, kind: .configuration)
+            self.init(.service("\(error)"), source: source, span: span, kind: .configuration)
         } else {
-            self.init("\(error)", source: source, span: span)
+            self.init(.service("\(error)"), source: source, span: span)
         }
     }
 

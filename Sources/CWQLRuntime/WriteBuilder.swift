@@ -28,11 +28,11 @@ struct WriteBuilder {
         let stage = write.stage
         let entity = write.entity
         guard let id = record["id"]?.intValue else {
-            throw RuntimeError("a record without an id can't be written", source: source, span: stage.span)
+            throw RuntimeError(.recordWithoutId, source: source, span: stage.span)
         }
         if let missing = write.ancestorPaths.first(where: { record.value(atPathIgnoringCase: $0)?.intValue == nil }) {
             throw RuntimeError(
-                "\(entity.singular.replacing("_", with: " ")) \(id) has no `\(missing)`, so its path (\(entity.path)) can't be filled",
+                .pathIdMissing(record: entity.singular, id: id, field: missing, path: entity.path),
                 source: source,
                 span: stage.span
             )
@@ -72,11 +72,7 @@ struct WriteBuilder {
                 return PreparedWrite(request: Request(.patch, recordPath), skipReason: "already closed")
             }
             guard let board = record.value(atPathIgnoringCase: "board/id")?.intValue else {
-                throw RuntimeError(
-                    "ticket \(id) has no board, so it has no closed status",
-                    source: source,
-                    span: stage.span
-                )
+                throw RuntimeError(.ticketWithoutBoard(id: id), source: source, span: stage.span)
             }
             let status = try await resolver.closedStatus(ofBoard: board)
             return PreparedWrite(
@@ -109,11 +105,7 @@ struct WriteBuilder {
             let end = Int64(Date().timeIntervalSince1970)
             let start = UTCDate(secondsSinceEpoch: end - Int64(hours * 3600))
             guard let chargeType = entity.timeChargeType else {
-                throw RuntimeError(
-                    "\(entity.name) have no time entries charged to them",
-                    source: source,
-                    span: stage.span
-                )
+                throw RuntimeError(.noTimeEntries(entity: entity.name), source: source, span: stage.span)
             }
             let body = JSONObject([
                 "chargeToId": .int(id), "chargeToType": .string(chargeType), "actualHours": .double(hours),
@@ -132,7 +124,7 @@ struct WriteBuilder {
         case .delete:
             return PreparedWrite(request: Request(.delete, recordPath))
         default:
-            throw RuntimeError("`\(stage.kind.keyword)` is not a write", source: source, span: stage.span)
+            throw RuntimeError(.notAWrite(stage.kind.keyword), source: source, span: stage.span)
         }
     }
 
@@ -210,17 +202,13 @@ struct WriteBuilder {
         if case .null = named { return (key, .null) }
         let name = named.displayText
         guard let spec = entity.field(named: key), case .object(let shape) = spec.kind else {
-            throw RuntimeError("`\(path.written)` can't be set by name", source: source, span: path.span)
+            throw RuntimeError(.fieldNotSettableByName(path.written), source: source, span: path.span)
         }
         do {
             let id: Int
             if key == "status", entity.hasBoardStatuses {
                 guard let boardId else {
-                    throw RuntimeError(
-                        "a status belongs to a board: give the board first",
-                        source: source,
-                        span: expr.span
-                    )
+                    throw RuntimeError(.statusNeedsBoard, source: source, span: expr.span)
                 }
                 id = try await resolver.status(named: name, onBoard: boardId)
             } else if let target = shape.target, let defaultField = shape.defaultField {
@@ -231,7 +219,11 @@ struct WriteBuilder {
             }
             return (key, .object(JSONObject(["id": .int(id)])))
         } catch let failure as ReferenceResolver.Failure {
-            throw RuntimeError("\(path.written): \(failure.description)", source: source, span: expr.span)
+            throw RuntimeError(
+                .fieldValue(field: path.written, reason: failure.problem.message),
+                source: source,
+                span: expr.span
+            )
         }
     }
 
@@ -239,7 +231,7 @@ struct WriteBuilder {
         do {
             return try await resolver.customFieldId(caption: caption, entity: entity)
         } catch let failure as ReferenceResolver.Failure {
-            throw RuntimeError(failure.description, source: source, span: span)
+            throw RuntimeError(failure.problem, source: source, span: span)
         }
     }
 
@@ -257,11 +249,11 @@ struct WriteBuilder {
         switch amount {
         case .integer(let value): number = Double(value)
         case .decimal(let value): number = value
-        default: throw RuntimeError("hours must be a number", source: source, span: duration.span)
+        default: throw RuntimeError(.hoursNotANumber, source: source, span: duration.span)
         }
         let hours = number * duration.unit.seconds / 3600
         guard hours > 0, hours <= 24 else {
-            throw RuntimeError("a time entry is between 1 minute and 24 hours", source: source, span: duration.span)
+            throw RuntimeError(.hoursOutOfRange, source: source, span: duration.span)
         }
         return hours
     }

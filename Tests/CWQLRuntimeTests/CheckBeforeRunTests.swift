@@ -1,5 +1,6 @@
 import CWQLLanguage
 import CWQLRuntime
+import CWQLTestSupport
 import Testing
 
 /// The whole entry is checked before any of it runs; what only the run can find, after a write,
@@ -55,6 +56,47 @@ struct RecursionTests {
             let error = await h.failure("def a() = a()\na() | count")
             #expect(error?.description.contains("calls nested too deeply (recursion?)") == true)
             #expect(error?.kind == .runtime)
+        }
+    }
+}
+
+/// One typed problem per mistake, whichever way the query comes in: `translate`, the check of a
+/// script before it runs, and the interpreter.
+@Suite struct TypedProblemTests {
+    static let cases: [(query: String, problem: Problem)] = [
+        ("tikets | count", .unknownEntity("tikets", help: ["did you mean `tickets`?"])),
+        ("tickets | close | note \"x\"", .stageAfterWrite(stage: "note", write: "close")),
+        ("tickets | take 0", .takeOutOfRange(largest: 1_000_000_000)),
+        ("tickets where entered > null", .comparedWithNull(op: ">")),
+        ("tickets where summary > 5", .orderingOnUnordered(op: ">", subject: "summary", type: "text", isText: true)),
+        ("tickets | notez", .unknownStage("notez", help: ["did you mean `note`?"])),
+        ("companies | additions", .unknownChild(entity: "companies", child: "additions", help: [])),
+    ]
+
+    @Test func translateAndTheScriptCheckRaiseTheSameProblem() throws {
+        for (query, expected) in Self.cases {
+            var viaTranslate: Problem?
+            do {
+                _ = try Translator.translate(query, environment: CompileEnvironment(now: SimulatedSite.now))
+            } catch let failure as CompileFailure {
+                viaTranslate = failure.diagnostics.first?.problem
+            }
+            var viaCheck: Problem?
+            do {
+                _ = try Interpreter.check(SourceFile(name: "t.cwql", text: query), variables: [:])
+            } catch {
+                viaCheck = error.diagnostics.first?.problem
+            }
+            #expect(viaTranslate != nil, "\(query)")
+            #expect(viaTranslate == viaCheck, "\(query)")
+            if case .unknownChild = expected {
+                guard case .unknownChild? = viaTranslate else {
+                    Issue.record("\(query): \(String(describing: viaTranslate))")
+                    continue
+                }
+            } else {
+                #expect(viaTranslate == expected, "\(query)")
+            }
         }
     }
 }

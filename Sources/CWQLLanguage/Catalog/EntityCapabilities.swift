@@ -38,10 +38,15 @@ extension EntitySpec {
         let wording = write.wording
         let target = path + (wording.onRecord ? "/{id}" : "")
         throw Diagnostic(
-            "\(name) cannot be \(wording.verb): ConnectWise's API has no \(wording.method) on \(target)",
+            .writeNotAllowed(
+                entity: name,
+                verb: wording.verb,
+                method: wording.method,
+                target: target,
+                allowed: allowed
+            ),
             source: source,
-            span: span,
-            help: [allowed.isEmpty ? "\(name) are read-only" : "\(name) allow: " + allowed.joined(separator: ", ")]
+            span: span
         )
     }
 }

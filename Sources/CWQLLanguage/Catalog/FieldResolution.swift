@@ -230,7 +230,7 @@ extension EntitySpec {
             return resolved
         case .failure(let failure):
             let span = failure.position < names.count ? names[failure.position].span : field.span
-            throw Diagnostic(failure.message, source: source, span: span, help: failure.help)
+            throw Diagnostic(.unknownField(message: failure.message, help: failure.help), source: source, span: span)
         }
     }
 }

@@ -95,12 +95,7 @@ public struct ConditionCompiler {
         for conjunct in conjuncts {
             if case .comparison(let comparison) = conjunct, case .customField = comparison.subject {
                 if custom != nil {
-                    throw Diagnostic(
-                        "ConnectWise filters on one custom field per request",
-                        source: source,
-                        span: comparison.span,
-                        help: ["keep one `custom(…)` condition in the `where` and filter the rest after a `take`"]
-                    )
+                    throw Diagnostic(.oneCustomFieldPerRequest, source: source, span: comparison.span)
                 }
                 custom = comparison
             } else {
@@ -163,12 +158,7 @@ public struct ConditionCompiler {
             }
         }
         if !onArray.isEmpty, let misplaced = offArray.first {
-            throw Diagnostic(
-                "a condition on a list field (sent as childConditions) can only be joined to the others with `and`",
-                source: source,
-                span: misplaced.span,
-                help: ["ConnectWise sends conditions on fields inside lists separately (childConditions)"]
-            )
+            throw Diagnostic(.listConditionJoinedWithOr, source: source, span: misplaced.span)
         }
         return !onArray.isEmpty
     }
@@ -176,12 +166,7 @@ public struct ConditionCompiler {
     private func rejectNestedCustomFields(_ condition: Condition) throws(Diagnostic) {
         for comparison in condition.comparisons {
             guard case .customField = comparison.subject else { continue }
-            throw Diagnostic(
-                "a `custom(…)` condition can only be joined to the others with `and`",
-                source: source,
-                span: comparison.span,
-                help: ["ConnectWise sends custom-field filters separately (customFieldConditions)"]
-            )
+            throw Diagnostic(.customConditionJoinedWithOr, source: source, span: comparison.span)
         }
     }
 
@@ -218,7 +203,7 @@ public struct ConditionCompiler {
 
     private func emitComparison(_ comparison: Comparison) throws(Diagnostic) -> Conditions {
         guard case .field(let path) = comparison.subject else {
-            throw Diagnostic("a `custom(…)` condition must stand on its own", source: source, span: comparison.span)
+            throw Diagnostic(.customConditionNotAlone, source: source, span: comparison.span)
         }
         var field = try resolution(of: path)
         // A whole number compared with a bare reference means its id: `board = 3` is `board/id = 3`.
@@ -249,7 +234,7 @@ public struct ConditionCompiler {
                 literals += try listLiterals(value, type: field.type, field: written)
             }
             guard !literals.isEmpty else {
-                throw Diagnostic("`in` needs at least one value", source: source, span: comparison.span)
+                throw Diagnostic(.emptyInList, source: source, span: comparison.span)
             }
             let keyword = comparison.op == .isIn ? "in" : "not in"
             return .comparison(
@@ -301,13 +286,9 @@ public struct ConditionCompiler {
             if let idPath = field.referenceIdPath { return ResolvedField(path: idPath, type: .integer) }
             if field.path.lowercased() == "id" || field.path.lowercased().hasSuffix("/id") { return field }
             throw Diagnostic(
-                "`$\(name.text)` holds records, and `\(comparison.subject.written(in: source))` is not a reference to them",
+                .recordsComparedWithNonReference(variable: name.text, subject: comparison.subject.written(in: source)),
                 source: source,
-                span: span,
-                help: [
-                    "records compare by id: use a reference field (`company in $cos`) or `id in $\(name.text)`",
-                    "or pick one of their fields: `$\(name.text).identifier`",
-                ]
+                span: span
             )
         }
         return field
@@ -342,27 +323,29 @@ public struct ConditionCompiler {
         let textOnly = ConditionCompiler.textOperators
         if textOnly.contains(op), field.type != .string, field.type != .unknown {
             throw Diagnostic(
-                "`\(op.rawValue)` matches text, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
+                .textOperatorOnNonText(
+                    op: op.rawValue,
+                    subject: comparison.subject.written(in: source),
+                    type: field.type.displayName
+                ),
                 source: source,
-                span: comparison.operatorSpan,
-                help: ["compare it with `=`, `!=`, `<` or `>`"]
+                span: comparison.operatorSpan
             )
         }
         if op.isOrdering, field.type == .string || field.type == .boolean {
             throw Diagnostic(
-                "`\(op.rawValue)` compares numbers and dates, and `\(comparison.subject.written(in: source))` is \(field.type.displayName)",
+                .orderingOnUnordered(
+                    op: op.rawValue,
+                    subject: comparison.subject.written(in: source),
+                    type: field.type.displayName,
+                    isText: field.type == .string
+                ),
                 source: source,
-                span: comparison.operatorSpan,
-                help: field.type == .string ? ["use `=`, `!=`, `~` (contains) or `like`"] : ["use `=` or `!=`"]
+                span: comparison.operatorSpan
             )
         }
         if op.isOrdering || textOnly.contains(op), comparison.values.count == 1, case .null = comparison.values[0] {
-            throw Diagnostic(
-                "`\(op.rawValue)` can't compare with null",
-                source: source,
-                span: comparison.values[0].span,
-                help: ["test for a missing value with `is null` or `is not null`"]
-            )
+            throw Diagnostic(.comparedWithNull(op: op.rawValue), source: source, span: comparison.values[0].span)
         }
     }
 
@@ -433,10 +416,14 @@ extension ResolvedField {
             }
             guard !allowed.contains(where: { $0.lowercased() == text.lowercased() }) else { continue }
             throw Diagnostic(
-                "`\(text)` is not a value of `\(comparison.subject.written(in: source))`",
+                .notAnAllowedValue(
+                    value: text,
+                    subject: comparison.subject.written(in: source),
+                    allowed: allowed,
+                    near: Suggestions.didYouMean(text, among: allowed)
+                ),
                 source: source,
-                span: value.span,
-                help: Suggestions.didYouMean(text, among: allowed) + ["its values: " + allowed.joined(separator: ", ")]
+                span: value.span
             )
         }
     }

@@ -141,7 +141,7 @@ public struct StaticChecker {
             let cycle = (importing.drop { $0 != module.key } + [module.key]).map {
                 $0.split(separator: "/").last.map(String.init) ?? $0
             }
-            throw Diagnostic("import cycle: " + cycle.joined(separator: " → "), source: source, span: span)
+            throw Diagnostic(.importCycle(cycle), source: source, span: span)
         }
         guard let namespace = alias?.text ?? ModuleNamespace.defaultName(of: name) else { return }
         let definitions: [String: KnownDefinition]
@@ -213,16 +213,20 @@ public struct StaticChecker {
         case .record(let entity?), .records(let entity?):
             guard entity.field(named: first.text) != nil else {
                 throw Diagnostic(
-                    "`$\(name.text)` holds \(entity.name) records, which have no field `\(first.text)`",
+                    .variableHoldsEntityWithoutField(
+                        variable: name.text,
+                        entity: entity.name,
+                        field: first.text,
+                        near: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name))
+                    ),
                     source: source,
-                    span: first.span,
-                    help: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name))
+                    span: first.span
                 )
             }
             return .unknown
         case .scalar(let kind):
             throw Diagnostic(
-                "`$\(name.text)` holds \(kind), which has no field `\(first.text)`",
+                .variableHoldsNoFields(variable: name.text, kind: kind, field: first.text),
                 source: source,
                 span: first.span
             )
@@ -242,7 +246,7 @@ public struct StaticChecker {
         let count = definition.parameters.count
         guard arguments.count == count else {
             throw Diagnostic(
-                "`\(name.text)` takes \(count) argument\(count == 1 ? "" : "s") (\(definition.parameters.joined(separator: ", "))), not \(arguments.count)",
+                .wrongArgumentCount(name: name.text, parameters: definition.parameters, given: arguments.count),
                 source: source,
                 span: span
             )
@@ -280,7 +284,11 @@ public struct StaticChecker {
                 current = entity
                 single = true
             case .scalar(let kind):
-                throw Diagnostic("`$\(name.text)` holds \(kind), not records", source: source, span: name.span)
+                throw Diagnostic(
+                    .variableHoldsNoRecords(variable: name.text, kind: kind),
+                    source: source,
+                    span: name.span
+                )
             case .unknown: current = nil
             }
         case .call(let name, let arguments, let span):
@@ -288,11 +296,7 @@ public struct StaticChecker {
                 throw .unknownQuery(name, in: source, known: scope.allDefinitionNames)
             }
             guard !definition.isProcedure else {
-                throw Diagnostic(
-                    "`\(name.text)` is a procedure; call it on its own line, not as a query",
-                    source: source,
-                    span: name.span
-                )
+                throw Diagnostic(.procedureUsedAsQuery(name.text), source: source, span: name.span)
             }
             try checkCall(name, arguments: arguments, span: span, definition: definition, in: scope)
             current = definition.yields
@@ -332,6 +336,18 @@ public struct StaticChecker {
                 if case .records = value { value = .records(child) }
             default: break
             }
+        }
+        // A query whose values are all written in it is planned whole now, so what only the
+        // planner finds (`take 0`, `summary > 5`, a status a board lacks) stops the script
+        // before anything runs; one that reads a variable is planned when it runs.
+        switch pipeline.source {
+        case .entity, .record, .endpoint:
+            do {
+                _ = try planner.plan(pipeline)
+            } catch {
+                if !error.problem.isKnownOnlyWhenRunning { throw error }
+            }
+        case .variable, .call: break
         }
         return (current, value)
     }

@@ -18,7 +18,7 @@ public enum Translator {
         guard let statement = program.statements.first else {
             throw CompileFailure([
                 Diagnostic(
-                    "expected a query such as `tickets where board = \"Help\"`, found nothing",
+                    .nothingToTranslate,
                     source: source,
                     span: SourceSpan(start: 0, end: 0),
                     isIncompleteInput: true
@@ -28,7 +28,7 @@ public enum Translator {
         if program.statements.count > 1 {
             throw CompileFailure([
                 Diagnostic(
-                    "translate takes one query; this input has \(program.statements.count) statements",
+                    .translateTakesOneQuery(statements: program.statements.count),
                     source: source,
                     span: program.statements[1].span
                 )
@@ -40,12 +40,7 @@ public enum Translator {
             pipeline = query
         default:
             throw CompileFailure([
-                Diagnostic(
-                    "translate takes a query, not a script statement",
-                    source: source,
-                    span: statement.span,
-                    help: ["write a query such as `tickets where board = \"Help\"`; scripts run with `cwql run FILE`"]
-                )
+                Diagnostic(.translateTakesAQuery, source: source, span: statement.span)
             ])
         }
         do {

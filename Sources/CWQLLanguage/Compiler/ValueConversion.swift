@@ -15,11 +15,7 @@ struct ValueConversion {
         case .moment(let date), .day(let date):
             // ConnectWise dates have four-digit years; anything else would be written malformed.
             guard (1...9999).contains(date.components.year) else {
-                throw Diagnostic(
-                    "the date \(source.text(of: value.span)) falls outside the years 0001–9999",
-                    source: source,
-                    span: value.span
-                )
+                throw Diagnostic(.dateOutOfRange(source.text(of: value.span)), source: source, span: value.span)
             }
         default: break
         }
@@ -65,12 +61,7 @@ struct ValueConversion {
             case .word(let word, let span): return try dateKeyword(word, span: span, field: field)
             case .string(let text, let span):
                 guard let literal = DateLiteral(parsing: text) else {
-                    throw Diagnostic(
-                        "`\(field)` is a date, and \"\(text)\" is not one",
-                        source: source,
-                        span: span,
-                        help: ["write a date such as 2026-01-31, 2026-01-31T09:30:00Z, -7d or today"]
-                    )
+                    throw Diagnostic(.notADate(field: field, text: text), source: source, span: span)
                 }
                 return literal.hasTime ? .moment(literal.date) : .day(literal.date)
             default: throw mismatch(value, type: type, field: field)
@@ -113,7 +104,7 @@ struct ValueConversion {
         default: break
         }
         throw Diagnostic(
-            "`\(field)` expects \(type.displayName), but this variable holds \(value.kindName)",
+            .variableOfWrongType(field: field, expected: type.displayName, holds: value.kindName),
             source: source,
             span: span
         )
@@ -126,7 +117,11 @@ struct ValueConversion {
         }
         for step in path {
             guard case .record(let record) = value, let next = record.field(named: step.text) else {
-                throw Diagnostic("`$\(name.text)` has no field `\(step.text)`", source: source, span: step.span)
+                throw Diagnostic(
+                    .noSuchFieldInVariable(variable: name.text, field: step.text),
+                    source: source,
+                    span: step.span
+                )
             }
             value = next
         }
@@ -137,39 +132,36 @@ struct ValueConversion {
     func resolve(_ duration: Duration) throws(Diagnostic) -> UTCDate {
         guard duration.sign != 0 else {
             throw Diagnostic(
-                "a relative date needs a sign",
+                .relativeDateWithoutSign(source.text(of: duration.span)),
                 source: source,
-                span: duration.span,
-                help: [
-                    "write `-\(source.text(of: duration.span))` for the past or `+\(source.text(of: duration.span))` for the future"
-                ]
+                span: duration.span
             )
         }
         let amount: Double
         switch duration.amount {
         case .number(let text, let span):
             guard let parsed = Double(text) else {
-                throw Diagnostic("invalid number `\(text)`", source: source, span: span)
+                throw Diagnostic(.invalidNumber(text), source: source, span: span)
             }
             amount = parsed
         case .variable(let name, let path, let span):
             switch try lookUp(name, path: path, span: span) {
             case .integer(let number): amount = Double(number)
             case .decimal(let number): amount = number
-            case .string(let text) where Double(text) != nil: amount = Double(text)!
+            case .string(let text) where Double(text) != nil: amount = Double(text) ?? 0
             case let other:
                 throw Diagnostic(
-                    "`$\(name.text)` must hold a number here, not \(other.kindName)",
+                    .variableNotANumber(variable: name.text, holds: other.kindName),
                     source: source,
                     span: span
                 )
             }
         default:
-            throw Diagnostic("expected a number of \(duration.unit)", source: source, span: duration.amount.span)
+            throw Diagnostic(.expectedNumberOf("\(duration.unit)"), source: source, span: duration.amount.span)
         }
         let seconds = amount * duration.unit.seconds * Double(duration.sign)
         guard seconds.isFinite, abs(seconds) < 1e11 else {
-            throw Diagnostic("that relative date is out of range", source: source, span: duration.span)
+            throw Diagnostic(.relativeDateOutOfRange, source: source, span: duration.span)
         }
         return environment.now.adding(seconds: Int64(seconds.rounded()))
     }
@@ -183,12 +175,13 @@ struct ValueConversion {
         case "startofmonth": return .moment(environment.now.startOfMonth)
         default:
             throw Diagnostic(
-                "`\(field)` is a date, and `\(word)` is not one",
+                .notADateKeyword(
+                    field: field,
+                    word: word,
+                    near: Suggestions.didYouMean(word, among: ValueConversion.dateKeywords)
+                ),
                 source: source,
-                span: span,
-                help: Suggestions.didYouMean(word, among: ValueConversion.dateKeywords)
-                    + (Suggestions.closest(to: word, among: ValueConversion.dateKeywords) == nil
-                        ? ["write a date such as 2026-01-31, -7d, today or startOfWeek"] : [])
+                span: span
             )
         }
     }
@@ -197,11 +190,11 @@ struct ValueConversion {
     private func canonicalNumber(_ text: String, span: SourceSpan) throws(Diagnostic) -> String {
         if !text.contains(".") {
             guard let number = Int(text) else {
-                throw Diagnostic("the number `\(text)` is too large", source: source, span: span)
+                throw Diagnostic(.numberTooLarge(text), source: source, span: span)
             }
             return String(number)
         }
-        guard Double(text) != nil else { throw Diagnostic("invalid number `\(text)`", source: source, span: span) }
+        guard Double(text) != nil else { throw Diagnostic(.invalidNumber(text), source: source, span: span) }
         return text.hasPrefix("+") ? String(text.dropFirst()) : text
     }
 
@@ -225,10 +218,14 @@ struct ValueConversion {
         default: break
         }
         return Diagnostic(
-            "`\(field)` expects \(type.displayName), found \(ValueConversion.describe(value))",
+            .valueOfWrongType(
+                field: field,
+                expected: type.displayName,
+                found: ValueConversion.describe(value),
+                help: help
+            ),
             source: source,
-            span: value.span,
-            help: help
+            span: value.span
         )
     }
 

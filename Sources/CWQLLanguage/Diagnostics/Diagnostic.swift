@@ -10,7 +10,11 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var help: [String]
     /// True when the input simply stopped too early; the REPL then reads another line.
     public var isIncompleteInput: Bool
+    /// What kind of problem it is (``Problem``, where every message is written).
+    public internal(set) var problem: Problem
 
+    /// A syntax problem, in the parser's words (every other problem is a ``Problem`` case:
+    /// ``init(_:source:span:isIncompleteInput:)``).
     public init(
         _ message: String,
         source: SourceFile,
@@ -23,6 +27,7 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
         self.span = span
         self.help = help
         self.isIncompleteInput = isIncompleteInput
+        self.problem = .syntax(message, help: help)
     }
 
     /// Where the span starts.

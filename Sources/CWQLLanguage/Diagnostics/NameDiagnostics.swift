@@ -14,26 +14,30 @@ extension Diagnostic {
         let candidates = singularOnly ? catalog.singularNames : catalog.sourceNames + catalog.singularNames
         let near = Suggestions.didYouMean(name.text, among: candidates)
         return Diagnostic(
-            "unknown entity `\(name.text)`",
+            .unknownEntity(
+                name.text,
+                help: near.isEmpty
+                    ? [
+                        "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
+                        "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
+                    ]
+                    : near
+            ),
             source: source,
-            span: name.span,
-            help: near.isEmpty
-                ? [
-                    "common sources: " + CatalogOverlay.commonSources.joined(separator: ", "),
-                    "`cwql schema` lists all \(catalog.sourceNames.count) (`cwql schema PATTERN` to search them)",
-                ]
-                : near
+            span: name.span
         )
     }
 
     /// `unknown variable `$bord``: a did-you-mean over the variables in sight and how to define one.
     public static func unknownVariable(_ name: Name, in source: SourceFile, known: [String]) -> Diagnostic {
         Diagnostic(
-            "unknown variable `$\(name.text)`",
+            .unknownVariable(
+                name.text,
+                help: Suggestions.didYouMean(name.text, among: known)
+                    + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"]
+            ),
             source: source,
-            span: name.span,
-            help: Suggestions.didYouMean(name.text, among: known)
-                + ["define it with `let \(name.text) = …` before this line, or pass `--var \(name.text)=…`"]
+            span: name.span
         )
     }
 
@@ -42,15 +46,17 @@ extension Diagnostic {
     public static func unknownQuery(_ name: Name, in source: SourceFile, known: [String]) -> Diagnostic {
         let namespaced = known.filter { $0.hasSuffix("." + name.text) }
         return Diagnostic(
-            "unknown query `\(name.text)(…)`",
+            .unknownQuery(
+                name.text,
+                help: namespaced.isEmpty
+                    ? Suggestions.didYouMean(name.text, among: known)
+                    : [
+                        "an imported module's definitions are called through its namespace: "
+                            + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")
+                    ]
+            ),
             source: source,
-            span: name.span,
-            help: namespaced.isEmpty
-                ? Suggestions.didYouMean(name.text, among: known)
-                : [
-                    "an imported module's definitions are called through its namespace: "
-                        + namespaced.map { "`\($0)(…)`" }.joined(separator: ", ")
-                ]
+            span: name.span
         )
     }
 }

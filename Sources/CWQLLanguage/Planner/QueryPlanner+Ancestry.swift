@@ -57,10 +57,13 @@ extension QueryPlanner {
             if index > 0, case .child = segments[index].origin { segments[index].carryKey } else { nil }
         func unreachable() -> Diagnostic {
             Diagnostic(
-                "\(entity.name.replacingUnderscores) need the ids of the records they hang under (\(entity.path))",
+                .childNeedsParent(
+                    entity: entity.name,
+                    path: entity.path,
+                    example: CatalogPaths.example(for: entity, in: catalog)
+                ),
                 source: source,
-                span: span,
-                help: ["reach them from their parent, as in `\(CatalogPaths.example(for: entity, in: catalog))`"]
+                span: span
             )
         }
         var paths: [String] = []
@@ -92,13 +95,19 @@ extension QueryPlanner {
         let entity = parent.entity
         guard let link = entity.child(named: name.text), let childEntity = catalog.entity(named: link.entity) else {
             throw Diagnostic(
-                "\(entity.name) have no `\(name.text)`",
+                .unknownChild(
+                    entity: entity.name,
+                    child: name.text,
+                    help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name))
+                        + (entity.children.isEmpty
+                            ? []
+                            : [
+                                "\(entity.name) lead to "
+                                    + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")
+                            ])
+                ),
                 source: source,
-                span: name.span,
-                help: Suggestions.didYouMean(name.text, among: entity.children.map(\.name))
-                    + (entity.children.isEmpty
-                        ? []
-                        : ["\(entity.name) lead to " + entity.children.map { "`\($0.name)`" }.joined(separator: ", ")])
+                span: name.span
             )
         }
         var child = PlanSegment(entity: childEntity, origin: .child(link), label: EndpointNaming.singular(link.name))
@@ -116,12 +125,16 @@ extension QueryPlanner {
             else { continue }
             let parent = segments[index - 1]
             throw Diagnostic(
-                "`\(path.written)` is a field of the \(parent.label) each \(segments[index].label) hangs under; ConnectWise filters \(link.name) by their own fields",
+                .filterOnParentField(
+                    field: path.written,
+                    parent: parent.label,
+                    each: segments[index].label,
+                    child: link.name,
+                    parentEntity: parent.entity.name,
+                    rest: rest.written
+                ),
                 source: source,
-                span: path.span,
-                help: [
-                    "filter the \(parent.entity.name.replacingUnderscores) before `| \(link.name)`: `… where \(rest.written) … | \(link.name)`"
-                ]
+                span: path.span
             )
         }
     }

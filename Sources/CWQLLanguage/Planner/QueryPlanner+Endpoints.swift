@@ -4,15 +4,7 @@ extension QueryPlanner {
     /// `` `/system/mycompany/other` `` as a source: a collection with no holes.
     func endpointSource(_ path: Name) throws(Diagnostic) -> PlanSegment {
         guard !path.text.contains("{id}") else {
-            throw Diagnostic(
-                "`\(path.text)` waits for a record's id, and a query's first endpoint has no record before it",
-                source: source,
-                span: path.span,
-                help: [
-                    "read it for each record of a query: tickets where … | `\(path.text)`",
-                    "or write the id: `\(path.text.replacing("{id}", with: "4711"))`",
-                ]
-            )
+            throw Diagnostic(.endpointNeedsRecord(path.text), source: source, span: path.span)
         }
         return PlanSegment(entity: .raw(path: path.text), origin: .collection)
     }
@@ -23,17 +15,9 @@ extension QueryPlanner {
         let holes = path.text.ranges(of: "{id}").count
         guard holes == 1 else {
             throw Diagnostic(
-                holes == 0
-                    ? "`\(path.text)` has no `{id}` for the \(parent.label.replacingUnderscores) before it"
-                    : "`\(path.text)` has \(holes) `{id}` holes; a stage fills one, with the id of the record before it",
+                .endpointHoles(path: path.text, holes: holes, parent: parent.label),
                 source: source,
-                span: path.span,
-                help: holes == 0
-                    ? [
-                        "write {id} where each \(parent.label.replacingUnderscores)'s id goes: `/service/tickets/{id}/tasks`",
-                        "or start a query with it: `\(path.text)`",
-                    ]
-                    : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"]
+                span: path.span
             )
         }
         let entity = EntitySpec.raw(path: path.text)

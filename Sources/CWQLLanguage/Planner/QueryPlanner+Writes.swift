@@ -5,18 +5,16 @@ extension QueryPlanner {
     func checkOrder(of stage: Stage, at position: Int, in pipeline: Pipeline, after write: Stage?) throws(Diagnostic) {
         if let write {
             throw Diagnostic(
-                "`\(stage.kind.keyword)` can't follow `\(write.kind.keyword)`",
+                .stageAfterWrite(stage: stage.kind.keyword, write: write.kind.keyword),
                 source: source,
-                span: stage.keywordSpan,
-                help: ["a write stage ends the pipeline"]
+                span: stage.keywordSpan
             )
         }
         if position > 0, let previous = pipeline.stages[position - 1].kind.endsPipeline {
             throw Diagnostic(
-                "`\(stage.kind.keyword)` can't follow `\(previous)`",
+                .stageAfterEnding(stage: stage.kind.keyword, previous: previous),
                 source: source,
-                span: stage.keywordSpan,
-                help: ["`\(previous)` ends the pipeline"]
+                span: stage.keywordSpan
             )
         }
     }
@@ -30,10 +28,14 @@ extension QueryPlanner {
         let span = stage.keywordSpan
         func refuse(_ needs: String) -> Diagnostic {
             Diagnostic(
-                "`\(stage.kind.keyword)` works on records with \(needs); \(entity.name.replacingUnderscores) have none",
+                .stageNeedsCapability(
+                    stage: stage.kind.keyword,
+                    needs: needs,
+                    entity: entity.name,
+                    example: stage.kind.example
+                ),
                 source: source,
-                span: span,
-                help: ["for example on tickets: `tickets where … | \(stage.kind.example)`"]
+                span: span
             )
         }
         switch stage.kind {

@@ -49,11 +49,7 @@ public struct QueryPlanner {
                     environment: environment
                 )
                 guard let both = combined.and(try compiler.compile(condition)) else {
-                    throw Diagnostic(
-                        "ConnectWise filters on one custom field per request",
-                        source: conditionSource,
-                        span: condition.span
-                    )
+                    throw Diagnostic(.oneCustomFieldPerRequest, source: conditionSource, span: condition.span)
                 }
                 combined = both
             }
@@ -173,10 +169,9 @@ public struct QueryPlanner {
             }
             if entity.singular.lowercased() == name.folded, entity.name.lowercased() != name.folded {
                 throw Diagnostic(
-                    "`\(name.text)` names one record and needs its id",
+                    .recordNeedsId(name: name.text, collection: entity.name),
                     source: self.source,
-                    span: name.span,
-                    help: ["write `\(name.text) 4711` for one record, or `\(entity.name)` for the collection"]
+                    span: name.span
                 )
             }
             return PlanSegment(entity: entity, origin: .collection)
@@ -187,25 +182,15 @@ public struct QueryPlanner {
             let literal = try ValueConversion(source: self.source, environment: environment)
                 .literal(idValue, as: .integer, field: "id")
             guard case .number(let text) = literal, let id = Int(text), id > 0 else {
-                throw Diagnostic("a record id is a positive whole number", source: self.source, span: idValue.span)
+                throw Diagnostic(.recordIdNotPositive, source: self.source, span: idValue.span)
             }
             return PlanSegment(entity: entity, origin: .record(id: id))
         case .endpoint(let path):
             return try endpointSource(path)
         case .variable(let name):
-            throw Diagnostic(
-                "`$\(name.text)` is known only when the script runs",
-                source: self.source,
-                span: name.span,
-                help: ["translate a query that starts with an entity, such as `tickets where …`"]
-            )
+            throw Diagnostic(.variableOnlyAtRunTime(name.text), source: self.source, span: name.span)
         case .call(let name, _, let span):
-            throw Diagnostic(
-                "`\(name.text)(…)` is defined only when the script runs",
-                source: self.source,
-                span: span,
-                help: ["translate the body of the `def` instead"]
-            )
+            throw Diagnostic(.definitionOnlyAtRunTime(name.text), source: self.source, span: span)
         }
     }
 
@@ -234,12 +219,7 @@ public struct QueryPlanner {
         )
         guard case .number(let text) = literal, let count = Int(text), count >= 1, count <= QueryPlanner.largestTake
         else {
-            throw Diagnostic(
-                "`take` needs a whole number from 1 to \(QueryPlanner.largestTake)",
-                source: source,
-                span: value.span,
-                help: ["to read every record, leave `take` out"]
-            )
+            throw Diagnostic(.takeOutOfRange(largest: QueryPlanner.largestTake), source: source, span: value.span)
         }
         return count
     }

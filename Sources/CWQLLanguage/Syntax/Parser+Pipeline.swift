@@ -119,14 +119,17 @@ extension Parser {
         } else {
             let name = keyword.value.lowercased()
             guard Catalog.standard.allChildNames.contains(name) else {
-                throw error(
-                    "unknown stage `\(keyword.value)`",
-                    at: keyword.span,
-                    help: StageKeyword.otherLanguagesSpelling[name].map { [$0] }
-                        ?? Suggestions.didYouMean(
-                            keyword.value,
-                            among: StageKeyword.spellings.union(Catalog.standard.allChildNames).sorted()
-                        )
+                throw Diagnostic(
+                    .unknownStage(
+                        keyword.value,
+                        help: StageKeyword.otherLanguagesSpelling[name].map { [$0] }
+                            ?? Suggestions.didYouMean(
+                                keyword.value,
+                                among: StageKeyword.spellings.union(Catalog.standard.allChildNames).sorted()
+                            )
+                    ),
+                    source: source,
+                    span: keyword.span
                 )
             }
             kind = .child(Name(keyword.value, span: keyword.span))

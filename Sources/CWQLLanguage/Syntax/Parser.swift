@@ -73,11 +73,7 @@ public struct Parser {
                 let name = try expectName("a namespace after `as`, as in `import \"alerts\" as a`")
                 alias = name
             } else if ModuleNamespace.defaultName(of: path.value) == nil {
-                throw error(
-                    "`\(path.value)` is not a name its definitions can be called by",
-                    at: path.span,
-                    help: ["give the module a namespace: `import \"\(path.value)\" as helpers`"]
-                )
+                throw Diagnostic(.moduleWithoutNamespace(path.value), source: source, span: path.span)
             }
             kind = .import(path.value, alias: alias, path.span)
         case .for?:
