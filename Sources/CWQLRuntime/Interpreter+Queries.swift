@@ -27,7 +27,7 @@ extension Interpreter {
         case .entity, .record, .endpoint:
             return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
         case .variable(let name):
-            guard let binding = variables[name.text] else {
+            guard let binding = scope.lookup(name.text) else {
                 throw RuntimeError(
                     kind: .compile,
                     diagnostics: [.unknownVariable(name, in: source, known: variables.keys.sorted())]
@@ -66,27 +66,27 @@ extension Interpreter {
             // The body is resolved and planned with its module's variables and its parameters,
             // whatever the caller's variables of the same names hold.
             return try await inScope(of: definition) {
-                let saved = variables
-                for (key, value) in parameters { variables[key] = value }
-                defer { variables = saved }
-                var inner = try await resolve(body, in: definition.source)
-                inner.pipeline.stages += pipeline.stages
-                inner.stageSources += own
-                // A module's body reads its module's variables; a script's reads the caller's.
-                for (key, value) in definition.module != nil ? variables : parameters where inner.parameters[key] == nil
-                {
-                    inner.parameters[key] = value
+                try await within(VariableScope(parent: scope, holdsLets: false, bindings: parameters)) {
+                    var inner = try await resolve(body, in: definition.source)
+                    inner.pipeline.stages += pipeline.stages
+                    inner.stageSources += own
+                    // A module's body reads its module's variables; a script's reads the caller's.
+                    for (key, value) in definition.module != nil ? variables : parameters
+                    where inner.parameters[key] == nil {
+                        inner.parameters[key] = value
+                    }
+                    return inner
                 }
-                return inner
             }
         }
     }
 
     /// Plans a resolved pipeline with the current variables (and a `def`'s parameters).
     func plan(_ resolved: Resolved, in source: SourceFile) throws -> QueryPlan {
-        let saved = variables
-        for (key, value) in resolved.parameters { variables[key] = value }
-        defer { variables = saved }
+        let parameters = VariableScope(parent: scope, holdsLets: false, bindings: resolved.parameters)
+        let outer = scope
+        scope = parameters
+        defer { scope = outer }
         do {
             return try QueryPlanner(
                 catalog: catalog,
@@ -110,9 +110,9 @@ extension Interpreter {
     ) async throws -> PipelineResult {
         let resolved = try await resolve(pipeline, in: source)
         let plan = try plan(resolved, in: source)
-        let saved = variables
-        for (key, value) in resolved.parameters { variables[key] = value }
-        defer { variables = saved }
+        let outer = scope
+        scope = VariableScope(parent: scope, holdsLets: false, bindings: resolved.parameters)
+        defer { scope = outer }
         let final = plan.final
         let columns = outputColumns(plan)
         let endsInRecords: Bool
@@ -280,7 +280,7 @@ extension Interpreter {
             case .written(let report): return Binding(value: .integer(report.succeeded), entity: nil)
             }
         case .variable(let name, let path, let span):
-            if path.isEmpty, let binding = variables[name.text] { return binding }
+            if path.isEmpty, let binding = scope.lookup(name.text) { return binding }
             return Binding(
                 value: try compileEnvironment.lookUp(name, path: path, span: span, source: source),
                 entity: nil

@@ -156,7 +156,7 @@ extension Interpreter {
         let response = try await client.send(Request(.post, entity.path, body: .object(body)), reconcile: reconcile)
         let id = response.body["id"]?.intValue.map(String.init) ?? "?"
         output.standardError("created \(noun) \(id)\n")
-        variables["created"] = Binding(value: Value(response.body), entity: entity)
+        scope.assign("created", Binding(value: Value(response.body), entity: entity))
     }
 
     /// `upsert ENTITY where COND { … }`: updates the one match, or creates; more than one
@@ -211,7 +211,7 @@ extension Interpreter {
             hasWritten = true
             let response = try await client.send(request)
             output.standardError("updated \(noun) \(id)\n")
-            variables["created"] = Binding(value: Value(response.body), entity: entity)
+            scope.assign("created", Binding(value: Value(response.body), entity: entity))
         default:
             throw RuntimeError(.upsertAmbiguous(noun: noun), source: source, span: match.span)
         }

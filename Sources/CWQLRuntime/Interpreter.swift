@@ -58,7 +58,8 @@ struct Definition {
 /// with) and the namespaces of the modules it imported. Its `let`s are its own: nothing the
 /// importing script defines changes what its definitions do.
 final class ModuleScope {
-    var variables: [String: Binding] = [:]
+    /// Its top level's variables.
+    var scope = VariableScope()
     var definitions: [String: Definition] = [:]
     var namespaces: [String: ModuleScope] = [:]
 }
@@ -72,9 +73,11 @@ public final class Interpreter: @unchecked Sendable {
     let catalog: Catalog
     let clock: @Sendable () -> UTCDate
     let resolver: ReferenceResolver
-    /// The names of the scope running now: the script's, or a module's while it is imported
-    /// or one of its definitions runs.
-    var variables: [String: Binding] = [:]
+    /// The variables in sight now: the innermost level of the chain (the script's top level,
+    /// a module's while it is imported or one of its definitions runs, a call's, a loop's).
+    var scope = VariableScope()
+    /// Every variable in sight, inner levels winning.
+    var variables: [String: Binding] { scope.visible }
     var definitions: [String: Definition] = [:]
     /// Imported modules by namespace (`alerts` in `alerts.raise_alert(…)`).
     var namespaces: [String: ModuleScope] = [:]
@@ -110,14 +113,14 @@ public final class Interpreter: @unchecked Sendable {
         self.catalog = catalog
         self.clock = clock
         self.resolver = ReferenceResolver(client: client, catalog: catalog)
-        for (name, value) in options.variables { variables[name] = Binding(value: value, entity: nil) }
+        for (name, value) in options.variables { scope.assign(name, Binding(value: value, entity: nil)) }
     }
 
     /// Takes over another interpreter's variables, definitions and imports (the REPL's
     /// `.profile NAME` switches site without losing the session: a record read on one site can
     /// be used to write on the other).
     public func adoptSession(of other: Interpreter) {
-        for (name, binding) in other.variables { variables[name] = binding }
+        for (name, binding) in other.variables { scope.assign(name, binding) }
         for (name, definition) in other.definitions { definitions[name] = definition }
         for (name, module) in other.namespaces { namespaces[name] = module }
         for (key, module) in other.loadedModules { loadedModules[key] = module }
@@ -260,11 +263,11 @@ public final class Interpreter: @unchecked Sendable {
     /// definitions and namespaces), then returns to the caller's.
     func inScope<T>(of definition: Definition, _ body: () async throws -> T) async throws -> T {
         guard let module = definition.module, module !== currentModule else { return try await body() }
-        let saved = (variables, definitions, namespaces, currentModule)
-        (variables, definitions, namespaces, currentModule) = (
-            module.variables, module.definitions, module.namespaces, module
+        let saved = (scope, definitions, namespaces, currentModule)
+        (scope, definitions, namespaces, currentModule) = (
+            module.scope, module.definitions, module.namespaces, module
         )
-        defer { (variables, definitions, namespaces, currentModule) = saved }
+        defer { (scope, definitions, namespaces, currentModule) = saved }
         return try await body()
     }
 
@@ -284,7 +287,7 @@ public final class Interpreter: @unchecked Sendable {
     private func execute(_ statement: Statement, in source: SourceFile) async throws {
         switch statement.kind {
         case .let(let name, let value):
-            variables[name.text] = try await evaluate(value, in: source)
+            scope.assign(name.text, try await evaluate(value, in: source))
         case .def(let name, let parameters, let body):
             definitions[name.text] = Definition(
                 parameters: parameters,
@@ -316,15 +319,17 @@ public final class Interpreter: @unchecked Sendable {
                 span: statement.span
             )
             if case .declined = confirmation { return }
-            let saved = variables[variable.text]
-            defer { variables[variable.text] = saved }
             // Once the loop is confirmed as a whole, its passes do not ask again.
             let confirmed = if case .confirmed = confirmation { 1 } else { 0 }
             bulkConfirmed += confirmed
             defer { bulkConfirmed -= confirmed }
-            for item in items {
-                variables[variable.text] = Binding(value: item, entity: binding.entity)
-                try await execute(body, in: source)
+            // The loop's variable lives in a level of its own; `let`s in the body go to the level around.
+            let loop = VariableScope(parent: scope, holdsLets: false)
+            try await within(loop) {
+                for item in items {
+                    loop.bind(variable.text, Binding(value: item, entity: binding.entity))
+                    try await execute(body, in: source)
+                }
             }
         case .if(let condition, let then, let otherwise):
             if truth(try await evaluate(condition, in: source).value) {
@@ -395,10 +400,10 @@ public final class Interpreter: @unchecked Sendable {
         callDepth += 1
         defer { callDepth -= 1 }
         try await inScope(of: definition) {
-            let saved = variables
-            for (key, value) in bound { variables[key] = value }
-            defer { variables = saved }
-            try await execute(body, in: definition.source)
+            // A level of its own: the parameters and the procedure's `let`s end with the call.
+            try await within(VariableScope(parent: scope, bindings: bound)) {
+                try await execute(body, in: definition.source)
+            }
         }
     }
 
@@ -456,8 +461,8 @@ public final class Interpreter: @unchecked Sendable {
         let module = ModuleScope()
         importStack.append(key)
         defer { importStack.removeLast() }
-        let saved = (variables, definitions, namespaces, currentModule)
-        (variables, definitions, namespaces, currentModule) = ([:], preludeDefinitions, [:], module)
+        let saved = (scope, definitions, namespaces, currentModule)
+        (scope, definitions, namespaces, currentModule) = (module.scope, preludeDefinitions, [:], module)
         do {
             if let checked = checkedModules[key] {
                 try await execute(checked.statements, in: checked.source)
@@ -469,11 +474,11 @@ public final class Interpreter: @unchecked Sendable {
                 }
             }
         } catch {
-            (variables, definitions, namespaces, currentModule) = saved
+            (scope, definitions, namespaces, currentModule) = saved
             throw error
         }
-        (module.variables, module.definitions, module.namespaces) = (variables, definitions, namespaces)
-        (variables, definitions, namespaces, currentModule) = saved
+        (module.definitions, module.namespaces) = (definitions, namespaces)
+        (scope, definitions, namespaces, currentModule) = saved
         loadedModules[key] = module
         namespaces[namespace] = module
     }
@@ -490,6 +495,14 @@ public final class Interpreter: @unchecked Sendable {
         case .list(let items): return !items.isEmpty
         case .date, .record: return true
         }
+    }
+
+    /// Runs `body` with `inner` as the innermost level of variables, then returns to the one before.
+    func within<T>(_ inner: VariableScope, _ body: () async throws -> T) async rethrows -> T {
+        let outer = scope
+        scope = inner
+        defer { scope = outer }
+        return try await body()
     }
 
     var compileEnvironment: CompileEnvironment {

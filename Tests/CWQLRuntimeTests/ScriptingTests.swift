@@ -137,6 +137,31 @@ extension RuntimeHarness {
 /// what a module's definitions do, and a module's names are reached through its namespace.
 @Suite("Interpreter: module scopes and namespaces")
 struct ModuleScopeTests {
+    @Test func variablesLiveInTheLevelThatMadeThem() async throws {
+        try await withRuntime { h in
+            let out = try await h.run(
+                #"""
+                let x = "outer"
+                def shout(word) {
+                  let x = "inner"
+                  print $x, $word
+                }
+                shout("hi")
+                print $x
+                for $t in (tickets | sort id | take 2) {
+                  let last = $t.id
+                  shout($t.id)
+                }
+                print $last
+                """#
+            )
+            // A procedure's `let`s end with the call; a loop's stay; the loop variable does not.
+            #expect(out == "inner hi\nouter\ninner 1\ninner 2\n2\n")
+            let leaked = try #require(await h.failure("print $t"))
+            #expect(leaked.description.contains("unknown variable `$t`"))
+        }
+    }
+
     @Test func aModuleRunsAsItWasCheckedNotReadAgain() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-module-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
