@@ -49,7 +49,13 @@ extension Interpreter {
                 return report
             }
         }
-        let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+        let builder = WriteBuilder(
+            client: client,
+            resolver: resolver,
+            source: source,
+            environment: compileEnvironment,
+            catalog: catalog
+        )
         let dryRun = options.dryRun
         let output = self.output
         let client = self.client
@@ -128,7 +134,13 @@ extension Interpreter {
 
     /// `create ENTITY { … }`
     func create(_ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
-        let builder = WriteBuilder(client: client, resolver: resolver, source: source, environment: compileEnvironment)
+        let builder = WriteBuilder(
+            client: client,
+            resolver: resolver,
+            source: source,
+            environment: compileEnvironment,
+            catalog: catalog
+        )
         let body = try await builder.createBody(object, entity: entity)
         let noun = entity.singular.replacing("_", with: " ")
         if options.dryRun {
@@ -196,7 +208,8 @@ extension Interpreter {
                 client: client,
                 resolver: resolver,
                 source: source,
-                environment: compileEnvironment
+                environment: compileEnvironment,
+                catalog: catalog
             )
             let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
             guard let id = matches[0]["id"]?.intValue else {

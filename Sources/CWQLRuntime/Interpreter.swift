@@ -112,7 +112,7 @@ public final class Interpreter: @unchecked Sendable {
         self.output = output
         self.catalog = catalog
         self.clock = clock
-        self.resolver = ReferenceResolver(client: client, catalog: catalog)
+        self.resolver = ReferenceResolver(client: client)
         for (name, value) in options.variables { scope.assign(name, Binding(value: value, entity: nil)) }
     }
 

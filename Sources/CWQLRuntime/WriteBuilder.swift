@@ -22,6 +22,7 @@ struct WriteBuilder {
     let resolver: ReferenceResolver
     let source: SourceFile
     let environment: CompileEnvironment
+    let catalog: Catalog
 
     /// The request a write stage makes for one record.
     func prepare(_ write: WriteAction, record: JSON) async throws -> PreparedWrite {
@@ -89,7 +90,8 @@ struct WriteBuilder {
             if case .integer(let number) = member {
                 memberId = number
             } else {
-                memberId = try await resolver.id(of: member.displayText, in: "members", key: "identifier")
+                let name = member.displayText
+                memberId = try await resolver.id(EntitySpec.memberLookup(name, catalog: catalog), name: name)
             }
             return PreparedWrite(
                 request: Request(
@@ -205,18 +207,22 @@ struct WriteBuilder {
             throw RuntimeError(.fieldNotSettableByName(path.written), source: source, span: path.span)
         }
         do {
-            let id: Int
-            if key == "status", entity.hasBoardStatuses {
-                guard let boardId else {
-                    throw RuntimeError(.statusNeedsBoard, source: source, span: expr.span)
-                }
-                id = try await resolver.status(named: name, onBoard: boardId)
-            } else if let target = shape.target, let defaultField = shape.defaultField {
-                id = try await resolver.id(of: name, in: target, key: defaultField)
-            } else {
+            // The same lookup the plan lists (translate prints it), with the name it runs with.
+            guard
+                let lookup = entity.lookup(
+                    forReference: key,
+                    named: name,
+                    board: .ancestorId("board/id"),
+                    catalog: catalog
+                )
+            else {
                 // No catalog entity to look the name up in: send it by name, as ConnectWise accepts.
                 return (key, .object(JSONObject([shape.defaultField ?? "name": .string(name)])))
             }
+            if lookup.request.path.hasHoles, boardId == nil {
+                throw RuntimeError(.statusNeedsBoard, source: source, span: expr.span)
+            }
+            let id = try await resolver.id(lookup, name: name, board: boardId)
             return (key, .object(JSONObject(["id": .int(id)])))
         } catch let failure as ReferenceResolver.Failure {
             throw RuntimeError(

@@ -18,6 +18,15 @@ extension QueryPlan {
             }
         }
         if let write {
+            for lookup in write.lookups {
+                let when = lookup.repeats.map { "once for \($0)" } ?? "once"
+                let query = lookup.request.query.filter { $0.name != "page" }.map {
+                    "\($0.name)=\($0.value.rendered())"
+                }
+                lines.append(
+                    "lookup: \(lookup.request.method.rawValue) \(lookup.request.path)?\(query.joined(separator: "&")) (\(lookup.kind), \(when))"
+                )
+            }
             lines.append("write: \(write.requestLine) for each \(write.entity.singular.replacingUnderscores)")
         }
         return lines

@@ -25,7 +25,7 @@ extension QueryPlan {
             steps.append(segment.lowered(after: parent))
             parent = segment
         }
-        if let write { steps.append(write.step) }
+        if let write { steps += write.lookups.map(\.step) + [write.step] }
         return steps
     }
 }

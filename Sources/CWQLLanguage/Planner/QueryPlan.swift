@@ -131,6 +131,9 @@ public struct WriteAction: Sendable {
     /// The paths of each record that hold the ids of the records it hangs under, outermost
     /// first (`agreementId` of an addition), which fill the holes of its path.
     public var ancestorPaths: [String] = []
+    /// What the write looks up before it writes (a name's id, a board's closed status), in
+    /// order; each distinct request is sent once per run.
+    public var lookups: [ReferenceLookup] = []
 
     /// The request each record causes, as `METHOD path` (`{id}` is the record's id).
     public var requestLine: String { "\(step.request.method.rawValue) \(step.request.path)" }

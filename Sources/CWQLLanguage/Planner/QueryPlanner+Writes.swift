@@ -38,6 +38,7 @@ extension QueryPlanner {
                 span: span
             )
         }
+        var lookups: [ReferenceLookup] = []
         switch stage.kind {
         case .note:
             guard entity.takesNotes(in: catalog) else { throw refuse("notes that take a text and flags") }
@@ -46,17 +47,36 @@ extension QueryPlanner {
             guard entity.canClose else { throw refuse("a board, a status and closedFlag") }
             try entity.require(.update, source: source, span: span)
             segments[index].narrow(to: ["id", "board/id", "closedFlag"])
-        case .assign:
+            lookups.append(.closedStatus(ofBoard: .ancestorId("board/id")))
+        case .assign(let member):
             guard entity.canAssign else { throw refuse("an owner") }
             try entity.require(.update, source: source, span: span)
             segments[index].narrow(to: ["id"])
+            if let name = lookupName(member) { lookups.append(EntitySpec.memberLookup(name, catalog: catalog)) }
         case .log:
             guard entity.timeChargeType != nil else { throw refuse("time entries charged to them") }
             segments[index].narrow(to: ["id"])
         case .set(let assignments):
             try entity.require(.update, source: source, span: span)
             for assignment in assignments {
-                if case .field(let path) = assignment.field { _ = try entity.resolveForWrite(path, in: source) }
+                switch assignment.field {
+                case .field(let path):
+                    let resolved = try entity.resolveForWrite(path, in: source)
+                    if let idPath = resolved.referenceIdPath, let name = lookupName(assignment.value),
+                        let lookup = entity.lookup(
+                            forReference: String(idPath.dropLast(3)),
+                            named: name,
+                            board: .ancestorId("board/id"),
+                            catalog: catalog
+                        )
+                    {
+                        lookups.append(lookup)
+                    }
+                case .customField:
+                    if !lookups.contains(where: { $0.kind == "custom field" }) {
+                        lookups.append(.customFields(of: entity))
+                    }
+                }
             }
             segments[index].narrow(to: ["id"] + (entity.hasBoardStatuses ? ["board/id"] : []))
         case .delete:
@@ -68,8 +88,19 @@ extension QueryPlanner {
         return WriteAction(
             stage: stage,
             entity: entity,
-            ancestorPaths: try ancestorPaths(of: index, in: &segments, span: span)
+            ancestorPaths: try ancestorPaths(of: index, in: &segments, span: span),
+            lookups: lookups
         )
+    }
+
+    /// The name a reference is looked up by, as written (`jsmith`, `"In Progress"`, `$who`);
+    /// nil for an id or null, which need no lookup.
+    private func lookupName(_ value: ValueExpr) -> String? {
+        switch value {
+        case .string(let text, _), .word(let text, _): return text
+        case .number, .null: return nil
+        default: return source.text(of: value.span)
+        }
     }
 }
 
