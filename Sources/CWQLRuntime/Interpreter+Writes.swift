@@ -49,13 +49,7 @@ extension Interpreter {
                 return report
             }
         }
-        let builder = WriteBuilder(
-            client: client,
-            resolver: resolver,
-            source: source,
-            environment: compileEnvironment,
-            catalog: catalog
-        )
+        let builder = writeBuilder(for: source)
         let dryRun = options.dryRun
         let output = self.output
         let client = self.client
@@ -134,13 +128,7 @@ extension Interpreter {
 
     /// `create ENTITY { … }`
     func create(_ object: ObjectLiteral, entity: EntitySpec, source: SourceFile, span: SourceSpan) async throws {
-        let builder = WriteBuilder(
-            client: client,
-            resolver: resolver,
-            source: source,
-            environment: compileEnvironment,
-            catalog: catalog
-        )
+        let builder = writeBuilder(for: source)
         let body = try await builder.createBody(object, entity: entity)
         let noun = entity.singular.replacing("_", with: " ")
         if options.dryRun {
@@ -204,13 +192,7 @@ extension Interpreter {
         case 0:
             try await create(object, entity: entity, source: source, span: span)
         case 1:
-            let builder = WriteBuilder(
-                client: client,
-                resolver: resolver,
-                source: source,
-                environment: compileEnvironment,
-                catalog: catalog
-            )
+            let builder = writeBuilder(for: source)
             let operations = try await builder.patchOperations(object, entity: entity, record: matches[0])
             guard let id = matches[0]["id"]?.intValue else {
                 throw RuntimeError(.matchWithoutId(noun: noun), source: source, span: span)
@@ -228,5 +210,18 @@ extension Interpreter {
         default:
             throw RuntimeError(.upsertAmbiguous(noun: noun), source: source, span: match.span)
         }
+    }
+}
+
+extension Interpreter {
+    /// What builds the request bodies of `source`'s writes, with the variables in sight now.
+    func writeBuilder(for source: SourceFile) -> WriteBuilder {
+        WriteBuilder(
+            client: client,
+            resolver: resolver,
+            source: source,
+            environment: compileEnvironment,
+            catalog: catalog
+        )
     }
 }
