@@ -12,7 +12,6 @@ final class ClientStageChain {
     }
 
     private let stages: [ClientStage]
-    private let predicates: [Int: ClientPredicate]
     private let downstream: (JSON) async throws -> Bool
     private var taken: [Int: Int] = [:]
     private var sortBuffers: [Int: [JSON]] = [:]
@@ -22,9 +21,8 @@ final class ClientStageChain {
     private(set) var ending: Ending = .records
 
     /// - Parameter downstream: receives each surviving record; returns false to stop the input.
-    init(stages: [ClientStage], predicates: [Int: ClientPredicate], downstream: @escaping (JSON) async throws -> Bool) {
+    init(stages: [ClientStage], downstream: @escaping (JSON) async throws -> Bool) {
         self.stages = stages
-        self.predicates = predicates
         self.downstream = downstream
     }
 
@@ -37,10 +35,8 @@ final class ClientStageChain {
         var index = start
         while index < stages.count {
             switch stages[index] {
-            case .filter:
-                let keep =
-                    predicates[index]?.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) })
-                    == true
+            case .filter(let predicate):
+                let keep = predicate.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) }) == true
                 if !keep { return true }
             case .project:
                 break  // the writer shows the selected columns

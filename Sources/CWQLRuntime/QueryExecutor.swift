@@ -32,7 +32,6 @@ struct QueryExecutor {
             let segment = plan.segments[index]
             let chain = ClientStageChain(
                 stages: segment.clientStages,
-                predicates: try predicates(for: segment),
                 downstream: next
             )
             chains.insert(chain, at: 0)
@@ -154,14 +153,6 @@ struct QueryExecutor {
         return .object(object)
     }
 
-    private func predicates(for segment: PlanSegment) throws -> [Int: ClientPredicate] {
-        var result: [Int: ClientPredicate] = [:]
-        let compiler = ConditionCompiler(entity: segment.entity, source: source, environment: environment)
-        for (index, stage) in segment.clientStages.enumerated() {
-            if case .filter(let condition) = stage { result[index] = try compiler.predicate(condition) }
-        }
-        return result
-    }
 }
 
 /// The running total of `/count` answers over several parents, and how many records each

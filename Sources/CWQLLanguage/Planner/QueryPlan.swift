@@ -101,8 +101,9 @@ public struct OutputColumn: Sendable, Hashable {
 
 /// A stage that runs on the client.
 public enum ClientStage: Sendable {
-    /// A `where` that could not be pushed (after a `take`, say), with the entity it filters.
-    case filter(Condition)
+    /// A `where` that could not be pushed (after a `take`, say), compiled for the records of
+    /// the segment's entity.
+    case filter(ClientPredicate)
     case project([OutputColumn])
     case sort([(column: OutputColumn, descending: Bool)])
     case take(Int)

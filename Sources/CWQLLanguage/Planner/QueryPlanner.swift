@@ -81,13 +81,14 @@ public struct QueryPlanner {
                 if pushable {
                     pendingWhere.append((condition, source))
                 } else {
-                    // Checked now, so a typo fails before any request.
-                    _ = try ConditionCompiler(entity: entity, source: source, environment: environment).compile(
-                        condition
-                    )
+                    // Checked and compiled now, with the source the stage was written in (a `def`'s
+                    // body has its own), so a typo fails before any request and nothing is
+                    // compiled again while the records stream.
+                    let compiler = ConditionCompiler(entity: entity, source: source, environment: environment)
+                    _ = try compiler.compile(condition)
                     // The records must carry what the filter reads, even after a `select`.
                     for path in try planner.paths(in: condition, of: entity) { segments[last].require(path) }
-                    segments[last].clientStages.append(.filter(condition))
+                    segments[last].clientStages.append(.filter(try compiler.predicate(condition)))
                     clientStarted = true
                 }
             case .select(let paths):
