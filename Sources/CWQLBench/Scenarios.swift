@@ -20,7 +20,9 @@ struct Scenarios {
     let latency: Double
     let concurrency: Int
 
-    func client(concurrency: Int? = nil, prefetch: Int = 0) -> ConnectWiseClient {
+    /// - Parameter rate: requests a minute (the default pace unless a scenario measures cwql
+    ///   past it).
+    func client(concurrency: Int? = nil, prefetch: Int = 0, rate: Int = RequestPacer.defaultRate) -> ConnectWiseClient {
         let configuration = server.configuration
         return ConnectWiseClient(
             credentials: Credentials(
@@ -31,7 +33,8 @@ struct Scenarios {
                 clientId: configuration.defaultClientId
             ),
             concurrency: concurrency ?? self.concurrency,
-            prefetch: prefetch
+            prefetch: prefetch,
+            pacer: RequestPacer(perMinute: rate)
         )
     }
 
@@ -46,11 +49,12 @@ struct Scenarios {
         bound: Bool,
         sequentialBaseline: Double? = nil,
         prefetch: Int = 0,
+        rate: Int = RequestPacer.defaultRate,
         runs: Int = 1
     ) async throws -> Measurement {
-        if runs > 1 { _ = try await run(text, prefetch: prefetch) }
+        if runs > 1 { _ = try await run(text, prefetch: prefetch, rate: rate) }
         var measured: [(seconds: Double, requests: Int, bytes: Int)] = []
-        for _ in 0..<max(1, runs) { measured.append(try await run(text, prefetch: prefetch)) }
+        for _ in 0..<max(1, runs) { measured.append(try await run(text, prefetch: prefetch, rate: rate)) }
         measured.sort { $0.seconds < $1.seconds }
         let median = measured[measured.count / 2]
         let pages = Double((records + 999) / 1000)
@@ -68,8 +72,12 @@ struct Scenarios {
         )
     }
 
-    private func run(_ text: String, prefetch: Int) async throws -> (seconds: Double, requests: Int, bytes: Int) {
-        let client = client(prefetch: prefetch)
+    private func run(
+        _ text: String,
+        prefetch: Int,
+        rate: Int
+    ) async throws -> (seconds: Double, requests: Int, bytes: Int) {
+        let client = client(prefetch: prefetch, rate: rate)
         var options = RunOptions()
         options.format = .jsonl
         options.assumeYes = true

@@ -42,13 +42,15 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitStatus.runtime.exitCode
         }
         let member = configuration.defaultMember
-        let credentials = Credentials(
+        var credentials = Credentials(
             site: URL(string: server.baseURL)!,
             company: configuration.company,
             publicKey: member.publicKey,
             privateKey: Secret(member.privateKey),
             clientId: configuration.defaultClientId
         )
+        // The demo's site is the simulator on this machine, not ConnectWise: no need to pace it.
+        credentials.rate = Credentials.rates.upperBound
         let connection = try ConnectionOptions.parse([])
         do {
             if isatty(STDIN_FILENO) != 0 {

@@ -44,13 +44,26 @@ struct ConnectionOptions: ParsableArguments {
     )
     var prefetch = 0
 
-    @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait for each request, its retries included.", valueName: "seconds"))
     var timeout = 60.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Requests a minute at most, for the whole run (default 1,000 with bursts of 100; overrides CW_RATE and the profile's rate). A 429 slows every request down, then the pace recovers.",
+            valueName: "N"
+        )
+    )
+    var rate: Int?
 
     mutating func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard (0..<concurrency).contains(prefetch) else {
             throw ValidationError("--prefetch must be between 0 and --concurrency - 1 (\(concurrency - 1))")
+        }
+        if let rate, !Credentials.rates.contains(rate) {
+            throw ValidationError(
+                "--rate must be between \(Credentials.rates.lowerBound) and \(Credentials.rates.upperBound) requests a minute"
+            )
         }
         guard timeout > 0, timeout <= 3600 else {
             throw ValidationError("--timeout must be between 0 and 3600 seconds")
@@ -69,7 +82,8 @@ struct ConnectionOptions: ParsableArguments {
             company: company,
             publicKey: publicKey,
             clientId: clientId,
-            apiVersion: apiVersion
+            apiVersion: apiVersion,
+            rate: rate
         )
     }
 
@@ -90,7 +104,8 @@ struct ConnectionOptions: ParsableArguments {
             prefetch: min(prefetch, concurrency - 1),
             timeout: timeout,
             trace: trace ? TraceSink { line in standardErrorRaw("trace: \(line)\n") } : nil,
-            rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") }
+            rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") },
+            pacer: RequestPacer(perMinute: credentials.rate ?? RequestPacer.defaultRate)
         )
     }
 }

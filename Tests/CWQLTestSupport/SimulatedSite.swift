@@ -76,7 +76,8 @@ public struct SimulatedSite: Sendable {
         timeout: Double = 20,
         retry: RetryPolicy = fastRetries,
         trace: TraceSink? = nil,
-        rootCache: APIRootCache? = nil
+        rootCache: APIRootCache? = nil,
+        pacer: RequestPacer = SimulatedSite.unpaced()
     ) -> ConnectWiseClient {
         ConnectWiseClient(
             credentials: credentials ?? self.credentials(),
@@ -86,8 +87,15 @@ public struct SimulatedSite: Sendable {
             retry: retry,
             trace: trace,
             rootCache: rootCache,
-            transport: transport
+            transport: transport,
+            pacer: pacer
         )
+    }
+
+    /// A pace no test reaches unless it is about pacing (the default, 1,000 a minute, would
+    /// make a bulk write of 300 records take seconds).
+    public static func unpaced() -> RequestPacer {
+        RequestPacer(perMinute: Credentials.rates.upperBound, burst: 10_000)
     }
 
     /// The environment a user would set to reach this site (for `cwql` run as a subprocess: loopback only).
@@ -97,6 +105,7 @@ public struct SimulatedSite: Sendable {
             "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company,
             "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
             "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
+            "CW_RATE": String(Credentials.rates.upperBound),
         ]
     }
 

@@ -34,6 +34,32 @@ struct ConfigurationTests {
         client_id = "eu-client"
         """
 
+    @Test func thePaceComesFromTheProfileTheEnvironmentOrTheFlag() throws {
+        let path = try temporaryConfig(
+            file.replacingOccurrences(of: "client_id = \"eu-client\"", with: "client_id = \"eu-client\"\nrate = 300")
+        )
+        #expect(
+            try CredentialResolver(environment: [:], configPath: path).resolve(profile: nil).credentials.rate == nil
+        )
+        #expect(
+            try CredentialResolver(environment: [:], configPath: path).resolve(profile: "eu").credentials.rate == 300
+        )
+        #expect(
+            try CredentialResolver(environment: ["CW_RATE": "120"], configPath: path).resolve(profile: "eu").credentials
+                .rate
+                == 120
+        )
+        #expect(
+            try CredentialResolver(environment: ["CW_RATE": "120"], configPath: path)
+                .resolve(profile: "eu", overrides: CredentialOverrides(rate: 60)).credentials.rate == 60
+        )
+        for bad in ["fast", "5", "1000000"] {
+            #expect(throws: ConfigurationError.invalidRate(bad)) {
+                _ = try CredentialResolver(environment: ["CW_RATE": bad], configPath: path).resolve(profile: nil)
+            }
+        }
+    }
+
     @Test func laterSourcesWin() throws {
         let path = try temporaryConfig(file)
         let fromFile = try CredentialResolver(environment: [:], configPath: path).resolve(profile: nil)

@@ -25,6 +25,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var privateKey: String?
         public var clientId: String?
         public var apiVersion: String?
+        /// Requests a minute at most (the client's pace; default 1,000).
+        public var rate: Int?
 
         public init(
             site: String? = nil,
@@ -32,8 +34,10 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             publicKey: String? = nil,
             privateKey: String? = nil,
             clientId: String? = nil,
-            apiVersion: String? = nil
+            apiVersion: String? = nil,
+            rate: Int? = nil
         ) {
+            self.rate = rate
             self.site = site
             self.company = company
             self.publicKey = publicKey
@@ -48,6 +52,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             case privateKey = "private_key"
             case clientId = "client_id"
             case apiVersion = "api_version"
+            case rate
         }
     }
 
@@ -119,7 +124,9 @@ public struct ConfigFile: Codable, Sendable, Equatable {
     }
 
     /// The keys of a profile table.
-    public static let profileKeys = ["site", "company", "public_key", "private_key", "client_id", "api_version"]
+    public static let profileKeys = [
+        "site", "company", "public_key", "private_key", "client_id", "api_version", "rate",
+    ]
 
     /// The largest config file read (a config holds a few profiles; a huge one is a mistake).
     public static let maximumSize = 1 << 20

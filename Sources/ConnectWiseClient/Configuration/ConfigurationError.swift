@@ -13,6 +13,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case controlCharacters(String)
     /// `default_profile` names a profile the file does not have.
     case missingDefaultProfile(path: String, name: String, known: [String])
+    /// A pace that is not a whole number of requests a minute in the range cwql takes.
+    case invalidRate(String)
     /// The open-file limit (`ulimit -n`) leaves no room for a connection.
     case openFileLimit(limit: Int, needed: Int)
 
@@ -40,6 +42,9 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         case .unknownKey(let path, let key, let table, let suggestion):
             return "unknown key `\(key)` in \(table) of \(path)" + (suggestion.map { "; did you mean `\($0)`?" } ?? "")
                 + " (known: \(ConfigFile.profileKeys.joined(separator: ", ")))"
+        case .invalidRate(let value):
+            return
+                "the rate '\(value)' is not a number of requests a minute from \(Credentials.rates.lowerBound) to \(Credentials.rates.upperBound) (--rate, CW_RATE or the profile's rate)"
         case .controlCharacters(let name):
             return
                 "the \(name) holds a line break or another control character; check how it was set (CW_* variables, flags, the config file)"

@@ -76,7 +76,7 @@ public struct CredentialResolver {
         where value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .controlCharacters(name)
         }
-        let credentials = Credentials(
+        var credentials = Credentials(
             site: try SiteAddress.resolve(site),
             company: company,
             publicKey: publicKey,
@@ -84,6 +84,13 @@ public struct CredentialResolver {
             clientId: clientId,
             apiVersion: apiVersion
         )
+        let rateText = pick(overrides.rate.map(String.init), "CW_RATE", stored.rate.map(String.init))
+        if let rateText {
+            guard let rate = Int(rateText.trimmingCharacters(in: .whitespaces)), Credentials.rates.contains(rate) else {
+                throw .invalidRate(rateText)
+            }
+            credentials.rate = rate
+        }
         for note in notes { noteSink?(note) }
         return (credentials, name)
     }

@@ -12,8 +12,12 @@ public struct Credentials: Sendable {
     public var clientId: String
     /// The API version pinned in the Accept header.
     public var apiVersion: String
+    /// Requests a minute at most, as the profile, CW_RATE or `--rate` says (nil: the default, 1,000).
+    public var rate: Int?
 
     public static let defaultAPIVersion = "2025.1"
+    /// The paces cwql takes, per minute.
+    public static let rates = 10...100_000
 
     public init(
         site: URL,

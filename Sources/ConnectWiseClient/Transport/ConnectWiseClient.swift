@@ -14,6 +14,8 @@ import Synchronization
 public final class ConnectWiseClient: Sendable {
     public let credentials: Credentials
     let transport: any HTTPTransport
+    /// The pace of every request of this client (`--rate`), slowed by 429s.
+    public let pacer: RequestPacer
     let limiter: RequestLimiter
     let retry: RetryPolicy
     let timeout: Double
@@ -41,6 +43,7 @@ public final class ConnectWiseClient: Sendable {
     ///   - trace: receives a line per request (`--trace`).
     ///   - rootCache: where API roots are remembered between runs (nil: discover every time).
     ///   - transport: how requests reach the server (the network, or a simulator in the same process).
+    ///   - pacer: the requests a minute this client sends at most (one bucket for all its walks).
     public init(
         credentials: Credentials,
         concurrency: Int = 8,
@@ -49,8 +52,10 @@ public final class ConnectWiseClient: Sendable {
         retry: RetryPolicy = RetryPolicy(),
         trace: TraceSink? = nil,
         rootCache: APIRootCache? = nil,
-        transport: any HTTPTransport = NetworkTransport()
+        transport: any HTTPTransport = NetworkTransport(),
+        pacer: RequestPacer = RequestPacer()
     ) {
+        self.pacer = pacer
         self.credentials = credentials
         self.rootCache = rootCache
         self.concurrency = max(1, concurrency)
@@ -160,6 +165,8 @@ public final class ConnectWiseClient: Sendable {
             switch step {
             case .send:
                 try Task.checkCancellation()
+                // The client's pace first (its waits count against the request's deadline).
+                try await pacer.admit()
                 let current = machine.request
                 let remaining = deadline.timeIntervalSinceNow
                 guard remaining > 0 else {
@@ -181,6 +188,7 @@ public final class ConnectWiseClient: Sendable {
                         )
                     }
                     answer = sent
+                    if sent.status == 429 { pacer.throttled(retryAfter: sent.header("Retry-After")) }
                     step = machine.next(after: .answered(summary(of: sent)))
                 } catch let failure as TransportFailure {
                     if failure == .cancelled { throw ConnectWiseError.cancelled }
