@@ -63,10 +63,7 @@ struct WriteBuilder {
                 }
             )
         case .set(let assignments):
-            var operations: [JSON] = []
-            for assignment in assignments {
-                operations.append(try await patchOperation(assignment, entity: entity, record: record))
-            }
+            let operations = try await patchOperations(assignments, entity: entity, record: record)
             return PreparedWrite(request: Request(.patch, recordPath, body: .array(operations), repeatable: true))
         case .close:
             if record["closedFlag"]?.boolValue == true {
@@ -158,31 +155,55 @@ struct WriteBuilder {
 
     /// JSON Patch operations that make a record hold an object literal's values.
     func patchOperations(_ object: ObjectLiteral, entity: EntitySpec, record: JSON) async throws -> [JSON] {
-        var operations: [JSON] = []
-        for assignment in object.fields {
-            operations.append(
-                try await patchOperation(
-                    FieldAssignment(field: assignment.field, value: assignment.value),
-                    entity: entity,
-                    record: record
-                )
-            )
-        }
-        return operations
+        try await patchOperations(
+            object.fields.map { FieldAssignment(field: $0.field, value: $0.value) },
+            entity: entity,
+            record: record
+        )
     }
 
-    private func patchOperation(_ assignment: FieldAssignment, entity: EntitySpec, record: JSON) async throws -> JSON {
-        switch assignment.field {
-        case .customField(let caption, let span):
-            let fieldId = try await resolveCustomField(caption, entity: entity, span: span)
-            let value = try environment.value(of: assignment.value, as: .unknown, field: caption, source: source)
-            return replace("customFields", .array([.object(JSONObject(["id": .int(fieldId), "value": value.json]))]))
-        case .field(let path):
-            let board = record.value(atPathIgnoringCase: "board/id")?.intValue
-            let (key, value) = try await fieldValue(path, assignment.value, entity: entity, boardId: board)
-            if case .object(let reference) = value, let id = reference["id"] { return replace("\(key)/id", id) }
-            return replace(key, value)
+    /// JSON Patch operations for `set` assignments: one per field, and one for all the custom
+    /// fields, which replaces the record's whole `customFields` array with the changed values
+    /// (ConnectWise's guide: a partial array clears the custom fields it leaves out).
+    func patchOperations(_ assignments: [FieldAssignment], entity: EntitySpec, record: JSON) async throws -> [JSON] {
+        var operations: [JSON] = []
+        var customFields: [JSON]?
+        for assignment in assignments {
+            switch assignment.field {
+            case .customField(let caption, let span):
+                guard var fields = customFields ?? record["customFields"]?.arrayValue else {
+                    throw RuntimeError(
+                        .noSuchCustomField(entity: entity.name, caption: caption),
+                        source: source,
+                        span: span
+                    )
+                }
+                let folded = caption.lowercased()
+                guard let index = fields.firstIndex(where: { $0["caption"]?.stringValue?.lowercased() == folded }),
+                    case .object(var field) = fields[index]
+                else {
+                    throw RuntimeError(
+                        .noSuchCustomField(entity: entity.name, caption: caption),
+                        source: source,
+                        span: span
+                    )
+                }
+                let value = try environment.value(of: assignment.value, as: .unknown, field: caption, source: source)
+                field["value"] = value.json
+                fields[index] = .object(field)
+                customFields = fields
+            case .field(let path):
+                let board = record.value(atPathIgnoringCase: "board/id")?.intValue
+                let (key, value) = try await fieldValue(path, assignment.value, entity: entity, boardId: board)
+                if case .object(let reference) = value, let id = reference["id"] {
+                    operations.append(replace("\(key)/id", id))
+                } else {
+                    operations.append(replace(key, value))
+                }
+            }
         }
+        if let customFields { operations.append(replace("customFields", .array(customFields))) }
+        return operations
     }
 
     /// A field's ConnectWise key and JSON value; references become `{"id": N}`.

@@ -6,6 +6,37 @@ import Testing
 
 @Suite("Interpreter: writes, dry-run, confirmation, reports")
 struct WriteStageTests {
+    @Test func aCustomFieldIsWrittenWithTheWholeArray() async throws {
+        try await withRuntime { h in
+            // A ticket whose Seats and Review Date have values.
+            let ticket = try #require(
+                h.server.store.records("tickets").first { record in
+                    let fields = record["customFields"]?.arrayValue ?? []
+                    return fields.count == 4
+                        && fields.allSatisfy { $0["caption"]?.stringValue == "Alert ID" || $0["value"] != .null }
+                }
+            )
+            let id = try #require(ticket["id"]?.intValue)
+            let before = try #require(ticket["customFields"]?.arrayValue)
+            try await h.run(#"tickets where id = \#(id) | set custom("Alert ID") = "A-1", custom("monitored") = true"#)
+            // The PATCH carried every custom field: the two set changed, the others kept their values
+            // (a one-element array, as cwql sent before, clears the others on ConnectWise).
+            let patch = try #require(h.requests.last { $0.method == "PATCH" })
+            #expect(patch.body.contains("Seats") && patch.body.contains("Review Date"))
+            let after = try #require(h.server.store.record("tickets", id: id)?["customFields"]?.arrayValue)
+            func value(_ caption: String, in fields: [JSON]) -> JSON? {
+                fields.first { $0["caption"]?.stringValue == caption }?["value"]
+            }
+            #expect(value("Alert ID", in: after) == .string("A-1"))
+            #expect(value("Monitored", in: after) == .bool(true))
+            #expect(value("Seats", in: after)?.doubleValue == value("Seats", in: before)?.doubleValue)
+            #expect(value("Review Date", in: after) == value("Review Date", in: before))
+            // A caption the records do not have is named, and nothing is sent.
+            let failure = try #require(await h.failure(#"tickets where id = \#(id) | set custom("Nope") = 1"#))
+            #expect(failure.description.contains("no custom field \"Nope\""))
+        }
+    }
+
     @Test func noteAddsOneNoteWithItsFlags() async throws {
         try await withRuntime { h in
             try await h.run(#"tickets where id in (3, 4) | note "Checked by automation" internal"#)

@@ -213,7 +213,9 @@ struct CostlyRequestTests {
                 if !finished.withLock({ $0 }) { answeredMeanwhile += 1 }
             }
             #expect(try await slow.value == 200)
-            #expect(answeredMeanwhile >= 3)
+            // At least one (before, none: each waited for the costly one); how many more depends
+            // on the machine's load, which a test must not.
+            #expect(answeredMeanwhile >= 1)
         }
     }
 

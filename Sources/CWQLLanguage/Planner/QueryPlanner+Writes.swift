@@ -58,6 +58,7 @@ extension QueryPlanner {
             segments[index].narrow(to: ["id"])
         case .set(let assignments):
             try entity.require(.update, source: source, span: span)
+            var customFields = false
             for assignment in assignments {
                 switch assignment.field {
                 case .field(let path):
@@ -73,12 +74,14 @@ extension QueryPlanner {
                         lookups.append(lookup)
                     }
                 case .customField:
-                    if !lookups.contains(where: { $0.kind == "custom field" }) {
-                        lookups.append(.customFields(of: entity))
-                    }
+                    // The record's own customFields (ids, captions, the other values) are read
+                    // with it and written back whole.
+                    customFields = true
                 }
             }
-            segments[index].narrow(to: ["id"] + (entity.hasBoardStatuses ? ["board/id"] : []))
+            segments[index].narrow(
+                to: ["id"] + (entity.hasBoardStatuses ? ["board/id"] : []) + (customFields ? ["customFields"] : [])
+            )
         case .delete:
             try entity.require(.delete, source: source, span: span)
             segments[index].narrow(to: ["id"])

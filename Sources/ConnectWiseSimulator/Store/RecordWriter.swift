@@ -268,15 +268,12 @@ struct RecordWriter {
                 : .null
         }
         if record["customFields"] == nil {
-            record["customFields"] = .array([
-                .object(
-                    JSONObject([
-                        "id": .int(1), "caption": .string("Alert ID"), "type": .string("Text"),
-                        "entryMethod": .string("EntryField"),
-                        "numberOfDecimals": .int(0), "value": .null,
-                    ])
-                )
-            ])
+            record["customFields"] = Seeder.ticketCustomFields(
+                alertId: .null,
+                monitored: false,
+                seats: nil,
+                review: nil
+            )
         }
         if let summary = record["summary"]?.stringValue, summary.count > 100 {
             throw APIFailure.badRequest("summary: must be 100 characters or fewer")

@@ -343,8 +343,6 @@ struct Seeder {
         /// By source id and name pick.
         var sources: [[JSON]]
         var team: JSON
-        /// The custom field "Alert ID" of a ticket that is not an alert.
-        var noAlertId: JSON
     }
 
     private func ticketChoices(
@@ -380,8 +378,7 @@ struct Seeder {
             },
             sources: (1...3).map { id in sourceNames.map { .object(JSONObject(["id": .int(id), "name": .string($0)])) }
             },
-            team: .object(JSONObject(["id": .int(1), "name": .string("Tier 1")])),
-            noAlertId: Self.customField(id: 1, caption: "Alert ID", value: .null)
+            team: .object(JSONObject(["id": .int(1), "name": .string("Tier 1")]))
         )
     }
 
@@ -414,11 +411,13 @@ struct Seeder {
             ("customerUpdatedFlag", .bool(false)), ("approved", .bool(true)), ("hasChildTicket", .bool(false)),
             (
                 "customFields",
-                .array([
-                    boardIndex == 1
-                        ? Self.customField(id: 1, caption: "Alert ID", value: .string(String(10_000 + number)))
-                        : choices.noAlertId
-                ])
+                Self.ticketCustomFields(
+                    alertId: boardIndex == 1 ? .string(String(10_000 + number)) : .null,
+                    monitored: boardIndex == 1,
+                    // From the ticket's number, not the generator: the rest of the data stays as it was.
+                    seats: number % 3 == 0 ? 5 + (number * 7) % 50 : nil,
+                    review: number % 4 == 0 ? SimulatorDates.format(updated) : nil
+                )
             ),
             ("_info", .object(Synthesis.info(entered: entered, updated: updated, by: owner.identifier))),
         ]
@@ -489,14 +488,25 @@ struct Seeder {
         return .object(object)
     }
 
-    private static func customField(id: Int, caption: String, value: JSON) -> JSON {
+    static func customField(id: Int, caption: String, value: JSON, type: String = "Text") -> JSON {
         .object(
             JSONObject([
-                "id": .int(id), "caption": .string(caption), "type": .string("Text"),
+                "id": .int(id), "caption": .string(caption), "type": .string(type),
                 "entryMethod": .string("EntryField"),
-                "numberOfDecimals": .int(0), "value": value,
+                "numberOfDecimals": .int(type == "Number" ? 2 : 0), "value": value,
             ])
         )
+    }
+
+    /// A ticket's custom fields, as real sites have several of different types: the alert's id
+    /// (text), whether it is monitored (checkbox), its seat count (number) and a review date.
+    static func ticketCustomFields(alertId: JSON, monitored: Bool, seats: Int?, review: String?) -> JSON {
+        .array([
+            customField(id: 1, caption: "Alert ID", value: alertId),
+            customField(id: 3, caption: "Monitored", value: .bool(monitored), type: "Checkbox"),
+            customField(id: 4, caption: "Seats", value: seats.map { .double(Double($0)) } ?? .null, type: "Number"),
+            customField(id: 5, caption: "Review Date", value: review.map { .string($0) } ?? .null, type: "Date"),
+        ])
     }
 }
 
