@@ -80,7 +80,11 @@ extension Interpreter {
                                 output.standardOutput("\(prepared.line)\(body)\n")
                                 return Outcome(id: id)
                             }
-                            try await client.send(prepared.request, reconcile: prepared.reconcile)
+                            try await WriteVerification.send(
+                                prepared.request,
+                                through: client,
+                                reconcile: prepared.reconcile
+                            )
                             return Outcome(id: id)
                         } catch let error as RuntimeError {
                             return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
@@ -204,7 +208,7 @@ extension Interpreter {
                 return
             }
             hasWritten = true
-            let response = try await client.send(request)
+            let response = try await WriteVerification.send(request, through: client)
             output.standardError("updated \(noun) \(id)\n")
             scope.assign("created", Binding(value: Value(response.body), entity: entity))
         default:

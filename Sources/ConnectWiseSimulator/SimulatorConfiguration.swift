@@ -42,6 +42,9 @@ public enum SimulatorQuirk: String, Sendable, CaseIterable {
     /// POSTs create their record, then answer 302 towards plain http (as ConnectWise users
     /// report of `insecure redirection`: the record exists although the answer is a redirect).
     case redirectWrites = "redirect-writes"
+    /// A PATCH operation inside an object (`status/id`, `owner/id`) is ignored, and the answer
+    /// is 200 with the record unchanged: the "false 200" ConnectWise's guide warns of.
+    case ignoreNestedPatches = "ignore-nested-patches"
     /// Every API path answers an HTML sign-in page, as the web host (not the api- host) does.
     case htmlWebHost = "html-web-host"
 }

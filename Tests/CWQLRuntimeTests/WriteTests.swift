@@ -1,8 +1,9 @@
 import CWJSON
-import CWQLRuntime
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CWQLRuntime
 
 @Suite("Interpreter: writes, dry-run, confirmation, reports")
 struct WriteStageTests {
@@ -35,6 +36,55 @@ struct WriteStageTests {
             let failure = try #require(await h.failure(#"tickets where id = \#(id) | set custom("Nope") = 1"#))
             #expect(failure.description.contains("no custom field \"Nope\""))
         }
+    }
+
+    @Test func aFalse200IsAFailureNotASuccess() async throws {
+        try await withRuntime({ $0.quirks = [.ignoreNestedPatches] }) { h in
+            // A plain field is applied and verified; a value inside an object is ignored with a
+            // 200 by this server, and cwql says so instead of "done".
+            try await h.run(#"tickets where id = 2 | set summary = "Verified""#)
+            #expect(h.output.stderr.contains("set: 1 ticket done"))
+            let other = try #require(
+                h.server.store.records("tickets").first {
+                    $0["owner"]?["identifier"]?.stringValue != "jsmith" && $0["closedFlag"]?.boolValue == false
+                }?["id"]?.intValue
+            )
+            let failure = try #require(await h.failure("tickets where id = \(other) | assign jsmith"))
+            #expect(failure.kind == .runtime)
+            #expect(h.output.stderr.contains("0 tickets done, 1 failed"))
+            #expect(h.output.stderr.contains("ConnectWise answered 200 but did not apply owner/id"))
+            let closing = try #require(await h.failure("tickets where id = \(other) | close"))
+            #expect(closing.description.contains("did not apply status/id"))
+        }
+    }
+
+    @Test func verificationComparesAsConnectWiseMeansIt() {
+        let record = try! JSONParser.parse(
+            #"{"summary":"x","budgetHours":5,"owner":{"id":7},"requiredDate":"2026-01-31T00:00:00Z","customFields":[{"id":1,"value":"A-1"},{"id":4,"value":5}]}"#
+        )
+        func mismatches(_ operations: String) -> [String] {
+            var missing: [String] = []
+            let found = WriteVerification.mismatches(
+                of: try! JSONParser.parse(operations),
+                in: record,
+                missing: &missing
+            )
+            return found.map(\.path) + missing.map { "missing " + $0 }
+        }
+        #expect(
+            mismatches(
+                #"[{"op":"replace","path":"summary","value":"x"},{"op":"replace","path":"budgetHours","value":5.0}]"#
+            ) == []
+        )
+        #expect(mismatches(#"[{"op":"replace","path":"owner/id","value":8}]"#) == ["owner/id"])
+        #expect(mismatches(#"[{"op":"replace","path":"requiredDate","value":"2026-01-31T00:00:00.000Z"}]"#) == [])
+        #expect(mismatches(#"[{"op":"replace","path":"/closedFlag","value":true}]"#) == ["missing closedFlag"])
+        #expect(
+            mismatches(
+                #"[{"op":"replace","path":"customFields","value":[{"id":1,"caption":"Alert ID","value":"A-2"},{"id":4,"value":5.0}]}]"#
+            )
+                == ["custom(\"Alert ID\")"]
+        )
     }
 
     @Test func noteAddsOneNoteWithItsFlags() async throws {

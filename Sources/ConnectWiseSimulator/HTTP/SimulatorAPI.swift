@@ -334,7 +334,12 @@ final class SimulatorAPI: Sendable {
             )
             return json(200, .object(query.project(record)))
         case "PATCH", "PUT":
-            let body = try parseBody(request)
+            var body = try parseBody(request)
+            if request.method == "PATCH", configuration.quirks.contains(.ignoreNestedPatches),
+                case .array(let operations) = body
+            {
+                body = .array(operations.filter { !($0["path"]?.stringValue ?? "").trimmingPrefix("/").contains("/") })
+            }
             let changed = try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
                 _ = state.table(resource, parents: parents)
                 let record =
