@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "ConnectWiseSimulator",
             dependencies: [
-                "CWJSON", "ConnectWiseSpec",
+                "CWJSON", "ConnectWiseSpec", "ConnectWiseRequests",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -223,6 +223,17 @@ extension Interpreter {
             }
             writer.finish()
         case .written(let report):
+            if report.failed == 0, let first = report.unknowns.first {
+                throw RuntimeError(
+                    .writesUnknown(
+                        unknown: report.unknowns.count,
+                        attempted: report.attempted,
+                        record: "\(first.record)"
+                    ),
+                    source: source,
+                    span: pipeline.span
+                )
+            }
             if report.failed > 0 {
                 let first = report.failures[0]
                 throw RuntimeError(

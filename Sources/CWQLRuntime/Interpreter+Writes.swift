@@ -12,6 +12,9 @@ struct WriteReport {
     var notAttempted = 0
     var failures: [(record: Int, reason: String)] = []
     var failed: Int { failures.count }
+    /// Writes whose outcome could not be told (lost, and the record could not be identified):
+    /// neither done nor failed; running them again may make them twice.
+    var unknowns: [(record: Int, reason: String)] = []
 }
 
 extension Interpreter {
@@ -58,6 +61,7 @@ extension Interpreter {
             var id: Int
             var error: String?
             var skipped: String?
+            var unknown: String?
         }
         var outcomes: [Outcome] = []
         var launched = 0
@@ -88,6 +92,9 @@ extension Interpreter {
                             return Outcome(id: id)
                         } catch let error as RuntimeError {
                             return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
+                        } catch let error as ConnectWiseError {
+                            if case .writeOutcomeUnknown = error { return Outcome(id: id, unknown: "\(error)") }
+                            return Outcome(id: id, error: "\(error)")
                         } catch {
                             return Outcome(id: id, error: "\(error)")
                         }
@@ -105,7 +112,9 @@ extension Interpreter {
         if !dryRun, !outcomes.isEmpty { hasWritten = true }
         for outcome in outcomes.sorted(by: { $0.id < $1.id }) {
             report.attempted += 1
-            if let error = outcome.error {
+            if let unknown = outcome.unknown {
+                report.unknowns.append((outcome.id, unknown))
+            } else if let error = outcome.error {
                 report.failures.append((outcome.id, error))
             } else if outcome.skipped != nil {
                 report.skipped += 1
@@ -121,10 +130,17 @@ extension Interpreter {
             summary += ", \(report.skipped) skipped (\(outcomes.first { $0.skipped != nil }!.skipped!))"
         }
         if report.failed > 0 { summary += ", \(report.failed) failed" }
+        if !report.unknowns.isEmpty {
+            summary +=
+                ", \(report.unknowns.count) unknown (may or may not have been made: check them before running this again)"
+        }
         if report.notAttempted > 0 { summary += ", \(report.notAttempted) not attempted" }
         output.standardError(summary + "\n")
         for failure in report.failures {
             output.standardError("  \(noun) \(failure.record): \(failure.reason)\n")
+        }
+        for unknown in report.unknowns {
+            output.standardError("  \(noun) \(unknown.record): unknown: \(unknown.reason)\n")
         }
         if report.notAttempted > 0 { throw RuntimeError(.cancelled, source: source, span: write.stage.span) }
         return report
@@ -142,19 +158,18 @@ extension Interpreter {
         }
         let client = self.client
         var reconcile: (@Sendable () async throws -> JSON?)?
-        for key in ["summary", "name", "identifier"] {
-            if let text = body[key]?.stringValue {
-                let since = clock().adding(seconds: -300).iso8601
-                let conditions = Conditions.all([
-                    .comparison(path: key, op: "=", value: .text(text)),
-                    .comparison(path: "_info/dateEntered", op: ">=", value: .date(since)),
-                ]).rendered()
-                let path = entity.path
-                reconcile = {
-                    try await client.get(path, query: [("conditions", conditions), ("pageSize", "1")]).arrayValue?.first
-                }
-                break
-            }
+        if let key = ["summary", "name", "identifier"].first(where: { body[$0]?.stringValue != nil }),
+            let text = body[key]?.stringValue
+        {
+            let lookFor = Reconciliation(
+                path: entity.path,
+                conditions: .comparison(path: key, op: "=", value: .text(text)),
+                sent: Reconciliation.sentFields(of: body),
+                madeAt: "_info/dateEntered",
+                notBefore: Reconciliation.attemptStart(client),
+                member: client.apiMember
+            )
+            reconcile = { try await lookFor.find(with: client) }
         }
         hasWritten = true
         let response = try await client.send(Request(.post, entity.path, body: .object(body)), reconcile: reconcile)

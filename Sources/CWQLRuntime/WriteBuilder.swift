@@ -45,22 +45,22 @@ struct WriteBuilder {
         switch stage.kind {
         case .note(let textExpr, let flags):
             let text = try text(textExpr)
-            let sentAt = UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - 300)
             var body = JSONObject(["text": .string(text)])
             body["detailDescriptionFlag"] = .bool(flags.isEmpty || flags.contains(.discussion))
             body["internalAnalysisFlag"] = .bool(flags.contains(.internal))
             body["resolutionFlag"] = .bool(flags.contains(.resolution))
             let client = self.client
-            let conditions = Conditions.all([
-                .comparison(path: "text", op: "=", value: .text(text)),
-                .comparison(path: "dateCreated", op: ">=", value: .date(sentAt.iso8601)),
-            ]).rendered()
+            let lookFor = Reconciliation(
+                path: "\(recordPath)/notes",
+                conditions: .comparison(path: "text", op: "=", value: .text(text)),
+                sent: Reconciliation.sentFields(of: body),
+                madeAt: "dateCreated",
+                notBefore: Reconciliation.attemptStart(client),
+                member: client.apiMember
+            )
             return PreparedWrite(
                 request: Request(.post, "\(recordPath)/notes", body: .object(body)),
-                reconcile: {
-                    try await client.get("\(recordPath)/notes", query: [("conditions", conditions), ("pageSize", "1")])
-                        .arrayValue?.first
-                }
+                reconcile: { try await lookFor.find(with: client) }
             )
         case .set(let assignments):
             let operations = try await patchOperations(assignments, entity: entity, record: record)
@@ -111,14 +111,21 @@ struct WriteBuilder {
                 "notes": .string(notes), "timeStart": .string(start.iso8601),
             ])
             let client = self.client
-            let conditions =
-                "chargeToId = \(id) and chargeToType = \"\(chargeType)\" and timeStart = [\(start.iso8601)]"
+            let lookFor = Reconciliation(
+                path: "/time/entries",
+                conditions: .all([
+                    .comparison(path: "chargeToId", op: "=", value: .number(String(id))),
+                    .comparison(path: "chargeToType", op: "=", value: .text(chargeType)),
+                    .comparison(path: "timeStart", op: "=", value: .date(start.iso8601)),
+                ]),
+                sent: Reconciliation.sentFields(of: body),
+                madeAt: "_info/dateEntered",
+                notBefore: Reconciliation.attemptStart(client),
+                member: client.apiMember
+            )
             return PreparedWrite(
                 request: Request(.post, "/time/entries", body: .object(body)),
-                reconcile: {
-                    try await client.get("/time/entries", query: [("conditions", conditions), ("pageSize", "1")])
-                        .arrayValue?.first
-                }
+                reconcile: { try await lookFor.find(with: client) }
             )
         case .delete:
             return PreparedWrite(request: Request(.delete, recordPath))

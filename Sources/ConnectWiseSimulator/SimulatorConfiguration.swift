@@ -51,6 +51,8 @@ public enum SimulatorQuirk: String, Sendable, CaseIterable {
 
 /// Everything that shapes a simulator run. The defaults are documented in `cwql sim --help`.
 public struct SimulatorConfiguration: Sendable {
+    /// The simulator's time (the machine's unless a test sets a manual one).
+    public var clock: SimulatorClock = .system
     public var company = "demo"
     public var members: [APIMember] = [
         APIMember(identifier: "api-demo", publicKey: "demo-public", privateKey: "demo-private-key-0123456789"),

@@ -109,6 +109,7 @@ public enum Problem: Sendable, Equatable {
     case matchWithoutId(noun: String)
     case upsertAmbiguous(noun: String)
     case writesFailed(failed: Int, attempted: Int, record: String, reason: String)
+    case writesUnknown(unknown: Int, attempted: Int, record: String)
     case bareWordAsValue(String)
     case referenceWithoutId(kind: String, key: String, name: String)
     case noSuchReference(kind: String, key: String, name: String, near: String?)
@@ -230,6 +231,8 @@ public enum Problem: Sendable, Equatable {
         case .writesFailed(let failed, let attempted, let record, let reason):
             return "\(failed) of \(attempted) writes failed; the first (record \(record)): \(reason)"
         case .bareWordAsValue(let word): return "`\(word)` is not a value here"
+        case .writesUnknown(let unknown, let attempted, let record):
+            return "\(unknown) of \(attempted) writes have an unknown outcome (the first: record \(record))"
         case .referenceWithoutId(let kind, let key, let name):
             return "ConnectWise answered a \(kind) without an id for \(key) \"\(name)\""
         case .noSuchReference(let kind, let key, let name, let near):
@@ -307,11 +310,10 @@ public enum Problem: Sendable, Equatable {
         case .upsertAmbiguous:
             return ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"]
         case .bareWordAsValue(let word): return ["to write text, quote it: \"\(word)\""]
-        case .bulkWriteUnconfirmed, .loopUnconfirmed:
-            return ["run again with --yes to confirm, or --dry-run to see each request"]
-        case .upsertAmbiguous:
-            return ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"]
-        case .bareWordAsValue(let word): return ["to write text, quote it: \"\(word)\""]
+        case .writesUnknown:
+            return [
+                "ConnectWise may have made them: look at those records before running this again, which could make them twice"
+            ]
         case .translateTakesAQuery:
             return ["write a query such as `tickets where board = \"Help\"`; scripts run with `cwql run FILE`"]
         default: return []

@@ -16,6 +16,13 @@ public final class ConnectWiseClient: Sendable {
     let transport: any HTTPTransport
     /// The pace of every request of this client (`--rate`), slowed by 429s.
     public let pacer: RequestPacer
+    /// ConnectWise's time, from its answers' `Date` headers.
+    public let serverClock = ServerClock()
+    private let member = Mutex<String?>(nil)
+
+    /// The API member this client writes as, once an answer to a POST has said
+    /// (`_info/enteredBy`): a lost write is only the record that member made.
+    public var apiMember: String? { member.withLock { $0 } }
     let limiter: RequestLimiter
     let retry: RetryPolicy
     let timeout: Double
@@ -218,7 +225,13 @@ public final class ConnectWiseClient: Sendable {
                 guard let answer else {
                     throw ConnectWiseError.invalidResponse(path: machine.request.pathText, reason: "no answer")
                 }
-                return try response(answer, path: machine.request.pathText, sends: machine.sends)
+                let result = try response(answer, path: machine.request.pathText, sends: machine.sends)
+                if machine.request.method == .post, !machine.request.isRetrySafe,
+                    let enteredBy = result.body.value(atPath: "_info/enteredBy")?.stringValue
+                {
+                    member.withLock { $0 = enteredBy }
+                }
+                return result
             case .succeedAsDeleted:
                 return APIResponse(status: 204, headers: answer?.headers ?? [], body: .null, attempts: machine.sends)
             case .succeedWithReconciled:
@@ -304,6 +317,7 @@ public final class ConnectWiseClient: Sendable {
                 HTTPExchange(method: method, url: url, headers: headers, body: bytes),
                 timeout: max(0.001, min(limit ?? timeout, timeout))
             )
+            serverClock.observe(dateHeader: answer.header("Date"), sent: started, received: Date())
             emitTrace(
                 method,
                 url,

@@ -1,4 +1,5 @@
 import CWJSON
+import ConnectWiseRequests
 import ConnectWiseSpec
 import Foundation
 import Synchronization
@@ -41,6 +42,10 @@ final class SimulatorAPI: Sendable {
                 loggedPath = "/" + segments.dropFirst(3).joined(separator: "/")
             }
             (response, fault) = await handleAPI(request, segments: segments)
+        }
+        // As every HTTP server does: clients read ConnectWise's time from it.
+        if !response.headers.contains(where: { $0.0.lowercased() == "date" }) {
+            response.headers.append(("Date", HTTPDate.format(configuration.clock.now())))
         }
         log.append(
             LoggedRequest(
@@ -278,7 +283,7 @@ final class SimulatorAPI: Sendable {
             resource: resource,
             parents: parents,
             member: member.identifier,
-            now: Int64(Date().timeIntervalSince1970)
+            now: Int64(configuration.clock.now())
         )
     }
 

@@ -1,0 +1,25 @@
+import ConnectWiseRequests
+import Foundation
+import Synchronization
+
+/// The server's time as its answers' `Date` headers tell it (one-second resolution), so that
+/// "no earlier than the attempt" compares times on ConnectWise's clock, not this machine's.
+public final class ServerClock: Sendable {
+    /// Seconds the server's clock is ahead of this machine's (nil until an answer said).
+    private let offset = Mutex<Double?>(nil)
+
+    public init() {}
+
+    /// Learns the offset from a `Date` header's value: the server wrote it between `sent` and
+    /// `received`, truncated to the second, so it stands for half a second later at their middle.
+    func observe(dateHeader: String?, sent: Date, received: Date) {
+        guard let dateHeader, let server = HTTPDate.parse(dateHeader) else { return }
+        let middle = (sent.timeIntervalSince1970 + received.timeIntervalSince1970) / 2
+        offset.withLock { $0 = server + 0.5 - middle }
+    }
+
+    /// The server's time now, in seconds since 1970 (this machine's when no answer has said).
+    public func now() -> Double {
+        Date().timeIntervalSince1970 + (offset.withLock { $0 } ?? 0)
+    }
+}
