@@ -57,6 +57,7 @@ extension Interpreter {
         let output = self.output
         let client = self.client
         let window = max(1, client.concurrency)
+        let journal = dryRun ? nil : journalForWrites()
         struct Outcome: Sendable {
             var id: Int
             var error: String?
@@ -76,6 +77,20 @@ extension Interpreter {
                 group.addTask {
                     await Task { () -> Outcome in
                         let id = record["id"]?.intValue ?? 0
+                        var sending: Request?
+                        func journaled(_ outcome: JournalEntry.Outcome, _ reason: String?, _ answer: JSON? = nil) {
+                            guard let sending else { return }
+                            journal?.append(
+                                JournalEntry.write(
+                                    sending,
+                                    record: id,
+                                    before: record,
+                                    outcome: outcome,
+                                    reason: reason,
+                                    answer: answer
+                                )
+                            )
+                        }
                         do {
                             let prepared = try await builder.prepare(write, record: record)
                             if let reason = prepared.skipReason { return Outcome(id: id, skipped: reason) }
@@ -84,18 +99,27 @@ extension Interpreter {
                                 output.standardOutput("\(prepared.line)\(body)\n")
                                 return Outcome(id: id)
                             }
-                            try await WriteVerification.send(
+                            sending = prepared.request
+                            let answer = try await WriteVerification.send(
                                 prepared.request,
                                 through: client,
                                 reconcile: prepared.reconcile
                             )
+                            journaled(.done, nil, answer.body)
                             return Outcome(id: id)
                         } catch let error as RuntimeError {
-                            return Outcome(id: id, error: error.diagnostics.first?.message ?? "\(error)")
+                            let reason = error.diagnostics.first?.message ?? "\(error)"
+                            journaled(.failed, reason)
+                            return Outcome(id: id, error: reason)
                         } catch let error as ConnectWiseError {
-                            if case .writeOutcomeUnknown = error { return Outcome(id: id, unknown: "\(error)") }
+                            if case .writeOutcomeUnknown = error {
+                                journaled(.unknown, "\(error)")
+                                return Outcome(id: id, unknown: "\(error)")
+                            }
+                            journaled(.failed, "\(error)")
                             return Outcome(id: id, error: "\(error)")
                         } catch {
+                            journaled(.failed, "\(error)")
                             return Outcome(id: id, error: "\(error)")
                         }
                     }.value
@@ -172,7 +196,10 @@ extension Interpreter {
             reconcile = { try await lookFor.find(with: client) }
         }
         hasWritten = true
-        let response = try await client.send(Request(.post, entity.path, body: .object(body)), reconcile: reconcile)
+        let request = Request(.post, entity.path, body: .object(body))
+        let response = try await journaling(request, before: nil) {
+            try await client.send(request, reconcile: reconcile)
+        }
         let id = response.body["id"]?.intValue.map(String.init) ?? "?"
         output.standardError("created \(noun) \(id)\n")
         scope.assign("created", Binding(value: Value(response.body), entity: entity))
@@ -197,6 +224,13 @@ extension Interpreter {
         }
         var fields = ["id", "customFields"]
         if entity.field(named: "board") != nil { fields.append("board/id") }
+        // What an update replaces is read with the match, for the journal and `cwql undo`.
+        for assignment in object.fields {
+            if case .field(let path) = assignment.field, let resolved = try? entity.resolveForWrite(path, in: source) {
+                let read = resolved.referenceIdPath ?? resolved.path
+                if !fields.contains(read) { fields.append(read) }
+            }
+        }
         let matches = try await client.records(
             ListRequest(
                 path: entity.path,
@@ -223,7 +257,9 @@ extension Interpreter {
                 return
             }
             hasWritten = true
-            let response = try await WriteVerification.send(request, through: client)
+            let response = try await journaling(request, before: matches[0]) {
+                try await WriteVerification.send(request, through: client)
+            }
             output.standardError("updated \(noun) \(id)\n")
             scope.assign("created", Binding(value: Value(response.body), entity: entity))
         default:
@@ -242,5 +278,39 @@ extension Interpreter {
             environment: compileEnvironment,
             catalog: catalog
         )
+    }
+}
+
+extension Interpreter {
+    /// Sends one write of a statement (`create`, `upsert`) and journals its outcome.
+    func journaling(
+        _ request: Request,
+        before: JSON?,
+        _ send: () async throws -> APIResponse
+    ) async throws -> APIResponse {
+        let journal = journalForWrites()
+        do {
+            let response = try await send()
+            journal?.append(
+                JournalEntry.write(request, record: nil, before: before, outcome: .done, answer: response.body)
+            )
+            return response
+        } catch let error as ConnectWiseError {
+            if case .writeOutcomeUnknown = error {
+                journal?.append(
+                    JournalEntry.write(request, record: nil, before: before, outcome: .unknown, reason: "\(error)")
+                )
+            } else {
+                journal?.append(
+                    JournalEntry.write(request, record: nil, before: before, outcome: .failed, reason: "\(error)")
+                )
+            }
+            throw error
+        } catch {
+            journal?.append(
+                JournalEntry.write(request, record: nil, before: before, outcome: .failed, reason: "\(error)")
+            )
+            throw error
+        }
     }
 }

@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var confirm: (@Sendable (String) async -> Bool)?
     /// Values of `--var name=value`, typed by ``CommandLineVariables``.
     public var variables: [String: Value] = [:]
+    /// Where each run that writes keeps its journal (`runs/` under it); nil for none.
+    public var stateDirectory: String?
 
     public init() {}
 }
@@ -95,6 +97,11 @@ public final class Interpreter: @unchecked Sendable {
     var knownDefinitions: [String: KnownDefinition] = [:]
     /// Every module a check imported, parsed and checked, by key: an import runs it as it is.
     var checkedModules: [String: Program] = [:]
+    /// The journal of the run now writing, opened at its first write.
+    var journal: RunJournal?
+    /// How deep `run` calls are nested, and the outermost one's source (the journal's statement).
+    var runDepth = 0
+    var runSource: SourceFile?
     /// True once a write was sent: a later mistake is then a runtime failure, not a compile error.
     var hasWritten = false
     /// Above zero inside a loop whose writes were confirmed as a whole.
@@ -164,6 +171,16 @@ public final class Interpreter: @unchecked Sendable {
         for (name, known) in checked.definitions { knownDefinitions[name] = known }
         for (key, program) in checked.modules where checkedModules[key] == nil { checkedModules[key] = program }
         let source = checked.program.source
+        // The outermost run is what a journal records (a script, a REPL entry, a `-c`).
+        runDepth += 1
+        if runDepth == 1 { runSource = source }
+        defer {
+            runDepth -= 1
+            if runDepth == 0, let journal {
+                output.standardError("journal: run \(journal.id) (`cwql undo \(journal.id)` reverses it)\n")
+                self.journal = nil
+            }
+        }
         do {
             try await execute(checked.program.statements, in: source)
         } catch {

@@ -30,7 +30,9 @@ enum ScriptFile {
     static func load(_ path: String) throws -> SourceFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            let subcommands = ["run", "translate", "doctor", "profile", "sim", "demo"]
+            let subcommands = CWQLCommand.configuration.subcommands.filter { $0.configuration.shouldDisplay }.map {
+                $0._commandName
+            }
             let hint = Suggestions.closest(to: path, among: subcommands).map { " (did you mean `cwql \($0)`?)" } ?? ""
             standardError("error: no such script file: \(path)\(hint)")
             throw ExitStatus.usage.exitCode

@@ -76,6 +76,8 @@ struct ScriptRunner {
         options.style.width = TerminalSize.columns()
         options.style.header = !script.noHeader
         options.style.neutralizeFormulas = script.safeCSV
+        // The demo's simulator forgets its data when it stops: its runs are not journaled.
+        options.stateDirectory = fixedCredentials == nil ? StateDirectory.path : nil
         return (Interpreter(client: client, options: options, output: output), client)
     }
 

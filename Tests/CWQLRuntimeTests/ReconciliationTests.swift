@@ -57,7 +57,8 @@ struct ReconciliationTests {
     /// Two runs in a row of the same bulk note at 40% faults: each ticket ends with exactly one
     /// note per run that reported it done, and an unknown outcome is reported as such.
     @Test func twoRunsOfTheSameNoteUnderHeavyFaults() async throws {
-        let clock = SimulatorClock.manual()
+        // The machine's clock, moved on between the runs (as time passes between them).
+        let clock = SimulatorClock.system
         try await withRuntime(
             tickets: 120,
             options: { $0.assumeYes = true },
@@ -69,10 +70,12 @@ struct ReconciliationTests {
         ) { h in
             let ids = h.server.store.records("tickets").compactMap { $0["id"]?.intValue }.filter { $0 <= 60 }
             var done: [Int: Int] = [:]
+            var reports: [String] = []
             var unknown: [Int: Int] = [:]
             for run in 1...2 {
                 _ = try? await h.run(#"tickets where id <= 60 | note "Checked twice""#)
                 let report = h.output.stderr
+                reports.append(report)
                 var failed = Set<Int>()
                 for line in report.split(separator: "\n") where line.hasPrefix("  ticket ") {
                     let rest = line.dropFirst("  ticket ".count)

@@ -46,12 +46,13 @@ extension QueryPlanner {
         case .close:
             guard entity.canClose else { throw refuse("a board, a status and closedFlag") }
             try entity.require(.update, source: source, span: span)
-            segments[index].narrow(to: ["id", "board/id", "closedFlag"])
+            // The status it replaces is read too: the run's journal keeps it, for `cwql undo`.
+            segments[index].narrow(to: ["id", "board/id", "closedFlag", "status/id"])
             lookups.append(.closedStatus(ofBoard: .ancestorId("board/id")))
         case .assign(let member):
             guard entity.canAssign else { throw refuse("an owner") }
             try entity.require(.update, source: source, span: span)
-            segments[index].narrow(to: ["id"])
+            segments[index].narrow(to: ["id", "owner/id"])
             if let name = lookupName(member) { lookups.append(EntitySpec.memberLookup(name, catalog: catalog)) }
         case .log:
             guard entity.timeChargeType != nil else { throw refuse("time entries charged to them") }
@@ -59,10 +60,13 @@ extension QueryPlanner {
         case .set(let assignments):
             try entity.require(.update, source: source, span: span)
             var customFields = false
+            var changed: [String] = []
             for assignment in assignments {
                 switch assignment.field {
                 case .field(let path):
                     let resolved = try entity.resolveForWrite(path, in: source)
+                    // What the write replaces is read with the record, for the journal and `cwql undo`.
+                    changed.append(resolved.referenceIdPath ?? resolved.path)
                     if let idPath = resolved.referenceIdPath, let name = lookupName(assignment.value),
                         let lookup = entity.lookup(
                             forReference: String(idPath.dropLast(3)),
@@ -81,6 +85,7 @@ extension QueryPlanner {
             }
             segments[index].narrow(
                 to: ["id"] + (entity.hasBoardStatuses ? ["board/id"] : []) + (customFields ? ["customFields"] : [])
+                    + changed.filter { $0 != "board/id" }
             )
         case .delete:
             try entity.require(.delete, source: source, span: span)

@@ -10,12 +10,13 @@ public final class ServerClock: Sendable {
 
     public init() {}
 
-    /// Learns the offset from a `Date` header's value: the server wrote it between `sent` and
-    /// `received`, truncated to the second, so it stands for half a second later at their middle.
+    /// Learns the offset from a `Date` header's value, as a lower bound: the server's time
+    /// was at least that (truncated to the second) when the answer arrived. A lower bound never
+    /// puts "the attempt" after the record the attempt made, however slow the answers.
     func observe(dateHeader: String?, sent: Date, received: Date) {
         guard let dateHeader, let server = HTTPDate.parse(dateHeader) else { return }
-        let middle = (sent.timeIntervalSince1970 + received.timeIntervalSince1970) / 2
-        offset.withLock { $0 = server + 0.5 - middle }
+        let bound = server - received.timeIntervalSince1970
+        offset.withLock { $0 = max($0 ?? bound, bound) }
     }
 
     /// The server's time now, in seconds since 1970 (this machine's when no answer has said).
