@@ -110,3 +110,66 @@ struct JournalTests {
         #expect(contents.header["statement"]?.stringValue == "tickets | note \"x\"")
     }
 }
+
+/// Bulk writes under faults, 429s and redirected POSTs: the simulator's data shows every
+/// record changed exactly once, and the journal says what the data says.
+@Suite("Writes under faults, proven from the data")
+struct FaultedWriteTests {
+    @Test func aBulkSetAndACreateLoopUnderFaultsRedirectsAnd429s() async throws {
+        let state = try JournalTests.temporaryState()
+        try await withRuntime(
+            tickets: 200,
+            options: {
+                $0.stateDirectory = state
+                $0.assumeYes = true
+            },
+            {
+                $0.failRate = 0.1
+                $0.rateLimit = 40
+                $0.rateLimitWindowSeconds = 1
+                $0.quirks = [.redirectWrites]
+                $0.seed = 4
+            }
+        ) { h in
+            let companies = h.server.store.records("companies").compactMap { $0["identifier"]?.stringValue }
+            _ = try? await h.run(
+                #"""
+                tickets where id <= 80 | set summary = "Under faults"
+                for $c in (companies) {
+                  create ticket { summary: "Fault check", board: "Help", company: $c.identifier }
+                }
+                """#
+            )
+            let path = try #require(RunJournal.list(in: state).first?.path)
+            let journal = try RunJournal.read(path)
+            // The set: a ticket journaled done holds the new summary, and every PATCH it sent was one.
+            let patches = journal.writes.filter { $0["method"]?.stringValue == "PATCH" }
+            for entry in patches {
+                let id = try #require(entry["record"]?.intValue)
+                let summary = h.server.store.record("tickets", id: id)?["summary"]?.stringValue
+                switch entry["outcome"]?.stringValue {
+                case "done": #expect(summary == "Under faults", "ticket \(id)")
+                case "failed": #expect(summary != "Under faults", "ticket \(id) failed but changed")
+                default: break
+                }
+            }
+            #expect(patches.filter { $0["outcome"]?.stringValue == "done" }.count >= 70)
+            // The creates (each answered by a redirect after the record was made): one ticket per
+            // company at most, and each one journaled as created is the one that exists.
+            let made = h.server.store.records("tickets").filter { $0["summary"]?.stringValue == "Fault check" }
+            for company in companies {
+                #expect(made.filter { $0["company"]?["identifier"]?.stringValue == company }.count <= 1, "\(company)")
+            }
+            let created = journal.writes.compactMap { $0["created"]?.stringValue }
+            #expect(!created.isEmpty)
+            for createdPath in created {
+                let id = try #require(Int(createdPath.split(separator: "/").last ?? ""))
+                #expect(
+                    h.server.store.record("tickets", id: id)?["summary"]?.stringValue == "Fault check",
+                    "\(createdPath)"
+                )
+            }
+            #expect(created.count == made.count)
+        }
+    }
+}
