@@ -180,6 +180,16 @@ public struct Parser {
                 at: token.span,
                 help: ["stages are joined with `|`: write `| \(token.value)`"]
             )
+        case .identifier:
+            // `tickets wher id = 1`: a misspelt `where`, or a stage without its `|`.
+            let word = token.value.lowercased()
+            var help: [String] = []
+            if let near = Suggestions.closest(to: word, among: ["where"]) {
+                help = ["did you mean `\(near)`?"]
+            } else if let stage = Suggestions.closest(to: word, among: StageKeyword.spellings.sorted()) {
+                help = ["did you mean `| \(stage)`?"]
+            }
+            throw error("expected the end of the statement, found \(token.displayName)", at: token.span, help: help)
         default:
             throw error("expected the end of the statement, found \(token.displayName)", at: token.span)
         }
