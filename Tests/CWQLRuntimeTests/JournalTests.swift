@@ -72,6 +72,9 @@ struct JournalTests {
             let contents = try RunJournal.read(path)
             #expect(contents.header["statement"]?.stringValue?.contains("| assign jsmith") == true)
             #expect(contents.writes.filter { $0["outcome"]?.stringValue == "done" }.count >= 6 * 3 + 1)
+            // Each done write keeps ConnectWise's answer (a PATCH's: the record as it became).
+            let patch = try #require(contents.writes.first { $0["method"]?.stringValue == "PATCH" })
+            #expect(patch["answer"]?["summary"]?.stringValue == "Changed by the run")
             #expect(Interpreter.runs(in: state).first?.id == run)
 
             h.output.clear()

@@ -32,6 +32,7 @@ enum JournalEntry {
         entry["outcome"] = .string(outcome.rawValue)
         if let reason { entry["reason"] = .string(reason) }
         guard outcome == .done else { return entry }
+        if let answer, answer != .null { entry["answer"] = answer }
         if let undone {
             // Undoing an undo writes the original again.
             entry["undo"] = reversal(of: undone)
