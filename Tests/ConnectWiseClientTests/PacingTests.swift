@@ -71,3 +71,18 @@ import Testing
         }
     }
 }
+
+/// ConnectWise's clock, read from its answers' `Date` headers.
+@Suite struct HTTPDateTests {
+    @Test func datesRoundTripInTheFormatServersWrite() {
+        #expect(HTTPDate.format(1_795_305_600) == "Sun, 22 Nov 2026 00:00:00 GMT")
+        #expect(HTTPDate.format(951_782_400.9) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        for seconds in [0.0, 951_782_399, 1_795_348_799, 4_102_444_800] {
+            #expect(HTTPDate.parse(HTTPDate.format(seconds)) == seconds)
+        }
+        for bad in ["", "Sun, 22 Nov 2026 00:00:00", "Sun, 22 Noz 2026 00:00:00 GMT", "Sun, 22 Nov 2026 00:00 GMT"] {
+            #expect(HTTPDate.parse(bad) == nil, "\(bad)")
+        }
+    }
+}

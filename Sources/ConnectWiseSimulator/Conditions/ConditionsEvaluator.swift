@@ -1,4 +1,5 @@
 import CWJSON
+import ConnectWiseRequests
 
 /// Evaluates conditions against records the way SQL Server does for ConnectWise: text
 /// comparisons ignore case, and a missing value makes a comparison unknown (neither true nor
@@ -161,17 +162,9 @@ enum SimulatorDates {
     }
 
     static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (days, secondOfDay) = CivilDate.split(seconds)
+        let civil = CivilDate.date(fromDays: days)
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         // Written digit by digit: the seeder formats several dates for each of its many records.
         var bytes = Array("0000-00-00T00:00:00Z".utf8)
         func put(_ value: Int64, at end: Int, width: Int) {
@@ -192,12 +185,6 @@ enum SimulatorDates {
     }
 
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.days(year: year, month: month, day: day)
     }
 }
