@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var variables: [String: Value] = [:]
     /// Where each run that writes keeps its journal (`runs/` under it); nil for none.
     public var stateDirectory: String?
+    /// Where `today`, `startOfWeek` and the like are (the profile's `timezone`, else the machine's).
+    public var zone: LocalZone = .utc
 
     public init() {}
 }
@@ -523,7 +525,7 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     var compileEnvironment: CompileEnvironment {
-        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value))
+        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value), zone: options.zone)
     }
 }
 

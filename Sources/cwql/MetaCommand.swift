@@ -63,7 +63,8 @@ struct MetaCommand {
                     argument,
                     name: "<repl>",
                     environment: CompileEnvironment(
-                        now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+                        now: UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
+                        zone: (try? TimeZones.fromEnvironment()) ?? .utc
                     )
                 )
                 if command.name == ".translate" {

@@ -62,8 +62,14 @@ struct ScriptRunner {
 
     func makeInterpreter() throws -> (Interpreter, ConnectWiseClient) {
         let client: ConnectWiseClient
+        let zone: LocalZone
         do {
-            client = try connection.makeClient(fixedCredentials ?? connection.credentials().credentials)
+            let credentials = try fixedCredentials ?? connection.credentials().credentials
+            client = try connection.makeClient(credentials)
+            zone = try TimeZones.zone(named: credentials.timeZone)
+        } catch let error as TimeZoneError {
+            standardError("error: \(error)")
+            throw ExitStatus.configuration.exitCode
         } catch {
             throw fail(error)
         }
@@ -76,6 +82,7 @@ struct ScriptRunner {
         options.style.width = TerminalSize.columns()
         options.style.header = !script.noHeader
         options.style.neutralizeFormulas = script.safeCSV
+        options.zone = zone
         // The demo's simulator forgets its data when it stops: its runs are not journaled.
         options.stateDirectory = fixedCredentials == nil ? StateDirectory.path : nil
         return (Interpreter(client: client, options: options, output: output), client)

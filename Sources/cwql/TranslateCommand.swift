@@ -31,7 +31,14 @@ struct TranslateCommand: ParsableCommand {
     var now: String?
 
     func run() throws {
-        let environment = CompileEnvironment(now: try referenceTime(), variables: try parsedVariables())
+        let zone: LocalZone
+        do {
+            zone = try TimeZones.fromEnvironment()
+        } catch {
+            standardError("error: \(error)")
+            throw ExitStatus.configuration.exitCode
+        }
+        let environment = CompileEnvironment(now: try referenceTime(), variables: try parsedVariables(), zone: zone)
         let plan: QueryPlan
         do {
             plan = try Translator.translate(query, environment: environment)

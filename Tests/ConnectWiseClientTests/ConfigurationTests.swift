@@ -53,6 +53,22 @@ struct ConfigurationTests {
             try CredentialResolver(environment: ["CW_RATE": "120"], configPath: path)
                 .resolve(profile: "eu", overrides: CredentialOverrides(rate: 60)).credentials.rate == 60
         )
+        // The time zone of `today` comes the same way (the file's, else CW_TIMEZONE's).
+        let zoned = try temporaryConfig(
+            file.replacingOccurrences(
+                of: "client_id = \"file-client\"",
+                with: "client_id = \"file-client\"\ntimezone = \"America/New_York\""
+            )
+        )
+        #expect(
+            try CredentialResolver(environment: [:], configPath: zoned).resolve(profile: nil).credentials.timeZone
+                == "America/New_York"
+        )
+        #expect(
+            try CredentialResolver(environment: ["CW_TIMEZONE": "Europe/Paris"], configPath: path).resolve(profile: nil)
+                .credentials.timeZone
+                == "Europe/Paris"
+        )
         for bad in ["fast", "5", "1000000"] {
             #expect(throws: ConfigurationError.invalidRate(bad)) {
                 _ = try CredentialResolver(environment: ["CW_RATE": bad], configPath: path).resolve(profile: nil)

@@ -5,9 +5,12 @@ public struct CompileEnvironment: Sendable {
     public var now: UTCDate
     /// Variables by name (without `$`).
     public var variables: [String: Value]
+    /// Where `today` and `startOfWeek` are: the profile's time zone, else the machine's.
+    public var zone: LocalZone
 
-    public init(now: UTCDate, variables: [String: Value] = [:]) {
+    public init(now: UTCDate, variables: [String: Value] = [:], zone: LocalZone = .utc) {
         self.now = now
         self.variables = variables
+        self.zone = zone
     }
 }

@@ -7,7 +7,7 @@ struct ValueConversion {
     let environment: CompileEnvironment
 
     /// Date keywords usable wherever a date is expected.
-    static let dateKeywords = ["today", "yesterday", "now", "startOfWeek", "startOfMonth"]
+    static let dateKeywords = DateWord.names
 
     func literal(_ value: ValueExpr, as type: ValueType, field: String) throws(Diagnostic) -> ConditionsLiteral {
         let converted = try unchecked(value, as: type, field: field)
@@ -167,12 +167,8 @@ struct ValueConversion {
     }
 
     private func dateKeyword(_ word: String, span: SourceSpan, field: String) throws(Diagnostic) -> ConditionsLiteral {
-        switch word.lowercased() {
-        case "today": return .day(environment.now.startOfDay)
-        case "yesterday": return .day(environment.now.startOfDay.adding(seconds: -86_400))
-        case "now": return .moment(environment.now)
-        case "startofweek": return .moment(environment.now.startOfWeek)
-        case "startofmonth": return .moment(environment.now.startOfMonth)
+        if let literal = DateWord.literal(word, now: environment.now, zone: environment.zone) { return literal }
+        switch word {
         default:
             throw Diagnostic(
                 .notADateKeyword(

@@ -90,6 +90,21 @@ extension Parser {
                         help: ["to compare with the word itself, quote it: \"\(token.value)\""]
                     )
                 }
+                // `startOfMonth(-1)`: a date word with an offset, written against its `(`.
+                if DateWord.takesOffset(token.value), check(.leftParen), peek().span.start == token.span.end {
+                    advance()
+                    var sign = ""
+                    if check(.minus) || check(.plus) {
+                        sign = peek().kind == .minus ? "-" : ""
+                        advance()
+                    }
+                    let number = try expect(.number, "a whole number of units, as in `\(token.value)(-1)`")
+                    guard Int(number.value) != nil else {
+                        throw error("`\(token.value)(…)` takes a whole number of units", at: number.span)
+                    }
+                    let close = try expect(.rightParen, "`)` after `\(token.value)(\(sign)\(number.value)`")
+                    return .word("\(token.value)(\(sign)\(number.value))", token.span.merged(with: close.span))
+                }
                 return .word(token.value, token.span)
             }
         case .variable:

@@ -27,6 +27,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var apiVersion: String?
         /// Requests a minute at most (the client's pace; default 1,000).
         public var rate: Int?
+        /// The time zone `today` and `startOfWeek` are in (`America/New_York`; default: the machine's).
+        public var timezone: String?
 
         public init(
             site: String? = nil,
@@ -35,9 +37,11 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             privateKey: String? = nil,
             clientId: String? = nil,
             apiVersion: String? = nil,
-            rate: Int? = nil
+            rate: Int? = nil,
+            timezone: String? = nil
         ) {
             self.rate = rate
+            self.timezone = timezone
             self.site = site
             self.company = company
             self.publicKey = publicKey
@@ -52,7 +56,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             case privateKey = "private_key"
             case clientId = "client_id"
             case apiVersion = "api_version"
-            case rate
+            case rate, timezone
         }
     }
 
@@ -125,7 +129,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
     /// The keys of a profile table.
     public static let profileKeys = [
-        "site", "company", "public_key", "private_key", "client_id", "api_version", "rate",
+        "site", "company", "public_key", "private_key", "client_id", "api_version", "rate", "timezone",
     ]
 
     /// The largest config file read (a config holds a few profiles; a huge one is a mistake).

@@ -91,6 +91,7 @@ public struct CredentialResolver {
             }
             credentials.rate = rate
         }
+        credentials.timeZone = pick(overrides.timezone, "CW_TIMEZONE", stored.timezone)
         for note in notes { noteSink?(note) }
         return (credentials, name)
     }

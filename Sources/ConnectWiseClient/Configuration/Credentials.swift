@@ -14,6 +14,8 @@ public struct Credentials: Sendable {
     public var apiVersion: String
     /// Requests a minute at most, as the profile, CW_RATE or `--rate` says (nil: the default, 1,000).
     public var rate: Int?
+    /// The time zone of dates like `today`, as the profile or CW_TIMEZONE says (nil: the machine's).
+    public var timeZone: String?
 
     public static let defaultAPIVersion = "2025.1"
     /// The paces cwql takes, per minute.
