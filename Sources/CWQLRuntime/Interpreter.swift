@@ -32,6 +32,8 @@ public struct RunOptions: Sendable {
     public var stateDirectory: String?
     /// Where `today`, `startOfWeek` and the like are (the profile's `timezone`, else the machine's).
     public var zone: LocalZone = .utc
+    /// The member identifier `me` stands for (the profile's `member`, CW_MEMBER).
+    public var me: String?
 
     public init() {}
 }
@@ -525,7 +527,7 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     var compileEnvironment: CompileEnvironment {
-        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value), zone: options.zone)
+        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value), zone: options.zone, me: options.me)
     }
 }
 

@@ -51,6 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
         )
         // The demo's site is the simulator on this machine, not ConnectWise: no need to pace it.
         credentials.rate = Credentials.rates.upperBound
+        // `me` in the demo is the first technician of the simulated MSP.
+        credentials.member = server.store.records("members").first?["identifier"]?.stringValue
         let connection = try ConnectionOptions.parse([])
         do {
             if isatty(STDIN_FILENO) != 0 {

@@ -63,10 +63,12 @@ struct ScriptRunner {
     func makeInterpreter() throws -> (Interpreter, ConnectWiseClient) {
         let client: ConnectWiseClient
         let zone: LocalZone
+        let me: String?
         do {
             let credentials = try fixedCredentials ?? connection.credentials().credentials
             client = try connection.makeClient(credentials)
             zone = try TimeZones.zone(named: credentials.timeZone)
+            me = credentials.member
         } catch let error as TimeZoneError {
             standardError("error: \(error)")
             throw ExitStatus.configuration.exitCode
@@ -83,6 +85,7 @@ struct ScriptRunner {
         options.style.header = !script.noHeader
         options.style.neutralizeFormulas = script.safeCSV
         options.zone = zone
+        options.me = me
         // The demo's simulator forgets its data when it stops: its runs are not journaled.
         options.stateDirectory = fixedCredentials == nil ? StateDirectory.path : nil
         return (Interpreter(client: client, options: options, output: output), client)

@@ -38,7 +38,12 @@ struct TranslateCommand: ParsableCommand {
             standardError("error: \(error)")
             throw ExitStatus.configuration.exitCode
         }
-        let environment = CompileEnvironment(now: try referenceTime(), variables: try parsedVariables(), zone: zone)
+        let environment = CompileEnvironment(
+            now: try referenceTime(),
+            variables: try parsedVariables(),
+            zone: zone,
+            me: ProcessInfo.processInfo.environment["CW_MEMBER"].flatMap { $0.isEmpty ? nil : $0 }
+        )
         let plan: QueryPlan
         do {
             plan = try Translator.translate(query, environment: environment)

@@ -37,4 +37,18 @@ import Testing
                 == "conditions: _info/dateEntered <= [2026-12-01T04:59:59Z]"
         )
     }
+
+    @Test func meIsTheProfilesMember() throws {
+        let plan = try Translator.translate(
+            "tickets where owner = me and closed = false",
+            environment: CompileEnvironment(now: UTCDate(year: 2026, month: 11, day: 22), me: "jsmith")
+        )
+        #expect(plan.parameterLines.first == "conditions: owner/identifier = \"jsmith\" and closedFlag = false")
+        // Quoted, it is the word.
+        let quoted = try Translator.translate(
+            #"tickets where summary = "me""#,
+            environment: CompileEnvironment(now: UTCDate(year: 2026, month: 11, day: 22))
+        )
+        #expect(quoted.parameterLines.first == #"conditions: summary = "me""#)
+    }
 }

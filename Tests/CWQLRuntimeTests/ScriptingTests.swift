@@ -135,6 +135,20 @@ extension RuntimeHarness {
 
 /// Modules have their own scope and a namespace (SPEC 6.2): a script's variables never change
 /// what a module's definitions do, and a module's names are reached through its namespace.
+@Suite("Interpreter: the profile's member and time zone")
+struct ProfileContextTests {
+    @Test func meSelectsTheProfilesMembersTickets() async throws {
+        try await withRuntime(options: { $0.me = "jsmith" }) { h in
+            let expected = h.server.store.records("tickets").filter {
+                $0["owner"]?["identifier"]?.stringValue == "jsmith" && $0["closedFlag"]?.boolValue == false
+            }.count
+            #expect(expected > 0)
+            let counted = try await h.run("tickets where owner = me and closed = false | count")
+            #expect(counted == "\(expected)\n")
+        }
+    }
+}
+
 @Suite("Interpreter: module scopes and namespaces")
 struct ModuleScopeTests {
     @Test func variablesLiveInTheLevelThatMadeThem() async throws {

@@ -7,10 +7,13 @@ public struct CompileEnvironment: Sendable {
     public var variables: [String: Value]
     /// Where `today` and `startOfWeek` are: the profile's time zone, else the machine's.
     public var zone: LocalZone
+    /// The identifier `me` stands for: the profile's member (nil: none set).
+    public var me: String?
 
-    public init(now: UTCDate, variables: [String: Value] = [:], zone: LocalZone = .utc) {
+    public init(now: UTCDate, variables: [String: Value] = [:], zone: LocalZone = .utc, me: String? = nil) {
         self.now = now
         self.variables = variables
         self.zone = zone
+        self.me = me
     }
 }

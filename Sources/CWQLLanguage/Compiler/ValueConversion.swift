@@ -40,6 +40,10 @@ struct ValueConversion {
         switch type {
         case .string:
             switch value {
+            case .word(let word, let span) where word.lowercased() == "me":
+                // JQL's currentUser(): the profile's member (`owner = me`).
+                guard let me = environment.me else { throw Diagnostic(.meUnknown, source: source, span: span) }
+                return .text(me)
             case .string(let text, _), .word(let text, _): return .text(text)
             case .number(let text, let span): return .text(try canonicalNumber(text, span: span))
             default: throw mismatch(value, type: type, field: field)

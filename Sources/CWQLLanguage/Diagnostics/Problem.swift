@@ -40,6 +40,8 @@ public enum Problem: Sendable, Equatable {
     // MARK: Values and dates
 
     case dateOutOfRange(String)
+    /// `me` without a member in the profile.
+    case meUnknown
     case notADate(field: String, text: String)
     case notADateKeyword(field: String, word: String, near: [String])
     case variableOfWrongType(field: String, expected: String, holds: String)
@@ -124,7 +126,8 @@ public enum Problem: Sendable, Equatable {
     /// the same query is planned again when it runs, with the values.
     public var isKnownOnlyWhenRunning: Bool {
         switch self {
-        case .unknownVariable, .variableOnlyAtRunTime, .definitionOnlyAtRunTime, .unknownQuery: return true
+        // `me` and the time zone are the run's profile's, which the check does not read.
+        case .unknownVariable, .variableOnlyAtRunTime, .definitionOnlyAtRunTime, .unknownQuery, .meUnknown: return true
         default: return false
         }
     }
@@ -159,6 +162,7 @@ public enum Problem: Sendable, Equatable {
         case .comparedWithNull(let op): return "`\(op)` can't compare with null"
         case .notAnAllowedValue(let value, let subject, _, _): return "`\(value)` is not a value of `\(subject)`"
         case .dateOutOfRange(let text): return "the date \(text) falls outside the years 0001–9999"
+        case .meUnknown: return "`me` is the profile's member, and no member is set"
         case .notADate(let field, let text): return "`\(field)` is a date, and \"\(text)\" is not one"
         case .notADateKeyword(let field, let word, _): return "`\(field)` is a date, and `\(word)` is not one"
         case .variableOfWrongType(let field, let expected, let holds):
@@ -271,6 +275,11 @@ public enum Problem: Sendable, Equatable {
         case .comparedWithNull: return ["test for a missing value with `is null` or `is not null`"]
         case .notAnAllowedValue(_, _, let allowed, let near):
             return near + ["its values: " + allowed.joined(separator: ", ")]
+        case .meUnknown:
+            return [
+                "set `member = \"jsmith\"` in the profile (or CW_MEMBER) to your member identifier",
+                "to compare with the word itself, quote it: \"me\"",
+            ]
         case .notADate: return ["write a date such as 2026-01-31, 2026-01-31T09:30:00Z, -7d or today"]
         case .notADateKeyword(_, _, let near):
             return near.isEmpty ? ["write a date such as 2026-01-31, -7d, today or startOfWeek"] : near

@@ -29,6 +29,8 @@ public struct ConfigFile: Codable, Sendable, Equatable {
         public var rate: Int?
         /// The time zone `today` and `startOfWeek` are in (`America/New_York`; default: the machine's).
         public var timezone: String?
+        /// The user's member identifier, which `me` stands for (`owner = me`).
+        public var member: String?
 
         public init(
             site: String? = nil,
@@ -38,8 +40,10 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             clientId: String? = nil,
             apiVersion: String? = nil,
             rate: Int? = nil,
-            timezone: String? = nil
+            timezone: String? = nil,
+            member: String? = nil
         ) {
+            self.member = member
             self.rate = rate
             self.timezone = timezone
             self.site = site
@@ -56,7 +60,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
             case privateKey = "private_key"
             case clientId = "client_id"
             case apiVersion = "api_version"
-            case rate, timezone
+            case rate, timezone, member
         }
     }
 
@@ -129,7 +133,7 @@ public struct ConfigFile: Codable, Sendable, Equatable {
 
     /// The keys of a profile table.
     public static let profileKeys = [
-        "site", "company", "public_key", "private_key", "client_id", "api_version", "rate", "timezone",
+        "site", "company", "public_key", "private_key", "client_id", "api_version", "rate", "timezone", "member",
     ]
 
     /// The largest config file read (a config holds a few profiles; a huge one is a mistake).

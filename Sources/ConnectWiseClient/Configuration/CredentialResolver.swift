@@ -92,6 +92,7 @@ public struct CredentialResolver {
             credentials.rate = rate
         }
         credentials.timeZone = pick(overrides.timezone, "CW_TIMEZONE", stored.timezone)
+        credentials.member = pick(overrides.member, "CW_MEMBER", stored.member)
         for note in notes { noteSink?(note) }
         return (credentials, name)
     }

@@ -16,6 +16,8 @@ public struct Credentials: Sendable {
     public var rate: Int?
     /// The time zone of dates like `today`, as the profile or CW_TIMEZONE says (nil: the machine's).
     public var timeZone: String?
+    /// The user's member identifier, which `me` stands for (the profile's `member`, CW_MEMBER).
+    public var member: String?
 
     public static let defaultAPIVersion = "2025.1"
     /// The paces cwql takes, per minute.
