@@ -98,18 +98,50 @@ struct WriteBuilder {
                     repeatable: true
                 )
             )
-        case .log(let duration, let notesExpr):
+        case .log(let duration, let notesExpr, let details):
             let hours = try hours(duration)
             let notes = try notesExpr.map { (expr) throws in try text(expr) } ?? ""
-            let end = Int64(Date().timeIntervalSince1970)
-            let start = UTCDate(secondsSinceEpoch: end - Int64(hours * 3600))
+            // `start T` (a date, `today`, `-2h`…), else the hours just ended.
+            let start: UTCDate
+            if let startExpr = details.start {
+                guard
+                    case .date(let date) = try environment.value(
+                        of: startExpr,
+                        as: .date,
+                        field: "start",
+                        source: source
+                    )
+                else {
+                    throw RuntimeError(
+                        .fieldValue(field: "start", reason: "not a date"),
+                        source: source,
+                        span: startExpr.span
+                    )
+                }
+                start = date
+            } else {
+                start = UTCDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - Int64(hours * 3600))
+            }
             guard let chargeType = entity.timeChargeType else {
                 throw RuntimeError(.noTimeEntries(entity: entity.name), source: source, span: stage.span)
             }
-            let body = JSONObject([
+            var body = JSONObject([
                 "chargeToId": .int(id), "chargeToType": .string(chargeType), "actualHours": .double(hours),
                 "notes": .string(notes), "timeStart": .string(start.iso8601),
             ])
+            // `member M`, `worktype W`: references of the time entry, by name or id.
+            if let timeEntries = catalog.entity(named: "time_entries") {
+                for (key, expr) in [("member", details.member), ("workType", details.workType)] {
+                    guard let expr else { continue }
+                    let (field, value) = try await fieldValue(
+                        FieldPath(.dotted([Name(key, span: expr.span)]), span: expr.span),
+                        expr,
+                        entity: timeEntries,
+                        boardId: nil
+                    )
+                    body[field] = value
+                }
+            }
             let client = self.client
             let lookFor = Reconciliation(
                 path: "/time/entries",

@@ -47,6 +47,9 @@ struct CompleterTests {
             let written = stage.usage.replacing("CONDITION", with: "id = 1").replacing("FIELD", with: "id")
                 .replacing(" [asc|desc], …", with: "").replacing(", …", with: "").replacing("[by id]", with: "by id")
                 .replacing("N", with: "3").replacing(" [internal|resolution]", with: "").replacing(
+                    " [member M] [worktype W] [start T]",
+                    with: ""
+                ).replacing(
                     "MEMBER",
                     with: "jsmith"
                 )

@@ -87,6 +87,26 @@ struct WriteStageTests {
         )
     }
 
+    @Test func logTakesAMemberAWorkTypeAndAStart() async throws {
+        try await withRuntime { h in
+            let before = Set(h.server.store.records("time_entries").compactMap { $0["id"]?.intValue })
+            try await h.run(
+                #"tickets where id = 4 | log 1.5h "Patched the server" member mchen worktype "Remote Work Type" start 2026-11-20T09:00:00Z"#
+            )
+            let made = h.server.store.records("time_entries").filter { !before.contains($0["id"]?.intValue ?? 0) }
+            #expect(made.count == 1)
+            let entry = try #require(made.first)
+            #expect(entry["chargeToId"]?.intValue == 4)
+            #expect(entry["actualHours"]?.doubleValue == 1.5)
+            #expect(entry["member"]?["identifier"]?.stringValue == "mchen")
+            #expect(entry["workType"]?["name"]?.stringValue == "Remote Work Type")
+            #expect(entry["timeStart"]?.stringValue == "2026-11-20T09:00:00Z")
+            // A member that does not exist is named, with the record.
+            let failure = try #require(await h.failure(#"tickets where id = 4 | log 1h member nobody"#))
+            #expect(failure.description.contains("no member with identifier \"nobody\""))
+        }
+    }
+
     @Test func noteAddsOneNoteWithItsFlags() async throws {
         try await withRuntime { h in
             try await h.run(#"tickets where id in (3, 4) | note "Checked by automation" internal"#)

@@ -97,7 +97,7 @@ public enum StageKind: Sendable {
     case set([FieldAssignment])
     case close
     case assign(ValueExpr)
-    case log(hours: Duration, notes: ValueExpr?)
+    case log(hours: Duration, notes: ValueExpr?, details: LogDetails)
     case delete
 
     /// The stage keyword it was written with (nil for a child or an endpoint).
@@ -139,4 +139,21 @@ public enum StageKind: Sendable {
 
     /// True for stages that change records on the server.
     public var isWrite: Bool { stageKeyword?.isWrite ?? false }
+}
+
+/// What `log` may say besides hours and notes: `member M`, `worktype W`, `start T` (each
+/// defaults as before: the API member, the board's default work type, hours before now).
+public struct LogDetails: Sendable {
+    public var member: ValueExpr?
+    public var workType: ValueExpr?
+    public var start: ValueExpr?
+
+    public init(member: ValueExpr? = nil, workType: ValueExpr? = nil, start: ValueExpr? = nil) {
+        self.member = member
+        self.workType = workType
+        self.start = start
+    }
+
+    /// Every value written, for the static check.
+    public var values: [ValueExpr] { [member, workType, start].compactMap { $0 } }
 }

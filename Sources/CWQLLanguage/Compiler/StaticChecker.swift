@@ -358,9 +358,10 @@ public struct StaticChecker {
         case .take(let value), .assign(let value): try check(value, in: scope)
         case .note(let text, _): try check(text, in: scope)
         case .set(let assignments): for assignment in assignments { try check(assignment.value, in: scope) }
-        case .log(let hours, let notes):
+        case .log(let hours, let notes, let details):
             try check(hours.amount, in: scope)
             if let notes { try check(notes, in: scope) }
+            for value in details.values { try check(value, in: scope) }
         case .where(let condition): try checkConditionValues(condition, in: scope)
         default: break
         }

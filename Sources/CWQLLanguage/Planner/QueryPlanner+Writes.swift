@@ -54,9 +54,24 @@ extension QueryPlanner {
             try entity.require(.update, source: source, span: span)
             segments[index].narrow(to: ["id", "owner/id"])
             if let name = lookupName(member) { lookups.append(EntitySpec.memberLookup(name, catalog: catalog)) }
-        case .log:
+        case .log(_, _, let details):
             guard entity.timeChargeType != nil else { throw refuse("time entries charged to them") }
             segments[index].narrow(to: ["id"])
+            // `member M`, `worktype W` by name: looked up once, as translate shows.
+            if let timeEntries = catalog.entity(named: "time_entries") {
+                for (key, value) in [("member", details.member), ("workType", details.workType)] {
+                    if let value, let name = lookupName(value),
+                        let lookup = timeEntries.lookup(
+                            forReference: key,
+                            named: name,
+                            board: .ancestorId("board/id"),
+                            catalog: catalog
+                        )
+                    {
+                        lookups.append(lookup)
+                    }
+                }
+            }
         case .set(let assignments):
             try entity.require(.update, source: source, span: span)
             var customFields = false

@@ -19,7 +19,7 @@ public enum StageKeyword: String, CaseIterable, Sendable {
         case .set: return "set FIELD = VALUE, …"
         case .close: return "close"
         case .assign: return "assign MEMBER"
-        case .log: return "log 0.5h \"…\""
+        case .log: return "log 0.5h \"…\" [member M] [worktype W] [start T]"
         case .delete: return "delete"
         }
     }

@@ -202,7 +202,27 @@ extension Parser {
         case .string, .variable: notes = try parseConditionValue(after: "the hours")
         default: break
         }
-        return .log(hours: hours, notes: notes)
+        var details = LogDetails()
+        while peek().kind == .identifier {
+            let word = peek()
+            switch word.value.lowercased() {
+            case "member":
+                guard details.member == nil else { throw error("`member` is given twice", at: word.span) }
+                advance()
+                details.member = try parseConditionValue(after: "`member`")
+            case "worktype":
+                guard details.workType == nil else { throw error("`worktype` is given twice", at: word.span) }
+                advance()
+                details.workType = try parseConditionValue(after: "`worktype`")
+            case "start":
+                guard details.start == nil else { throw error("`start` is given twice", at: word.span) }
+                advance()
+                details.start = try parseConditionValue(after: "`start`")
+            default:
+                return .log(hours: hours, notes: notes, details: details)
+            }
+        }
+        return .log(hours: hours, notes: notes, details: details)
     }
 
     /// `a.b.c` or `` `raw/path` ``.
