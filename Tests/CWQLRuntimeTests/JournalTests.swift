@@ -10,9 +10,7 @@ import Testing
 @Suite("Journal and undo")
 struct JournalTests {
     static func temporaryState() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-state-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryFolder.make("cwql-state").path
     }
 
     /// What a run may change of a ticket, without the `_info` stamps; references by their id

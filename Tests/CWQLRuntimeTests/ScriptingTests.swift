@@ -1,6 +1,7 @@
 import CWJSON
 import CWQLLanguage
 import CWQLRuntime
+import CWQLTestSupport
 import Foundation
 import Testing
 
@@ -57,10 +58,7 @@ struct ScriptingTests {
     }
 
     @Test func relativeImportsAndCycles() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cwql-imports-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFolder.make("cwql-imports")
         try "def helped() = tickets where board = Help\nimport \"b\"\n".write(
             to: directory.appendingPathComponent("a.cwql"),
             atomically: true,
@@ -177,8 +175,7 @@ struct ModuleScopeTests {
     }
 
     @Test func aModuleRunsAsItWasCheckedNotReadAgain() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-module-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFolder.make("cwql-module")
         let module = folder.appendingPathComponent("greeting.cwql")
         try "def greet() {\n  print \"as checked\"\n}\n".write(to: module, atomically: true, encoding: .utf8)
         let script = SourceFile(
@@ -235,10 +232,7 @@ struct ModuleScopeTests {
     }
 
     @Test func aModuleSeesThePreludeAndItsOwnImportsButNotTheScripts() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cwql-modules-\(UUID().uuidString)"
-        )
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFolder.make("cwql-modules")
         // The module uses the prelude's `open_tickets()` and a module of its own (as `h`).
         try "def on_help() = tickets where board = Help\n".write(
             to: directory.appendingPathComponent("helpers.cwql"),

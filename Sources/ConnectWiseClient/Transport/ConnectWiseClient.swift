@@ -317,7 +317,7 @@ public final class ConnectWiseClient: Sendable {
                 HTTPExchange(method: method, url: url, headers: headers, body: bytes),
                 timeout: max(0.001, min(limit ?? timeout, timeout))
             )
-            serverClock.observe(dateHeader: answer.header("Date"), sent: started, received: Date())
+            serverClock.observe(dateHeader: answer.header("Date"), received: Date())
             emitTrace(
                 method,
                 url,

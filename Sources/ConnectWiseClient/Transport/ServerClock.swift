@@ -13,7 +13,7 @@ public final class ServerClock: Sendable {
     /// Learns the offset from a `Date` header's value, as a lower bound: the server's time
     /// was at least that (truncated to the second) when the answer arrived. A lower bound never
     /// puts "the attempt" after the record the attempt made, however slow the answers.
-    func observe(dateHeader: String?, sent: Date, received: Date) {
+    func observe(dateHeader: String?, received: Date) {
         guard let dateHeader, let server = HTTPDate.parse(dateHeader) else { return }
         let bound = server - received.timeIntervalSince1970
         offset.withLock { $0 = max($0 ?? bound, bound) }
