@@ -1,14 +1,13 @@
 import CWJSON
 import CWQLLanguage
 
-/// Runs the stages the server could not (filter, select, sort, take, count, count by) over
-/// records as they stream in; only `sort`, `count by` buffer.
+/// Runs the stages the server could not (filter, select, sort, take, count, aggregates) over
+/// records as they stream in; only `sort` buffers records (an aggregate keeps its totals).
 final class ClientStageChain {
     /// What the chain ends in.
     enum Ending {
         case records
         case count(Int)
-        case groups([(key: String, count: Int)])
     }
 
     private let stages: [ClientStage]
@@ -16,8 +15,7 @@ final class ClientStageChain {
     private var taken: [Int: Int] = [:]
     private var sortBuffers: [Int: [JSON]] = [:]
     private var counted = 0
-    private var groups: [String: Int] = [:]
-    private var groupOrder: [String] = []
+    private var aggregators: [Int: Aggregator] = [:]
     private(set) var ending: Ending = .records
 
     /// - Parameter downstream: receives each surviving record; returns false to stop the input.
@@ -35,7 +33,7 @@ final class ClientStageChain {
         var index = start
         while index < stages.count {
             switch stages[index] {
-            case .filter(let predicate):
+            case .filter(let predicate, _):
                 let keep = predicate.evaluate(lookup: { record.lookup($0) }, custom: { record.customField($0) }) == true
                 if !keep { return true }
             case .project:
@@ -55,10 +53,8 @@ final class ClientStageChain {
             case .count:
                 counted += 1
                 return true
-            case .countBy(let column):
-                let key = record.value(atPathIgnoringCase: column.path)?.displayText ?? ""
-                if groups[key] == nil { groupOrder.append(key) }
-                groups[key, default: 0] += 1
+            case .aggregate(let plan):
+                aggregators[index, default: Aggregator(plan: plan)].add(record)
                 return true
             }
             index += 1
@@ -66,9 +62,13 @@ final class ClientStageChain {
         return try await downstream(record)
     }
 
-    /// Ends the input: flushes sorts and settles the ending.
+    /// Ends the input: flushes sorts and aggregates, in order, and settles the ending.
     func finish() async throws {
         for index in stages.indices {
+            if case .aggregate(let plan) = stages[index] {
+                let rows = (aggregators.removeValue(forKey: index) ?? Aggregator(plan: plan)).rows()
+                for row in rows where !(try await push(row, from: index + 1)) { break }
+            }
             if case .sort(let keys) = stages[index], let buffer = sortBuffers[index] {
                 sortBuffers[index] = nil
                 let sorted = buffer.sorted { lhs, rhs in
@@ -84,7 +84,6 @@ final class ClientStageChain {
         if let last = stages.last {
             switch last {
             case .count: ending = .count(counted)
-            case .countBy: ending = .groups(groupOrder.map { ($0, groups[$0]!) }.sorted { $0.count > $1.count })
             default: break
             }
         }

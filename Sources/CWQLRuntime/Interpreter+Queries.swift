@@ -6,7 +6,6 @@ import ConnectWiseClient
 enum PipelineResult {
     case records([JSON], entity: EntitySpec, columns: [OutputColumn], projected: Bool)
     case count(Int)
-    case groups([(key: String, count: Int)], label: String)
     case written(WriteReport)
 }
 
@@ -133,10 +132,6 @@ extension Interpreter {
         }
         switch ending {
         case .count(let count): return .count(count)
-        case .groups(let groups):
-            var label = "group"
-            if case .countBy(let column)? = final.clientStages.last { label = column.label }
-            return .groups(groups, label: label)
         case .records:
             return .records(collected, entity: final.entity, columns: columns.columns, projected: columns.projected)
         }
@@ -215,13 +210,6 @@ extension Interpreter {
             output.standardOutput(
                 style.format == .json || style.format == .jsonl ? "{\"count\":\(count)}\n" : "\(count)\n"
             )
-        case .groups(let groups, let label):
-            let columns = [OutputColumn(label: label, path: label), OutputColumn(label: "count", path: "count")]
-            var writer = ResultWriter(style: style, columns: columns, projected: true) { output.standardOutput($0) }
-            for group in groups {
-                writer.write(.object(JSONObject(pairs: [(label, .string(group.key)), ("count", .int(group.count))])))
-            }
-            writer.finish()
         case .written(let report):
             if report.failed == 0, let first = report.unknowns.first {
                 throw RuntimeError(
@@ -253,7 +241,6 @@ extension Interpreter {
     static func endingKind(_ stage: ClientStage) -> ClientStageChain.Ending {
         switch stage {
         case .count: return .count(0)
-        case .countBy: return .groups([])
         default: return .records
         }
     }
@@ -279,15 +266,6 @@ extension Interpreter {
             case .records(let records, let entity, _, _):
                 return Binding(value: .list(records.map(Value.init)), entity: entity)
             case .count(let count): return Binding(value: .integer(count), entity: nil)
-            case .groups(let groups, let label):
-                return Binding(
-                    value: .list(
-                        groups.map {
-                            .record(JSONObject(distinctPairs: [(label, .string($0.key)), ("count", .int($0.count))]))
-                        }
-                    ),
-                    entity: nil
-                )
             case .written(let report): return Binding(value: .integer(report.succeeded), entity: nil)
             }
         case .variable(let name, let path, let span):

@@ -35,7 +35,13 @@ struct QueryExecutor {
                 downstream: next
             )
             chains.insert(chain, at: 0)
-            if index > 0 {
+            if index > 0, case .rows = segment.origin {
+                // An aggregate's rows go straight on to the stages after it.
+                next = { row in
+                    if stop { return false }
+                    return try await chain.push(row) && !stop
+                }
+            } else if index > 0 {
                 let childIndex = index
                 next = { parent in
                     if stop { return false }

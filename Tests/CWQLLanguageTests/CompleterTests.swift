@@ -33,7 +33,11 @@ struct CompleterTests {
         #expect(completer.complete("tickets | no") == ["note", "notes"])
         #expect(completer.complete("agreements | add") == ["additions"])
         // Stages, and the ticket's children from the spec (`/service/tickets/{id}/scheduleentries`).
-        #expect(completer.complete("tickets where id = 1 | s") == ["scheduleentries", "select", "set", "sort"])
+        #expect(
+            completer.complete("tickets where id = 1 | s") == [
+                "scheduleentries", "select", "set", "sort", "sum", "summarize",
+            ]
+        )
     }
 
     @Test func keywordsComeFromTheParsersTables() {

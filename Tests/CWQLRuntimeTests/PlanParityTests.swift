@@ -50,6 +50,8 @@ struct PlanParityTests {
             // A segment after one whose answer held records runs too (nothing planned is skipped).
             let answered = server.log.all.filter { !$0.path.hasPrefix("/login") }
             for index in 1..<max(1, plan.segments.count) {
+                // An aggregate's rows are made on the client: nothing is sent for them.
+                if case .rows = plan.segments[index].origin { continue }
                 let before = answered.filter {
                     "\($0.method) \($0.path)?\($0.query)".wholeMatch(of: patterns[index - 1]) != nil
                 }

@@ -87,7 +87,8 @@ public enum StageKind: Sendable {
     case take(ValueExpr)
     case first
     case count
-    case countBy(FieldPath)
+    /// `count by …`, `sum F by …`, `avg`, `min`, `max`, `summarize …`: rows, one per group.
+    case aggregate(Aggregation)
     /// `notes`, `additions`, `statuses`, `time`, `configurations`, `contacts`, …
     case child(Name)
     /// `` `/service/tickets/{id}/tasks` ``: an endpoint the catalog lacks, for each record
@@ -108,7 +109,8 @@ public enum StageKind: Sendable {
         case .sort: return .sort
         case .take: return .take
         case .first: return .first
-        case .count, .countBy: return .count
+        case .count: return .count
+        case .aggregate(let aggregation): return aggregation.keyword
         case .child, .endpoint: return nil
         case .note: return .note
         case .set: return .set
@@ -122,7 +124,7 @@ public enum StageKind: Sendable {
     /// The keyword that starts the stage, for messages.
     public var keyword: String {
         switch self {
-        case .countBy: return "count by"
+        case .aggregate(let aggregation) where aggregation.isCountBy: return "count by"
         case .child(let name): return name.text
         case .endpoint(let path): return "`\(path.text)`"
         default: return stageKeyword?.rawValue ?? ""

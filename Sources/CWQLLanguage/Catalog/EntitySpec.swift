@@ -57,6 +57,9 @@ public final class EntitySpec: Sendable {
     /// True for a backquoted endpoint the catalog lacks: its fields are not checked, and
     /// every write is left to ConnectWise to allow.
     public let isRaw: Bool
+    /// True for rows that are not ConnectWise records (an aggregate's groups, a file's rows):
+    /// they have no endpoint, so nothing writes them or reads their children.
+    public let isRows: Bool
     private let contents: LazilyBuilt<Contents>
 
     /// The records' fields with their lookup table and resolved aliases; a class, so that
@@ -85,9 +88,11 @@ public final class EntitySpec: Sendable {
         children: [ChildLink] = [],
         isTopLevel: Bool = true,
         isRaw: Bool = false,
+        isRows: Bool = false,
         records: @escaping @Sendable () -> EntityRecords
     ) {
         self.isRaw = isRaw
+        self.isRows = isRows
         self.name = name
         self.singular = singular
         self.path = path
@@ -135,6 +140,26 @@ public final class EntitySpec: Sendable {
             isTopLevel: !path.contains("{id}"),
             isRaw: true,
             records: { EntityRecords(fields: [], defaultColumns: [], parentKey: nil) }
+        )
+    }
+
+    /// Rows that are not ConnectWise records: an aggregate's (its columns known, typed) or a
+    /// file's (`columns` nil: any column name is accepted and typed by its values).
+    public static func rows(of name: String, columns: [FieldSpec]?) -> EntitySpec {
+        EntitySpec(
+            name: name,
+            singular: "row",
+            path: "",
+            model: "",
+            collectionMethods: [],
+            recordMethods: [],
+            permission: "",
+            isTopLevel: false,
+            isRaw: columns == nil,
+            isRows: true,
+            records: {
+                EntityRecords(fields: columns ?? [], defaultColumns: (columns ?? []).map(\.name), parentKey: nil)
+            }
         )
     }
 

@@ -225,6 +225,10 @@ extension EntitySpec {
         if names.count == 1, let alias = resolvedAliases[names[0].folded] {
             return alias
         }
+        // An aggregate's column named by a dotted key is one name (`company.name`).
+        if isRows, names.count > 1, let column = self.field(named: names.map(\.text).joined(separator: ".")) {
+            return ResolvedField(path: column.name, type: column.valueType ?? .unknown)
+        }
         switch table.resolve(names: names.map(\.text), wholeValues: wholeValues) {
         case .success(let resolved):
             return resolved

@@ -313,7 +313,6 @@ public struct StaticChecker {
             if stage.kind.isWrite { value = .scalar("a number") }
             switch stage.kind {
             case .count: value = .scalar("a number")
-            case .countBy: value = .records(nil)
             case .take, .first: break
             case .child, .endpoint: single = false
             default: break
@@ -326,10 +325,15 @@ public struct StaticChecker {
                 try checkCondition(condition, entity: entity, in: scope)
             case .select(let paths): for path in paths { _ = try planner.column(path, at: index, in: &segments) }
             case .sort(let keys): for key in keys { _ = try planner.column(key.field, at: index, in: &segments) }
-            case .countBy(let path): _ = try planner.column(path, at: index, in: &segments)
+            case .aggregate(let aggregation):
+                try planner.aggregate(aggregation, at: index, in: &segments)
+                current = segments[segments.count - 1].entity
+                value = .records(current)
             case .note, .close, .assign, .log, .set, .delete:
+                try planner.refuseRows(stage, in: segments[index])
                 _ = try planner.writeAction(stage, at: index, in: &segments)
             case .child, .endpoint:
+                try planner.refuseRows(stage, in: segments[index])
                 try planner.appendSegment(leadingFrom: stage, to: &segments)
                 let child = segments[segments.count - 1].entity
                 current = child

@@ -80,6 +80,10 @@ public enum Problem: Sendable, Equatable {
     case stageAfterEnding(stage: String, previous: String)
     case stageNeedsCapability(stage: String, needs: String, entity: String, example: String)
     case recordNeedsId(name: String, collection: String)
+    /// A write or child stage on rows that are not ConnectWise records (groups, a file's rows).
+    case notConnectWiseRecords(stage: String, rows: String)
+    /// `sum`/`avg` of a field that does not hold numbers.
+    case aggregateNeedsNumbers(function: String, field: String, type: String)
     case recordIdNotPositive
     case variableOnlyAtRunTime(String)
     case definitionOnlyAtRunTime(String)
@@ -203,6 +207,10 @@ public enum Problem: Sendable, Equatable {
         case .stageNeedsCapability(let stage, let needs, let entity, _):
             return "`\(stage)` works on records with \(needs); \(entity.replacingUnderscores) have none"
         case .recordNeedsId(let name, _): return "`\(name)` names one record and needs its id"
+        case .notConnectWiseRecords(let stage, let rows):
+            return "`\(stage)` needs ConnectWise records; these are the rows of \(rows)"
+        case .aggregateNeedsNumbers(let function, let field, let type):
+            return "`\(function)` adds numbers; `\(field)` holds \(type)"
         case .recordIdNotPositive: return "a record id is a positive whole number"
         case .variableOnlyAtRunTime(let name): return "`$\(name)` is known only when the script runs"
         case .definitionOnlyAtRunTime(let name): return "`\(name)(…)` is defined only when the script runs"
@@ -305,6 +313,10 @@ public enum Problem: Sendable, Equatable {
                 : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"]
         case .stageAfterWrite: return ["a write stage ends the pipeline"]
         case .stageAfterEnding(_, let previous): return ["`\(previous)` ends the pipeline"]
+        case .notConnectWiseRecords:
+            return ["rows can be sorted, filtered, selected, counted and printed; to write, loop over them with `for`"]
+        case .aggregateNeedsNumbers(let function, _, _):
+            return ["`min` and `max` take text and dates too; `\(function)` takes a number field such as `actualHours`"]
         case .stageNeedsCapability(_, _, _, let example):
             return ["for example on tickets: `tickets where … | \(example)`"]
         case .recordNeedsId(let name, let collection):

@@ -5,7 +5,15 @@ extension QueryPlan {
         var lines: [String] = []
         for (index, segment) in segments.enumerated() {
             let request = steps[index].request
-            if segments.count > 1 { lines.append("# \(index + 1). \(segment.entity.name)") }
+            if segments.count > 1 {
+                lines.append("# \(index + 1). \(segment.entity.isRows ? "rows of " : "")\(segment.entity.name)")
+            }
+            if case .rows = segment.origin {
+                for stage in segment.clientStages where !stage.isPresentationOnly {
+                    lines.append("client: \(stage.summary)")
+                }
+                continue
+            }
             if segment.isUnchecked { lines.append("unchecked: \(QueryPlan.uncheckedNote)") }
             if segment.countOnly { lines.append("count: GET \(request.path)") }
             if case .record(let id) = segment.origin { lines.append("record: \(segment.entity.singular) \(id)") }

@@ -79,7 +79,7 @@ extension PlanSegment {
         var repeats: String?
         var parentCondition: Conditions?
         switch origin {
-        case .collection, .provided:
+        case .collection, .provided, .rows:
             break
         case .record(let id):
             path = RequestPath("\(entity.path)/\(id)")

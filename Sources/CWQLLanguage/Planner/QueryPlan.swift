@@ -27,8 +27,12 @@ public enum SegmentOrigin: Sendable {
     case record(id: Int)
     /// A child collection of each record of the previous segment.
     case child(ChildLink)
-    /// Records the runtime already holds (a variable); every stage runs on the client.
+    /// Records the runtime already holds (a variable, a file's rows); every stage runs on
+    /// the client.
     case provided
+    /// The rows the segment before makes of its records (an aggregate's groups); every
+    /// stage runs on the client, and nothing is requested.
+    case rows
 }
 
 /// One server request shape: what is pushed to ConnectWise, and what is left for the client.
@@ -103,24 +107,49 @@ public struct OutputColumn: Sendable, Hashable {
 public enum ClientStage: Sendable {
     /// A `where` that could not be pushed (after a `take`, say), compiled for the records of
     /// the segment's entity.
-    case filter(ClientPredicate)
+    case filter(ClientPredicate, written: String)
     case project([OutputColumn])
     case sort([(column: OutputColumn, descending: Bool)])
     case take(Int)
     case count
-    case countBy(OutputColumn)
+    /// Groups the records and yields one row per group; the next segment holds the rows.
+    case aggregate(AggregatePlan)
 
     /// A short description for plans: "count by status".
     public var summary: String {
         switch self {
-        case .filter: return "where (on the client)"
+        case .filter(_, let written): return "where \(written)"
         case .project(let columns): return "select " + columns.map(\.label).joined(separator: ", ")
         case .sort(let keys):
             return "sort " + keys.map { "\($0.column.label)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
         case .take(let count): return "take \(count)"
         case .count: return "count"
-        case .countBy(let column): return "count by \(column.label)"
+        case .aggregate(let plan): return plan.summary
         }
+    }
+}
+
+/// An aggregate as it runs: the key columns, then the measures, each reading a record path.
+public struct AggregatePlan: Sendable {
+    /// One measure: its column name, function and the path it reads (nil for `count`).
+    public struct PlannedMeasure: Sendable {
+        public var name: String
+        public var function: AggregateFunction
+        public var path: String?
+    }
+
+    /// The keys: `label` is the row's column name, `path` what it reads of each record.
+    public var keys: [OutputColumn]
+    public var measures: [PlannedMeasure]
+    /// `count by`'s groups come largest first; every other aggregate's in key order.
+    public var largestFirst: Bool
+    /// As the user wrote it, for plans: `sum actualHours by member`.
+    public var summary: String
+
+    /// The rows' columns, as the output shows them.
+    public var columns: [OutputColumn] {
+        keys.map { OutputColumn(label: $0.label, path: $0.label) }
+            + measures.map { OutputColumn(label: $0.name, path: $0.name) }
     }
 }
 

@@ -52,5 +52,5 @@ extension QueryPlanner {
 
 extension PlanSegment {
     /// True when the segment reads a backquoted endpoint, whose fields cwql does not check.
-    public var isUnchecked: Bool { entity.isRaw }
+    public var isUnchecked: Bool { entity.isRaw && !entity.isRows }
 }

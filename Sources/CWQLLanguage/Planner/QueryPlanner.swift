@@ -88,7 +88,9 @@ public struct QueryPlanner {
                     _ = try compiler.compile(condition)
                     // The records must carry what the filter reads, even after a `select`.
                     for path in try planner.paths(in: condition, of: entity) { segments[last].require(path) }
-                    segments[last].clientStages.append(.filter(try compiler.predicate(condition)))
+                    segments[last].clientStages.append(
+                        .filter(try compiler.predicate(condition), written: source.text(of: condition.span))
+                    )
                     clientStarted = true
                 }
             case .select(let paths):
@@ -136,16 +138,12 @@ public struct QueryPlanner {
                 } else {
                     segments[last].clientStages.append(.count)
                 }
-            case .countBy(let path):
-                let grouped = try column(path)
-                let own = segments[last].isCarried(grouped.path) ? "id" : grouped.path
-                if !clientStarted && segments[last].fields == nil && segments[last].origin.isList {
-                    segments[last].fields = [own]
-                } else {
-                    segments[last].require(own)
-                }
-                segments[last].clientStages.append(.countBy(grouped))
+            case .aggregate(let aggregation):
+                try flushWhere()
+                try planner.aggregate(aggregation, at: last, in: &segments)
+                clientStarted = false
             case .child, .endpoint:
+                try planner.refuseRows(stage, in: segments[last])
                 try flushWhere()
                 if segments[last].fields == nil && segments[last].clientStages.isEmpty {
                     segments[last].fields = ["id"]
@@ -155,6 +153,7 @@ public struct QueryPlanner {
                 try planner.appendSegment(leadingFrom: stage, to: &segments)
                 clientStarted = false
             case .note, .close, .assign, .log, .set, .delete:
+                try planner.refuseRows(stage, in: segments[last])
                 write = try planner.writeAction(stage, at: last, in: &segments)
             }
         }
@@ -195,6 +194,16 @@ public struct QueryPlanner {
         }
     }
 
+    /// Refuses a write or a child stage on rows that are not ConnectWise records.
+    func refuseRows(_ stage: Stage, in segment: PlanSegment) throws(Diagnostic) {
+        guard segment.entity.isRows else { return }
+        throw Diagnostic(
+            .notConnectWiseRecords(stage: stage.kind.keyword, rows: segment.entity.name),
+            source: source,
+            span: stage.keywordSpan
+        )
+    }
+
     /// The ConnectWise paths a condition reads (a client-side filter needs them fetched).
     func paths(in condition: Condition, of entity: EntitySpec) throws(Diagnostic) -> [String] {
         try condition.comparisons.map { (comparison) throws(Diagnostic) in
@@ -230,7 +239,7 @@ extension SegmentOrigin {
     /// True when the segment lists records (as opposed to fetching one by id).
     var isList: Bool {
         switch self {
-        case .record, .provided: return false
+        case .record, .provided, .rows: return false
         default: return true
         }
     }
@@ -241,7 +250,6 @@ extension StageKind {
     var endsPipeline: String? {
         switch self {
         case .count: return "count"
-        case .countBy: return "count by"
         default: return nil
         }
     }

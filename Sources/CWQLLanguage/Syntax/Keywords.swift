@@ -1,7 +1,8 @@
 /// The words that start a stage after `|`: the one table the parser dispatches on, the
 /// completer offers, `.help` lists and did-you-mean searches.
 public enum StageKeyword: String, CaseIterable, Sendable {
-    case `where`, select, sort, take, first, count, note, set, close, assign, log, delete
+    case `where`, select, sort, take, first, count, sum, avg, min, max, summarize, note, set, close, assign, log,
+        delete
 
     /// Every stage keyword's spelling.
     public static let spellings: Set<String> = Set(allCases.map(\.rawValue))
@@ -14,7 +15,12 @@ public enum StageKeyword: String, CaseIterable, Sendable {
         case .sort: return "sort FIELD [asc|desc], …"
         case .take: return "take N"
         case .first: return "first"
-        case .count: return "count [by FIELD]"
+        case .count: return "count [by FIELD, …]"
+        case .sum: return "sum FIELD [by FIELD, …]"
+        case .avg: return "avg FIELD [by FIELD, …]"
+        case .min: return "min FIELD [by FIELD, …]"
+        case .max: return "max FIELD [by FIELD, …]"
+        case .summarize: return "summarize hours = sum(FIELD), n = count() [by FIELD, …]"
         case .note: return "note \"…\" [internal|resolution]"
         case .set: return "set FIELD = VALUE, …"
         case .close: return "close"
@@ -28,7 +34,7 @@ public enum StageKeyword: String, CaseIterable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .note, .set, .close, .assign, .log, .delete: return true
-        case .where, .select, .sort, .take, .first, .count: return false
+        case .where, .select, .sort, .take, .first, .count, .sum, .avg, .min, .max, .summarize: return false
         }
     }
 
@@ -41,7 +47,11 @@ public enum StageKeyword: String, CaseIterable, Sendable {
         "orderby": "cwql writes `sort FIELD [asc|desc]` (as in `sort entered desc`)",
         "filter": "cwql filters with `where` (as in `where status = New`)",
         "project": "cwql picks columns with `select` (as in `select id, summary`)",
-        "group": "cwql groups with `count by FIELD`",
+        "group": "cwql groups with `count by FIELD`, `sum FIELD by FIELD` or `summarize … by FIELD`",
+        "groupby": "cwql groups with `count by FIELD`, `sum FIELD by FIELD` or `summarize … by FIELD`",
+        "aggregate": "cwql aggregates with `summarize n = count(), h = sum(FIELD) by FIELD`",
+        "average": "cwql writes `avg FIELD [by FIELD]`",
+        "mean": "cwql writes `avg FIELD [by FIELD]`",
     ]
 }
 

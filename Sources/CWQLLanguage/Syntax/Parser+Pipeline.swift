@@ -108,7 +108,23 @@ extension Parser {
             case .take: kind = .take(try parseConditionValue(after: "`take`"))
             case .first: kind = .first
             case .count:
-                kind = matchKeyword("by") ? .countBy(try parseFieldPath("a field after `count by`")) : .count
+                if matchKeyword("by") {
+                    let measure = Measure(function: .count, field: nil, span: keyword.span)
+                    let keys = try parseGroupKeys()
+                    kind = .aggregate(
+                        Aggregation(
+                            keyword: .count,
+                            keys: keys,
+                            measures: [measure],
+                            span: keyword.span.merged(with: previous().span)
+                        )
+                    )
+                } else {
+                    kind = .count
+                }
+            case .sum, .avg, .min, .max:
+                kind = .aggregate(try parseFieldAggregate(stage, keyword: keyword))
+            case .summarize: kind = .aggregate(try parseSummarize(keyword: keyword))
             case .note: kind = try parseNote()
             case .set: kind = .set(try parseAssignments())
             case .close: kind = .close
@@ -135,6 +151,75 @@ extension Parser {
             kind = .child(Name(keyword.value, span: keyword.span))
         }
         return Stage(kind: kind, keywordSpan: keyword.span, span: keyword.span.merged(with: previous().span))
+    }
+
+    /// The keys after `by`: `board, status`.
+    private mutating func parseGroupKeys() throws(Diagnostic) -> [FieldPath] {
+        var keys = [try parseFieldPath("a field to group by after `by`")]
+        while match(.comma) {
+            skipNewlinesOnly()
+            keys.append(try parseFieldPath("a field to group by after `,`"))
+        }
+        return keys
+    }
+
+    /// `sum actualHours [by member]` and its siblings `avg`, `min`, `max`.
+    private mutating func parseFieldAggregate(_ stage: StageKeyword, keyword: Token) throws(Diagnostic) -> Aggregation {
+        guard let function = AggregateFunction(rawValue: stage.rawValue) else {
+            throw error("`\(stage.rawValue)` is not an aggregate", at: keyword.span)
+        }
+        let field = try parseFieldPath(
+            "a field after `\(stage.rawValue)`, as in `\(stage.rawValue) actualHours by member`"
+        )
+        let measure = Measure(function: function, field: field, span: keyword.span.merged(with: field.span))
+        let keys = matchKeyword("by") ? try parseGroupKeys() : []
+        return Aggregation(
+            keyword: stage,
+            keys: keys,
+            measures: [measure],
+            span: keyword.span.merged(with: previous().span)
+        )
+    }
+
+    /// `summarize hours = sum(actualHours), n = count(), last = max(updated) [by member]`.
+    private mutating func parseSummarize(keyword: Token) throws(Diagnostic) -> Aggregation {
+        var measures: [Measure] = []
+        repeat {
+            skipNewlinesOnly()
+            let name = try expectName("a column name, as in `summarize hours = sum(actualHours) by member`")
+            if let taken = measures.first(where: { $0.name.lowercased() == name.folded }) {
+                throw error("the column `\(taken.name)` is named twice", at: name.span)
+            }
+            try expect(.equal, "`=` after the column name `\(name.text)`")
+            let call = try expectName("an aggregate: count(), sum(F), avg(F), min(F) or max(F)")
+            guard let function = AggregateFunction(rawValue: call.folded) else {
+                throw error(
+                    "unknown aggregate `\(call.text)`",
+                    at: call.span,
+                    help: Suggestions.didYouMean(call.text, among: AggregateFunction.allCases.map(\.rawValue))
+                        + ["summarize computes count(), sum(F), avg(F), min(F) and max(F)"]
+                )
+            }
+            try expect(.leftParen, "`(` after `\(call.text)`")
+            var field: FieldPath?
+            if function.readsField {
+                field = try parseFieldPath("a field in `\(call.text)(…)`")
+            }
+            let close = try expect(
+                .rightParen,
+                function.readsField ? "`)` after the field" : "`)`: count() takes no field"
+            )
+            measures.append(
+                Measure(name: name.text, function: function, field: field, span: name.span.merged(with: close.span))
+            )
+        } while match(.comma)
+        let keys = matchKeyword("by") ? try parseGroupKeys() : []
+        return Aggregation(
+            keyword: .summarize,
+            keys: keys,
+            measures: measures,
+            span: keyword.span.merged(with: previous().span)
+        )
     }
 
     private mutating func parseFieldList() throws(Diagnostic) -> [FieldPath] {

@@ -47,6 +47,8 @@ extension Parser {
             }
         case .variable:
             if let duration = try parseVariableDuration() { return .duration(duration) }
+            // `($open | where …)`: a query over the records a variable holds.
+            if peekNext().kind == .pipe { return .query(try parsePipeline()) }
             return try parseConditionValue(after: "")
         default:
             return try parseConditionValue(after: "")
