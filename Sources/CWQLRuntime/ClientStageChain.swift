@@ -29,7 +29,8 @@ final class ClientStageChain {
         try await push(record, from: 0)
     }
 
-    private func push(_ record: JSON, from start: Int) async throws -> Bool {
+    private func push(_ input: JSON, from start: Int) async throws -> Bool {
+        var record = input
         var index = start
         while index < stages.count {
             switch stages[index] {
@@ -38,6 +39,12 @@ final class ClientStageChain {
                 if !keep { return true }
             case .project:
                 break  // the writer shows the selected columns
+            case .compute(let columns):
+                guard case .object(var object) = record else { break }
+                for column in columns {
+                    object[column.label] = try column.expression.evaluate(record, source: column.source).json
+                }
+                record = .object(object)
             case .sort:
                 sortBuffers[index, default: []].append(record)
                 return true

@@ -527,7 +527,14 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     var compileEnvironment: CompileEnvironment {
-        CompileEnvironment(now: clock(), variables: variables.mapValues(\.value), zone: options.zone, me: options.me)
+        let visible = variables
+        return CompileEnvironment(
+            now: clock(),
+            variables: visible.mapValues(\.value),
+            zone: options.zone,
+            me: options.me,
+            variableEntities: visible.compactMapValues(\.entity)
+        )
     }
 }
 

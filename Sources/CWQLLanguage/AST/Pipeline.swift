@@ -47,6 +47,23 @@ public struct Stage: Sendable {
     }
 }
 
+/// A column of `select`: a field, a custom field, or a computed value with its name.
+public enum SelectItem: Sendable {
+    case field(FieldPath)
+    /// `custom("Alert ID")`, shown under its caption.
+    case customField(caption: String, SourceSpan)
+    /// `minutes = actualHours * 60`.
+    case computed(Name, ValueExpr)
+
+    public var span: SourceSpan {
+        switch self {
+        case .field(let path): return path.span
+        case .customField(_, let span): return span
+        case .computed(let name, let value): return name.span.merged(with: value.span)
+        }
+    }
+}
+
 /// A key of `sort`.
 public struct SortKey: Sendable {
     public var field: FieldPath
@@ -82,7 +99,7 @@ public enum NoteFlag: String, Sendable, CaseIterable {
 /// What a stage does.
 public enum StageKind: Sendable {
     case `where`(Condition)
-    case select([FieldPath])
+    case select([SelectItem])
     case sort([SortKey])
     case take(ValueExpr)
     case first

@@ -26,19 +26,47 @@ public indirect enum ValueExpr: Sendable {
     case and(ValueExpr, ValueExpr)
     case or(ValueExpr, ValueExpr)
     case not(ValueExpr, SourceSpan)
+    /// `a + b`, `a - b`, `a * b`, `a / b`; `+` also joins text.
+    case arithmetic(ValueExpr, ArithmeticOperator, ValueExpr, SourceSpan)
+    /// `"no update in \($days) days"`: text and values, joined when evaluated.
+    case interpolated([InterpolationPart], SourceSpan)
+    /// `("ACME", "GLOBEX")`.
+    case list([ValueExpr], SourceSpan)
+    /// `(ticket 5).summary`: a field of the one record a value holds.
+    case member(ValueExpr, path: [Name], SourceSpan)
+    /// A field of the record at hand, in a computed column (`minutes = actualHours * 60`).
+    case field(FieldPath)
+    /// A custom field's value by caption, in a computed column (`custom("Alert ID")`).
+    case customField(String, SourceSpan)
 
     /// The source text this value covers.
     public var span: SourceSpan {
         switch self {
         case .string(_, let span), .number(_, let span), .boolean(_, let span), .null(let span),
             .date(_, let span), .word(_, let span), .variable(_, _, let span), .compare(_, _, _, let span),
-            .not(_, let span):
+            .not(_, let span), .arithmetic(_, _, _, let span), .interpolated(_, let span), .list(_, let span),
+            .member(_, _, let span), .customField(_, let span):
             return span
+        case .field(let path): return path.span
         case .duration(let duration): return duration.span
         case .query(let pipeline): return pipeline.span
         case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.span.merged(with: rhs.span)
         }
     }
+}
+
+/// The arithmetic operators, loosest first within each level: `+ -`, then `* /`.
+public enum ArithmeticOperator: String, Sendable {
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+}
+
+/// A piece of an interpolated string.
+public enum InterpolationPart: Sendable {
+    case text(String)
+    case value(ValueExpr)
 }
 
 /// A signed amount of time: `-7d`, `0.5h`, `-$days d`.
@@ -73,5 +101,25 @@ public struct Duration: Sendable {
         self.amount = amount
         self.unit = unit
         self.span = span
+    }
+}
+
+extension ValueExpr {
+    /// The fields a computed column reads, left to right.
+    public var fieldsRead: [FieldPath] {
+        switch self {
+        case .field(let path): return [path]
+        case .arithmetic(let lhs, _, let rhs, _), .compare(let lhs, _, let rhs, _), .and(let lhs, let rhs),
+            .or(let lhs, let rhs):
+            return lhs.fieldsRead + rhs.fieldsRead
+        case .interpolated(let parts, _):
+            return parts.flatMap { part -> [FieldPath] in
+                if case .value(let inner) = part { return inner.fieldsRead }
+                return []
+            }
+        case .list(let items, _): return items.flatMap(\.fieldsRead)
+        case .not(let inner, _), .member(let inner, _, _): return inner.fieldsRead
+        default: return []
+        }
     }
 }

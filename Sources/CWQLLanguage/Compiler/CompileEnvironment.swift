@@ -9,11 +9,21 @@ public struct CompileEnvironment: Sendable {
     public var zone: LocalZone
     /// The identifier `me` stands for: the profile's member (nil: none set).
     public var me: String?
+    /// The entity of the records a variable holds, where known: its aliases name their fields
+    /// (`$t.updated`).
+    public var variableEntities: [String: EntitySpec]
 
-    public init(now: UTCDate, variables: [String: Value] = [:], zone: LocalZone = .utc, me: String? = nil) {
+    public init(
+        now: UTCDate,
+        variables: [String: Value] = [:],
+        zone: LocalZone = .utc,
+        me: String? = nil,
+        variableEntities: [String: EntitySpec] = [:]
+    ) {
         self.now = now
         self.variables = variables
         self.zone = zone
         self.me = me
+        self.variableEntities = variableEntities
     }
 }

@@ -190,6 +190,41 @@ public struct StaticChecker {
         case .duration(let duration):
             try check(duration.amount, in: scope)
             return .scalar("a date")
+        case .arithmetic(let lhs, let op, let rhs, let span):
+            let left = try check(lhs, in: scope)
+            let right = try check(rhs, in: scope)
+            // Known kinds that can't combine are a compile error (`"a" + 1`).
+            if case .scalar(let a) = left, case .scalar(let b) = right,
+                let sample = KnownValue.sample(a), let other = KnownValue.sample(b)
+            {
+                do {
+                    return .scalar(try Arithmetic.apply(op, sample, other).kindName)
+                } catch {
+                    if case .cannotCombine = error { throw Diagnostic(error.problem, source: source, span: span) }
+                }
+            }
+            return .unknown
+        case .interpolated(let parts, _):
+            for case .value(let inner) in parts { try check(inner, in: scope) }
+            return .scalar("text")
+        case .list(let items, _):
+            for item in items { try check(item, in: scope) }
+            return .scalar("a list")
+        case .member(let inner, let path, _):
+            if case .record(let entity?) = try check(inner, in: scope), let first = path.first,
+                !entity.hasColumn(first.text)
+            {
+                throw Diagnostic(
+                    .unknownField(
+                        message: "unknown field `\(first.text)` on \(entity.name)",
+                        help: Suggestions.didYouMean(first.text, among: entity.fields.map(\.name))
+                    ),
+                    source: source,
+                    span: first.span
+                )
+            }
+            return .unknown
+        case .field, .customField: return .unknown
         case .string: return .scalar("text")
         case .number: return .scalar("a number")
         case .boolean: return .scalar("true or false")
@@ -211,7 +246,7 @@ public struct StaticChecker {
         guard let first = path.first else { return known }
         switch known {
         case .record(let entity?), .records(let entity?):
-            guard entity.field(named: first.text) != nil else {
+            guard entity.field(named: first.text) != nil || entity.hasColumn(first.text) else {
                 throw Diagnostic(
                     .variableHoldsEntityWithoutField(
                         variable: name.text,
@@ -323,7 +358,15 @@ public struct StaticChecker {
             case .where(let condition):
                 try planner.refuseParentFields(in: condition, at: index, in: segments)
                 try checkCondition(condition, entity: entity, in: scope)
-            case .select(let paths): for path in paths { _ = try planner.column(path, at: index, in: &segments) }
+            case .select(let items):
+                for item in items {
+                    switch item {
+                    case .field(let path): _ = try planner.column(path, at: index, in: &segments)
+                    case .customField: break
+                    case .computed(_, let value):
+                        for path in value.fieldsRead { _ = try planner.column(path, at: index, in: &segments) }
+                    }
+                }
             case .sort(let keys): for key in keys { _ = try planner.column(key.field, at: index, in: &segments) }
             case .aggregate(let aggregation):
                 try planner.aggregate(aggregation, at: index, in: &segments)

@@ -34,6 +34,8 @@ struct ValueConversion {
         case .duration(let duration):
             guard type == .date || type == .unknown else { throw mismatch(value, type: type, field: field) }
             return .moment(try resolve(duration))
+        case .arithmetic, .interpolated, .list, .member:
+            return try literal(of: try constant(value), as: type, field: field, span: value.span)
         default:
             break
         }
@@ -114,22 +116,74 @@ struct ValueConversion {
         )
     }
 
-    /// A variable's value, following `.field` steps into records.
+    /// A variable's value, following `.field` steps into records (an alias of the record's
+    /// entity too: `$t.updated`).
     func lookUp(_ name: Name, path: [Name], span: SourceSpan) throws(Diagnostic) -> Value {
-        guard var value = environment.variables[name.text] else {
+        guard let value = environment.variables[name.text] else {
             throw .unknownVariable(name, in: source, known: environment.variables.keys.sorted())
         }
-        for step in path {
-            guard case .record(let record) = value, let next = record.field(named: step.text) else {
+        guard let first = path.first else { return value }
+        guard let found = value.field(at: path, of: environment.variableEntities[name.text]) else {
+            throw Diagnostic(
+                .noSuchFieldInVariable(variable: name.text, field: first.text),
+                source: source,
+                span: first.span
+            )
+        }
+        return found
+    }
+
+    /// A value computed from what is written and the variables, without running anything:
+    /// arithmetic, interpolation, lists and a variable's fields.
+    func constant(_ value: ValueExpr) throws(Diagnostic) -> Value {
+        switch value {
+        case .variable(let name, let path, let span): return try lookUp(name, path: path, span: span)
+        case .duration(let duration): return .date(try resolve(duration))
+        case .word(let word, _): return .string(word)
+        case .arithmetic(let lhs, let op, let rhs, let span):
+            let (left, right) = (try constant(lhs), try constant(rhs))
+            do {
+                return try Arithmetic.apply(op, left, right)
+            } catch {
+                throw Diagnostic(error.problem, source: source, span: span)
+            }
+        case .interpolated(let parts, _):
+            var values: [Value] = []
+            for part in parts {
+                switch part {
+                case .text(let text): values.append(.string(text))
+                case .value(let inner): values.append(try constant(inner))
+                }
+            }
+            return .string(Arithmetic.interpolate(values))
+        case .list(let items, _):
+            var values: [Value] = []
+            for item in items { values.append(try constant(item)) }
+            return .list(values)
+        case .member(let inner, let path, _):
+            let held = try constant(inner)
+            guard let found = held.field(at: path, of: nil) else {
                 throw Diagnostic(
-                    .noSuchFieldInVariable(variable: name.text, field: step.text),
+                    .valueOfWrongType(field: path[0].text, expected: "a record", found: held.kindName, help: []),
                     source: source,
-                    span: step.span
+                    span: path[0].span
                 )
             }
-            value = next
+            return found
+        case .string, .number, .boolean, .null, .date:
+            return ClientPredicate.value(of: try literal(value, as: .unknown, field: "value"))
+        case .query, .compare, .and, .or, .not, .field, .customField:
+            throw Diagnostic(
+                .valueOfWrongType(
+                    field: "value",
+                    expected: "a value known before the query runs",
+                    found: ValueConversion.describe(value),
+                    help: ["bind it to a variable first: `let n = (…)`"]
+                ),
+                source: source,
+                span: value.span
+            )
         }
-        return value
     }
 
     /// The moment a signed duration names, counted from now.
@@ -240,6 +294,11 @@ struct ValueConversion {
         case .word(let word, _): return "the word `\(word)`"
         case .variable: return "a variable"
         case .query: return "a query"
+        case .arithmetic: return "a calculation"
+        case .interpolated: return "text"
+        case .list: return "a list"
+        case .member: return "a field of a record"
+        case .field, .customField: return "a field"
         default: return "a test"
         }
     }

@@ -105,6 +105,9 @@ public enum Problem: Sendable, Equatable {
     case hoursNotANumber
     case hoursOutOfRange
     case cannotCompare(String, String)
+    /// `"a" + 1`, `true * 2`: an arithmetic operator on values it does not take.
+    case cannotCombine(op: String, left: String, right: String)
+    case divisionByZero
     case cancelled
     case pathIdMissing(record: String, id: Int, field: String, path: String)
     case ticketWithoutBoard(id: Int)
@@ -228,6 +231,8 @@ public enum Problem: Sendable, Equatable {
         case .hoursNotANumber: return "hours must be a number"
         case .hoursOutOfRange: return "a time entry is between 1 minute and 24 hours"
         case .cannotCompare(let left, let right): return "can't compare \(left) with \(right)"
+        case .cannotCombine(let op, let left, let right): return "`\(op)` can't combine \(left) with \(right)"
+        case .divisionByZero: return "division by zero"
         case .cancelled: return "cancelled"
         case .pathIdMissing(let record, let id, let field, let path):
             return "\(record.replacing("_", with: " ")) \(id) has no `\(field)`, so its path (\(path)) can't be filled"
@@ -331,6 +336,9 @@ public enum Problem: Sendable, Equatable {
         case .upsertAmbiguous:
             return ["make the `where` more specific (an id, a custom field such as custom(\"Alert ID\"))"]
         case .bareWordAsValue(let word): return ["to write text, quote it: \"\(word)\""]
+        case .cannotCombine(let op, _, _):
+            return op == "+"
+                ? ["to put a value into text, interpolate it: \"ticket \\($t.id)\""] : ["`\(op)` takes numbers"]
         case .writesUnknown:
             return [
                 "ConnectWise may have made them: look at those records before running this again, which could make them twice"

@@ -53,4 +53,13 @@ extension ClientStage {
         if case .project = self { return true }
         return false
     }
+
+    /// True for stages that keep every record, in order (a `take` after them can go to the
+    /// server): `select` and its computed columns.
+    public var keepsEveryRecordInOrder: Bool {
+        switch self {
+        case .project, .compute: return true
+        default: return false
+        }
+    }
 }

@@ -109,6 +109,8 @@ public enum ClientStage: Sendable {
     /// the segment's entity.
     case filter(ClientPredicate, written: String)
     case project([OutputColumn])
+    /// Computed columns, added to each record under their labels.
+    case compute([ComputedColumn])
     case sort([(column: OutputColumn, descending: Bool)])
     case take(Int)
     case count
@@ -120,6 +122,7 @@ public enum ClientStage: Sendable {
         switch self {
         case .filter(_, let written): return "where \(written)"
         case .project(let columns): return "select " + columns.map(\.label).joined(separator: ", ")
+        case .compute(let columns): return "compute " + columns.map(\.written).joined(separator: ", ")
         case .sort(let keys):
             return "sort " + keys.map { "\($0.column.label)\($0.descending ? " desc" : "")" }.joined(separator: ", ")
         case .take(let count): return "take \(count)"

@@ -73,7 +73,7 @@ public struct QueryPlanner {
             let pushable = !clientStarted && segments[last].limit == nil && segments[last].origin.isList
             // A `select` keeps every record, in order, so a `take` after it still goes to the server.
             let limitPushable =
-                (!clientStarted || segments[last].clientStages.allSatisfy(\.isPresentationOnly))
+                (!clientStarted || segments[last].clientStages.allSatisfy(\.keepsEveryRecordInOrder))
                 && segments[last].origin.isList
             switch stage.kind {
             case .where(let condition):
@@ -93,15 +93,53 @@ public struct QueryPlanner {
                     )
                     clientStarted = true
                 }
-            case .select(let paths):
+            case .select(let items):
                 var columns: [OutputColumn] = []
-                for path in paths { columns.append(try column(path)) }
-                let own = columns.map(\.path).filter { !segments[last].isCarried($0) }
+                var computed: [ComputedColumn] = []
+                var computedReads: [String] = []
+                for item in items {
+                    switch item {
+                    case .field(let path): columns.append(try column(path))
+                    case .customField(let caption, let span):
+                        computedReads.append("customFields")
+                        computed.append(
+                            ComputedColumn(
+                                label: caption,
+                                expression: .custom(caption),
+                                source: source,
+                                written: source.text(of: span)
+                            )
+                        )
+                        columns.append(OutputColumn(label: caption, path: caption))
+                    case .computed(let name, let value):
+                        // Compiled against a scratch copy first, to learn what it reads.
+                        var scratch = segments
+                        scratch[last].fields = []
+                        let expression = try planner.rowExpression(value, at: last, in: &scratch)
+                        computedReads += scratch[last].fields ?? []
+                        computed.append(
+                            ComputedColumn(
+                                label: name.text,
+                                expression: expression,
+                                source: source,
+                                written: source.text(of: item.span)
+                            )
+                        )
+                        columns.append(OutputColumn(label: name.text, path: name.text))
+                    }
+                }
+                let computedLabels = Set(computed.map(\.label))
+                let own =
+                    columns.filter { !computedLabels.contains($0.label) }.map(\.path).filter {
+                        !segments[last].isCarried($0)
+                    }
+                    + computedReads.filter { !segments[last].isCarried($0) }
                 if !clientStarted && segments[last].fields == nil && segments[last].origin.isList {
                     segments[last].fields = Array((own.isEmpty ? ["id"] : own).uniqued())
                 } else {
                     for path in own { segments[last].require(path) }
                 }
+                if !computed.isEmpty { segments[last].clientStages.append(.compute(computed)) }
                 segments[last].clientStages.append(.project(columns))
                 clientStarted = true
             case .sort(let keys):

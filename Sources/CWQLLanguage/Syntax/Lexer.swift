@@ -3,19 +3,39 @@
 public struct Lexer {
     private let bytes: [UInt8]
     private var position = 0
+    /// Where the text to read ends (the whole source, or the end of a `\(…)`).
+    private let end: Int
 
     /// The message of a string still open at the end of the input (a string may span lines).
     public static let unterminatedString = "unterminated string; add the closing "
 
     public init(source: SourceFile) {
         self.bytes = source.bytes
+        self.end = source.bytes.count
+    }
+
+    /// A lexer of `range` of the source only (the code inside a string's `\(…)`); spans stay
+    /// positions in the whole source.
+    init(source: SourceFile, range: Range<Int>) {
+        self.bytes = source.bytes
+        self.position = range.lowerBound
+        self.end = min(range.upperBound, source.bytes.count)
     }
 
     /// Every token of the source, ending with `.end`.
     public static func tokenize(_ source: SourceFile) -> [Token] {
-        var lexer = Lexer(source: source)
+        tokenize(Lexer(source: source), sizeHint: source.bytes.count)
+    }
+
+    /// Every token of `range` of the source, ending with `.end`.
+    static func tokenize(_ source: SourceFile, range: Range<Int>) -> [Token] {
+        tokenize(Lexer(source: source, range: range), sizeHint: range.count)
+    }
+
+    private static func tokenize(_ start: Lexer, sizeHint: Int) -> [Token] {
+        var lexer = start
         var tokens: [Token] = []
-        tokens.reserveCapacity(source.bytes.count / 3 + 1)
+        tokens.reserveCapacity(sizeHint / 3 + 1)
         while true {
             let token = lexer.next()
             tokens.append(token)
@@ -49,6 +69,8 @@ public struct Lexer {
             if match("=") { return invalid("cwql compares with a single `=`", from: start) }
             return token(.equal, from: start)
         case ascii("~"): return token(.tilde, from: start)
+        case ascii("*"): return token(.star, from: start)
+        case ascii("/"): return token(.slash, from: start)
         case ascii("<"):
             if match(">") { return invalid("`<>` is `!=` in cwql", from: start) }
             return token(match("=") ? .lessOrEqual : .less, from: start)
@@ -126,10 +148,29 @@ public struct Lexer {
 
     private mutating func string(quote: UInt8, from start: Int) -> Token {
         var value: [UInt8] = []
+        var interpolated = false
         while let byte = peek() {
             if byte == quote {
                 position += 1
-                return token(.string, from: start, value: String(decoding: value, as: UTF8.self))
+                return token(
+                    interpolated ? .interpolatedString : .string,
+                    from: start,
+                    value: String(decoding: value, as: UTF8.self)
+                )
+            }
+            if byte == ascii("\\"), peek(1) == ascii("(") {
+                // `\(…)`: code up to the matching `)`; the parser reads it from the source.
+                let open = position
+                position += 2
+                guard skipInterpolatedCode() else {
+                    return Token(
+                        .invalid,
+                        SourceSpan(start: open, end: open + 2),
+                        "unterminated `\\(` in string; close it with `)`"
+                    )
+                }
+                interpolated = true
+                continue
             }
             position += 1
             guard byte == ascii("\\") else {
@@ -149,7 +190,7 @@ public struct Lexer {
                 return Token(
                     .invalid,
                     SourceSpan(start: escapeStart, end: escapeStart + bad.utf8.count),
-                    "unknown escape `\(bad)` in string; use \\\", \\', \\\\, \\n or \\t"
+                    "unknown escape `\(bad)` in string; use \\\", \\', \\\\, \\n, \\t or \\(…)"
                 )
             }
             position += 1
@@ -213,6 +254,58 @@ public struct Lexer {
         }
     }
 
+    /// Steps over the code of a `\(…)` to just after its matching `)`, over nested
+    /// parentheses and strings; false when the line or the input ends first.
+    private mutating func skipInterpolatedCode() -> Bool {
+        var depth = 1
+        while let byte = peek(), byte != ascii("\n") {
+            position += 1
+            switch byte {
+            case ascii("("): depth += 1
+            case ascii(")"):
+                depth -= 1
+                if depth == 0 { return true }
+            case ascii("\""), ascii("'"):
+                while let inner = peek(), inner != byte, inner != ascii("\n") {
+                    position += inner == ascii("\\") && peek(1) != nil && peek(1) != ascii("\n") ? 2 : 1
+                }
+                if peek() != byte { return false }
+                position += 1
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// The parts of an interpolated string token: its text, unescaped, and the source range of
+    /// each `\(…)`'s code.
+    static func interpolationParts(of token: Token, in source: SourceFile) -> [InterpolationSlice] {
+        var lexer = Lexer(source: source, range: (token.span.start + 1)..<(token.span.end - 1))
+        var parts: [InterpolationSlice] = []
+        var text: [UInt8] = []
+        while let byte = lexer.peek() {
+            lexer.position += 1
+            guard byte == ascii("\\"), let escaped = lexer.peek() else {
+                text.append(byte)
+                continue
+            }
+            lexer.position += 1
+            switch escaped {
+            case ascii("("):
+                if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+                text = []
+                let codeStart = lexer.position
+                _ = lexer.skipInterpolatedCode()
+                parts.append(.code(codeStart..<(lexer.position - 1)))
+            case ascii("n"): text.append(ascii("\n"))
+            case ascii("t"): text.append(ascii("\t"))
+            default: text.append(escaped)
+            }
+        }
+        if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+        return parts
+    }
+
     private mutating func skipToEndOfString(quote: UInt8) {
         while let byte = peek(), byte != ascii("\n") {
             position += 1
@@ -232,7 +325,7 @@ public struct Lexer {
 
     private func peek(_ ahead: Int = 0) -> UInt8? {
         let index = position + ahead
-        return index < bytes.count ? bytes[index] : nil
+        return index < end ? bytes[index] : nil
     }
 
     private mutating func match(_ character: Unicode.Scalar) -> Bool {
@@ -259,6 +352,13 @@ public struct Lexer {
     guard let byte else { return false }
     return byte >= 0x30 && byte <= 0x39
 }
+/// A piece of an interpolated string as the lexer finds it.
+enum InterpolationSlice {
+    case text(String)
+    /// The source range of the code between `\(` and `)`.
+    case code(Range<Int>)
+}
+
 extension Lexer {
     /// True when `text` lexes as one identifier (what a namespace must be to be called through).
     static func isIdentifier(_ text: String) -> Bool {

@@ -103,7 +103,7 @@ extension Parser {
         if let stage = StageKeyword(rawValue: keyword.value.lowercased()) {
             switch stage {
             case .where: kind = .where(try parseCondition())
-            case .select: kind = .select(try parseFieldList())
+            case .select: kind = .select(try parseSelectItems())
             case .sort: kind = .sort(try parseSortKeys())
             case .take: kind = .take(try parseConditionValue(after: "`take`"))
             case .first: kind = .first
@@ -222,13 +222,28 @@ extension Parser {
         )
     }
 
-    private mutating func parseFieldList() throws(Diagnostic) -> [FieldPath] {
-        var fields = [try parseFieldPath("a field name after `select`")]
-        while match(.comma) {
+    /// `select id, summary, custom("Alert ID"), minutes = actualHours * 60`.
+    private mutating func parseSelectItems() throws(Diagnostic) -> [SelectItem] {
+        var items: [SelectItem] = []
+        var expected = "a field name after `select`"
+        repeat {
             skipNewlinesOnly()
-            fields.append(try parseFieldPath("a field name after `,`"))
-        }
-        return fields
+            if peek().kind == .identifier, peekNext().kind == .equal {
+                let name = try expectName(expected)
+                advance()
+                let outer = fieldsAreOperands
+                fieldsAreOperands = true
+                defer { fieldsAreOperands = outer }
+                items.append(.computed(name, try parseArithmetic()))
+            } else {
+                switch try parseSubject(expected) {
+                case .field(let path): items.append(.field(path))
+                case .customField(let caption, let span): items.append(.customField(caption: caption, span))
+                }
+            }
+            expected = "a field name after `,`"
+        } while match(.comma)
+        return items
     }
 
     private mutating func parseSortKeys() throws(Diagnostic) -> [SortKey] {

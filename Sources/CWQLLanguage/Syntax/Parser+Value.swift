@@ -19,26 +19,88 @@ extension Parser {
             let inner = try deeper { (parser: inout Parser) throws(Diagnostic) in try parser.parseNotValue() }
             return .not(inner, token.span.merged(with: inner.span))
         }
-        let lhs = try parseOperand()
+        let lhs = try parseArithmetic()
         guard let op = Parser.symbolOperator(peek().kind) else { return lhs }
         advance()
-        let rhs = try parseOperand()
+        let rhs = try parseArithmetic()
         return .compare(lhs, op, rhs, lhs.span.merged(with: rhs.span))
     }
 
-    /// A literal, a variable, `( value )`, or a query.
+    /// `a + b - c`: terms joined by `+` and `-`, left to right.
+    mutating func parseArithmetic() throws(Diagnostic) -> ValueExpr {
+        var value = try parseTerm()
+        while true {
+            let token = peek()
+            let op: ArithmeticOperator
+            var rhs: ValueExpr
+            switch token.kind {
+            case .plus, .minus:
+                op = token.kind == .plus ? .add : .subtract
+                advance()
+                rhs = try deeper { (parser: inout Parser) throws(Diagnostic) in try parser.parseTerm() }
+            case .number where token.value.hasPrefix("-") || token.value.hasPrefix("+"):
+                // `$a -1` lexes `-1` as one number; after a value it is a subtraction.
+                advance()
+                op = token.value.hasPrefix("-") ? .subtract : .add
+                rhs = .number(
+                    String(token.value.dropFirst()),
+                    SourceSpan(start: token.span.start + 1, end: token.span.end)
+                )
+                rhs = try continueTerm(rhs)
+            default:
+                return value
+            }
+            value = .arithmetic(value, op, rhs, value.span.merged(with: rhs.span))
+        }
+    }
+
+    /// `a * b / c`: operands joined by `*` and `/`, left to right.
+    private mutating func parseTerm() throws(Diagnostic) -> ValueExpr {
+        try continueTerm(try parseOperand())
+    }
+
+    private mutating func continueTerm(_ first: ValueExpr) throws(Diagnostic) -> ValueExpr {
+        var value = first
+        while check(.star) || check(.slash) {
+            let op: ArithmeticOperator = advance().kind == .star ? .multiply : .divide
+            let rhs = try deeper { (parser: inout Parser) throws(Diagnostic) in try parser.parseOperand() }
+            value = .arithmetic(value, op, rhs, value.span.merged(with: rhs.span))
+        }
+        return value
+    }
+
+    /// A literal, a variable, `( value )`, a list `(a, b)`, a query, or `(…).field`.
     mutating func parseOperand() throws(Diagnostic) -> ValueExpr {
         let token = peek()
         switch token.kind {
         case .leftParen:
             advance()
-            return try nested { (parser: inout Parser) throws(Diagnostic) -> ValueExpr in
-                let inner = try parser.parseValue()
-                try parser.expect(
+            let inner = try nested { (parser: inout Parser) throws(Diagnostic) -> ValueExpr in
+                let first = try parser.parseValue()
+                var items = [first]
+                while parser.match(.comma) { items.append(try parser.parseValue()) }
+                let close = try parser.expect(
                     .rightParen,
                     "`)` to close the `(` at \(parser.source.location(of: token.span.start))"
                 )
-                return inner
+                return items.count == 1 ? first : .list(items, token.span.merged(with: close.span))
+            }
+            // `(ticket 5).summary`: a field of the one record the value holds.
+            var path: [Name] = []
+            while check(.dot), peekNext().kind == .identifier {
+                advance()
+                let part = advance()
+                path.append(Name(part.value, span: part.span))
+            }
+            return path.isEmpty ? inner : .member(inner, path: path, token.span.merged(with: previous().span))
+        case .identifier where fieldsAreOperands:
+            switch token.value.lowercased() {
+            case "true", "false", "null": return try parseConditionValue(after: "")
+            default:
+                switch try parseSubject("a field") {
+                case .field(let path): return .field(path)
+                case .customField(let caption, let span): return .customField(caption, span)
+                }
             }
         case .identifier:
             switch token.value.lowercased() {
@@ -58,11 +120,63 @@ extension Parser {
     /// A value on the right of a condition or in an object: a literal, a bare word
     /// (`Closed`), a variable with an optional path (`$t.summary`), or a duration.
     mutating func parseConditionValue(after context: String) throws(Diagnostic) -> ValueExpr {
+        let first = try parseConditionOperand(after: context)
+        switch first {
+        case .variable, .number, .string, .interpolated: return try continueArithmetic(first)
+        default: return first
+        }
+    }
+
+    /// `$days * 2 + 1` after a condition's value: the operators with their precedence
+    /// (`*` and `/` before `+` and `-`), each operand a condition value.
+    private mutating func continueArithmetic(_ first: ValueExpr) throws(Diagnostic) -> ValueExpr {
+        var operands = [first]
+        var operators: [ArithmeticOperator] = []
+        while let op = Parser.arithmeticOperator(peek().kind) {
+            let symbol = advance()
+            operators.append(op)
+            operands.append(try parseConditionOperand(after: "`\(symbol.kind == .star ? "*" : op.rawValue)`"))
+        }
+        guard !operators.isEmpty else { return first }
+        // `*` and `/` first, then `+` and `-`, each left to right.
+        var terms = [operands[0]]
+        var additive: [ArithmeticOperator] = []
+        for (op, operand) in zip(operators, operands.dropFirst()) {
+            if op == .multiply || op == .divide {
+                let left = terms.removeLast()
+                terms.append(.arithmetic(left, op, operand, left.span.merged(with: operand.span)))
+            } else {
+                additive.append(op)
+                terms.append(operand)
+            }
+        }
+        var value = terms[0]
+        for (op, term) in zip(additive, terms.dropFirst()) {
+            value = .arithmetic(value, op, term, value.span.merged(with: term.span))
+        }
+        return value
+    }
+
+    static func arithmeticOperator(_ kind: TokenKind) -> ArithmeticOperator? {
+        switch kind {
+        case .plus: return .add
+        case .minus: return .subtract
+        case .star: return .multiply
+        case .slash: return .divide
+        default: return nil
+        }
+    }
+
+    /// One value of a condition: a literal, a word, a variable or a duration.
+    private mutating func parseConditionOperand(after context: String) throws(Diagnostic) -> ValueExpr {
         let token = peek()
         switch token.kind {
         case .string:
             advance()
             return .string(token.value, token.span)
+        case .interpolatedString:
+            advance()
+            return try parseInterpolation(token)
         case .number:
             advance()
             return .number(token.value, token.span)
@@ -124,6 +238,36 @@ extension Parser {
                 "a value\(context.isEmpty ? "" : " after \(context)") (a string, number, date, `-7d`, word or `$variable`)"
             )
         }
+    }
+
+    /// `"… \($x) …"`: the text and each `\(…)`'s value, parsed from the source where it stands.
+    private mutating func parseInterpolation(_ token: Token) throws(Diagnostic) -> ValueExpr {
+        var parts: [InterpolationPart] = []
+        for slice in Lexer.interpolationParts(of: token, in: source) {
+            switch slice {
+            case .text(let text): parts.append(.text(text))
+            case .code(let range):
+                guard depth < Parser.maximumDepth else {
+                    throw error(
+                        "the input is nested too deeply (more than \(Parser.maximumDepth) levels)",
+                        at: token.span
+                    )
+                }
+                var inner = Parser(interpolating: range, within: self)
+                guard !inner.check(.end) else {
+                    throw error(
+                        "`\\()` needs a value inside, as in \"\\($t.id)\"",
+                        at: SourceSpan(start: range.lowerBound - 2, end: range.upperBound + 1)
+                    )
+                }
+                let value = try inner.parseValue()
+                guard inner.check(.end) else {
+                    throw inner.unexpected("`)` to end the `\\(…)` in the string")
+                }
+                parts.append(.value(value))
+            }
+        }
+        return .interpolated(parts, token.span)
     }
 
     /// `-7d`, `0.5h`, `+1w`, `-$days d`.

@@ -18,8 +18,10 @@ public struct Parser {
     private var index = 0
     /// While above zero (inside `(…)` or an object literal), line breaks are plain space.
     private var newlinesAreSpace = 0
-    private var depth = 0
+    private(set) var depth = 0
     private(set) var diagnostics: [Diagnostic] = []
+    /// True inside a computed column, where a bare name is a field of the record at hand.
+    var fieldsAreOperands = false
 
     static let maximumDepth = 128
     /// The most `and`/`or` in one statement: a chain that long is a mistake or generated text
@@ -31,6 +33,15 @@ public struct Parser {
     init(source: SourceFile) {
         self.source = source
         self.tokens = Lexer.tokenize(source)
+    }
+
+    /// A parser of the code inside a string's `\(…)`, nested one level deeper than `outer`.
+    init(interpolating range: Range<Int>, within outer: Parser) {
+        self.source = outer.source
+        self.tokens = Lexer.tokenize(outer.source, range: range)
+        self.depth = outer.depth + 1
+        self.fieldsAreOperands = outer.fieldsAreOperands
+        self.newlinesAreSpace = 1
     }
 
     // MARK: - Statements

@@ -8,6 +8,9 @@ public enum TokenKind: Sendable, Hashable {
     case rawPath
     /// `"…"` or `'…'`; the value is the unescaped text.
     case string
+    /// A string with `\(…)` in it; the parser reads its parts from the source
+    /// (``Lexer/interpolationParts(of:in:)``).
+    case interpolatedString
     /// `42`, `-3`, `0.25`; the value is the literal text.
     case number
     /// `7d`, `-12h`, `0.5h`, `+1w`, `30m`; the value is the literal text.
@@ -17,7 +20,7 @@ public enum TokenKind: Sendable, Hashable {
     case pipe, comma, semicolon, colon, dot
     case leftParen, rightParen, leftBrace, rightBrace
     case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
-    case tilde, notTilde, plus, minus
+    case tilde, notTilde, plus, minus, star, slash
     /// A line break, significant between statements.
     case newline
     /// Text the lexer could not read; the value is the error message.
@@ -54,7 +57,7 @@ public struct Token: Sendable, Hashable {
         case .identifier: return "`\(value)`"
         case .variable: return "`$\(value)`"
         case .rawPath: return "`\\`\(value)\\``"
-        case .string: return "a string"
+        case .string, .interpolatedString: return "a string"
         case .number: return "the number `\(value)`"
         case .duration: return "the duration `\(value)`"
         case .date: return "the date `\(value)`"
