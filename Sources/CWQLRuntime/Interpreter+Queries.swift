@@ -25,6 +25,23 @@ extension Interpreter {
         switch pipeline.source {
         case .entity, .record, .endpoint:
             return Resolved(pipeline: pipeline, stageSources: own, provided: nil, parameters: [:])
+        case .data(let reference):
+            // Read by the check, before anything ran; a module checked apart reads it now.
+            var table = checkedData[reference.key]
+            if table == nil {
+                switch options.data.load(reference, from: source) {
+                case .success(let loaded): table = loaded
+                case .failure(let problem): throw RuntimeError(kind: .compile, diagnostics: [problem])
+                }
+                checkedData[reference.key] = table
+            }
+            let rows = table ?? DataTable(name: reference.displayName, columns: [], rows: [])
+            return Resolved(
+                pipeline: pipeline,
+                stageSources: own,
+                provided: (.rows(of: reference.displayName, columns: rows.columns), rows.rows),
+                parameters: [:]
+            )
         case .variable(let name):
             guard let binding = scope.lookup(name.text) else {
                 throw RuntimeError(

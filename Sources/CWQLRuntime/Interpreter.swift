@@ -22,6 +22,8 @@ public struct RunOptions: Sendable {
     public var dryRun = false
     /// Confirm bulk writes and deletes without asking.
     public var assumeYes = false
+    /// How `from` reads files and standard input.
+    public var data = DataLoader()
     /// Writes to more records than this need confirmation.
     public var bulkThreshold = 20
     /// Asks the user a yes/no question (the REPL); nil in scripts, where `--yes` is needed.
@@ -101,6 +103,8 @@ public final class Interpreter: @unchecked Sendable {
     var knownDefinitions: [String: KnownDefinition] = [:]
     /// Every module a check imported, parsed and checked, by key: an import runs it as it is.
     var checkedModules: [String: Program] = [:]
+    /// The rows of each `from` source, as the check read them.
+    var checkedData: [String: DataTable] = [:]
     /// The journal of the run now writing, opened at its first write.
     var journal: RunJournal?
     /// How deep `run` calls are nested, and the outermost one's source (the journal's statement).
@@ -157,7 +161,8 @@ public final class Interpreter: @unchecked Sendable {
         return try? Interpreter.check(
             SourceFile(name: "<stdlib>/prelude.cwql", text: text),
             in: CheckScope(),
-            catalog: .standard
+            catalog: .standard,
+            data: DataLoader(standardInputIsFree: false)
         )
     }()
 
@@ -166,7 +171,7 @@ public final class Interpreter: @unchecked Sendable {
     /// only found while running, after a write was sent, is a runtime error (exit 1), since the
     /// script did change something.
     public func run(_ source: SourceFile) async throws(RuntimeError) {
-        try await run(Interpreter.check(source, in: checkScope(), catalog: catalog))
+        try await run(Interpreter.check(source, in: checkScope(), catalog: catalog, data: options.data))
     }
 
     /// Runs a program checked before (``check(_:variables:catalog:)``): nothing is parsed or
@@ -174,6 +179,7 @@ public final class Interpreter: @unchecked Sendable {
     public func run(_ checked: CheckedProgram) async throws(RuntimeError) {
         for (name, known) in checked.definitions { knownDefinitions[name] = known }
         for (key, program) in checked.modules where checkedModules[key] == nil { checkedModules[key] = program }
+        for (key, table) in checked.data { checkedData[key] = table }
         let source = checked.program.source
         // The outermost run is what a journal records (a script, a REPL entry, a `-c`).
         runDepth += 1
@@ -201,19 +207,21 @@ public final class Interpreter: @unchecked Sendable {
     public static func check(
         _ source: SourceFile,
         variables: [String: Value],
-        catalog: Catalog = .standard
+        catalog: Catalog = .standard,
+        data: DataLoader = DataLoader()
     ) throws(RuntimeError) -> CheckedProgram {
         let scope = CheckScope()
         for (name, value) in variables { scope.define(variable: name, KnownValue(value, entity: nil)) }
         for (name, known) in Interpreter.prelude?.definitions ?? [:] { scope.define(definition: name, known) }
         scope.markPrelude()
-        return try check(source, in: scope, catalog: catalog)
+        return try check(source, in: scope, catalog: catalog, data: data)
     }
 
     static func check(
         _ source: SourceFile,
         in scope: CheckScope,
-        catalog: Catalog
+        catalog: Catalog,
+        data: DataLoader
     ) throws(RuntimeError) -> CheckedProgram {
         let program: Program
         do {
@@ -221,16 +229,26 @@ public final class Interpreter: @unchecked Sendable {
         } catch {
             throw RuntimeError(error)
         }
-        let checker = StaticChecker(catalog: catalog, source: source, loadModule: ModuleLocator.locate)
+        let checker = StaticChecker(
+            catalog: catalog,
+            source: source,
+            loadModule: ModuleLocator.locate,
+            loadData: data.load
+        )
         let problems = checker.check(program, in: scope)
         if !problems.isEmpty { throw RuntimeError(kind: .compile, diagnostics: problems) }
-        return CheckedProgram(program: program, modules: scope.checkedModules, definitions: scope.definitions)
+        return CheckedProgram(
+            program: program,
+            modules: scope.checkedModules,
+            definitions: scope.definitions,
+            data: scope.checkedData
+        )
     }
 
     /// Checks a source in the scope of what the session has defined so far, without running it.
     @discardableResult
     public func check(_ source: SourceFile) throws(RuntimeError) -> CheckedProgram {
-        try Interpreter.check(source, in: checkScope(), catalog: catalog)
+        try Interpreter.check(source, in: checkScope(), catalog: catalog, data: options.data)
     }
 
     /// True once a write was sent (a later mistake is a runtime failure, exit 1).

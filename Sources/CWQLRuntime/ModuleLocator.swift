@@ -11,12 +11,18 @@ enum ModuleLocator {
         if StandardLibrary.module(named: name) != nil {
             return "<stdlib>/\(name.hasSuffix(".cwql") ? String(name.dropLast(5)) : name)"
         }
+        var path = resolve(name, from: source)
+        if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
+        return (path as NSString).standardizingPath
+    }
+
+    /// A path as a script names it (an import, a `from` file): relative to the script's
+    /// folder, or to the working directory for the REPL and `-c`.
+    static func resolve(_ name: String, from source: SourceFile) -> String {
         let base =
             source.name.hasPrefix("<")
             ? FileManager.default.currentDirectoryPath : (source.name as NSString).deletingLastPathComponent
-        var path = name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
-        if !path.hasSuffix(".cwql"), !FileManager.default.fileExists(atPath: path) { path += ".cwql" }
-        return (path as NSString).standardizingPath
+        return name.hasPrefix("/") ? name : (base as NSString).appendingPathComponent(name)
     }
 
     static func locate(_ name: String, from source: SourceFile, span: SourceSpan) -> Result<ImportedModule, Diagnostic>

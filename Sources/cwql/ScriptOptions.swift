@@ -86,6 +86,9 @@ struct ScriptRunner {
         options.style.neutralizeFormulas = script.safeCSV
         options.zone = zone
         options.me = me
+        // A session reads its entries from standard input (the REPL, `… | cwql`): `from stdin`
+        // is refused there; `run FILE` and `-c` check their source with standard input free.
+        options.data = DataLoader(standardInputIsFree: false)
         // The demo's simulator forgets its data when it stops: its runs are not journaled.
         options.stateDirectory = fixedCredentials == nil ? StateDirectory.path : nil
         return (Interpreter(client: client, options: options, output: output), client)

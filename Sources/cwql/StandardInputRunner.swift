@@ -67,7 +67,11 @@ struct StandardInputRunner {
             if let session {
                 try session.interpreter.check(source)
             } else {
-                try Interpreter.check(source, variables: runner.script.parsedVariables)
+                try Interpreter.check(
+                    source,
+                    variables: runner.script.parsedVariables,
+                    data: DataLoader(standardInputIsFree: false)
+                )
             }
         } catch {
             standardError(error.description)

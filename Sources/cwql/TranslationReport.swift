@@ -13,7 +13,7 @@ struct TranslationReport {
     /// One `METHOD path?query` line per request, with headers and repetition beneath.
     var requestLines: String {
         var lines: [String] = []
-        for (index, step) in plan.steps.enumerated() {
+        for (step, segment) in plan.sentSteps {
             // What the client sends: a long ticket query goes by POST search.
             let sent = ConnectWiseClient.asSent(step.request)
             lines.append("\(sent.method.rawValue) \(sent.pathAndQuery())")
@@ -23,9 +23,12 @@ struct TranslationReport {
             }
             for (name, value) in step.request.headers { lines.append("  \(name): \(value)") }
             if let repeats = step.repeats { lines.append("  (repeated for \(repeats))") }
-            if index < plan.segments.count, plan.segments[index].isUnchecked {
+            if segment?.isUnchecked == true {
                 lines.append("  (\(QueryPlan.uncheckedNote))")
             }
+        }
+        if lines.isEmpty {
+            lines.append("(nothing is sent to ConnectWise: cwql reads \(plan.segments[0].entity.name) itself)")
         }
         return lines.joined(separator: "\n")
     }
@@ -74,7 +77,7 @@ struct TranslationReport {
                     unchecked: $0.isUnchecked
                 )
             },
-            requests: plan.steps.map { step in
+            requests: plan.sentSteps.map(\.step).map { step in
                 Step(
                     method: step.request.method.rawValue,
                     path: step.request.path.description,

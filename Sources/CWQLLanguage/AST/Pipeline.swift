@@ -10,9 +10,12 @@ public enum PipelineSource: Sendable {
     case call(Name, arguments: [ValueExpr], SourceSpan)
     /// `` `/system/mycompany/other` ``: an endpoint the catalog lacks, reached raw.
     case endpoint(Name)
+    /// `from "seats.csv"`, `from stdin as csv`: rows read from outside ConnectWise.
+    case data(DataSourceReference)
 
     public var span: SourceSpan {
         switch self {
+        case .data(let reference): return reference.span
         case .entity(let name), .variable(let name), .endpoint(let name): return name.span
         case .record(let entity, let id): return entity.span.merged(with: id.span)
         case .call(_, _, let span): return span

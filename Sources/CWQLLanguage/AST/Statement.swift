@@ -79,10 +79,18 @@ public struct CheckedProgram: Sendable {
     public var modules: [String: Program]
     /// What the program defines, as the check saw it.
     public var definitions: [String: KnownDefinition]
+    /// The rows of each `from` source, read by the check (``DataSourceReference/key``).
+    public var data: [String: DataTable]
 
-    public init(program: Program, modules: [String: Program], definitions: [String: KnownDefinition]) {
+    public init(
+        program: Program,
+        modules: [String: Program],
+        definitions: [String: KnownDefinition],
+        data: [String: DataTable] = [:]
+    ) {
         self.program = program
         self.modules = modules
         self.definitions = definitions
+        self.data = data
     }
 }

@@ -51,6 +51,7 @@ public final class CheckScope {
         var preludeDefinitions: [String: KnownDefinition] = [:]
         var modules: [String: [String: KnownDefinition]] = [:]
         var programs: [String: Program] = [:]
+        var data: [String: DataTable] = [:]
     }
 
     public init(parent: CheckScope? = nil) {
@@ -83,6 +84,14 @@ public final class CheckScope {
     /// Every module the check imported, parsed and checked, by key: what the run executes
     /// (a module is read, parsed and checked once).
     public var checkedModules: [String: Program] { shared.programs }
+
+    /// The rows of a `from` source the check read, by ``DataSourceReference/key``.
+    func data(_ key: String) -> DataTable? { shared.data[key] }
+    func remember(data table: DataTable, key: String) { shared.data[key] = table }
+
+    /// Every `from` source the check read, by key: what the run reads (each once, before
+    /// anything is written).
+    public var checkedData: [String: DataTable] { shared.data }
 
     public func define(variable name: String, _ value: KnownValue) { variables[name] = value }
     public func define(definition name: String, _ definition: KnownDefinition) {

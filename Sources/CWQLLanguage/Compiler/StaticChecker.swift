@@ -14,15 +14,20 @@ public struct StaticChecker {
     /// Finds an imported module's text, or says why it can't (the runtime does the I/O).
     public var loadModule:
         ((_ name: String, _ from: SourceFile, _ span: SourceSpan) -> Result<ImportedModule, Diagnostic>)?
+    /// Reads a `from` source's rows, or says why it can't, naming the file and line (the
+    /// runtime does the I/O); nil leaves their columns unchecked.
+    public var loadData: ((_ reference: DataSourceReference, _ in: SourceFile) -> Result<DataTable, Diagnostic>)?
 
     public init(
         catalog: Catalog = .standard,
         source: SourceFile,
-        loadModule: ((String, SourceFile, SourceSpan) -> Result<ImportedModule, Diagnostic>)? = nil
+        loadModule: ((String, SourceFile, SourceSpan) -> Result<ImportedModule, Diagnostic>)? = nil,
+        loadData: ((DataSourceReference, SourceFile) -> Result<DataTable, Diagnostic>)? = nil
     ) {
         self.catalog = catalog
         self.source = source
         self.loadModule = loadModule
+        self.loadData = loadData
     }
 
     /// Every problem found, one per statement at most; names the program defines are added to
@@ -160,7 +165,8 @@ public struct StaticChecker {
             // A module has a scope of its own: the prelude's definitions, not the importer's
             // variables; its `let`s stay its own.
             let own = CheckScope(module: scope)
-            let inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
+            var inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
+            inner.loadData = loadData
             inner.check(program.statements, in: own, importing: &importing, into: &diagnostics)
             definitions = own.ownDefinitions
             scope.remember(module: module.key, program: program, definitions: definitions)
@@ -304,6 +310,17 @@ public struct StaticChecker {
             environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0))
         )
         switch pipeline.source {
+        case .data(let reference):
+            // Read now, once: bad input is a located error before anything runs.
+            if let table = scope.data(reference.key) {
+                current = .rows(of: reference.displayName, columns: table.columns)
+            } else if let loadData {
+                let table = try loadData(reference, source).get()
+                scope.remember(data: table, key: reference.key)
+                current = .rows(of: reference.displayName, columns: table.columns)
+            } else {
+                current = .rows(of: reference.displayName, columns: nil)
+            }
         case .endpoint(let path):
             current = try planner.endpointSource(path).entity
         case .entity(let name):
@@ -394,7 +411,7 @@ public struct StaticChecker {
             } catch {
                 if !error.problem.isKnownOnlyWhenRunning { throw error }
             }
-        case .variable, .call: break
+        case .variable, .call, .data: break
         }
         return (current, value)
     }

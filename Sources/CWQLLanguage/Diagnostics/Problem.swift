@@ -82,6 +82,10 @@ public enum Problem: Sendable, Equatable {
     case recordNeedsId(name: String, collection: String)
     /// A write or child stage on rows that are not ConnectWise records (groups, a file's rows).
     case notConnectWiseRecords(stage: String, rows: String)
+    /// A `from` source that could not be read: the file (and line) at fault, and why.
+    case dataSource(name: String, line: Int?, reason: String)
+    /// `from stdin` when standard input holds the script itself.
+    case standardInputIsTheScript
     /// `sum`/`avg` of a field that does not hold numbers.
     case aggregateNeedsNumbers(function: String, field: String, type: String)
     case recordIdNotPositive
@@ -212,6 +216,10 @@ public enum Problem: Sendable, Equatable {
         case .recordNeedsId(let name, _): return "`\(name)` names one record and needs its id"
         case .notConnectWiseRecords(let stage, let rows):
             return "`\(stage)` needs ConnectWise records; these are the rows of \(rows)"
+        case .dataSource(let name, let line, let reason):
+            return "\(name)\(line.map { ":\($0)" } ?? ""): \(reason)"
+        case .standardInputIsTheScript:
+            return "`from stdin` can't read standard input: the script is being read from it"
         case .aggregateNeedsNumbers(let function, let field, let type):
             return "`\(function)` adds numbers; `\(field)` holds \(type)"
         case .recordIdNotPositive: return "a record id is a positive whole number"
@@ -318,6 +326,7 @@ public enum Problem: Sendable, Equatable {
                 : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"]
         case .stageAfterWrite: return ["a write stage ends the pipeline"]
         case .stageAfterEnding(_, let previous): return ["`\(previous)` ends the pipeline"]
+        case .standardInputIsTheScript: return ["put the script in a file and run it with `cwql run FILE`, or use -c"]
         case .notConnectWiseRecords:
             return ["rows can be sorted, filtered, selected, counted and printed; to write, loop over them with `for`"]
         case .aggregateNeedsNumbers(let function, _, _):

@@ -8,7 +8,12 @@ extension QueryPlan {
             if segments.count > 1 {
                 lines.append("# \(index + 1). \(segment.entity.isRows ? "rows of " : "")\(segment.entity.name)")
             }
-            if case .rows = segment.origin {
+            if case .provided = segment.origin {
+                lines.append(
+                    "source: \(segment.entity.isRows ? "rows of " + segment.entity.name : "records held by cwql")"
+                )
+            }
+            if segment.origin.sendsNothing {
                 for stage in segment.clientStages where !stage.isPresentationOnly {
                     lines.append("client: \(stage.summary)")
                 }

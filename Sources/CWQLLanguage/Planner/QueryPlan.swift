@@ -17,6 +17,15 @@ public struct QueryPlan: Sendable {
 
     /// The last segment, whose records are the pipeline's result.
     public var final: PlanSegment { segments[segments.count - 1] }
+
+    /// The steps that send a request, with their segment (nil for the write's): a segment of
+    /// rows cwql holds (a file's, an aggregate's) sends nothing.
+    public var sentSteps: [(step: PlanStep, segment: PlanSegment?)] {
+        steps.enumerated().compactMap { index, step in
+            guard index < segments.count else { return (step, nil) }
+            return segments[index].origin.sendsNothing ? nil : (step, segments[index])
+        }
+    }
 }
 
 /// Where a segment's records come from.
@@ -33,6 +42,14 @@ public enum SegmentOrigin: Sendable {
     /// The rows the segment before makes of its records (an aggregate's groups); every
     /// stage runs on the client, and nothing is requested.
     case rows
+
+    /// True for segments whose records cwql already holds: nothing is requested for them.
+    public var sendsNothing: Bool {
+        switch self {
+        case .provided, .rows: return true
+        case .collection, .record, .child: return false
+        }
+    }
 }
 
 /// One server request shape: what is pushed to ConnectWise, and what is left for the client.

@@ -225,6 +225,9 @@ public struct QueryPlanner {
             return PlanSegment(entity: entity, origin: .record(id: id))
         case .endpoint(let path):
             return try endpointSource(path)
+        case .data(let reference):
+            // Planned without its rows (`translate`): the columns are known when it is read.
+            return PlanSegment(entity: .rows(of: reference.displayName, columns: nil), origin: .provided)
         case .variable(let name):
             throw Diagnostic(.variableOnlyAtRunTime(name.text), source: self.source, span: name.span)
         case .call(let name, _, let span):

@@ -34,6 +34,8 @@ extension Parser {
                 )
             }
             return .endpoint(Name(token.value, span: token.span))
+        case .identifier where token.isKeyword("from"):
+            return .data(try parseDataSource())
         case .identifier:
             advance()
             var name = Name(token.value, span: token.span)
@@ -76,6 +78,49 @@ extension Parser {
                     ? [] : ["a query starts with an entity (`tickets`), `ticket 4711`, a `$variable` or a `def` call"]
             )
         }
+    }
+
+    /// `from "seats.csv" [as csv|jsonl|json]` or `from stdin as csv|jsonl|json`.
+    private mutating func parseDataSource() throws(Diagnostic) -> DataSourceReference {
+        let keyword = advance()
+        let formats = DataFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        let location: DataSourceReference.Location
+        let place = peek()
+        if place.kind == .string {
+            advance()
+            guard !place.value.isEmpty else { throw error("`from` needs a file's path", at: place.span) }
+            location = .file(place.value)
+        } else if place.isKeyword("stdin") {
+            advance()
+            location = .standardInput
+        } else {
+            throw unexpected(
+                "a file's path in quotes or `stdin` after `from`",
+                help: ["for example `from \"seats.csv\"` or `from stdin as csv`"]
+            )
+        }
+        var format: DataFormat?
+        if matchKeyword("as") {
+            let word = try expectName("a format after `as`: \(formats)")
+            guard let named = DataFormat(rawValue: word.folded) else {
+                throw error(
+                    "unknown format `\(word.text)`",
+                    at: word.span,
+                    help: Suggestions.didYouMean(word.text, among: DataFormat.allCases.map(\.rawValue))
+                        + ["`from` reads \(formats)"]
+                )
+            }
+            format = named
+        } else if case .file(let path) = location {
+            format = DataFormat.of(path: path)
+        }
+        guard let format else {
+            throw error(
+                "say how to read `\(place.kind == .string ? place.value : "stdin")`: add `as csv`, `as jsonl` or `as json`",
+                at: place.span
+            )
+        }
+        return DataSourceReference(location: location, format: format, span: keyword.span.merged(with: previous().span))
     }
 
     private mutating func parseStage() throws(Diagnostic) -> Stage {
