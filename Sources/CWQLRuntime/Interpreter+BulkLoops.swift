@@ -36,7 +36,7 @@ extension Interpreter {
     func mayWrite(_ statements: [Statement], visiting: Set<String>) -> Bool {
         statements.contains { statement in
             switch statement.kind {
-            case .create, .upsert: return true
+            case .create, .upsert, .sync: return true
             case .pipeline(let pipeline): return mayWrite(pipeline, visiting: visiting)
             case .for(_, _, let body): return mayWrite(body, visiting: visiting)
             case .if(_, let then, let otherwise):

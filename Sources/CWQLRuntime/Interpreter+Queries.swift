@@ -316,6 +316,13 @@ extension Interpreter {
             var values: [Value] = []
             for item in items { values.append(try await evaluate(item, in: source).value) }
             return Binding(value: .list(values), entity: nil)
+        case .object(let object):
+            var pairs: [(String, JSON)] = []
+            for assignment in object.fields {
+                let value = try await evaluate(assignment.value, in: source).value
+                if !pairs.contains(where: { $0.0 == assignment.key }) { pairs.append((assignment.key, value.json)) }
+            }
+            return Binding(value: .record(JSONObject(distinctPairs: pairs)), entity: nil)
         case .member(let inner, let path, _):
             let held = try await evaluate(inner, in: source)
             guard let found = held.value.field(at: path, of: held.entity) else {

@@ -402,6 +402,8 @@ public final class Interpreter: @unchecked Sendable {
         case .upsert(let entityName, let match, let object):
             let entity = try writableEntity(entityName, source: source)
             try await upsert(match, object, entity: entity, source: source, span: statement.span)
+        case .sync(let statement):
+            try await sync(statement, in: source)
         case .pipeline(let pipeline):
             if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
                 let definition = definition(named: name.text), case .procedure(let body) = definition.body

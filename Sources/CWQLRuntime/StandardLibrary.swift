@@ -7,7 +7,8 @@ public enum StandardLibrary {
     static let modules: [String: String] = [
         "alerts": PackageResources.alerts_cwql, "configurations": PackageResources.configurations_cwql,
         "prelude": PackageResources.prelude_cwql, "reminders": PackageResources.reminders_cwql,
-        "seats": PackageResources.seats_cwql, "time": PackageResources.time_cwql,
+        "seats": PackageResources.seats_cwql, "tenants": PackageResources.tenants_cwql,
+        "time": PackageResources.time_cwql,
     ].mapValues { String(decoding: $0, as: UTF8.self) }
 
     /// A module's source text by name (`"alerts"`).

@@ -1,5 +1,6 @@
 import CWJSON
 import CWQLRuntime
+import CWQLTestSupport
 import Foundation
 import Testing
 
@@ -63,6 +64,29 @@ struct StdlibTests {
             #expect(matches.count == 1)
             #expect(matches.first?["serialNumber"]?.stringValue == "SN-2")
             #expect(matches.first?["company"]?["identifier"]?.stringValue == "ACME")
+        }
+    }
+
+    @Test func tenantsMapToCompaniesByIdentifierOrName() async throws {
+        let folder = try TemporaryFolder.make("cwql-tenants")
+        let file = folder.appendingPathComponent("tenants.csv")
+        try "tenant,company\ncontoso.example,ACME\nglobex.example,Globex Inc\nnobody.example,Nobody Inc\n".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        try await withRuntime(tickets: 30) { h in
+            let out = try await h.run("import \"tenants\"\ntenants.map((from \"\(file.path)\"))")
+            let companies = h.server.store.records("companies")
+            let acme = companies.first { $0["identifier"]?.stringValue == "ACME" }!["id"]!.intValue!
+            let globex = companies.first { $0["name"]?.stringValue == "Globex Inc" }!
+            #expect(
+                out.split(separator: "\n").map(String.init) == [
+                    "contoso.example → ACME (id \(acme))",
+                    "globex.example → \(globex["identifier"]!.stringValue!) (id \(globex["id"]!.intValue!))",
+                    "nobody.example: 0 companies named \"Nobody Inc\"; not mapped",
+                ]
+            )
         }
     }
 

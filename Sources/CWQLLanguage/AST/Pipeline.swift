@@ -83,6 +83,15 @@ public struct FieldAssignment: Sendable {
     public var field: ConditionSubject
     public var value: ValueExpr
 
+    /// The key a record made of an object literal holds the value under: the field as
+    /// written, or a custom field's caption.
+    public var key: String {
+        switch field {
+        case .field(let path): return path.written
+        case .customField(let caption, _): return caption
+        }
+    }
+
     public init(field: ConditionSubject, value: ValueExpr) {
         self.field = field
         self.value = value

@@ -42,6 +42,8 @@ public enum StatementKind: Sendable {
     case create(entity: Name, ObjectLiteral)
     /// `upsert ticket where COND { … }`
     case upsert(entity: Name, match: Condition, ObjectLiteral)
+    /// `sync ENTITY where … key F from SOURCE [missing deactivate|delete]`
+    case sync(SyncStatement)
     /// A query, with or without writes.
     case pipeline(Pipeline)
 }

@@ -38,6 +38,8 @@ public indirect enum ValueExpr: Sendable {
     case field(FieldPath)
     /// A custom field's value by caption, in a computed column (`custom("Alert ID")`).
     case customField(String, SourceSpan)
+    /// `{ product: $product, quantity: $seats }`: a record made in the script.
+    case object(ObjectLiteral)
 
     /// The source text this value covers.
     public var span: SourceSpan {
@@ -50,6 +52,7 @@ public indirect enum ValueExpr: Sendable {
         case .field(let path): return path.span
         case .duration(let duration): return duration.span
         case .query(let pipeline): return pipeline.span
+        case .object(let object): return object.span
         case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.span.merged(with: rhs.span)
         }
     }
@@ -118,6 +121,7 @@ extension ValueExpr {
                 return []
             }
         case .list(let items, _): return items.flatMap(\.fieldsRead)
+        case .object(let object): return object.fields.flatMap(\.value.fieldsRead)
         case .not(let inner, _), .member(let inner, _, _): return inner.fieldsRead
         default: return []
         }

@@ -30,7 +30,7 @@ extension EntitySpec {
     }
 
     /// Refuses a write the spec does not list for this entity, naming what it allows.
-    func require(_ write: WriteCapability, source: SourceFile, span: SourceSpan) throws(Diagnostic) {
+    public func require(_ write: WriteCapability, source: SourceFile, span: SourceSpan) throws(Diagnostic) {
         guard !allows(write) else { return }
         let allowed = [(WriteCapability.create, "create"), (.update, "set"), (.delete, "delete")].filter {
             allows($0.0)

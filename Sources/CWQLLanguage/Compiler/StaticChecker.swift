@@ -115,6 +115,8 @@ public struct StaticChecker {
             try checkCondition(match, entity: entity, in: scope)
             try checkObject(object, entity: entity, in: scope)
             scope.define(variable: "created", .record(entity))
+        case .sync(let sync):
+            try checkSync(sync, in: scope)
         case .pipeline(let pipeline):
             if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
                 let definition = scope.definition(name.text), definition.isProcedure
@@ -230,6 +232,9 @@ public struct StaticChecker {
                 )
             }
             return .unknown
+        case .object(let object):
+            for assignment in object.fields { try check(assignment.value, in: scope) }
+            return .record(nil)
         case .field, .customField: return .unknown
         case .string: return .scalar("text")
         case .number: return .scalar("a number")
@@ -237,6 +242,38 @@ public struct StaticChecker {
         case .date: return .scalar("a date")
         case .null, .word: return .unknown
         }
+    }
+
+    /// `sync`: the scope is a read of ConnectWise records, and every column of the rows (when
+    /// they are known now) writes one of their fields.
+    private func checkSync(_ sync: SyncStatement, in scope: CheckScope) throws(Diagnostic) {
+        guard let entity = try check(sync.scope, in: scope).entity else { return }
+        let rows: EntitySpec?
+        switch sync.source {
+        case .data(let reference):
+            let pipeline = Pipeline(source: .data(reference), stages: [], span: reference.span)
+            rows = try check(pipeline, in: scope).entity
+        case .variable(let name):
+            switch try checkVariable(name, path: [], span: name.span, in: scope) {
+            case .records(let held), .record(let held): rows = held
+            case .scalar(let kind):
+                throw Diagnostic(
+                    .variableHoldsNoRecords(variable: name.text, kind: kind),
+                    source: source,
+                    span: name.span
+                )
+            case .unknown: rows = nil
+            }
+        }
+        // Rows read now, or held by a variable whose columns are known: checked now.
+        let known = rows.flatMap { $0.isRows && !$0.isRaw ? $0 : nil }
+        _ = try SyncShape.make(
+            sync,
+            entity: entity,
+            columns: known?.fields.map(\.name),
+            rowsName: known?.name ?? "",
+            source: source
+        )
     }
 
     /// `$name` and `$name.field…`: the variable is defined, and a field of records exists.

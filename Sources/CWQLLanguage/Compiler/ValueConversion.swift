@@ -34,7 +34,7 @@ struct ValueConversion {
         case .duration(let duration):
             guard type == .date || type == .unknown else { throw mismatch(value, type: type, field: field) }
             return .moment(try resolve(duration))
-        case .arithmetic, .interpolated, .list, .member:
+        case .arithmetic, .interpolated, .list, .member, .object:
             return try literal(of: try constant(value), as: type, field: field, span: value.span)
         default:
             break
@@ -170,6 +170,14 @@ struct ValueConversion {
                 )
             }
             return found
+        case .object(let object):
+            var pairs: [(String, JSON)] = []
+            for assignment in object.fields {
+                if !pairs.contains(where: { $0.0 == assignment.key }) {
+                    pairs.append((assignment.key, try constant(assignment.value).json))
+                }
+            }
+            return .record(JSONObject(distinctPairs: pairs))
         case .string, .number, .boolean, .null, .date:
             return ClientPredicate.value(of: try literal(value, as: .unknown, field: "value"))
         case .query, .compare, .and, .or, .not, .field, .customField:
@@ -297,6 +305,7 @@ struct ValueConversion {
         case .arithmetic: return "a calculation"
         case .interpolated: return "text"
         case .list: return "a list"
+        case .object: return "a record"
         case .member: return "a field of a record"
         case .field, .customField: return "a field"
         default: return "a test"

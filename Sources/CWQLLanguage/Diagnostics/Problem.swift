@@ -86,6 +86,14 @@ public enum Problem: Sendable, Equatable {
     case dataSource(name: String, line: Int?, reason: String)
     /// `from stdin` when standard input holds the script itself.
     case standardInputIsTheScript
+    /// `sync`: a scope stage other than `where` or a child, a column that is not a field, a
+    /// key that is not a column, no flag to deactivate with, a key two rows or records share.
+    case syncScopeStage(String)
+    case syncColumnNotAField(column: String, rows: String, entity: String, near: [String])
+    case syncKeyNotAColumn(key: String, columns: [String])
+    case syncNoActiveFlag(entity: String)
+    case syncDuplicateKey(key: String, where: String)
+    case syncCreateNeedsOneParent(entity: String, parent: String, count: Int)
     /// `sum`/`avg` of a field that does not hold numbers.
     case aggregateNeedsNumbers(function: String, field: String, type: String)
     case recordIdNotPositive
@@ -220,6 +228,15 @@ public enum Problem: Sendable, Equatable {
             return "\(name)\(line.map { ":\($0)" } ?? ""): \(reason)"
         case .standardInputIsTheScript:
             return "`from stdin` can't read standard input: the script is being read from it"
+        case .syncScopeStage(let stage):
+            return "`sync` reads its scope with `where` and child stages only, not `\(stage)`"
+        case .syncColumnNotAField(let column, let rows, let entity, _):
+            return "column `\(column)` of \(rows) is not a field of \(entity)"
+        case .syncKeyNotAColumn(let key, _): return "the key `\(key)` is not a column of the rows"
+        case .syncNoActiveFlag(let entity): return "\(entity) have no active flag to deactivate with"
+        case .syncDuplicateKey(let key, let place): return "the key \(key) is found twice \(place)"
+        case .syncCreateNeedsOneParent(let entity, let parent, let count):
+            return "can't tell which \(parent) to create \(entity) under: the scope has \(count)"
         case .aggregateNeedsNumbers(let function, let field, let type):
             return "`\(function)` adds numbers; `\(field)` holds \(type)"
         case .recordIdNotPositive: return "a record id is a positive whole number"
@@ -326,6 +343,14 @@ public enum Problem: Sendable, Equatable {
                 : ["write the outer ids as numbers: `/service/boards/12/statuses/{id}/notifications`"]
         case .stageAfterWrite: return ["a write stage ends the pipeline"]
         case .stageAfterEnding(_, let previous): return ["`\(previous)` ends the pipeline"]
+        case .syncScopeStage: return ["select, sort and the like shape output; sync writes every record in scope"]
+        case .syncColumnNotAField(_, _, _, let near):
+            return near + ["each column of the rows names a field to write; rename or drop the column"]
+        case .syncKeyNotAColumn(_, let columns): return ["the rows have: " + columns.joined(separator: ", ")]
+        case .syncNoActiveFlag: return ["use `missing delete`, or leave records the rows don't name alone"]
+        case .syncDuplicateKey:
+            return ["a key names one record: make it unique, or add a second key column (`key name, company`)"]
+        case .syncCreateNeedsOneParent(_, let parent, _): return ["narrow the scope to one \(parent)"]
         case .standardInputIsTheScript: return ["put the script in a file and run it with `cwql run FILE`, or use -c"]
         case .notConnectWiseRecords:
             return ["rows can be sorted, filtered, selected, counted and printed; to write, loop over them with `for`"]

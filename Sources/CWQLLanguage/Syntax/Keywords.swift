@@ -58,7 +58,7 @@ public enum StageKeyword: String, CaseIterable, Sendable {
 /// The words that start a statement: the one table the parser dispatches on, the completer
 /// offers and `.help` lists.
 public enum StatementKeyword: String, CaseIterable, Sendable {
-    case `let`, def, `import`, `for`, `if`, print, create, upsert
+    case `let`, def, `import`, `for`, `if`, print, create, upsert, sync
 
     /// How the statement is written, for `.help`.
     public var usage: String {
@@ -71,6 +71,7 @@ public enum StatementKeyword: String, CaseIterable, Sendable {
         case .print: return "print VALUE, …"
         case .create: return "create ENTITY { FIELD: VALUE, … }"
         case .upsert: return "upsert ENTITY key FIELD { FIELD: VALUE, … }"
+        case .sync: return "sync ENTITY where … key FIELD from \"FILE\" [missing deactivate|delete]"
         }
     }
 }

@@ -80,6 +80,47 @@ extension Parser {
         }
     }
 
+    /// After `sync`: `ENTITY where … key F[, G] from SOURCE [missing deactivate|delete]`.
+    mutating func parseSync(start: SourceSpan) throws(Diagnostic) -> SyncStatement {
+        let scope = try parsePipeline()
+        try expectKeyword("key", "`key` and the field that matches rows to records, as in `key name`")
+        var keys = [try expectName("a field after `key`")]
+        while match(.comma) { keys.append(try expectName("a field after `,`")) }
+        guard peek().isKeyword("from") else {
+            throw unexpected("`from` and the rows to sync, as in `from \"inventory.csv\"` or `from $rows`")
+        }
+        let source: SyncSource
+        if peekNext().kind == .variable {
+            advance()
+            let variable = advance()
+            source = .variable(Name(variable.value, span: variable.span))
+        } else {
+            source = .data(try parseDataSource())
+        }
+        var missing = MissingAction.leave
+        if matchKeyword("missing") {
+            let word = try expectName("`deactivate` or `delete` after `missing`")
+            guard let action = MissingAction(rawValue: word.folded), action != .leave else {
+                throw error(
+                    "unknown `missing` action `\(word.text)`",
+                    at: word.span,
+                    help: Suggestions.didYouMean(word.text, among: ["deactivate", "delete"])
+                        + [
+                            "records in scope that no row names are left alone unless `missing deactivate` or `missing delete`"
+                        ]
+                )
+            }
+            missing = action
+        }
+        return SyncStatement(
+            scope: scope,
+            keys: keys,
+            source: source,
+            missing: missing,
+            span: start.merged(with: previous().span)
+        )
+    }
+
     /// `from "seats.csv" [as csv|jsonl|json]` or `from stdin as csv|jsonl|json`.
     private mutating func parseDataSource() throws(Diagnostic) -> DataSourceReference {
         let keyword = advance()

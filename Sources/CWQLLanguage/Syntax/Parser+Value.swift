@@ -93,6 +93,8 @@ extension Parser {
                 path.append(Name(part.value, span: part.span))
             }
             return path.isEmpty ? inner : .member(inner, path: path, token.span.merged(with: previous().span))
+        case .leftBrace:
+            return .object(try parseObject())
         case .identifier where fieldsAreOperands:
             switch token.value.lowercased() {
             case "true", "false", "null": return try parseConditionValue(after: "")

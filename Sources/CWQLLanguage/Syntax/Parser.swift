@@ -110,6 +110,9 @@ public struct Parser {
             try expectKeyword("where", "`where` and the match condition after `upsert \(entity.text)`")
             let match = try parseCondition()
             kind = .upsert(entity: entity, match: match, try parseObject())
+        case .sync?:
+            advance()
+            kind = .sync(try parseSync(start: keyword.span))
         case nil:
             if keyword.isKeyword("else") { throw error("`else` without an `if`", at: keyword.span) }
             kind = .pipeline(try parsePipeline())
