@@ -95,7 +95,8 @@ let package = Package(
             resources: [
                 .embedInCode("stdlib/prelude.cwql"), .embedInCode("stdlib/alerts.cwql"),
                 .embedInCode("stdlib/configurations.cwql"), .embedInCode("stdlib/reminders.cwql"),
-                .embedInCode("stdlib/seats.cwql"), .embedInCode("stdlib/tenants.cwql"), .embedInCode("stdlib/time.cwql"),
+                .embedInCode("stdlib/seats.cwql"), .embedInCode("stdlib/tenants.cwql"),
+                .embedInCode("stdlib/time.cwql"),
             ]
         ),
 
