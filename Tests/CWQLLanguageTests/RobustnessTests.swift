@@ -30,11 +30,27 @@ struct RobustnessTests {
         "0.5h", "2026-01-31", "$board", "$", "`_info/lastUpdated`", "select", "sort", "desc", "take", "count", "by",
         "notes", "note", "set", "close", "log", "let", "def", "for", "if", "else", "print", "create", "upsert",
         "\n", ";", "#", "\\", "\"", "é", "\u{0}", "-", "+", "[", "]",
+        // The second release's syntax: arithmetic, interpolation, aggregates, sources, sync.
+        "*", "/", "\"a \\($board) b\"", "\"\\(\"", "\\(", "\"\\($t.id + 1)\"", "sum", "avg", "min", "max",
+        "summarize", "n = count()", "h = sum(actualHours)", "from", "\"seats.csv\"", "stdin", "as", "csv", "jsonl",
+        "sync", "key", "missing", "deactivate", "delete", "minutes = budgetHours * 60", "(1, 2)", "(ticket 5).summary",
     ]
 
     /// Compiles `text` and checks that a failure points inside the text.
     static func check(_ text: String) {
         let environment = CompileEnvironment(now: GoldenCase.now, variables: GoldenCase.variables)
+        // The whole-script check too, with a `from` source that always reads the same rows.
+        if let program = try? Parser.parse(SourceFile(name: "fuzz", text: text)) {
+            let rows = DataTable(
+                name: "seats.csv",
+                columns: [FieldSpec("company", .value(.string)), FieldSpec("seats", .value(.integer))],
+                rows: []
+            )
+            let checker = StaticChecker(source: program.source, loadData: { _, _ in .success(rows) })
+            for diagnostic in checker.check(program) {
+                #expect(diagnostic.span.end <= program.source.bytes.count, "bad span for \(text.debugDescription)")
+            }
+        }
         do {
             _ = try Translator.translate(text, environment: environment)
         } catch {
@@ -87,6 +103,12 @@ struct RobustnessTests {
             String((0..<count).map { _ in "0123456789".randomElement(using: &g)! })
         }
         let shapes: [(inout SplitMix64) -> String] = [
+            { g in
+                // Interpolations nested past the parser's depth limit fail cleanly.
+                let depth = Int.random(in: 1...300, using: &g)
+                return "tickets | note " + String(repeating: "\"\\(", count: depth) + "1"
+                    + String(repeating: ")\"", count: depth)
+            },
             { g in
                 let terms = Int.random(in: 1...2500, using: &g)
                 let connective = Bool.random(using: &g) ? " and " : " or "
