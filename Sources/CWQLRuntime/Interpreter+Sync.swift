@@ -43,7 +43,7 @@ extension Interpreter {
             return true
         }
         func key(_ values: [Value?]) -> String {
-            values.map { ($0 ?? .null).displayText.trimmingSpaces.lowercased() }.joined(separator: "\u{1F}")
+            values.map { ($0 ?? .null).displayText.trimmingSpacesAndTabs.lowercased() }.joined(separator: "\u{1F}")
         }
         func written(_ values: [Value?]) -> String { values.map { ($0 ?? .null).displayText }.joined(separator: ", ") }
         var byKey: [String: JSON] = [:]
@@ -196,7 +196,13 @@ extension Interpreter {
         var done = 0
         var failures: [(record: String, reason: String)] = []
         for change in changes {
-            try Task.checkCancellationAsRuntime(source: source, span: span)
+            if Task.isCancelled {
+                // Ctrl-C or SIGTERM: no new change starts; the journal holds the ones done.
+                output.standardError(
+                    "sync \(noun): \(done) of \(changes.count) changes done, \(changes.count - done - failures.count) not attempted\n"
+                )
+                try Task.checkCancellationAsRuntime(source: source, span: span)
+            }
             do {
                 switch change {
                 case .create(let row, let assignments):
@@ -210,19 +216,13 @@ extension Interpreter {
                     // An unknown outcome is settled by looking for the record with the row's key.
                     var reconcile: (@Sendable () async throws -> JSON?)?
                     if let keyValue = Interpreter.cell(row, keyField.name) {
-                        let lookFor = Reconciliation(
-                            path: path,
-                            conditions: .comparison(
-                                path: keyField.comparePath,
-                                op: "=",
-                                value: .text(keyValue.displayText)
-                            ),
-                            sent: Reconciliation.sentFields(of: body),
-                            madeAt: "_info/dateEntered",
-                            notBefore: Reconciliation.attemptStart(client),
-                            member: client.apiMember
+                        reconcile = Reconciliation.ofCreation(
+                            at: path,
+                            key: keyField.comparePath,
+                            text: keyValue.displayText,
+                            body: body,
+                            client: client
                         )
-                        reconcile = { try await lookFor.find(with: client) }
                     }
                     hasWritten = true
                     _ = try await journaling(request, before: nil) {
@@ -250,7 +250,7 @@ extension Interpreter {
                 }
                 done += 1
             } catch {
-                if Task.isCancelled { throw error }
+                if Task.isCancelled, error is CancellationError { throw error }
                 let record: String
                 switch change {
                 case .create(let row, _): record = "row \(written(shape.keys.map { Interpreter.cell(row, $0.name) }))"
@@ -277,7 +277,6 @@ extension Interpreter {
                 span: span
             )
         }
-        _ = done
     }
 
     /// The rows to sync: their name for messages, their columns and the rows.
@@ -451,14 +450,5 @@ extension Interpreter {
         case .deactivate: return 2
         case .delete: return 3
         }
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return String(text)
     }
 }

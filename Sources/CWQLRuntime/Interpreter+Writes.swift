@@ -185,15 +185,7 @@ extension Interpreter {
         if let key = ["summary", "name", "identifier"].first(where: { body[$0]?.stringValue != nil }),
             let text = body[key]?.stringValue
         {
-            let lookFor = Reconciliation(
-                path: entity.path,
-                conditions: .comparison(path: key, op: "=", value: .text(text)),
-                sent: Reconciliation.sentFields(of: body),
-                madeAt: "_info/dateEntered",
-                notBefore: Reconciliation.attemptStart(client),
-                member: client.apiMember
-            )
-            reconcile = { try await lookFor.find(with: client) }
+            reconcile = Reconciliation.ofCreation(at: entity.path, key: key, text: text, body: body, client: client)
         }
         hasWritten = true
         let request = Request(.post, entity.path, body: .object(body))

@@ -65,6 +65,26 @@ struct Reconciliation: Sendable {
     /// records' resolution): a record of the same second as the attempt may be the write's.
     static func attemptStart(_ client: ConnectWiseClient) -> Double { client.serverClock.now().rounded(.down) }
 
+    /// How to settle a POST that made `body` at `path` when its answer is lost: look for a
+    /// record whose `key` is `text`, made by this API member since the attempt.
+    static func ofCreation(
+        at path: String,
+        key: String,
+        text: String,
+        body: JSONObject,
+        client: ConnectWiseClient
+    ) -> @Sendable () async throws -> JSON? {
+        let lookFor = Reconciliation(
+            path: path,
+            conditions: .comparison(path: key, op: "=", value: .text(text)),
+            sent: sentFields(of: body),
+            madeAt: "_info/dateEntered",
+            notBefore: attemptStart(client),
+            member: client.apiMember
+        )
+        return { try await lookFor.find(with: client) }
+    }
+
     /// The fields of a body that a record must hold: its values and references' ids.
     static func sentFields(of body: JSONObject) -> [(path: String, value: JSON)] {
         var fields: [(String, JSON)] = []

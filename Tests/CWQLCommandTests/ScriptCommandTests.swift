@@ -36,6 +36,29 @@ struct ScriptCommandTests {
         }
     }
 
+    @Test func fromStandardInputReadsItWhereItIsFree() async throws {
+        try await withSite { _, env, _ in
+            let counted = try await CommandRunner.run(
+                ["-c", "from stdin as csv | sum seats"],
+                stdin: "company,seats\nACME,12\nGLOBEX,7\n",
+                environment: env
+            )
+            #expect(counted.status == 0)
+            #expect(counted.stdout.contains("19"))
+            // A script read from standard input can't also read rows from it.
+            let refused = try await CommandRunner.run([], stdin: "from stdin as csv | count\n", environment: env)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("the script is being read from it"))
+            let bad = try await CommandRunner.run(
+                ["-c", "from stdin as jsonl | count"],
+                stdin: "{\"a\":1}\n{\"a\":\n",
+                environment: env
+            )
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("stdin:2: invalid JSON"))
+        }
+    }
+
     @Test func exitCodesFollowTheSpec() async throws {
         try await withSite { _, env, _ in
             let compile = try await CommandRunner.run(["-c", "tickets where bord = 1"], environment: env)

@@ -137,7 +137,7 @@ enum CSVRows {
         let header = records.removeFirst()
         var names: [String] = []
         for (index, cell) in header.cells.enumerated() {
-            let name = cell.trimmingSpaces
+            let name = cell.trimmingSpacesAndTabs
             guard !name.isEmpty else {
                 throw .init(line: header.line, reason: "column \(index + 1) of the header row has no name")
             }
@@ -261,7 +261,8 @@ enum CSVRows {
 }
 
 extension String {
-    fileprivate var trimmingSpaces: String {
+    /// The text without spaces and tabs at either end (a CSV header cell, a sync key).
+    public var trimmingSpacesAndTabs: String {
         var text = Substring(self)
         while text.first == " " || text.first == "\t" { text = text.dropFirst() }
         while text.last == " " || text.last == "\t" { text = text.dropLast() }
