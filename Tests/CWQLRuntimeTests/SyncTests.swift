@@ -66,6 +66,25 @@ struct SyncTests {
         }
     }
 
+    @Test func moreThanTwentyChangesAsk() async throws {
+        let folder = try TemporaryFolder.make("cwql-sync")
+        let file = folder.appendingPathComponent("many.csv")
+        try (["name"] + (1...21).map { "ACME-BULK\($0)" }).joined(separator: "\n").write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        try await withRuntime(tickets: 30) { h in
+            // A script without a way to ask is refused, and nothing is written.
+            let error = await h.failure("sync configurations where company = ACME key name from \"\(file.path)\"")
+            #expect(error?.description.contains("--yes") == true)
+            #expect(h.requests.allSatisfy { $0.method == "GET" })
+            h.interpreter.runOptions.assumeYes = true
+            _ = try await h.run("sync configurations where company = ACME key name from \"\(file.path)\"")
+            #expect(h.requests.filter { $0.method == "POST" }.count == 21)
+        }
+    }
+
     @Test func duplicateKeysAreRefusedBeforeAnyWrite() async throws {
         let folder = try TemporaryFolder.make("cwql-sync")
         let file = folder.appendingPathComponent("twice.csv")
