@@ -23,8 +23,10 @@ struct Aggregator {
     init(plan: AggregatePlan) {
         self.plan = plan
         // Without keys there is one group, even over no records (`count` of nothing is 0).
-        if plan.keys.isEmpty { ordered.append(Aggregator.empty(key: [], measures: plan.measures.count)) }
-        if plan.keys.isEmpty { groups[[]] = 0 }
+        if plan.keys.isEmpty {
+            ordered.append(Aggregator.empty(key: [], measures: plan.measures.count))
+            groups[[]] = 0
+        }
     }
 
     private static func empty(key: [JSON], measures: Int) -> Group {

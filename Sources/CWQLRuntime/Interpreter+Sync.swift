@@ -134,17 +134,19 @@ extension Interpreter {
             }
         }
         changes.sort { Interpreter.order($0) < Interpreter.order($1) }
-        let counts = (
-            create: changes.filter { if case .create = $0 { true } else { false } }.count,
-            update: changes.filter { if case .update = $0 { true } else { false } }.count,
-            deactivate: changes.filter { if case .deactivate = $0 { true } else { false } }.count,
-            delete: changes.filter { if case .delete = $0 { true } else { false } }.count
-        )
+        var counts = (create: 0, update: 0, deactivate: 0, delete: 0)
+        for change in changes {
+            switch change {
+            case .create: counts.create += 1
+            case .update: counts.update += 1
+            case .deactivate: counts.deactivate += 1
+            case .delete: counts.delete += 1
+            }
+        }
         var summary = "\(counts.create) to create, \(counts.update) to update, \(unchanged) unchanged"
         if sync.missing == .deactivate { summary += ", \(counts.deactivate) to deactivate" }
         if sync.missing == .delete { summary += ", \(counts.delete) to delete" }
         if absent > 0 { summary += ", \(absent) not in \(rowsName) (left alone)" }
-        let createBase = sync.scope.stages.last(where: \.kind.isChild) == nil ? nil : sync.scope
         let defaults = Interpreter.scopeDefaults(sync.scope, providedBy: shape.columns)
 
         if options.dryRun || changes.isEmpty {
@@ -190,7 +192,7 @@ extension Interpreter {
             } catch {
                 throw RuntimeError(kind: .compile, diagnostics: [error])
             }
-            createPath = try await syncCreatePath(entity, scope: createBase, resolved: resolved, in: source, span: span)
+            createPath = try await syncCreatePath(entity, scope: sync.scope, resolved: resolved, in: source, span: span)
         }
         let client = self.client
         var done = 0
@@ -354,12 +356,12 @@ extension Interpreter {
     /// the one parent the scope names.
     private func syncCreatePath(
         _ entity: EntitySpec,
-        scope: Pipeline?,
+        scope: Pipeline,
         resolved: Resolved,
         in source: SourceFile,
         span: SourceSpan
     ) async throws -> String {
-        guard entity.parentDepth > 0, let scope, let childAt = scope.stages.lastIndex(where: \.kind.isChild) else {
+        guard entity.parentDepth > 0, let childAt = scope.stages.lastIndex(where: \.kind.isChild) else {
             return entity.path
         }
         var parents = resolved

@@ -132,17 +132,3 @@ public struct ImportedModule: Sendable {
         self.source = source
     }
 }
-
-extension KnownValue {
-    /// A value of a scalar kind as ``Value/kindName`` names it, to try an operation on
-    /// (`"a" + 1` fails for any text and number); nil for kinds with no sample.
-    static func sample(_ kind: String) -> Value? {
-        switch kind {
-        case Value.string("").kindName: return .string("")
-        case Value.integer(1).kindName: return .integer(1)
-        case Value.boolean(true).kindName: return .boolean(true)
-        case Value.date(UTCDate(secondsSinceEpoch: 0)).kindName: return .date(UTCDate(secondsSinceEpoch: 0))
-        default: return nil
-        }
-    }
-}

@@ -203,12 +203,12 @@ public struct StaticChecker {
             let right = try check(rhs, in: scope)
             // Known kinds that can't combine are a compile error (`"a" + 1`).
             if case .scalar(let a) = left, case .scalar(let b) = right,
-                let sample = KnownValue.sample(a), let other = KnownValue.sample(b)
+                let sample = ValueType.sample(ofKind: a), let other = ValueType.sample(ofKind: b)
             {
                 do {
-                    return .scalar(try Arithmetic.apply(op, sample, other).kindName)
+                    if let result = try Arithmetic.kind(op, sample, other) { return .scalar(result.kindName) }
                 } catch {
-                    if case .cannotCombine = error { throw Diagnostic(error.problem, source: source, span: span) }
+                    throw Diagnostic(error.problem, source: source, span: span)
                 }
             }
             return .unknown

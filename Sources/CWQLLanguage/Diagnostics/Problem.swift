@@ -94,6 +94,8 @@ public enum Problem: Sendable, Equatable {
     case syncNoActiveFlag(entity: String)
     case syncDuplicateKey(key: String, where: String)
     case syncCreateNeedsOneParent(entity: String, parent: String, count: Int)
+    /// An aggregate's measure named like one of its keys.
+    case aggregateColumnTwice(String)
     /// `sum`/`avg` of a field that does not hold numbers.
     case aggregateNeedsNumbers(function: String, field: String, type: String)
     case recordIdNotPositive
@@ -237,6 +239,7 @@ public enum Problem: Sendable, Equatable {
         case .syncDuplicateKey(let key, let place): return "the key \(key) is found twice \(place)"
         case .syncCreateNeedsOneParent(let entity, let parent, let count):
             return "can't tell which \(parent) to create \(entity) under: the scope has \(count)"
+        case .aggregateColumnTwice(let name): return "the column `\(name)` is both a key and a measure"
         case .aggregateNeedsNumbers(let function, let field, let type):
             return "`\(function)` adds numbers; `\(field)` holds \(type)"
         case .recordIdNotPositive: return "a record id is a positive whole number"
@@ -352,6 +355,7 @@ public enum Problem: Sendable, Equatable {
             return ["a key names one record: make it unique, or add a second key column (`key name, company`)"]
         case .syncCreateNeedsOneParent(_, let parent, _): return ["narrow the scope to one \(parent)"]
         case .standardInputIsTheScript: return ["put the script in a file and run it with `cwql run FILE`, or use -c"]
+        case .aggregateColumnTwice: return ["name the measure otherwise"]
         case .notConnectWiseRecords:
             return ["rows can be sorted, filtered, selected, counted and printed; to write, loop over them with `for`"]
         case .aggregateNeedsNumbers(let function, _, _):

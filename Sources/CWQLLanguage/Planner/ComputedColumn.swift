@@ -74,7 +74,7 @@ extension QueryPlanner {
             let type =
                 segments[index].isCarried(read.path)
                 ? nil : (try? segments[index].entity.resolveColumn(path, in: source))?.type
-            return (.field(read.path), type.flatMap(QueryPlanner.sample))
+            return (.field(read.path), type?.sample)
         case .customField(let caption, _):
             segments[index].require("customFields")
             return (.custom(caption), nil)
@@ -84,9 +84,9 @@ extension QueryPlanner {
             var sample: Value?
             if let a = left.sample, let b = right.sample {
                 do {
-                    sample = try Arithmetic.apply(op, a, b)
+                    sample = try Arithmetic.kind(op, a, b)
                 } catch {
-                    if case .cannotCombine = error { throw Diagnostic(error.problem, source: source, span: span) }
+                    throw Diagnostic(error.problem, source: source, span: span)
                 }
             }
             if case .constant(let a) = left.expression, case .constant(let b) = right.expression {
@@ -114,18 +114,6 @@ extension QueryPlanner {
         default:
             let constant = try ValueConversion(source: source, environment: environment).constant(value)
             return (.constant(constant), constant == .null ? nil : constant)
-        }
-    }
-
-    /// A value of a field's type, to try an operation on; nil where the type is unknown.
-    private static func sample(_ type: ValueType) -> Value? {
-        switch type {
-        case .string: return .string("")
-        case .integer: return .integer(1)
-        case .decimal: return .decimal(1)
-        case .boolean: return .boolean(true)
-        case .date: return .date(UTCDate(secondsSinceEpoch: 0))
-        case .unknown: return nil
         }
     }
 }

@@ -45,14 +45,7 @@ extension QueryPlanner {
                 }
             }
             if keys.contains(where: { $0.label.lowercased() == measure.name.lowercased() }) {
-                throw Diagnostic(
-                    .syntax(
-                        "the column `\(measure.name)` is both a key and a measure",
-                        help: ["name the measure otherwise"]
-                    ),
-                    source: source,
-                    span: measure.span
-                )
+                throw Diagnostic(.aggregateColumnTwice(measure.name), source: source, span: measure.span)
             }
             measures.append(.init(name: measure.name, function: measure.function, path: path))
             columns.append(FieldSpec(measure.name, .value(type)))

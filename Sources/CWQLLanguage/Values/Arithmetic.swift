@@ -93,3 +93,36 @@ extension Arithmetic.Failure {
         }
     }
 }
+
+extension Arithmetic {
+    /// What `a op b` yields for values of these kinds (samples of them), to type an
+    /// expression before it runs: nil when the samples say nothing (a division by a sample
+    /// zero); a failure when such kinds never combine (`"a" + 1`).
+    public static func kind(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws(Failure) -> Value? {
+        do {
+            return try apply(op, a, b)
+        } catch {
+            if case .cannotCombine = error { throw error }
+            return nil
+        }
+    }
+}
+
+extension ValueType {
+    /// A value of this type, to try an operation on; nil where the type is unknown.
+    public var sample: Value? {
+        switch self {
+        case .string: return .string("")
+        case .integer: return .integer(1)
+        case .decimal: return .decimal(1)
+        case .boolean: return .boolean(true)
+        case .date: return .date(UTCDate(secondsSinceEpoch: 0))
+        case .unknown: return nil
+        }
+    }
+
+    /// A sample of the kind ``Value/kindName`` names ("text", "a number"), if any.
+    public static func sample(ofKind kind: String) -> Value? {
+        [ValueType.string, .integer, .boolean, .date].lazy.compactMap(\.sample).first { $0.kindName == kind }
+    }
+}
