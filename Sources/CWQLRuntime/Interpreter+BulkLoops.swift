@@ -43,7 +43,7 @@ extension Interpreter {
                 return mayWrite(then, visiting: visiting) || mayWrite(otherwise ?? [], visiting: visiting)
             case .let(_, let value): return mayWrite(value, visiting: visiting)
             case .print(let values): return values.contains { mayWrite($0, visiting: visiting) }
-            case .def, .procedure, .import: return false
+            case .def, .procedure, .import, .watch, .on: return false
             }
         }
     }

@@ -228,7 +228,7 @@ extension Interpreter {
                     }
                     hasWritten = true
                     _ = try await journaling(request, before: nil) {
-                        try await client.send(request, reconcile: reconcile)
+                        try await WriteVerification.send(request, through: client, reconcile: reconcile)
                     }
                 case .update(let record, let assignments, _):
                     try await syncPatch(updating, assignments, record: record, builder: builder, span: span)
@@ -247,7 +247,7 @@ extension Interpreter {
                     let prepared = try await builder.prepare(deleting, record: record)
                     hasWritten = true
                     _ = try await journaling(prepared.request, before: record) {
-                        try await client.send(prepared.request)
+                        try await WriteVerification.send(prepared.request, through: client)
                     }
                 }
                 done += 1

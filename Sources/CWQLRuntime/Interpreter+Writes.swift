@@ -190,7 +190,7 @@ extension Interpreter {
         hasWritten = true
         let request = Request(.post, entity.path, body: .object(body))
         let response = try await journaling(request, before: nil) {
-            try await client.send(request, reconcile: reconcile)
+            try await WriteVerification.send(request, through: client, reconcile: reconcile)
         }
         let id = response.body["id"]?.intValue.map(String.init) ?? "?"
         output.standardError("created \(noun) \(id)\n")

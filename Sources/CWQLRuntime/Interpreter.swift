@@ -114,6 +114,8 @@ public final class Interpreter: @unchecked Sendable {
     var hasWritten = false
     /// Above zero inside a loop whose writes were confirmed as a whole.
     var bulkConfirmed = 0
+    /// The script's `watch`es and `on … changed` blocks, run once its statements have.
+    var events = EventRegistry()
 
     public init(
         client: ConnectWiseClient,
@@ -404,6 +406,10 @@ public final class Interpreter: @unchecked Sendable {
             try await upsert(match, object, entity: entity, source: source, span: statement.span)
         case .sync(let statement):
             try await sync(statement, in: source)
+        case .watch(let watch):
+            try await register(watch, in: source)
+        case .on(let handler):
+            try register(handler, in: source)
         case .pipeline(let pipeline):
             if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
                 let definition = definition(named: name.text), case .procedure(let body) = definition.body

@@ -62,8 +62,11 @@ struct Reconciliation: Sendable {
     }
 
     /// The start of an attempt made now, on ConnectWise's clock, in whole seconds (its
-    /// records' resolution): a record of the same second as the attempt may be the write's.
-    static func attemptStart(_ client: ConnectWiseClient) -> Double { client.serverClock.now().rounded(.down) }
+    /// records' resolution): a record of the same second as the attempt may be the write's. An
+    /// event block run again after an interruption started when the first attempt did.
+    static func attemptStart(_ client: ConnectWiseClient) -> Double {
+        EventAttempt.current?.replayingSince ?? client.serverClock.now().rounded(.down)
+    }
 
     /// How to settle a POST that made `body` at `path` when its answer is lost: look for a
     /// record whose `key` is `text`, made by this API member since the attempt.

@@ -69,15 +69,26 @@ enum WriteVerification {
         return lhs == rhs
     }
 
-    /// Sends a PATCH and checks the answer (reading the record again for what it leaves out);
-    /// throws ``Failure`` when ConnectWise answered success but did not apply a value.
+    /// Sends a write, the one way every write of a run goes: a PATCH's answer is checked
+    /// (reading the record again for what it leaves out), and ``Failure`` thrown when
+    /// ConnectWise answered success but did not apply a value. Inside an event block run again
+    /// after an interruption, a POST first looks for the record it would make (`reconcile`)
+    /// and makes it only when it is not there.
     @discardableResult
     static func send(
         _ request: Request,
         through client: ConnectWiseClient,
         reconcile: (@Sendable () async throws -> JSON?)? = nil
     ) async throws -> APIResponse {
+        let attempt = EventAttempt.current
+        if let attempt, attempt.replayingSince != nil, request.method == .post, let reconcile,
+            let made = try await reconcile()
+        {
+            attempt.noteWrite(request)
+            return APIResponse(status: 200, headers: [], body: made, attempts: 0)
+        }
         let answer = try await client.send(request, reconcile: reconcile)
+        attempt?.noteWrite(request)
         guard request.method == .patch, let body = request.body else { return answer }
         var missing: [String] = []
         var found = mismatches(of: body, in: answer.body, missing: &missing)

@@ -96,6 +96,8 @@ struct REPLSession {
         let (interrupted, error) = await Interruption.run(
             {
                 try await interpreter.run(SourceFile(name: "<repl>", text: entry))
+                if interpreter.hasWatches { output.standardError("watching; Ctrl-C returns to the prompt\n") }
+                try await interpreter.runEvents(WatchOptions())
             },
             tick: { elapsed in
                 guard elapsed > 1 else { return }

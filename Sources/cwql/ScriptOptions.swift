@@ -29,7 +29,22 @@ struct ScriptOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable (repeatable).", valueName: "name=value"))
     var variables: [String] = []
 
+    @Flag(help: "Poll each `watch` once, handle what changed since the last run, and exit (for cron).")
+    var once = false
+
+    @Option(help: ArgumentHelp("Pass over a change after its `watch` block failed this many times.", valueName: "n"))
+    var attempts = 3
+
+    /// How the script's watches run.
+    var watchOptions: WatchOptions {
+        var options = WatchOptions()
+        options.once = once
+        options.attempts = attempts
+        return options
+    }
+
     mutating func validate() throws {
+        guard attempts >= 1 else { throw ValidationError("--attempts takes a whole number of 1 or more") }
         do {
             _ = try CommandLineVariables.parse(variables)
         } catch {
@@ -107,9 +122,11 @@ struct ScriptRunner {
         }
         let (interpreter, _) = try makeInterpreter()
         Interruption.install()
+        let watchOptions = script.watchOptions
         let (interrupted, error) = await Interruption.run {
             try await interpreter.loadPrelude()
             try await interpreter.run(checked)
+            try await interpreter.runEvents(watchOptions)
         }
         try ScriptRunner.finish(interrupted: interrupted, error: error)
     }

@@ -101,7 +101,11 @@ struct StandardInputRunner {
         let interpreter = session.interpreter
         // Leading line breaks keep the entry's line numbers those of the input.
         let source = SourceFile(name: "<stdin>", text: String(repeating: "\n", count: entry.line - 1) + entry.text)
-        let (interrupted, error) = await Interruption.run { try await interpreter.run(source) }
+        let watchOptions = runner.script.watchOptions
+        let (interrupted, error) = await Interruption.run {
+            try await interpreter.run(source)
+            try await interpreter.runEvents(watchOptions)
+        }
         try ScriptRunner.finish(interrupted: interrupted, error: error)
     }
 }

@@ -44,6 +44,10 @@ public enum StatementKind: Sendable {
     case upsert(entity: Name, match: Condition, ObjectLiteral)
     /// `sync ENTITY where … key F from SOURCE [missing deactivate|delete]`
     case sync(SyncStatement)
+    /// `watch QUERY [every D] [since T] { … }`: a poll of changed records (top level only).
+    case watch(WatchStatement)
+    /// `on ENTITY changed { … }`: what `cwql listen` runs for each callback (top level only).
+    case on(ChangeHandler)
     /// A query, with or without writes.
     case pipeline(Pipeline)
 }

@@ -76,6 +76,7 @@ public enum InterpolationPart: Sendable {
 public struct Duration: Sendable {
     /// The units cwql knows.
     public enum Unit: String, Sendable, CaseIterable {
+        case seconds = "s"
         case minutes = "m"
         case hours = "h"
         case days = "d"
@@ -84,6 +85,7 @@ public struct Duration: Sendable {
         /// Seconds in one unit.
         public var seconds: Double {
             switch self {
+            case .seconds: return 1
             case .minutes: return 60
             case .hours: return 3600
             case .days: return 86_400

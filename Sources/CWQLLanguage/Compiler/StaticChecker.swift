@@ -1,3 +1,5 @@
+import ConnectWiseSpec
+
 /// Checks a whole program before any of it runs, so that a statically certain mistake never
 /// follows a write: entities, stages and fields of every query (in statements, `def`s and
 /// procedures), the fields of `create`/`upsert`, every variable read (defined by `let`, `for`,
@@ -17,6 +19,8 @@ public struct StaticChecker {
     /// Reads a `from` source's rows, or says why it can't, naming the file and line (the
     /// runtime does the I/O); nil leaves their columns unchecked.
     public var loadData: ((_ reference: DataSourceReference, _ in: SourceFile) -> Result<DataTable, Diagnostic>)?
+    /// True while checking an imported module, where `watch` and `on` are not written.
+    var isModule = false
 
     public init(
         catalog: Catalog = .standard,
@@ -117,6 +121,16 @@ public struct StaticChecker {
             scope.define(variable: "created", .record(entity))
         case .sync(let sync):
             try checkSync(sync, in: scope)
+        case .watch(let watch):
+            guard !isModule else { throw Diagnostic(.eventsInModule("watch"), source: source, span: watch.span) }
+            try checkWatch(watch, in: scope, importing: &importing, into: &diagnostics)
+        case .on(let handler):
+            guard !isModule else { throw Diagnostic(.eventsInModule("on"), source: source, span: handler.span) }
+            let entity = try changedEntity(handler.entity)
+            let inner = CheckScope(parent: scope)
+            inner.define(variable: EventVariables.change, .record(entity))
+            inner.define(variable: EventVariables.action, .scalar("text"))
+            check(handler.body, in: inner, importing: &importing, into: &diagnostics)
         case .pipeline(let pipeline):
             if case .call(let name, let arguments, let span) = pipeline.source, pipeline.stages.isEmpty,
                 let definition = scope.definition(name.text), definition.isProcedure
@@ -126,6 +140,58 @@ public struct StaticChecker {
             }
             _ = try check(pipeline, in: scope)
         }
+    }
+
+    // MARK: - Events
+
+    /// `watch`: an entity with `where`s ConnectWise can filter by, a sensible `every`, a
+    /// `since` that is a date, and a block in which `$change` is one of its records.
+    private func checkWatch(
+        _ watch: WatchStatement,
+        in scope: CheckScope,
+        importing: inout [String],
+        into diagnostics: inout [Diagnostic]
+    ) throws(Diagnostic) {
+        let known = try check(watch.query, in: scope)
+        if let every = watch.every, case .number(let text, _) = every.amount,
+            (Double(text) ?? 0) * every.unit.seconds < 1
+        {
+            throw Diagnostic(.watchInterval(source.text(of: every.span)), source: source, span: every.span)
+        }
+        if let since = watch.since { try check(since, in: scope) }
+        let planner = QueryPlanner(
+            catalog: catalog,
+            source: source,
+            environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0))
+        )
+        do {
+            _ = try WatchPlan(watch, planner: planner)
+        } catch {
+            // Values only known when it runs (a variable in a condition) are checked then.
+            switch error.problem {
+            case .watchSource, .watchStage, .watchWithoutLastUpdated, .watchFilterOnClient: throw error
+            default: break
+            }
+        }
+        let inner = CheckScope(parent: scope)
+        inner.define(variable: EventVariables.change, .record(known.entity))
+        check(watch.body, in: inner, importing: &importing, into: &diagnostics)
+    }
+
+    /// The entity of `on ENTITY changed`: one ConnectWise sends callbacks for.
+    private func changedEntity(_ name: Name) throws(Diagnostic) -> EntitySpec {
+        let entity = try topLevelEntity(name, singularOnly: false)
+        guard CallbackTypes.byPath[entity.path] != nil else {
+            let entities = CallbackTypes.byPath.keys.compactMap { path in
+                catalog.entities.first { $0.path == path }?.singular
+            }
+            throw Diagnostic(
+                .noCallbacks(entity: entity.name, entities: entities.sorted()),
+                source: source,
+                span: name.span
+            )
+        }
+        return entity
     }
 
     // MARK: - Imports
@@ -169,6 +235,7 @@ public struct StaticChecker {
             let own = CheckScope(module: scope)
             var inner = StaticChecker(catalog: catalog, source: module.source, loadModule: loadModule)
             inner.loadData = loadData
+            inner.isModule = true
             inner.check(program.statements, in: own, importing: &importing, into: &diagnostics)
             definitions = own.ownDefinitions
             scope.remember(module: module.key, program: program, definitions: definitions)

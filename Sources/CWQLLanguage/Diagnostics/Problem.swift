@@ -94,6 +94,17 @@ public enum Problem: Sendable, Equatable {
     case syncNoActiveFlag(entity: String)
     case syncDuplicateKey(key: String, where: String)
     case syncCreateNeedsOneParent(entity: String, parent: String, count: Int)
+    /// `watch`: a source other than an entity, a stage other than `where`, an entity without
+    /// `_info/lastUpdated`, a `where` ConnectWise can't filter by, a bad `every`.
+    case watchSource
+    case watchStage(String)
+    case watchWithoutLastUpdated(entity: String)
+    case watchFilterOnClient
+    case watchInterval(String)
+    /// `on ENTITY changed` for an entity ConnectWise sends no callbacks for.
+    case noCallbacks(entity: String, entities: [String])
+    /// `watch` or `on` in an imported module.
+    case eventsInModule(String)
     /// An aggregate's measure named like one of its keys.
     case aggregateColumnTwice(String)
     /// `sum`/`avg` of a field that does not hold numbers.
@@ -239,6 +250,15 @@ public enum Problem: Sendable, Equatable {
         case .syncDuplicateKey(let key, let place): return "the key \(key) is found twice \(place)"
         case .syncCreateNeedsOneParent(let entity, let parent, let count):
             return "can't tell which \(parent) to create \(entity) under: the scope has \(count)"
+        case .watchSource: return "`watch` watches records of an entity, as in `watch tickets where …`"
+        case .watchStage(let stage): return "`watch` reads its records with `where` only, not `\(stage)`"
+        case .watchWithoutLastUpdated(let entity):
+            return "\(entity) have no `_info/lastUpdated`, so changes to them can't be watched"
+        case .watchFilterOnClient:
+            return "`watch` needs conditions ConnectWise can filter by; this `where` would run on the client"
+        case .watchInterval(let text): return "`every` needs a length of time of a second or more, not `\(text)`"
+        case .noCallbacks(let entity, _): return "ConnectWise sends no callbacks for \(entity)"
+        case .eventsInModule(let keyword): return "`\(keyword)` is written in a script, not in a module it imports"
         case .aggregateColumnTwice(let name): return "the column `\(name)` is both a key and a measure"
         case .aggregateNeedsNumbers(let function, let field, let type):
             return "`\(function)` adds numbers; `\(field)` holds \(type)"
@@ -356,6 +376,14 @@ public enum Problem: Sendable, Equatable {
         case .syncCreateNeedsOneParent(_, let parent, _): return ["narrow the scope to one \(parent)"]
         case .standardInputIsTheScript: return ["put the script in a file and run it with `cwql run FILE`, or use -c"]
         case .aggregateColumnTwice: return ["name the measure otherwise"]
+        case .watchSource, .watchStage:
+            return ["write `watch ENTITY where … { … }`; shape the output inside the block"]
+        case .watchWithoutLastUpdated: return ["poll them with a query in a loop instead"]
+        case .watchFilterOnClient:
+            return ["filter by fields ConnectWise can compare, or test the rest with `if` inside the block"]
+        case .watchInterval: return ["for example `every 30s` or `every 5m`"]
+        case .noCallbacks(_, let entities): return ["callbacks come for: " + entities.joined(separator: ", ")]
+        case .eventsInModule: return ["define a procedure in the module and call it from the script's block"]
         case .notConnectWiseRecords:
             return ["rows can be sorted, filtered, selected, counted and printed; to write, loop over them with `for`"]
         case .aggregateNeedsNumbers(let function, _, _):

@@ -58,7 +58,7 @@ public enum StageKeyword: String, CaseIterable, Sendable {
 /// The words that start a statement: the one table the parser dispatches on, the completer
 /// offers and `.help` lists.
 public enum StatementKeyword: String, CaseIterable, Sendable {
-    case `let`, def, `import`, `for`, `if`, print, create, upsert, sync
+    case `let`, def, `import`, `for`, `if`, print, create, upsert, sync, watch, on
 
     /// How the statement is written, for `.help`.
     public var usage: String {
@@ -72,6 +72,8 @@ public enum StatementKeyword: String, CaseIterable, Sendable {
         case .create: return "create ENTITY { FIELD: VALUE, … }"
         case .upsert: return "upsert ENTITY key FIELD { FIELD: VALUE, … }"
         case .sync: return "sync ENTITY where … key FIELD from \"FILE\" [missing deactivate|delete]"
+        case .watch: return "watch ENTITY where … [every 60s] [since -1d] { … $change … }"
+        case .on: return "on ENTITY changed { … $change … $action … }"
         }
     }
 }

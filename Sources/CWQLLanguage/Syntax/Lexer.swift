@@ -120,7 +120,7 @@ public struct Lexer {
         if let next = peek(), isIdentifierPart(next) {
             while let next = peek(), isIdentifierPart(next) { position += 1 }
             return invalid(
-                "invalid number `\(text(from: start))`; durations end in d, h, m or w (e.g. `-7d`)",
+                "invalid number `\(text(from: start))`; durations end in s, m, h, d or w (e.g. `-7d`)",
                 from: start
             )
         }
@@ -238,7 +238,7 @@ public struct Lexer {
 
     // MARK: - Helpers
 
-    private static let durationUnits: Set<UInt8> = [ascii("d"), ascii("h"), ascii("m"), ascii("w")]
+    private static let durationUnits: Set<UInt8> = [ascii("s"), ascii("d"), ascii("h"), ascii("m"), ascii("w")]
 
     private mutating func skipSpaceAndComments() {
         while let byte = peek() {

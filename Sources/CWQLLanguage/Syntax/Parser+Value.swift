@@ -314,7 +314,7 @@ extension Parser {
         guard unitToken.kind == .identifier, let unit = Duration.Unit(rawValue: unitToken.value) else {
             if sign != 0 {
                 throw error(
-                    "a signed variable needs a unit: write `\(sign < 0 ? "-" : "+")$\(variable.value) d` (d, h, m or w)",
+                    "a signed variable needs a unit: write `\(sign < 0 ? "-" : "+")$\(variable.value) d` (s, m, h, d or w)",
                     at: (start ?? variable.span).merged(with: variable.span)
                 )
             }

@@ -113,6 +113,10 @@ public struct Parser {
         case .sync?:
             advance()
             kind = .sync(try parseSync(start: keyword.span))
+        case .watch?:
+            kind = .watch(try parseWatch())
+        case .on?:
+            kind = .on(try parseOn())
         case nil:
             if keyword.isKeyword("else") { throw error("`else` without an `if`", at: keyword.span) }
             kind = .pipeline(try parsePipeline())
@@ -165,6 +169,59 @@ public struct Parser {
             index = save
         }
         return .if(condition, then: body, else: otherwise)
+    }
+
+    /// `watch QUERY [every DURATION] [since WHEN] { … }`, at the top level only.
+    private mutating func parseWatch() throws(Diagnostic) -> WatchStatement {
+        let keyword = advance()
+        try requireTopLevel(keyword)
+        let query = try parsePipeline()
+        var every: Duration?
+        var since: ValueExpr?
+        while true {
+            if matchKeyword("every") {
+                let duration = try parseDuration(after: "`every`", example: "`every 60s` or `every 5m`")
+                guard duration.sign == 0 else {
+                    throw error("`every` takes a length of time without a sign, as in `every 60s`", at: duration.span)
+                }
+                every = duration
+            } else if matchKeyword("since") {
+                since = try parseValue()
+            } else {
+                break
+            }
+        }
+        let header = source.text(of: keyword.span.merged(with: previous().span))
+        let body = try parseBlock("the `watch` body")
+        return WatchStatement(
+            query: query,
+            every: every,
+            since: since,
+            body: body,
+            span: keyword.span.merged(with: previous().span),
+            header: header
+        )
+    }
+
+    /// `on ENTITY changed { … }`, at the top level only.
+    private mutating func parseOn() throws(Diagnostic) -> ChangeHandler {
+        let keyword = advance()
+        try requireTopLevel(keyword)
+        let entity = try expectName("what changes after `on`, as in `on ticket changed { … }`")
+        try expectKeyword("changed", "`changed` after `on \(entity.text)`, as in `on ticket changed { … }`")
+        let body = try parseBlock("the `on \(entity.text) changed` body")
+        return ChangeHandler(entity: entity, body: body, span: keyword.span.merged(with: previous().span))
+    }
+
+    /// `watch` and `on` run for the life of a script, so they are written at its top level.
+    private func requireTopLevel(_ keyword: Token) throws(Diagnostic) {
+        guard depth == 0 else {
+            throw error(
+                "`\(keyword.value)` is written at the top level of a script, not inside a block",
+                at: keyword.span,
+                help: ["a `watch` or `on` block runs for as long as the script does; move it out of the block"]
+            )
+        }
     }
 
     private mutating func parseBlock(_ what: String) throws(Diagnostic) -> [Statement] {

@@ -9,6 +9,13 @@ public struct APIResponse: Sendable {
     /// How many sends it took.
     public var attempts: Int
 
+    public init(status: Int, headers: [(name: String, value: String)], body: JSON, attempts: Int) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.attempts = attempts
+    }
+
     /// The first header with this name (any case).
     public func header(_ name: String) -> String? {
         let folded = name.lowercased()
