@@ -8,13 +8,15 @@
 //   cwql (executable) ─┬─> CWQLLineEditor       ──> CReadline (libreadline)
 //                      ├─> CWQLLanguage         (lexer, parser, AST, diagnostics, catalog, compiler, planner)
 //                      ├─> CWQLRuntime          ──> CWQLLanguage, ConnectWiseClient
+//                      ├─> CWQLListener         ──> CWQLRuntime, ConnectWiseCallbacks, Hummingbird
 //                      ├─> ConnectWiseClient    ──> ConnectWiseRequests, CWJSON, AsyncHTTPClient, TOMLKit
-//                      └─> ConnectWiseSimulator ──> CWJSON, ConnectWiseSpec, Hummingbird
+//                      └─> ConnectWiseSimulator ──> CWJSON, ConnectWiseSpec, ConnectWiseCallbacks, Hummingbird
 //
 // Small I/O-free modules hold what several layers share: ConnectWiseRequests (the request a
 // plan emits and the client sends, conditions printed in one place, one percent-encoder),
 // CWJSON (JSON values: the one value model, records kept as sent from the wire to the output),
-// ConnectWiseSpec (the published API facts), Suggestions (did-you-mean). The simulator imports
+// ConnectWiseSpec (the published API facts), ConnectWiseCallbacks (a callback's payload and
+// signature), Suggestions (did-you-mean). The simulator imports
 // none of the language. Tests share CWQLTestSupport: one simulator harness and an in-process
 // transport that runs the simulator's real request handler.
 import PackageDescription
@@ -35,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Did-you-mean by edit distance, for every layer (language, config, command line).
@@ -54,6 +57,13 @@ let package = Package(
         // JSON values with a strict parser and a compact writer, shared by client and simulator.
         .target(name: "CWJSON"),
 
+        // ConnectWise callbacks: the payload and its signature (HMAC-SHA256), shared by the
+        // simulator, which sends them, and `cwql listen`, which verifies them.
+        .target(
+            name: "ConnectWiseCallbacks",
+            dependencies: ["CWJSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
         // The request vocabulary, shared by the planner, translate and the client: a request
         // with holes for ids and pages, conditions as a tree printed in one place, one
         // percent-encoder. No I/O.
@@ -64,8 +74,9 @@ let package = Package(
         .target(
             name: "ConnectWiseSimulator",
             dependencies: [
-                "CWJSON", "ConnectWiseSpec", "ConnectWiseRequests",
+                "CWJSON", "ConnectWiseSpec", "ConnectWiseRequests", "ConnectWiseCallbacks",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +111,19 @@ let package = Package(
             ]
         ),
 
+        // `cwql listen`: an HTTP receiver of ConnectWise callbacks that verifies them, keeps
+        // them in a durable inbox and runs the script's `on … changed` blocks.
+        .target(
+            name: "CWQLListener",
+            dependencies: [
+                "CWQLRuntime", "CWQLLanguage", "ConnectWiseClient", "ConnectWiseCallbacks", "ConnectWiseSpec", "CWJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // GNU readline, from Debian's libreadline-dev.
         .systemLibrary(
             name: "CReadline",
@@ -119,6 +143,7 @@ let package = Package(
                 "ConnectWiseSimulator",
                 "ConnectWiseClient",
                 "CWQLRuntime",
+                "CWQLListener",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -180,7 +205,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CWQLCommandTests",
-            dependencies: ["cwql", "ConnectWiseSimulator", "CWQLTestSupport"]
+            dependencies: ["cwql", "ConnectWiseSimulator", "ConnectWiseCallbacks", "CWQLTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

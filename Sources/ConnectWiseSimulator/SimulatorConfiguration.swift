@@ -53,6 +53,14 @@ public enum SimulatorQuirk: String, Sendable, CaseIterable {
 public struct SimulatorConfiguration: Sendable {
     /// The simulator's time (the machine's unless a test sets a manual one).
     public var clock: SimulatorClock = .system
+    /// The key callbacks are signed with (served at the payload's `Metadata.key_url`).
+    public var callbackSigningKey = "simulator-callback-signing-key"
+    /// Seconds to wait before each retry of a callback that failed (a refused connection, a non-2xx).
+    public var callbackRetryDelays: [Double] = [1, 5, 30]
+    /// Seconds a callback's POST may take before it counts as failed.
+    public var callbackTimeout = 5.0
+    /// Failed deliveries in a row (each with its retries) after which a callback is made inactive.
+    public var callbackFailuresBeforeDisabling = 5
     public var company = "demo"
     public var members: [APIMember] = [
         APIMember(identifier: "api-demo", publicKey: "demo-public", privateKey: "demo-private-key-0123456789"),

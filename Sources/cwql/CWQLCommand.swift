@@ -26,7 +26,7 @@ struct CWQLCommand: AsyncParsableCommand {
         version: "cwql \(version)",
         subcommands: [
             RunCommand.self, DemoCommand.self, TranslateCommand.self, SchemaCommand.self, DoctorCommand.self,
-            ProfileCommand.self, RunsCommand.self, UndoCommand.self,
+            ProfileCommand.self, RunsCommand.self, UndoCommand.self, ListenCommand.self,
             SimCommand.self,
             ShellCommand.self,
         ]

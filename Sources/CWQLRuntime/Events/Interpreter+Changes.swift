@@ -1,5 +1,6 @@
 import CWJSON
 import CWQLLanguage
+import ConnectWiseClient
 import ConnectWiseSpec
 
 /// An `on ENTITY changed { … }` block as the script registered it.
@@ -43,18 +44,39 @@ extension Interpreter {
         return fields
     }
 
+    /// The record a callback names as it is now, with the fields the blocks read; nil when it
+    /// is gone (deleted since).
+    public func readChanged(type: String, id: Int) async throws -> JSON? {
+        guard let path = changePath(ofType: type) else { return nil }
+        var query: [(name: String, value: String)] = []
+        if let fields = changeFields(ofType: type) { query.append(("fields", fields.joined(separator: ","))) }
+        do {
+            return try await client.get("\(path)/\(id)", query: query)
+        } catch ConnectWiseError.notFound {
+            return nil
+        }
+    }
+
     /// Runs every `on … changed` block for `type`, in the order written, with `$change` and
-    /// `$action` bound.
-    public func runChangeHandlers(type: String, change: JSON, action: String) async throws(RuntimeError) {
+    /// `$action` bound. `replayingSince`: the start of an earlier attempt that was interrupted
+    /// (its creates are looked for before they are made again).
+    public func runChangeHandlers(
+        type: String,
+        change: JSON,
+        action: String,
+        replayingSince: Double? = nil
+    ) async throws(RuntimeError) {
         for registered in events.handlers where registered.callbackType == type.lowercased() {
             do {
-                try await runEventBlock(
-                    registered.handler.body,
-                    in: registered.source,
-                    entity: registered.entity,
-                    change: change,
-                    action: action
-                )
+                try await EventAttempt.$current.withValue(EventAttempt(replayingSince: replayingSince)) {
+                    try await runEventBlock(
+                        registered.handler.body,
+                        in: registered.source,
+                        entity: registered.entity,
+                        change: change,
+                        action: action
+                    )
+                }
             } catch let error as RuntimeError {
                 throw error
             } catch {

@@ -9,16 +9,16 @@ import Darwin
 /// A small JSON state file (a watch's checkpoint, a listener's inbox) replaced atomically:
 /// written whole to a temporary file beside it, flushed to disk, then renamed over it, so a
 /// crash or `kill -9` at any moment leaves either the old state or the new one, never half.
-enum StateFile {
+public enum StateFile {
     /// Reads the state at `path`; nil when there is none yet.
-    static func load<State: Decodable>(_ type: State.Type, at path: String) throws -> State? {
+    public static func load<State: Decodable>(_ type: State.Type, at path: String) throws -> State? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try JSONDecoder().decode(State.self, from: data)
     }
 
     /// Replaces the state at `path` (mode 0600, its folder 0700).
-    static func save<State: Encodable>(_ state: State, to path: String) throws {
+    public static func save<State: Encodable>(_ state: State, to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: folder,
@@ -58,7 +58,7 @@ enum StateFile {
     }
 
     /// A short stable name for a key (FNV-1a, 64 bits, in hex): a file name per script and watch.
-    static func name(for key: String) -> String {
+    public static func name(for key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 {
             hash ^= UInt64(byte)

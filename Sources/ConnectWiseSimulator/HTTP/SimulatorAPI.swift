@@ -11,6 +11,7 @@ final class SimulatorAPI: Sendable {
     let store: SimulatorStore
     let log: RequestLog
     private let faults: FaultInjector
+    let callbacks: CallbackSender
     private let apiRequests = Mutex(0)
     private let listRequestsArrived = Mutex(0)
     private let upgraded = Mutex(false)
@@ -20,6 +21,7 @@ final class SimulatorAPI: Sendable {
         self.store = store
         self.log = log
         self.faults = FaultInjector(configuration: configuration)
+        self.callbacks = CallbackSender(configuration: configuration, store: store)
     }
 
     /// The codebase now served (it moves under the moved-codebase quirk).
@@ -34,6 +36,8 @@ final class SimulatorAPI: Sendable {
         var response: SimulatedResponse
         if request.path == "/__sim/requests" {
             response = requestSummary()
+        } else if request.path == callbacks.keyPath() {
+            response = json(200, callbacks.keyAnswer())
         } else if request.path.hasPrefix("/login/companyinfo/") {
             response = companyInfo(String(request.path.dropFirst("/login/companyinfo/".count)), origin: request.origin)
         } else {
@@ -302,6 +306,16 @@ final class SimulatorAPI: Sendable {
                 let record = try writer.create(body, in: &state)
                 return resource.render(record, defaults: state.defaults(resource.model), links: links(request))
             }
+            if parents.isEmpty, let id = created["id"]?.intValue {
+                callbacks.recordChanged(
+                    path: resource.template,
+                    id: id,
+                    record: created,
+                    action: "added",
+                    origin: request.origin,
+                    member: member.identifier
+                )
+            }
             if configuration.quirks.contains(.redirectWrites) {
                 // As users of ConnectWise report: the record is made, and the answer is a redirect.
                 return SimulatedResponse(
@@ -352,11 +366,31 @@ final class SimulatorAPI: Sendable {
                     ? try writer.patch(id, operations: body, in: &state) : try writer.put(id, body: body, in: &state)
                 return resource.render(record, defaults: state.defaults(resource.model), links: links)
             }
+            if parents.isEmpty {
+                callbacks.recordChanged(
+                    path: resource.template,
+                    id: id,
+                    record: changed,
+                    action: "updated",
+                    origin: request.origin,
+                    member: member.identifier
+                )
+            }
             return json(200, .object(changed))
         default:
             try store.write { (state: inout SimulatorStore.State) throws(APIFailure) in
                 _ = state.table(resource, parents: parents)
                 try writer.delete(id, in: &state)
+            }
+            if parents.isEmpty {
+                callbacks.recordChanged(
+                    path: resource.template,
+                    id: id,
+                    record: nil,
+                    action: "deleted",
+                    origin: request.origin,
+                    member: member.identifier
+                )
             }
             return SimulatedResponse(status: 204)
         }

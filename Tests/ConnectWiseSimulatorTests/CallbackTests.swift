@@ -1,0 +1,49 @@
+import CWJSON
+import CWQLTestSupport
+import ConnectWiseRequests
+import ConnectWiseSimulator
+import Foundation
+import Testing
+
+/// The simulator's `/system/callbacks`: an entry whose deliveries keep failing is disabled.
+@Suite("Simulator: callbacks")
+struct CallbackTests {
+    @Test func aCallbackThatKeepsFailingIsDisabled() async throws {
+        try await SimulatedSite.with(
+            tickets: 10,
+            configure: {
+                $0.callbackRetryDelays = [0.05]
+                $0.callbackTimeout = 0.5
+                $0.callbackFailuresBeforeDisabling = 2
+            }
+        ) { site in
+            let client = site.client()
+            let made = try await client.send(
+                Request(
+                    .post,
+                    "/system/callbacks",
+                    body: .object(
+                        JSONObject([
+                            "url": .string("http://127.0.0.1:1/"), "type": .string("ticket"), "level": .string("owner"),
+                            "objectId": .int(1), "description": .string("nobody home"),
+                        ])
+                    )
+                )
+            )
+            let id = try #require(made.body["id"]?.intValue)
+            for ticket in [2, 3] {
+                let operations = JSON.array([
+                    .object(JSONObject(["op": .string("replace"), "path": .string("summary"), "value": .string("x")]))
+                ])
+                _ = try await client.send(Request(.patch, "/service/tickets/\(ticket)", body: operations))
+            }
+            var entry = JSON.null
+            for _ in 0..<100 {
+                entry = try await client.get("/system/callbacks/\(id)")
+                if entry["inactiveFlag"]?.boolValue == true { break }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            #expect(entry["inactiveFlag"]?.boolValue == true, "\(entry)")
+        }
+    }
+}
