@@ -40,13 +40,7 @@ struct ListenCommand: AsyncParsableCommand {
     func run() async throws {
         let source = try ScriptFile.load(file)
         let runner = ScriptRunner(connection: connection, script: script)
-        let checked: CheckedProgram
-        do {
-            checked = try Interpreter.check(source, variables: script.parsedVariables)
-        } catch {
-            standardError(error.description)
-            throw ScriptRunner.status(of: error).exitCode
-        }
+        let checked = try runner.check(source)
         let (interpreter, client) = try runner.makeInterpreter()
         Interruption.install()
         var options = ListenOptions()

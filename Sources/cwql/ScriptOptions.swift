@@ -113,13 +113,7 @@ struct ScriptRunner {
     /// whole source is checked before credentials are looked for. Ctrl-C or SIGTERM stops it
     /// between requests (a bulk write reports what it did and did not do) with status 130.
     func run(_ source: SourceFile) async throws {
-        let checked: CheckedProgram
-        do {
-            checked = try Interpreter.check(source, variables: script.parsedVariables)
-        } catch {
-            standardError(error.description)
-            throw ScriptRunner.status(of: error).exitCode
-        }
+        let checked = try check(source)
         let (interpreter, _) = try makeInterpreter()
         Interruption.install()
         let watchOptions = script.watchOptions
@@ -129,6 +123,17 @@ struct ScriptRunner {
             try await interpreter.runEvents(watchOptions)
         }
         try ScriptRunner.finish(interrupted: interrupted, error: error)
+    }
+
+    /// Checks a whole source before anything runs; on failure prints the diagnostics and exits
+    /// with their status.
+    func check(_ source: SourceFile) throws -> CheckedProgram {
+        do {
+            return try Interpreter.check(source, variables: script.parsedVariables)
+        } catch {
+            standardError(error.description)
+            throw ScriptRunner.status(of: error).exitCode
+        }
     }
 
     /// Maps how a run ended to cwql's exit status, printing the error.
