@@ -163,7 +163,9 @@ let package = Package(
         // in-process transport that runs the simulator's real request handler.
         .target(
             name: "CWQLTestSupport",
-            dependencies: ["CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator", "CWJSON"],
+            dependencies: [
+                "CWQLLanguage", "ConnectWiseClient", "ConnectWiseSimulator", "ConnectWiseRequests", "CWJSON",
+            ],
             path: "Tests/CWQLTestSupport"
         ),
 

@@ -186,19 +186,22 @@ public final class Interpreter: @unchecked Sendable {
         // The outermost run is what a journal records (a script, a REPL entry, a `-c`).
         runDepth += 1
         if runDepth == 1 { runSource = source }
-        defer {
-            runDepth -= 1
-            if runDepth == 0, let journal {
-                output.standardError("journal: run \(journal.id) (`cwql undo \(journal.id)` reverses it)\n")
-                self.journal = nil
-            }
-        }
+        defer { endRun() }
         do {
             try await execute(checked.program.statements, in: source)
         } catch {
             var failure = error
             if failure.kind == .compile, hasWritten { failure.kind = .runtime }
             throw failure
+        }
+    }
+
+    /// Leaves a run; the outermost one says which journal holds its writes, if any.
+    func endRun() {
+        runDepth -= 1
+        if runDepth == 0, let journal {
+            output.standardError("journal: run \(journal.id) (`cwql undo \(journal.id)` reverses it)\n")
+            self.journal = nil
         }
     }
 

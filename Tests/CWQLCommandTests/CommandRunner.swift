@@ -60,6 +60,17 @@ struct CommandRunner {
     }
 
     /// A `cwql` process with these arguments, in this environment over the suite's own.
+    /// Waits for a child to exit, off the task pool (a simulator in this process must keep
+    /// answering while it waits).
+    static func exit(of process: Process) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+
     static func makeProcess(_ arguments: [String], environment: [String: String]) -> Process {
         let process = Process()
         process.executableURL = environment["CWQL_RUNNER_SHELL"] == nil ? executable : URL(fileURLWithPath: "/bin/sh")

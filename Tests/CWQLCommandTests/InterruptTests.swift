@@ -70,12 +70,7 @@ struct InterruptTests {
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
             kill(process.processIdentifier, SIGKILL)
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
+            await CommandRunner.exit(of: process)
             let written = server.store.records("ticket_notes").count - notesBefore
             let done = InterruptTests.journaledWrites(home: home)
             // Every line is whole; a write ConnectWise made but the kill kept from the journal

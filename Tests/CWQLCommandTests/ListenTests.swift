@@ -46,12 +46,7 @@ struct ListenTests {
 
         func stop(_ signal: Int32 = SIGTERM) async {
             kill(process.processIdentifier, signal)
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    self.process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
+            await CommandRunner.exit(of: process)
         }
     }
 
@@ -100,12 +95,7 @@ struct ListenTests {
 
             let client = site.client()
             func change(_ id: Int, _ summary: String) async throws {
-                let operations = JSON.array([
-                    .object(
-                        JSONObject(["op": .string("replace"), "path": .string("summary"), "value": .string(summary)])
-                    )
-                ])
-                _ = try await client.send(Request(.patch, "/service/tickets/\(id)", body: operations))
+                _ = try await client.send(RecordEdits.summary(of: id, to: summary))
             }
             func heard(_ id: Int) -> [String] {
                 site.server.store.records("ticket_notes").filter { $0["ticketId"]?.intValue == id }

@@ -43,14 +43,7 @@ struct WatchKillTests {
             let stream = Task {
                 defer { streamed.reached.withLock { $0 = true } }
                 for id in 1...WatchKillTests.changes {
-                    let operations = JSON.array([
-                        .object(
-                            JSONObject([
-                                "op": .string("replace"), "path": .string("summary"), "value": .string("changed \(id)"),
-                            ])
-                        )
-                    ])
-                    _ = try await client.send(Request(.patch, "/service/tickets/\(id)", body: operations))
+                    _ = try await client.send(RecordEdits.summary(of: id, to: "changed \(id)"))
                     if id % WatchKillTests.perSecond == 0 {
                         clock.advance(by: 1)
                         try await Task.sleep(nanoseconds: 30_000_000)
@@ -75,12 +68,7 @@ struct WatchKillTests {
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 let signal = Int.random(in: 0..<5) == 0 ? SIGTERM : SIGKILL
                 kill(process.processIdentifier, signal)
-                await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
-                        process.waitUntilExit()
-                        continuation.resume()
-                    }
-                }
+                await CommandRunner.exit(of: process)
                 kills.append(String(format: "%@ after %.2f s", signal == SIGKILL ? "kill -9" : "SIGTERM", delay))
                 if streamed.reached.withLock({ $0 }), seenNotes().count >= WatchKillTests.changes {
                     break

@@ -22,10 +22,7 @@ struct WatchTests {
 
     /// Changes a ticket's summary through the API, as another user would.
     func change(_ h: RuntimeHarness, ticket id: Int, to summary: String) async throws {
-        let operations = JSON.array([
-            .object(JSONObject(["op": .string("replace"), "path": .string("summary"), "value": .string(summary)]))
-        ])
-        _ = try await h.client.send(Request(.patch, "/service/tickets/\(id)", body: operations))
+        _ = try await h.client.send(RecordEdits.summary(of: id, to: summary))
     }
 
     /// Runs the script (registering its watch) and polls once; what the blocks printed.

@@ -32,10 +32,7 @@ struct CallbackTests {
             )
             let id = try #require(made.body["id"]?.intValue)
             for ticket in [2, 3] {
-                let operations = JSON.array([
-                    .object(JSONObject(["op": .string("replace"), "path": .string("summary"), "value": .string("x")]))
-                ])
-                _ = try await client.send(Request(.patch, "/service/tickets/\(ticket)", body: operations))
+                _ = try await client.send(RecordEdits.summary(of: ticket, to: "x"))
             }
             var entry = JSON.null
             for _ in 0..<100 {

@@ -153,17 +153,13 @@ public struct StaticChecker {
         into diagnostics: inout [Diagnostic]
     ) throws(Diagnostic) {
         let known = try check(watch.query, in: scope)
-        if let every = watch.every, case .number(let text, _) = every.amount,
-            (Double(text) ?? 0) * every.unit.seconds < 1
-        {
-            throw Diagnostic(.watchInterval(source.text(of: every.span)), source: source, span: every.span)
+        let environment = CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0))
+        // A written length is checked now; one from a variable when the script runs.
+        if let every = watch.every, case .number = every.amount {
+            try WatchPlan.requireInterval(every, environment: environment, source: source)
         }
         if let since = watch.since { try check(since, in: scope) }
-        let planner = QueryPlanner(
-            catalog: catalog,
-            source: source,
-            environment: CompileEnvironment(now: UTCDate(secondsSinceEpoch: 0))
-        )
+        let planner = QueryPlanner(catalog: catalog, source: source, environment: environment)
         do {
             _ = try WatchPlan(watch, planner: planner)
         } catch {

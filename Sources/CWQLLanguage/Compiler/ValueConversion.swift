@@ -203,6 +203,15 @@ struct ValueConversion {
                 span: duration.span
             )
         }
+        let seconds = try length(of: duration) * Double(duration.sign)
+        guard seconds.isFinite, abs(seconds) < 1e11 else {
+            throw Diagnostic(.relativeDateOutOfRange, source: source, span: duration.span)
+        }
+        return environment.now.adding(seconds: Int64(seconds.rounded()))
+    }
+
+    /// How many seconds a duration's amount and unit make, its sign left aside (`every 5m`).
+    func length(of duration: Duration) throws(Diagnostic) -> Double {
         let amount: Double
         switch duration.amount {
         case .number(let text, let span):
@@ -225,11 +234,7 @@ struct ValueConversion {
         default:
             throw Diagnostic(.expectedNumberOf("\(duration.unit)"), source: source, span: duration.amount.span)
         }
-        let seconds = amount * duration.unit.seconds * Double(duration.sign)
-        guard seconds.isFinite, abs(seconds) < 1e11 else {
-            throw Diagnostic(.relativeDateOutOfRange, source: source, span: duration.span)
-        }
-        return environment.now.adding(seconds: Int64(seconds.rounded()))
+        return amount * duration.unit.seconds
     }
 
     private func dateKeyword(_ word: String, span: SourceSpan, field: String) throws(Diagnostic) -> ConditionsLiteral {

@@ -14,6 +14,12 @@ extension CompileEnvironment {
         return ClientPredicate.value(of: try conversion.literal(expression, as: type, field: field))
     }
 
+    /// How many seconds a duration's amount and unit make, its sign left aside (`every 5m`,
+    /// `every $minutes m`).
+    public func length(of duration: Duration, source: SourceFile) throws(Diagnostic) -> Double {
+        try ValueConversion(source: source, environment: self).length(of: duration)
+    }
+
     /// The value a `$variable` (with `.field` steps) holds.
     public func lookUp(_ name: Name, path: [Name], span: SourceSpan, source: SourceFile) throws(Diagnostic) -> Value {
         try ValueConversion(source: source, environment: self).lookUp(name, path: path, span: span)

@@ -59,6 +59,23 @@ public struct WatchPlan: Sendable {
         fields = uses.paths(on: entity, in: source).map { ($0 + [WatchPlan.lastUpdated]).uniqued() }
     }
 
+    /// Seconds between polls of a watch written without `every`.
+    public static let defaultInterval: Double = 60
+
+    /// The seconds `every` names: a second or more.
+    @discardableResult
+    public static func requireInterval(
+        _ every: Duration,
+        environment: CompileEnvironment,
+        source: SourceFile
+    ) throws(Diagnostic) -> Double {
+        let seconds = try environment.length(of: every, source: source)
+        guard seconds >= 1 else {
+            throw Diagnostic(.watchInterval(source.text(of: every.span)), source: source, span: every.span)
+        }
+        return seconds
+    }
+
     /// The request for the next page after `cursor`: records changed at or after its second
     /// (after its id within that second), oldest first.
     public func request(after cursor: WatchCursor, pageSize: Int) -> Request {

@@ -33,8 +33,6 @@ public struct WatchOptions: Sendable {
     public var attempts = 3
     /// Records asked for per page.
     public var pageSize = 100
-    /// Seconds between polls of a watch written without `every`.
-    public var defaultInterval: Double = 60
 
     public init() {}
 }
@@ -55,19 +53,13 @@ extension Interpreter {
         } catch {
             throw RuntimeError(kind: .compile, diagnostics: [error])
         }
-        var interval: Double = 60
+        var interval = WatchPlan.defaultInterval
         if let every = watch.every {
-            let amount: Double
-            switch try await evaluate(every.amount, in: source).value {
-            case .integer(let number): amount = Double(number)
-            case .decimal(let number): amount = number
-            default: amount = 0
+            do {
+                interval = try WatchPlan.requireInterval(every, environment: compileEnvironment, source: source)
+            } catch {
+                throw RuntimeError(kind: .compile, diagnostics: [error])
             }
-            let seconds = amount * every.unit.seconds
-            guard seconds >= 1 else {
-                throw RuntimeError(.watchInterval(source.text(of: every.span)), source: source, span: every.span)
-            }
-            interval = seconds
         }
         var since: Int64?
         if let start = watch.since {
@@ -122,11 +114,7 @@ extension Interpreter {
         defer {
             // A session (the REPL) polls the watches of one entry, until Ctrl-C.
             events.watches = []
-            runDepth -= 1
-            if runDepth == 0, let journal {
-                output.standardError("journal: run \(journal.id) (`cwql undo \(journal.id)` reverses it)\n")
-                self.journal = nil
-            }
+            endRun()
         }
         var due = [Double](repeating: 0, count: events.watches.count)
         while !Task.isCancelled {
