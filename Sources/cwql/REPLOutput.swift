@@ -7,15 +7,31 @@ import Glibc
 #endif
 
 /// REPL output: results are held until the statement ends, then printed (through a pager
-/// when they are taller than the terminal and stdout is one), or written to the file named by
-/// `.output FILE`; bold table headers on a terminal unless NO_COLOR is set. Reports go to
-/// stderr at once, after clearing the progress line so that they start on a line of their own.
+/// when they are taller than the terminal and stdout is one; a `watch`'s as they come), or
+/// written to the file named by `.output FILE`; bold table headers on a terminal unless
+/// NO_COLOR is set. Reports go to stderr at once, after clearing the progress line so that
+/// they start on a line of their own.
 final class REPLOutput: OutputSink {
     private let buffer = Mutex("")
     private let file = Mutex<(descriptor: Int32, path: String)?>(nil)
     let progress = ProgressLine()
 
-    func standardOutput(_ text: String) { buffer.withLock { $0 += text } }
+    /// True while a statement's results are shown as they come (a `watch`), not held.
+    private let streaming = Mutex(false)
+
+    func standardOutput(_ text: String) {
+        buffer.withLock { $0 += text }
+        if streaming.withLock({ $0 }) {
+            progress.clear()
+            flush(paged: false)
+        }
+    }
+
+    /// Shows results as they come from now on (true), or holds them until the statement ends.
+    func stream(_ on: Bool) {
+        if on { flush(paged: true) }
+        streaming.withLock { $0 = on }
+    }
 
     func standardError(_ text: String) {
         progress.clear()

@@ -96,7 +96,12 @@ struct REPLSession {
         let (interrupted, error) = await Interruption.run(
             {
                 try await interpreter.run(SourceFile(name: "<repl>", text: entry))
-                if interpreter.hasWatches { output.standardError("watching; Ctrl-C returns to the prompt\n") }
+                if interpreter.hasWatches {
+                    // What the entry printed first, then each change as the watch handles it.
+                    output.stream(true)
+                    output.standardError("watching; Ctrl-C returns to the prompt\n")
+                }
+                defer { output.stream(false) }
                 try await interpreter.runEvents(WatchOptions())
             },
             tick: { elapsed in

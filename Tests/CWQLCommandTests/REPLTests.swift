@@ -47,6 +47,20 @@ struct REPLTests {
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
+    /// A `watch` in the REPL shows what it handles as it goes, and Ctrl-C returns to the prompt.
+    @Test func aWatchShowsChangesAsTheyComeUntilCtrlC() async throws {
+        let terminal = try PseudoTerminal.demo(tickets: 60, home: try home()).terminal
+        #expect(await terminal.waitFor("cwql(demo)> "))
+        let mark = terminal.text.count
+        terminal.type("watch tickets where id = 7 since -1000d every 1s { print \"seen \\($change.id)\" }\r")
+        // Before Ctrl-C: the poll's output is on the screen while the watch goes on.
+        #expect(await terminal.waitFor("seen 7\r\n", after: mark))
+        terminal.type("\u{03}")
+        #expect(await terminal.waitFor("cwql(demo)> ", after: mark))
+        terminal.type("\u{04}")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
     @Test func switchingProfilesKeepsTheSession() async throws {
         try await CWQLCommandTests.withSite(tickets: 30) { server, _, home in
             // Two profiles for the same simulator, in a private config file.
