@@ -43,10 +43,15 @@ struct WatchTests {
         try await withRuntime(tickets: 60, options: { $0.stateDirectory = folder.path }, { $0.clock = clock }) { h in
             let script =
                 "watch tickets where board = \"Help\" every 30s {\n  print \"\\($change.id): \\($change.summary)\"\n}"
-            // A first run starts from now: nothing has changed since.
-            #expect(try await poll(h, script) == "")
+            // A first run starts from now: a change two seconds before it is not one to handle.
             let help = helpTickets(h)
             #expect(help.count >= 6)
+            try await change(h, ticket: help[5], to: "before the watch")
+            clock.advance(by: 2)
+            // The simulator's clock stands still while this machine's runs on: "now" is ConnectWise's
+            // (the answer's Date), not this machine's time moved by an offset learned earlier.
+            try await Task.sleep(nanoseconds: 3_200_000_000)
+            #expect(try await poll(h, script) == "")
             let other = h.server.store.records("tickets").first { $0["board"]?["name"]?.stringValue != "Help" }!
             // Three Help tickets and one elsewhere change in the same second.
             for id in help.prefix(3) { try await change(h, ticket: id, to: "first \(id)") }

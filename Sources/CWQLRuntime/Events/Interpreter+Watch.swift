@@ -172,16 +172,19 @@ extension Interpreter {
         }
     }
 
-    /// Where a watch's first run starts: its `since`, else ConnectWise's now (asked with one
-    /// small read when no answer has told the client ConnectWise's time yet).
+    /// Where a watch's first run starts: its `since`, else ConnectWise's now, as the `Date` of
+    /// the answer to one small read says it (the second the watch starts from, on its clock).
     private func firstStart(of watch: RegisteredWatch) async throws(RuntimeError) -> Int64 {
         if let since = watch.since { return since }
+        let answer: APIResponse
         do {
-            _ = try await client.get(watch.plan.entity.path, query: [("fields", "id"), ("pageSize", "1")])
+            answer = try await client.send(
+                Request(.get, watch.plan.entity.path, query: [("fields", "id"), ("pageSize", "1")])
+            )
         } catch {
             throw RuntimeError(error, source: watch.source, span: watch.statement.span)
         }
-        return serverSeconds
+        return answer.header("Date").flatMap(HTTPDate.parse).map { Int64($0) } ?? serverSeconds
     }
 
     /// Saves a watch's checkpoint: to its file, or in memory without a state directory.
@@ -269,7 +272,9 @@ struct WatchRun {
         replayingSince: Double?,
         _ checkpoint: inout WatchCheckpoint
     ) async throws {
-        let startedAt = replayingSince ?? Double(interpreter.serverSeconds)
+        // A second's slack: ConnectWise's time is known to the second, and a record the block
+        // made must not look older than the attempt that made it.
+        let startedAt = replayingSince ?? Double(interpreter.serverSeconds - 1)
         checkpoint.pending = WatchCheckpoint.Attempt(change: change, startedAt: startedAt)
         try interpreter.save(checkpoint, of: index)
         let attempt = EventAttempt(replayingSince: replayingSince)

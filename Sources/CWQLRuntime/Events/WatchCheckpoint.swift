@@ -36,6 +36,9 @@ struct WatchCheckpoint: Codable, Sendable {
     var script: String
     /// The last change handled, in the order changes are read (by second, then id).
     var cursor: WatchCursor
+    /// Where the watch started (`since`, or now at its first run): reading never goes back
+    /// before it, even by the overlap.
+    var start: Int64?
     /// Changes handled at or after `cursor.seconds - overlap` (and a block's own later writes).
     var handled: [Change] = []
     var pending: Attempt?
@@ -45,6 +48,7 @@ struct WatchCheckpoint: Codable, Sendable {
         self.watch = watch
         self.script = script
         self.cursor = WatchCursor(seconds: seconds)
+        self.start = seconds
     }
 
     func isHandled(_ change: Change) -> Bool { handled.contains(change) }
@@ -52,7 +56,9 @@ struct WatchCheckpoint: Codable, Sendable {
     func failure(of change: Change) -> Failure? { failures.first { $0.change == change } }
 
     /// Where the next poll starts reading.
-    var readFrom: WatchCursor { WatchCursor(seconds: cursor.seconds - WatchCheckpoint.overlap) }
+    var readFrom: WatchCursor {
+        WatchCursor(seconds: max(cursor.seconds - WatchCheckpoint.overlap, start ?? .min))
+    }
 
     /// Records a change as done and moves the cursor to it when it is further on (never past
     /// `now`, ConnectWise's time: a record stamped ahead of it is read again until it is past).

@@ -66,7 +66,11 @@ struct Seeder {
     /// The `_info` of a seeded record that does not give its own.
     let seedInfo: JSON
 
-    init(synthesis: Synthesis) {
+    /// The latest moment a seeded record may be stamped with; nil: the end of the reference day.
+    let latest: Int64?
+
+    init(synthesis: Synthesis, latest: Int64? = nil) {
+        self.latest = latest
         generator = SeededGenerator(state: synthesis.seed)
         referenceDay = synthesis.referenceDay
         self.synthesis = synthesis
@@ -392,7 +396,10 @@ struct Seeder {
         let template = Self.summaries[pick(Self.summaries.count)]
         let summary = template.prefix + (template.namesCompany ? company.name : host) + template.suffix
         let entered = referenceDay - Int64(pick(90 * 24 * 60)) * 60
-        let updated = min(referenceDay + 86_399, entered + Int64(pick(10 * 24 * 60)) * 60)
+        let updated = max(
+            entered,
+            min(latest ?? referenceDay + 86_399, referenceDay + 86_399, entered + Int64(pick(10 * 24 * 60)) * 60)
+        )
         let sourceId = pick(3)
         let source = choices.sources[sourceId][pick(3)]
         let levels = ["Low", "Medium", "High"]

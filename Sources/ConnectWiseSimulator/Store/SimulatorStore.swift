@@ -34,7 +34,12 @@ public final class SimulatorStore: Sendable {
             seed: configuration.seed,
             referenceDay: configuration.referenceDay ?? today
         )
-        var seeder = Seeder(synthesis: synthesis)
+        // Seeded "today" ends now: ConnectWise has no change stamped in the future (a watch
+        // started now would take one for a new change). A fixed reference day stays as given.
+        var seeder = Seeder(
+            synthesis: synthesis,
+            latest: configuration.referenceDay == nil ? Int64(configuration.clock.now()) : nil
+        )
         self.init(partitions: seeder.seed(tickets: configuration.tickets), synthesis: synthesis)
     }
 
