@@ -34,11 +34,12 @@ public final class SimulatorStore: Sendable {
             seed: configuration.seed,
             referenceDay: configuration.referenceDay ?? today
         )
-        // Seeded "today" ends now: ConnectWise has no change stamped in the future (a watch
-        // started now would take one for a new change). A fixed reference day stays as given.
+        // Seeded "today" ends a minute before the simulator starts: ConnectWise has no change
+        // stamped in the future, and a watch started on a fresh simulator has nothing to handle
+        // until something changes. A fixed reference day stays as given.
         var seeder = Seeder(
             synthesis: synthesis,
-            latest: configuration.referenceDay == nil ? Int64(configuration.clock.now()) : nil
+            latest: configuration.referenceDay == nil ? Int64(configuration.clock.now()) - 60 : nil
         )
         self.init(partitions: seeder.seed(tickets: configuration.tickets), synthesis: synthesis)
     }
