@@ -1,4 +1,8 @@
 /// A strict JSON parser over UTF-8 bytes (RFC 8259), with a nesting limit.
+///
+/// Built for pages of records: objects with the same keys share them (``KeyTree``), each object's
+/// or array's values are gathered on one stack and stored with a single allocation, and integers
+/// are read without making a string.
 public struct JSONParser {
     /// Why a document is not JSON, with the byte offset.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -7,19 +11,20 @@ public struct JSONParser {
         public var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    private var keys = KeyTree()
+    /// The values of the objects and arrays being parsed, innermost last.
+    private let stack = ValueStack()
     private static let maximumDepth = 512
 
     /// Parses a whole document.
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSON {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.failure("unexpected text after the value") }
-        return value
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(Failure) -> JSON in try parse(buffer) }
+        }
+        return try result.get()
     }
 
     /// Parses a document held in a string.
@@ -27,7 +32,17 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) {
+    /// Parses a whole document in memory the caller owns for the duration of the call.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSON {
+        var parser = JSONParser(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
+        return value
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -54,51 +69,95 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var object = JSONObject()
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = stack.count
+        // The node of the keys read so far while they follow the tree; nil once this object is
+        // built key by key (a key with escapes or non-ASCII bytes, a node with too many keys).
+        var node: Int? = KeyTree.root
+        var names: [String] = []
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key string") }
-            let key = try parseString()
+            if let current = node, let raw = plainKey() {
+                if let next = keys.child(of: current, key: raw) {
+                    node = next
+                } else {
+                    names = keys.names(to: current)
+                    names.append(String(decoding: raw, as: UTF8.self))
+                    node = nil
+                }
+            } else {
+                if let current = node {
+                    names = keys.names(to: current)
+                    node = nil
+                }
+                names.append(try parseString())
+            }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw failure("expected `:`") }
             position += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            stack.push(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):
                 position += 1
+                let values = stack.pop(from: base)
+                if let node, let shared = keys.keys(at: node) {
+                    return .object(JSONObject(shape: shared, values: values))
+                }
+                if let node { names = keys.names(to: node) }
+                var object = JSONObject()
+                object.reserveCapacity(values.count)
+                for (name, value) in zip(names, values) { object[name] = value }
                 return .object(object)
             default: throw failure("expected `,` or `}`")
             }
         }
     }
 
+    /// The bytes of the key string at `position` and moves past it, when it is plain ASCII with
+    /// no escapes; otherwise nil, and `position` is where it was.
+    private mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
+        let start = position + 1
+        var end = start
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                position = end + 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<end])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            end += 1
+        }
+        return nil
+    }
+
     private mutating func parseArray() throws(Failure) -> JSON {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var array: [JSON] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
-            return .array(array)
+            return .array([])
         }
+        let base = stack.count
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            stack.push(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "]"):
                 position += 1
-                return .array(array)
+                let values = stack.pop(from: base)
+                return .array(values)
             default: throw failure("expected `,` or `]`")
             }
         }
@@ -111,7 +170,7 @@ public struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<position], as: UTF8.self)
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
                 position += 1
                 return text
             }
@@ -176,13 +235,21 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws(Failure) -> JSON {
         let start = position
-        if peek() == UInt8(ascii: "-") { position += 1 }
+        let negative = peek() == UInt8(ascii: "-")
+        if negative { position += 1 }
         var isInteger = true
         guard let first = peek(), first >= 0x30, first <= 0x39 else { throw failure("unexpected character") }
         position += 1
         // JSON has no leading zeros: `0` stands alone before `.`, `e` or the end of the number.
         if first == 0x30, let next = peek(), next >= 0x30, next <= 0x39 { throw failure("leading zero in a number") }
-        while let byte = peek(), byte >= 0x30, byte <= 0x39 { position += 1 }
+        // Up to 18 digits fit an Int whatever they are.
+        var magnitude = Int(first - 0x30)
+        var digits = 1
+        while let byte = peek(), byte >= 0x30, byte <= 0x39 {
+            magnitude = digits < 18 ? magnitude &* 10 &+ Int(byte - 0x30) : 0
+            digits += 1
+            position += 1
+        }
         if peek() == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -196,7 +263,8 @@ public struct JSONParser {
             guard let digit = peek(), digit >= 0x30, digit <= 0x39 else { throw failure("expected exponent digits") }
             while let byte = peek(), byte >= 0x30, byte <= 0x39 { position += 1 }
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if isInteger, digits <= 18 { return .int(negative ? -magnitude : magnitude) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("invalid number") }
         return .double(value)
@@ -217,7 +285,11 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
+        while position < bytes.count {
+            let byte = bytes[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
     }
 
     private func peek(_ ahead: Int = 0) -> UInt8? {

@@ -1,4 +1,8 @@
 /// Writes JSON compactly, keys in their stored order.
+///
+/// It appends to a byte array the caller can reuse: numbers are written digit by digit, a string
+/// with nothing to escape is copied in one piece, and the keys of parsed objects are copied as
+/// they were read.
 public enum JSONWriter {
     /// The value as UTF-8 bytes.
     public static func bytes(_ value: JSON) -> [UInt8] {
@@ -16,18 +20,16 @@ public enum JSONWriter {
     /// Appends the value's encoding to `out`.
     public static func write(_ value: JSON, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
-        case .int(let number): out.append(contentsOf: Array(String(number).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+        case .int(let number): writeInteger(number, into: &out)
         case .double(let number):
-            if number.isFinite {
-                if number == number.rounded(), abs(number) < 1e15 {
-                    out.append(contentsOf: Array(String(Int(number)).utf8))
-                } else {
-                    out.append(contentsOf: Array(String(number).utf8))
-                }
+            if !number.isFinite {
+                out.append(contentsOf: "null".utf8)
+            } else if number == number.rounded(), abs(number) < 1e15 {
+                writeInteger(Int(number), into: &out)
             } else {
-                out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+                out.append(contentsOf: String(number).utf8)
             }
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
@@ -37,33 +39,107 @@ public enum JSONWriter {
                 write(item, into: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            for (index, pair) in object.pairs.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(pair.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(pair.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        case .object(let object): writeObject(object, into: &out)
         }
     }
 
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
+    /// Appends an object whose keys and values are given apart (a projection: `select`'s labels
+    /// and the values it picked).
+    public static func writeObject(keys: [String], values: [JSON], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, (key, value)) in zip(keys, values).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func writeObject(_ object: JSONObject, into out: inout [UInt8]) {
+        let keys = object.keyStorage
+        let values = object.values
+        out.append(UInt8(ascii: "{"))
+        if let encoded = keys.encoded {
+            let ends = keys.encodedEnds
+            var start = 0
+            for index in values.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: encoded[start..<ends[index]])
+                start = ends[index]
+                write(values[index], into: &out)
+            }
+        } else {
+            for (index, key) in keys.names.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(values[index], into: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends the decimal digits of `number`.
+    public static func writeInteger(_ number: Int, into out: inout [UInt8]) {
+        if number == Int.min {
+            out.append(contentsOf: String(number).utf8)
+            return
+        }
+        if number < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits = 1
+        var scale: UInt = 10
+        while digits < 19, magnitude >= scale {
+            digits += 1
+            scale &*= 10
+        }
+        let end = out.count + digits
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var position = end - 1
+        while magnitude > 0 {
+            out[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            position -= 1
+        }
+    }
+
+    /// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
+    public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            var run = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                appendEscape(byte, into: &out)
+                run = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
+        if copied == nil {
+            for byte in text.utf8 {
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    appendEscape(byte, into: &out)
+                } else {
+                    out.append(byte)
+                }
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        }
     }
 }

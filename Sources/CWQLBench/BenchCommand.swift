@@ -11,28 +11,41 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure cwql against a simulator with injected latency.",
         discussion: """
             Scenarios: the simulator seeding its tickets; tickets | count; a 50,000-record fetch (tickets where board = "Help" | select id, summary);
-            the same with take 10; a 200,000-record stream to jsonl and to a table (peak memory against 20,000, in a child process);
-            note on 1,000 tickets; translate throughput; CLI start-up. Ratios: time against the latency-bound
-            limit (ceil(records / 1000) × latency / concurrency) and the speed-up over a sequential page-by-page fetch.
+            the same with take 10; note on 1,000 tickets; translate throughput; CLI start-up; cwql's CPU time per MB
+            of JSON streamed to jsonl, csv and a table, whole records and with select (child process); the peak memory of
+            a 200,000-record stream of whole records against 20,000 (child process). Ratios: time against the latency-bound
+            limit (ceil(records / 1000) × latency / concurrency), the speed-up over a sequential page-by-page fetch, and
+            at the end each target with the share of its budget used (at most 1.00 when it holds).
             """
     )
 
-    @Option(name: .customLong("latency-ms"), help: "Latency of every simulated request.") var latency = 100
+    @Option(name: .customLong("latency-ms"), help: "Latency of every simulated request.") var latency = 40
     @Option(help: "Requests in flight.") var concurrency = 8
     @Option(help: "Tickets in the simulator (about half are on the Help board).") var tickets = 100_000
     @Option(
         name: .customLong("stream-tickets"),
         help: "Tickets for the memory scenario (and a tenth of it for the baseline)."
     ) var streamTickets = 200_000
+    @Option(name: .customLong("cpu-tickets"), help: "Tickets for the CPU scenarios.") var cpuTickets = 50_000
     @Option(help: "The cwql executable for the start-up and memory scenarios.") var cwql: String?
     @Flag(help: "Print the results as JSON.") var json = false
     @Flag(help: "Only the in-process translate throughput (no simulator).") var translateOnly = false
-    @Option(help: "Only the scenarios whose name contains this text (e.g. fetch, note, stream).") var only: String?
+    @Option(help: "Only the scenarios whose name contains this text (e.g. fetch, note, cpu, memory).") var only: String?
 
     func run() async throws {
         var results: [Measurement] = []
         // Translate first, in a process not yet holding the simulator's data.
-        if wants("translate") { results.append(Scenarios.translateThroughput(seconds: translateOnly ? 3 : 2)) }
+        if wants("translate") {
+            var translate = Scenarios.translateThroughput(seconds: translateOnly ? 3 : 2)
+            translate.checks = [
+                TargetCheck(
+                    "translate (queries/s)",
+                    measured: Double(translate.records) / translate.seconds,
+                    atLeast: 100_000
+                )
+            ]
+            results.append(translate)
+        }
         if translateOnly {
             report(results)
             return
@@ -83,17 +96,28 @@ struct BenchCommand: AsyncParsableCommand {
                 )
                 let fetch = #"tickets where board = "Help" | select id, summary"#
                 log("fetch \(help) records")
-                results.append(
-                    try await scenarios.statement(
-                        "fetch \(help) (select id, summary)",
-                        fetch,
-                        records: help,
-                        optimal: (help + 999) / 1000,
-                        bound: true,
-                        sequentialBaseline: sequential,
-                        runs: 3
-                    )
+                var measured = try await scenarios.statement(
+                    "fetch \(help) (select id, summary)",
+                    fetch,
+                    records: help,
+                    optimal: (help + 999) / 1000,
+                    bound: true,
+                    sequentialBaseline: sequential,
+                    runs: 3
                 )
+                measured.checks = [
+                    TargetCheck(
+                        "fetch \(help) at \(latency) ms (× latency bound)",
+                        measured: measured.ratioToLatencyBound ?? .infinity,
+                        atMost: 1.3
+                    ),
+                    TargetCheck(
+                        "fetch \(help): × faster than sequential",
+                        measured: measured.speedupOverSequential ?? 0,
+                        atLeast: 5
+                    ),
+                ]
+                results.append(measured)
                 log("fetch \(help) records, --prefetch \(concurrency - 1)")
                 results.append(
                     try await scenarios.statement(
@@ -144,7 +168,7 @@ struct BenchCommand: AsyncParsableCommand {
             cwql
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cwql")
             .path
-        guard wants("start-up") || wants("stream") else { return report(results) }
+        guard wants("start-up") || wants("cpu") || wants("memory") else { return report(results) }
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             log("no cwql executable at \(executable): start-up and memory scenarios skipped (build it or pass --cwql)")
             return report(results)
@@ -167,7 +191,8 @@ struct BenchCommand: AsyncParsableCommand {
                     bytesReceived: 0,
                     seconds: times[3],
                     peakRSSMegabytes: 0,
-                    note: "median of 7 runs"
+                    note: "median of 7 runs",
+                    checks: [TargetCheck("CLI start-up (s)", measured: times[3], atMost: 0.030)]
                 )
             )
             log("cwql demo start-up")
@@ -196,22 +221,21 @@ struct BenchCommand: AsyncParsableCommand {
                 )
             )
         }
-        if wants("stream") {
+        let children = ChildScenarios(executable: executable, latencyMilliseconds: latency, concurrency: concurrency)
+        if wants("cpu") {
+            log("CPU per MB: \(cpuTickets) tickets to jsonl, csv and a table")
+            let server = try await children.site(tickets: cpuTickets)
+            for query in ChildScenarios.queries {
+                for format in ["jsonl", "csv", "table"] {
+                    results.append(try await children.throughput(server: server, format: format, query: query))
+                }
+            }
+            await server.stop()
+        }
+        if wants("memory") {
             for format in ["jsonl", "table"] {
-                log("streams of \(streamTickets / 10) and \(streamTickets) records to \(format)")
-                let small = try await stream(executable, tickets: streamTickets / 10, format: format)
-                let large = try await stream(executable, tickets: streamTickets, format: format)
-                var measurement = large
-                measurement.note = String(
-                    format: "peak RSS %.1f MiB for %d records vs %.1f MiB for %d: ratio %.2f",
-                    large.peakRSSMegabytes,
-                    streamTickets,
-                    small.peakRSSMegabytes,
-                    streamTickets / 10,
-                    large.peakRSSMegabytes / max(1, small.peakRSSMegabytes)
-                )
-                results.append(small)
-                results.append(measurement)
+                log("memory: \(streamTickets / 10) and \(streamTickets) full records to \(format)")
+                results += try await children.memory(tickets: streamTickets, format: format)
             }
         }
         report(results)
@@ -221,46 +245,6 @@ struct BenchCommand: AsyncParsableCommand {
     private func wants(_ scenario: String) -> Bool {
         guard let only else { return true }
         return scenario.localizedCaseInsensitiveContains(only) || only.localizedCaseInsensitiveContains(scenario)
-    }
-
-    /// `cwql -c 'tickets | select …' --format FORMAT` in a child process against a simulator of its own.
-    private func stream(_ executable: String, tickets: Int, format: String) async throws -> Measurement {
-        var configuration = SimulatorConfiguration()
-        configuration.tickets = tickets
-        configuration.latencyMilliseconds = latency
-        let server = try await SimulatorServer.start(configuration)
-        let environment = [
-            "CW_SITE": server.baseURL, "CW_COMPANY": configuration.company,
-            "CW_PUBLIC_KEY": configuration.defaultMember.publicKey,
-            "CW_PRIVATE_KEY": configuration.defaultMember.privateKey, "CW_CLIENT_ID": configuration.defaultClientId,
-            "HOME": "/nonexistent",
-        ]
-        let child = try await Task.detached {
-            try runChild(
-                executable,
-                [
-                    "-c", "tickets | select id, summary, status, company", "--format", format, "--concurrency",
-                    String(concurrency),
-                ],
-                environment: environment
-            )
-        }.value
-        let requests = server.log.all.filter { !$0.path.hasPrefix("/login") }.count
-        let bytes = server.log.bytes.sent
-        await server.stop()
-        let pages = Double((tickets + 999) / 1000)
-        return Measurement(
-            scenario: "stream \(tickets) to \(format) (child process)",
-            records: tickets,
-            requests: requests,
-            optimalRequests: (tickets + 999) / 1000,
-            bytesReceived: bytes,
-            seconds: child.seconds,
-            peakRSSMegabytes: child.peakMegabytes,
-            ratioToLatencyBound: child.seconds / (pages * Double(latency) / 1000 / Double(concurrency)),
-            speedupOverSequential: nil,
-            note: child.status == 0 ? nil : "exit status \(child.status)"
-        )
     }
 
     private func report(_ results: [Measurement]) {
@@ -290,6 +274,23 @@ struct BenchCommand: AsyncParsableCommand {
                     bound,
                     speedup,
                     r.note ?? ""
+                )
+            )
+        }
+        let checks = results.flatMap(\.checks)
+        guard !checks.isEmpty else { return }
+        print("")
+        print("target | measured | limit | share of budget | holds")
+        for check in checks {
+            print(
+                String(
+                    format: "%@ | %.3f | %@ %.3f | %.2f | %@",
+                    check.target,
+                    check.measured,
+                    check.atMost ? "≤" : "≥",
+                    check.limit,
+                    check.ratio,
+                    check.holds ? "yes" : "NO"
                 )
             )
         }

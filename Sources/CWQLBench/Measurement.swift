@@ -15,6 +15,37 @@ struct Measurement: Codable {
     /// sequential page-by-page seconds ÷ seconds, when measured.
     var speedupOverSequential: Double?
     var note: String?
+    /// cwql's own CPU time (user + system), for scenarios run in a child process.
+    var cpuSeconds: Double?
+    /// The targets this scenario is held to.
+    var checks: [TargetCheck] = []
+}
+
+/// One target of the benchmark and how far the measured value is from it.
+struct TargetCheck: Codable {
+    var target: String
+    var measured: Double
+    var limit: Double
+    /// True when the measured value must stay at or under the limit (seconds, memory); false
+    /// when it must reach it (throughput, speed-up).
+    var atMost: Bool
+    /// The share of the target's budget used: at most 1 when the target holds.
+    var ratio: Double { atMost ? measured / limit : limit / max(measured, .leastNonzeroMagnitude) }
+    var holds: Bool { ratio <= 1 }
+
+    init(_ target: String, measured: Double, atMost limit: Double) {
+        self.target = target
+        self.measured = measured
+        self.limit = limit
+        self.atMost = true
+    }
+
+    init(_ target: String, measured: Double, atLeast limit: Double) {
+        self.target = target
+        self.measured = measured
+        self.limit = limit
+        self.atMost = false
+    }
 }
 
 /// Process memory from /proc: the peak resident set, which can be reset between scenarios.
@@ -42,15 +73,35 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
-/// Runs a program and returns its wall time and peak RSS in MiB. The peak is read from the
-/// child's own `/proc/PID/status` (VmHWM, which starts afresh at exec) while it runs.
+/// What a child process cost.
+struct ChildRun {
+    var seconds: Double
+    /// Peak resident set, MiB.
+    var peakMegabytes: Double
+    /// User plus system CPU time, seconds.
+    var cpuSeconds: Double
+    var status: Int32
+}
+
+/// CPU time (user + system) of the children waited for so far, in seconds.
+private func childrenCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs a program and returns its wall time, peak RSS in MiB and CPU time. The peak is read
+/// from the child's own `/proc/PID/status` (VmHWM, which starts afresh at exec) while it runs;
+/// the CPU time is the growth of this process's children's usage (children run one at a time).
 func runChild(
     _ path: String,
     _ arguments: [String],
     environment: [String: String],
     stdout: String = "/dev/null",
     input: String? = nil
-) throws -> (seconds: Double, peakMegabytes: Double, status: Int32) {
+) throws -> ChildRun {
+    let cpuBefore = childrenCPUSeconds()
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     let process = Process()
@@ -79,5 +130,10 @@ func runChild(
     }
     process.waitUntilExit()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (seconds, peak, process.terminationStatus)
+    return ChildRun(
+        seconds: seconds,
+        peakMegabytes: peak,
+        cpuSeconds: childrenCPUSeconds() - cpuBefore,
+        status: process.terminationStatus
+    )
 }

@@ -203,7 +203,7 @@ extension Interpreter {
             in: source,
             streaming: { columns, projected in
                 writer = ResultWriter(style: style, columns: columns, projected: projected) {
-                    output.standardOutput($0)
+                    output.standardOutput(bytes: $0)
                 }
                 return { record in writer?.write(record) }
             }
@@ -218,7 +218,7 @@ extension Interpreter {
                     columns: columns.isEmpty ? defaultColumns(entity) : columns,
                     projected: projected
                 ) {
-                    output.standardOutput($0)
+                    output.standardOutput(bytes: $0)
                 }
                 for record in records { fresh.write(record) }
                 fresh.finish()
@@ -266,7 +266,7 @@ extension Interpreter {
     func render(_ records: [JSON], entity: EntitySpec) -> String {
         var text = ""
         var writer = ResultWriter(style: options.style, columns: defaultColumns(entity), projected: false) {
-            text += $0
+            text += String(decoding: $0, as: UTF8.self)
         }
         for record in records { writer.write(record) }
         writer.finish()

@@ -8,6 +8,18 @@ import Foundation
 public protocol OutputSink: Sendable {
     func standardOutput(_ text: String)
     func standardError(_ text: String)
+    /// Results as UTF-8 bytes, as the result writer makes them (by default, as text).
+    func standardOutput(bytes: UnsafeBufferPointer<UInt8>)
+    /// Writes what the sink holds: called at the end of every statement (by default, nothing).
+    func flush()
+}
+
+extension OutputSink {
+    public func standardOutput(bytes: UnsafeBufferPointer<UInt8>) {
+        standardOutput(String(decoding: bytes, as: UTF8.self))
+    }
+
+    public func flush() {}
 }
 
 /// How a run behaves.
@@ -320,6 +332,7 @@ public final class Interpreter: @unchecked Sendable {
             try Task.checkCancellationAsRuntime(source: source, span: statement.span)
             do {
                 try await execute(statement, in: source)
+                output.flush()
             } catch let error as RuntimeError {
                 throw error
             } catch {

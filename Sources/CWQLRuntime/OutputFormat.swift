@@ -33,44 +33,77 @@ public struct ResultStyle: Sendable {
 /// Writes records as they arrive. A table sizes its columns from its first
 /// ``tableLookAhead`` rows and then streams the rest at those widths, so memory stays flat
 /// however many records come.
+///
+/// JSON, JSON lines and CSV are written as bytes into one buffer reused for every record: each
+/// column's path is split once, a `select`'s labels are encoded once and shared by every row,
+/// and a record is written straight from the parsed value with no copy of it.
 struct ResultWriter {
     /// The rows a table reads before it prints (its columns fit them).
     static let tableLookAhead = 1000
     let style: ResultStyle
     /// The columns; empty for records cwql knows no columns of (a backquoted endpoint's), which
     /// then show the first record's fields.
-    private(set) var columns: [OutputColumn]
+    private(set) var columns: [OutputColumn] = []
     /// With `select` (and for aggregates), a flat object keyed by the columns' labels.
     let projected: Bool
-    let emit: (String) -> Void
+    let emit: (UnsafeBufferPointer<UInt8>) -> Void
+    /// The columns' paths, split once.
+    private var paths: [JSONPath] = []
+    /// A projection's labels, shared by every row it makes (nil when a label repeats).
+    private var labels: JSONObject.SharedKeys?
+    /// The bytes of the record being written.
+    private var out: [UInt8] = []
     private var rows: [[String]] = []
     private var count = 0
     /// Set once a table has printed its head and streams the rest.
     private var tableLayout: TableRenderer.Layout?
 
-    init(style: ResultStyle, columns: [OutputColumn], projected: Bool, emit: @escaping (String) -> Void) {
+    init(
+        style: ResultStyle,
+        columns: [OutputColumn],
+        projected: Bool,
+        emit: @escaping (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         self.style = style
-        self.columns = columns
         self.projected = projected
         self.emit = emit
+        use(columns)
+    }
+
+    private mutating func use(_ columns: [OutputColumn]) {
+        self.columns = columns
+        paths = columns.map { JSONPath($0.path) }
+        labels = projected ? JSONObject.SharedKeys(columns.map(\.label)) : nil
     }
 
     mutating func write(_ record: JSON) {
         defer { count += 1 }
-        if count == 0, columns.isEmpty { columns = ResultWriter.columns(of: record) }
+        if count == 0, columns.isEmpty { use(ResultWriter.columns(of: record)) }
+        out.removeAll(keepingCapacity: true)
         switch style.format {
         case .json:
-            emit((count == 0 ? "[\n  " : ",\n  ") + JSONWriter.string(shaped(record)))
+            out.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+            writeShaped(record)
+            emitBuffer()
         case .jsonl:
-            emit(JSONWriter.string(shaped(record)) + "\n")
+            writeShaped(record)
+            out.append(UInt8(ascii: "\n"))
+            emitBuffer()
         case .csv:
-            if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
-            let fields = columns.map { record.value(atPathIgnoringCase: $0.path)?.displayText ?? "" }
-            emit(CSV.row(style.neutralizeFormulas ? fields.map(CSV.neutralized) : fields))
+            if count == 0, style.header { CSV.appendRow(columns.map(\.label), into: &out) }
+            for (index, path) in paths.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                let text = record.value(ignoringCaseAt: path)?.displayText ?? ""
+                CSV.appendField(style.neutralizeFormulas ? CSV.neutralized(text) : text, into: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+            emitBuffer()
         case .table:
-            let row = columns.map { record.value(atPathIgnoringCase: $0.path)?.tableCell ?? ResultStyle.nullText }
+            let row = paths.map { record.value(ignoringCaseAt: $0)?.tableCell ?? ResultStyle.nullText }
             if let layout = tableLayout {
-                emit(TableRenderer.line(row.map(TableRenderer.singleLine), layout: layout) + "\n")
+                TableRenderer.appendLine(row, layout: layout, into: &out)
+                out.append(UInt8(ascii: "\n"))
+                emitBuffer()
                 return
             }
             rows.append(row)
@@ -79,7 +112,9 @@ struct ResultWriter {
             {
                 let header = columns.map(\.label)
                 let layout = TableRenderer.layout(header: header, rows: rows, width: style.width)
-                emit(TableRenderer.render(header: style.header ? header : nil, rows: rows, layout: layout, footer: nil))
+                emitText(
+                    TableRenderer.render(header: style.header ? header : nil, rows: rows, layout: layout, footer: nil)
+                )
                 tableLayout = layout
                 rows = []
             }
@@ -88,18 +123,23 @@ struct ResultWriter {
 
     mutating func finish() {
         switch style.format {
-        case .json: emit(count == 0 ? "[]\n" : "\n]\n")
+        case .json: emitText(count == 0 ? "[]\n" : "\n]\n")
         case .jsonl: break
-        case .csv: if count == 0, style.header { emit(CSV.row(columns.map(\.label))) }
+        case .csv:
+            if count == 0, style.header {
+                out.removeAll(keepingCapacity: true)
+                CSV.appendRow(columns.map(\.label), into: &out)
+                emitBuffer()
+            }
         case .table:
             let header = columns.map(\.label)
             if tableLayout != nil {
-                if style.header { emit("(\(count) \(count == 1 ? "row" : "rows"))\n") }
+                if style.header { emitText("(\(count) \(count == 1 ? "row" : "rows"))\n") }
             } else if TableRenderer.shouldExpand(header: header, rows: rows, style: style) {
-                emit(TableRenderer.expanded(header: header, rows: rows))
+                emitText(TableRenderer.expanded(header: header, rows: rows))
             } else {
                 let footer = style.header ? "(\(rows.count) \(rows.count == 1 ? "row" : "rows"))" : nil
-                emit(
+                emitText(
                     TableRenderer.render(
                         header: style.header ? header : nil,
                         rows: rows,
@@ -109,6 +149,15 @@ struct ResultWriter {
                 )
             }
         }
+    }
+
+    private func emitBuffer() {
+        out.withUnsafeBufferPointer(emit)
+    }
+
+    private func emitText(_ text: String) {
+        var text = text
+        text.withUTF8(emit)
     }
 
     /// The columns of a record cwql knows no fields of, chosen by the catalog's rule: plain
@@ -128,19 +177,29 @@ struct ResultWriter {
         }
     }
 
-    /// With `select`, a flat object keyed by the selected labels; otherwise the whole record.
-    private func shaped(_ record: JSON) -> JSON {
-        guard projected else { return record }
-        var object = JSONObject()
-        for column in columns { object[column.label] = record.value(atPathIgnoringCase: column.path) ?? .null }
-        return .object(object)
+    /// Appends the record as JSON: with `select`, a flat object keyed by the selected labels;
+    /// otherwise the whole record.
+    private mutating func writeShaped(_ record: JSON) {
+        guard projected else { return JSONWriter.write(record, into: &out) }
+        let values = paths.map { record.value(ignoringCaseAt: $0) ?? .null }
+        if let labels {
+            JSONWriter.write(.object(JSONObject(keys: labels, values: values)), into: &out)
+        } else {
+            var object = JSONObject()
+            for (column, value) in zip(columns, values) { object[column.label] = value }
+            JSONWriter.write(.object(object), into: &out)
+        }
     }
 }
 
 /// RFC 4180 rows: a field with a comma, quote or line break is quoted, quotes doubled.
 enum CSV {
-    static func row(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\n"
+    static func appendRow(_ fields: [String], into out: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendField(field, into: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// A field a spreadsheet would not run: `=1+1` becomes `'=1+1`.
@@ -149,9 +208,17 @@ enum CSV {
         return "'" + text
     }
 
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    static func appendField(_ text: String, into out: inout [UInt8]) {
+        let quoted = text.utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+        }
+        guard quoted else { return out.append(contentsOf: text.utf8) }
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -184,7 +251,7 @@ enum TableRenderer {
             out += line(header, layout: layout) + "\n"
             out += layout.widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
         }
-        for row in rows { out += line(row.map(singleLine), layout: layout) + "\n" }
+        for row in rows { out += line(row, layout: layout) + "\n" }
         if let footer { out += footer + "\n" }
         return out
     }
@@ -214,13 +281,39 @@ enum TableRenderer {
 
     /// One row in the layout.
     static func line(_ cells: [String], layout: Layout) -> String {
-        cells.enumerated().map { index, cell in
-            let limit = index < layout.widths.count ? layout.widths[index] : cell.count
+        var out: [UInt8] = []
+        appendLine(cells, layout: layout, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one row in the layout, each cell on one line (``singleLine(_:)``), padded to its
+    /// column but the last, and cut with `…` in a narrowed column. A cell of printable ASCII is
+    /// measured by its bytes and copied as it is; others by their characters.
+    static func appendLine(_ cells: [String], layout: Layout, into out: inout [UInt8]) {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { out.append(contentsOf: " | ".utf8) }
+            let limit = index < layout.widths.count ? layout.widths[index] : Int.max
             let cut = index < layout.narrowed.count && layout.narrowed[index]
-            let fitted = cut && cell.count > limit ? String(cell.prefix(max(1, limit - 1))) + "…" : cell
-            return index == cells.count - 1
-                ? fitted : fitted.padding(toLength: max(limit, fitted.count), withPad: " ", startingAt: 0)
-        }.joined(separator: " | ")
+            let width: Int
+            if cell.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                if cut, cell.utf8.count > limit {
+                    out.append(contentsOf: cell.utf8.prefix(max(1, limit - 1)))
+                    out.append(contentsOf: "…".utf8)
+                    width = max(1, limit - 1) + 1
+                } else {
+                    out.append(contentsOf: cell.utf8)
+                    width = cell.utf8.count
+                }
+            } else {
+                let single = singleLine(cell)
+                let fitted = cut && single.count > limit ? String(single.prefix(max(1, limit - 1))) + "…" : single
+                out.append(contentsOf: fitted.utf8)
+                width = fitted.count
+            }
+            if index < cells.count - 1, width < limit {
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: limit - width))
+            }
+        }
     }
 
     /// True when `style` asks for the expanded view, or (auto) for one record wider than the width.

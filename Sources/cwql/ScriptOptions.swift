@@ -61,7 +61,9 @@ struct ScriptOptions: ParsableArguments {
 /// Prints to the process's standard streams.
 struct ProcessOutput: OutputSink {
     func standardOutput(_ text: String) { StandardStreams.output(text) }
+    func standardOutput(bytes: UnsafeBufferPointer<UInt8>) { StandardStreams.output(bytes: bytes) }
     func standardError(_ text: String) { StandardStreams.error(text) }
+    func flush() { StandardStreams.flushOutput() }
 }
 
 /// Builds an interpreter for the resolved connection and runs sources through it, mapping

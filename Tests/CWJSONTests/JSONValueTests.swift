@@ -90,4 +90,70 @@ struct JSONValueTests {
             #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
         }
     }
+
+    @Test func recordsOfAPageShareKeysButChangeAlone() throws {
+        let page = try JSONParser.parse(#"[{"id":1,"name":"a"},{"id":2,"name":"b"},{"id":3,"name":"c"}]"#)
+        var records = try #require(page.arrayValue).map { try #require($0.objectValue) }
+        records[0]["extra"] = .bool(true)
+        records[1]["name"] = nil
+        records[2]["id"] = .int(30)
+        #expect(records[0].keys == ["id", "name", "extra"])
+        #expect(records[1].keys == ["id"])
+        #expect(records[2].keys == ["id", "name"])
+        #expect(records[2]["id"] == .int(30))
+        // The page itself is unchanged.
+        #expect(JSONWriter.string(page) == #"[{"id":1,"name":"a"},{"id":2,"name":"b"},{"id":3,"name":"c"}]"#)
+        #expect(records[1] == JSONObject(["id": .int(2)]))
+    }
+
+    @Test func keysThatKeepChangingAndUnusualKeysParseAsWritten() throws {
+        // More distinct first keys than a node of the key tree follows, escaped and non-ASCII
+        // keys, and a repeated key on a path other objects share.
+        var objects = (0..<100).map { #"{"k\#($0)":\#($0),"same":true}"# }
+        objects += [#"{"a\"b":1,"é":2,"same":3}"#, #"{"id":1,"id":2}"#, #"{"id":1}"#, "{}"]
+        let text = "[" + objects.joined(separator: ",") + "]"
+        let parsed = try JSONParser.parse(text)
+        let items = try #require(parsed.arrayValue)
+        #expect(items.count == 104)
+        #expect(items[57]["k57"] == .int(57))
+        #expect(items[57].objectValue?.keys == ["k57", "same"])
+        #expect(items[100].objectValue?.keys == ["a\"b", "é", "same"])
+        #expect(items[101].objectValue?.keys == ["id"])
+        #expect(items[101]["id"] == .int(2))
+        #expect(items[102]["id"] == .int(1))
+        #expect(JSONWriter.string(items[100]) == #"{"a\"b":1,"é":2,"same":3}"#)
+        #expect(try JSONParser.parse(JSONWriter.string(parsed)) == parsed)
+    }
+
+    @Test func wideRecordsLookUpKeysIgnoringCase() throws {
+        let fields = (0..<40).map { #""field\#($0)":\#($0)"# }.joined(separator: ",")
+        let page = try JSONParser.parse("[{\(fields)},{\(fields)}]")
+        let second = try #require(page.arrayValue?[1].objectValue)
+        #expect(second["field39"] == .int(39))
+        #expect(second[ignoringCase: "FIELD12"] == .int(12))
+        #expect(second[ignoringCase: "field99"] == nil)
+        #expect(JSON.object(second).value(ignoringCaseAt: JSONPath("Field3")) == .int(3))
+        let record = JSON.object(JSONObject(["board": .object(JSONObject(["name": .string("Help")]))]))
+        #expect(record.value(ignoringCaseAt: JSONPath("BOARD/Name")) == .string("Help"))
+    }
+
+    @Test func sharedKeysBuildProjections() throws {
+        let labels = try #require(JSONObject.SharedKeys(["id", "summary \"quoted\""]))
+        let row = JSONObject(keys: labels, values: [.int(5), .string("Disk")])
+        #expect(JSONWriter.string(.object(row)) == #"{"id":5,"summary \"quoted\"":"Disk"}"#)
+        #expect(row == JSONObject(["id": .int(5), "summary \"quoted\"": .string("Disk")]))
+        #expect(JSONObject.SharedKeys(["a", "a"]) == nil)
+    }
+
+    @Test func integersAreReadAndWrittenExactlyAtTheirEdges() throws {
+        for number in [
+            0, 7, -7, 999_999_999_999_999_999, -999_999_999_999_999_999, 1_000_000_000_000_000_000, .max, .min + 1,
+        ] {
+            #expect(try JSONParser.parse(String(number)) == .int(number), "\(number)")
+            #expect(JSONWriter.string(.int(number)) == String(number))
+        }
+        #expect(JSONWriter.string(.int(.min)) == String(Int.min))
+        #expect(JSONWriter.string(.double(3)) == "3")
+        #expect(JSONWriter.string(.double(-2.5)) == "-2.5")
+    }
 }

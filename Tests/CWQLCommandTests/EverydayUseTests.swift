@@ -70,6 +70,23 @@ struct EverydayUseTests {
         }
     }
 
+    @Test func resultsGatheredForAPipeComeWholeAndBeforeTheErrorAfterThem() async throws {
+        // Results to a pipe are written in large pieces; none may be lost when the run ends in
+        // an error, and in a log of both streams they come before the message that follows them.
+        try await withSite(tickets: 1500) { _, env, _ in
+            let statements = "tickets | select id, summary; ticket 999999"
+            let result = try await CommandRunner.run(
+                ["-c", #"exec "$0" "$@" 2>&1"#, CommandRunner.executable.path, "-c", statements, "--format", "jsonl"],
+                environment: env.merging(["CWQL_RUNNER_SHELL": "1"]) { _, new in new }
+            )
+            #expect(result.status == 1)
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.prefix(1500).allSatisfy { $0.hasPrefix(#"{"id":"#) })
+            #expect(lines.dropFirst(1500).first?.hasPrefix("error: not found") == true, "\(lines.dropFirst(1500))")
+            #expect(lines.dropFirst(1500).allSatisfy { !$0.hasPrefix(#"{"id":"#) })
+        }
+    }
+
     @Test func aMistakeAfterAWriteStopsTheScriptBeforeTheWrite() async throws {
         try await withSite(tickets: 60) { server, env, home in
             let notesBefore = server.store.records("ticket_notes").count
