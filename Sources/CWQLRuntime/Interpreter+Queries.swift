@@ -139,8 +139,13 @@ extension Interpreter {
         }
         let sink = plan.write == nil && endsInRecords ? streaming?(columns.columns, columns.projected) : nil
         var collected: [JSON] = []
-        let ending = try await execute(plan, provided: resolved.provided?.records, source: source, span: pipeline.span)
-        { record in
+        let ending = try await execute(
+            plan,
+            provided: resolved.provided?.records,
+            source: source,
+            span: pipeline.span,
+            prefetch: sink == nil ? nil : options.printedReadPrefetch
+        ) { record in
             if let sink { sink(record) } else { collected.append(record) }
             return true
         }
@@ -161,6 +166,7 @@ extension Interpreter {
         provided: [JSON]?,
         source: SourceFile,
         span: SourceSpan,
+        prefetch: Int? = nil,
         _ sink: @escaping (JSON) async throws -> Bool
     ) async throws -> ClientStageChain.Ending {
         let executor = QueryExecutor(
@@ -168,7 +174,8 @@ extension Interpreter {
             plan: plan,
             source: source,
             environment: compileEnvironment,
-            provided: provided
+            provided: provided,
+            prefetch: prefetch
         )
         return try await executor.run(sink)
     }

@@ -30,6 +30,9 @@ public struct RunOptions: Sendable {
         get { style.format }
         set { style.format = newValue }
     }
+    /// Pages the read of a statement whose records are printed starts with its first page (see
+    /// `--prefetch`); nil: the client's own.
+    public var printedReadPrefetch: Int?
     /// Print each write as METHOD path + body and send none.
     public var dryRun = false
     /// Confirm bulk writes and deletes without asking.

@@ -13,6 +13,9 @@ struct QueryExecutor {
     let environment: CompileEnvironment
     /// Records a variable holds, for a plan whose first segment is `.provided`.
     var provided: [JSON]? = nil
+    /// Pages the first segment's read starts with its first page; nil: the client's own.
+    /// Child segments (a read per parent, mostly short) never speculate.
+    var prefetch: Int? = nil
 
     /// Parents per request when a child collection is reached by `parent/id in (…)`.
     static let batchSize = 100
@@ -106,7 +109,8 @@ struct QueryExecutor {
                 limit = cap - countBox.delivered[index, default: 0]
                 if limit! <= 0 { return }
             }
-            let list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
+            var list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
+            if index == 0 { list.prefetch = prefetch }
             for try await record in client.records(list) {
                 countBox.delivered[index, default: 0] += 1
                 if !(try await chain.push(carrying(parent(record), in: segment, record))) { return }

@@ -38,11 +38,11 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1).",
+            "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1). Default: concurrency - 1 for the reads whose records are printed to a file or a pipe, 0 otherwise.",
             valueName: "N"
         )
     )
-    var prefetch = 0
+    var prefetch: Int?
 
     @Option(help: ArgumentHelp("Seconds to wait for each request, its retries included.", valueName: "seconds"))
     var timeout = 60.0
@@ -57,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
 
     mutating func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
-        guard (0..<concurrency).contains(prefetch) else {
+        if let prefetch, !(0..<concurrency).contains(prefetch) {
             throw ValidationError("--prefetch must be between 0 and --concurrency - 1 (\(concurrency - 1))")
         }
         if let rate, !Credentials.rates.contains(rate) {
@@ -87,6 +87,14 @@ struct ConnectionOptions: ParsableArguments {
         )
     }
 
+    /// Pages a read whose records are printed starts with its first page, when `--prefetch` was
+    /// not given: all but one of its requests in flight when the records go to a file or a pipe
+    /// (an export, where a long result is likely and a round trip is worth a few requests), none
+    /// on a terminal (a short interactive result would waste them).
+    func exportPrefetch(outputIsTerminal: Bool) -> Int? {
+        prefetch == nil && !outputIsTerminal ? max(0, concurrency - 1) : nil
+    }
+
     /// The resolved credentials and profile name.
     func credentials() throws(ConfigurationError) -> (credentials: Credentials, profile: String) {
         try resolver.resolve(profile: profile, overrides: overrides)
@@ -101,7 +109,7 @@ struct ConnectionOptions: ParsableArguments {
         return ConnectWiseClient(
             credentials: credentials,
             concurrency: concurrency,
-            prefetch: min(prefetch, concurrency - 1),
+            prefetch: min(prefetch ?? 0, concurrency - 1),
             timeout: timeout,
             trace: trace ? TraceSink { line in standardErrorRaw("trace: \(line)\n") } : nil,
             rootCache: StateDirectory.path.map { APIRootCache(path: "\($0)/api-roots.json") },

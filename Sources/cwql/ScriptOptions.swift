@@ -101,6 +101,7 @@ struct ScriptRunner {
         options.style.width = TerminalSize.columns()
         options.style.header = !script.noHeader
         options.style.neutralizeFormulas = script.safeCSV
+        options.printedReadPrefetch = connection.exportPrefetch(outputIsTerminal: isatty(STDOUT_FILENO) != 0)
         options.zone = zone
         options.me = me
         // A session reads its entries from standard input (the REPL, `… | cwql`): `from stdin`

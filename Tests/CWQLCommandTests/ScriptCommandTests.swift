@@ -99,6 +99,25 @@ struct ScriptCommandTests {
         }
     }
 
+    @Test func printedReadsToAPipeStartPagesAheadByDefaultAndNothingElseDoes() async throws {
+        try await CWQLCommandTests.withSite(tickets: 300, { _ in }) { server, env, _ in
+            func listRequests(_ arguments: [String]) async throws -> Int {
+                server.log.reset()
+                let result = try await CommandRunner.run(arguments + ["--concurrency", "6"], environment: env)
+                #expect(result.status == 0, "\(result.stderr)")
+                return server.log.all.filter { $0.method == "GET" && $0.path == "/service/tickets" }.count
+            }
+            // Standard output is a pipe here: an export. Page 1 and five pages started with it.
+            let export = try await listRequests(["-c", "tickets | select id", "--format", "jsonl"])
+            #expect(export == 6)
+            let asked = try await listRequests(["-c", "tickets | select id", "--format", "jsonl", "--prefetch", "0"])
+            #expect(asked == 1)
+            // A read that feeds writes starts nothing ahead.
+            let writes = try await listRequests(["-c", #"tickets where id <= 3 | note "checked""#, "--yes"])
+            #expect(writes == 1)
+        }
+    }
+
     @Test func theAPIRootIsRememberedBetweenRuns() async throws {
         try await withSite { server, env, home in
             server.log.reset()

@@ -158,4 +158,31 @@ struct NumberedWalkTests {
             #expect(listRequests(h).count <= 5)
         }
     }
+
+    /// Pages the walk started while its consumer sat on the first record of page 2 for a while.
+    func pagesStartedAhead(_ h: ClientHarness, fields: [String]?) async throws -> Int {
+        let client = client(h, concurrency: 8)
+        _ = try await client.apiRoot()
+        h.server.log.reset()
+        var seen = 0
+        for try await _ in client.records(ListRequest(path: "/service/tickets", fields: fields, walk: .fastest)) {
+            seen += 1
+            guard seen > 1000 else { continue }
+            try await Task.sleep(for: .milliseconds(1500))
+            break
+        }
+        return listRequests(h).count
+    }
+
+    @Test func pagesAheadAreBoundedByBytesNotOnlyByCount() async throws {
+        try await withClient({ $0.tickets = 30_000 }) { h in
+            // Pages of one field are small: the window runs 16 pages ahead (twice the concurrency).
+            let small = try await pagesStartedAhead(h, fields: ["id"])
+            #expect(small == 18, "\(small) pages started")
+            // Pages of whole tickets (every field of the spec, about 2.8 MB each) fill the
+            // 8 MiB budget after two pages held and one in flight.
+            let whole = try await pagesStartedAhead(h, fields: nil)
+            #expect(whole >= 2 && whole <= 4, "\(whole) pages started")
+        }
+    }
 }

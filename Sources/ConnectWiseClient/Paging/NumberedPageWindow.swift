@@ -4,6 +4,8 @@ import Synchronization
 /// One page of a numbered walk.
 struct NumberedPage: Sendable {
     var records: [JSON]
+    /// The size of the page's body as it came, in bytes.
+    var bytes: Int
     /// How many pages the walk has, when this page tells (the first page does).
     var totalPages: Int?
 }
@@ -12,7 +14,10 @@ struct NumberedPage: Sendable {
 ///
 /// Up to `concurrency` pages are in flight. A slot is refilled the moment its page arrives, not
 /// when the consumer gets to it, so the consumer's own work overlaps the network; at most
-/// `window` pages are held ahead of the consumer (in flight or waiting), which bounds memory.
+/// `window` pages are held ahead of the consumer (in flight or waiting), and at most
+/// `byteBudget` bytes of them (pages in flight counted at the size of the largest page seen),
+/// which bounds memory whatever the size of a record: pages of whole tickets are a hundred
+/// times the size of pages of two fields. One page may always start when none is held.
 /// Until the first page says how many pages there are and the consumer asks for the second,
 /// only page 1 and `speculative` further pages are started; pages past the end are dropped
 /// (and cancelled if still in flight).
@@ -27,6 +32,10 @@ final class NumberedPageWindow: Sendable {
         /// Pages started and not yet answered, with their tasks once stored.
         var running: [Int: Task<Void, Never>?] = [:]
         var ready: [Int: Result<NumberedPage, any Error>] = [:]
+        /// Bytes of the pages in `ready`.
+        var readyBytes = 0
+        /// The largest page seen so far, in bytes: what a page in flight is expected to take.
+        var largestPage: Int?
         var waiter: CheckedContinuation<[JSON]?, any Error>?
         /// A page failed: no new pages start; the consumer gets the pages before it, then its error.
         var failed = false
@@ -42,18 +51,32 @@ final class NumberedPageWindow: Sendable {
     private let speculative: Int
     private let maximumPages: Int
     private let window: Int
+    private let byteBudget: Int
 
     /// - Parameters:
     ///   - concurrency: pages in flight at most.
     ///   - speculative: pages started with page 1, before the walk's length is known.
     ///   - maximumPages: pages the walk needs at most (from a `take`), whatever the server says.
-    init(concurrency: Int, speculative: Int, maximumPages: Int?, fetch: @escaping Fetch) {
+    ///   - byteBudget: bytes of pages held ahead of the consumer at most.
+    init(
+        concurrency: Int,
+        speculative: Int,
+        maximumPages: Int?,
+        byteBudget: Int = NumberedPageWindow.defaultByteBudget,
+        fetch: @escaping Fetch
+    ) {
+        self.byteBudget = max(1, byteBudget)
         self.concurrency = max(1, concurrency)
         self.maximumPages = max(1, maximumPages ?? Int.max)
         self.speculative = max(0, min(speculative, self.concurrency - 1, self.maximumPages - 1))
         self.window = 2 * self.concurrency
         self.fetch = fetch
     }
+
+    /// Bytes of pages held ahead of the consumer by default: 8 MiB, about three pages of
+    /// whole tickets as the simulator sends them (every field of the spec), eight of
+    /// ConnectWise's usual tickets, any number of pages of a few fields.
+    static let defaultByteBudget = 8 * 1024 * 1024
 
     /// The next page's records in order, or nil after the last page.
     func next() async throws -> [JSON]? {
@@ -96,6 +119,7 @@ final class NumberedPageWindow: Sendable {
     private static func take(_ state: inout State) -> Result<[JSON]?, any Error>? {
         if let total = state.totalPages, state.nextToDeliver > total { return .success(nil) }
         guard let result = state.ready.removeValue(forKey: state.nextToDeliver) else { return nil }
+        if case .success(let page) = result { state.readyBytes -= page.bytes }
         state.nextToDeliver += 1
         return result.map { $0.records }
     }
@@ -106,13 +130,19 @@ final class NumberedPageWindow: Sendable {
         let bound = min(state.pastFirstPage ? state.totalPages ?? beforeLength : beforeLength, maximumPages)
         var pages: [Int] = []
         while !state.cancelled, !state.failed, state.running.count < concurrency, state.nextToStart <= bound,
-            state.nextToStart - state.nextToDeliver < window
+            state.nextToStart - state.nextToDeliver < window, fitsBudget(state)
         {
             pages.append(state.nextToStart)
             state.running[state.nextToStart] = .some(nil)
             state.nextToStart += 1
         }
         return pages
+    }
+
+    /// Whether one more page fits the byte budget beside those held and in flight.
+    private func fitsBudget(_ state: State) -> Bool {
+        guard let page = state.largestPage, !(state.running.isEmpty && state.ready.isEmpty) else { return true }
+        return state.readyBytes + (state.running.count + 1) * page <= byteBudget
     }
 
     private func start(_ pages: [Int]) {
@@ -146,7 +176,12 @@ final class NumberedPageWindow: Sendable {
             }
             // A page past the end (started before the length was known) is dropped.
             guard page <= state.totalPages ?? Int.max else { return (nil, nil, pagesToStart(&state), surplus) }
-            if case .failure = result { state.failed = true }
+            switch result {
+            case .failure: state.failed = true
+            case .success(let answer):
+                state.readyBytes += answer.bytes
+                state.largestPage = max(state.largestPage ?? 0, answer.bytes)
+            }
             state.ready[page] = result
             guard let waiter = state.waiter, let delivery = Self.take(&state) else {
                 return (nil, nil, pagesToStart(&state), surplus)

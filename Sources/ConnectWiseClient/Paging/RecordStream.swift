@@ -12,6 +12,9 @@ public struct ListRequest: Sendable {
     public var pageSize: Int
     /// How to walk the pages.
     public var walk: Walk
+    /// Pages a numbered walk starts with its first, before it knows how many there are; nil:
+    /// the client's `prefetch`.
+    public var prefetch: Int?
 
     /// How pages are walked.
     public enum Walk: Sendable {
@@ -133,11 +136,13 @@ public struct RecordStream: AsyncSequence, Sendable {
                     return nil
                 }
                 if bufferIndex < buffer.count {
-                    defer {
-                        bufferIndex += 1
-                        delivered += 1
-                    }
-                    return buffer[bufferIndex]
+                    // Handed over, not copied: a record is freed once its consumer is done with
+                    // it, not when the whole page is.
+                    let record = buffer[bufferIndex]
+                    buffer[bufferIndex] = .null
+                    bufferIndex += 1
+                    delivered += 1
+                    return record
                 }
                 if finished { return nil }
                 buffer = []
@@ -207,7 +212,7 @@ public struct RecordStream: AsyncSequence, Sendable {
                 let maximumPages = request.limit.map { Swift.max(1, ($0 + length - 1) / length) }
                 let window = NumberedPageWindow(
                     concurrency: client.concurrency,
-                    speculative: client.prefetch,
+                    speculative: request.prefetch ?? client.prefetch,
                     maximumPages: maximumPages,
                     fetch: pageFetcher()
                 )
@@ -238,11 +243,18 @@ public struct RecordStream: AsyncSequence, Sendable {
                 guard let records = response.body.arrayValue else {
                     throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
                 }
-                guard page == 1 else { return NumberedPage(records: records) }
-                if records.count < length { return NumberedPage(records: records, totalPages: 1) }
-                if let last = response.lastPage { return NumberedPage(records: records, totalPages: last) }
+                let bytes = response.bodyBytes
+                guard page == 1 else { return NumberedPage(records: records, bytes: bytes) }
+                if records.count < length { return NumberedPage(records: records, bytes: bytes, totalPages: 1) }
+                if let last = response.lastPage {
+                    return NumberedPage(records: records, bytes: bytes, totalPages: last)
+                }
                 let total = try await client.count(request.path, filters: request.filters)
-                return NumberedPage(records: records, totalPages: Swift.max(1, (total + length - 1) / length))
+                return NumberedPage(
+                    records: records,
+                    bytes: bytes,
+                    totalPages: Swift.max(1, (total + length - 1) / length)
+                )
             }
         }
 

@@ -8,12 +8,15 @@ public struct APIResponse: Sendable {
     public var body: JSON
     /// How many sends it took.
     public var attempts: Int
+    /// The size of the body as it came, in bytes.
+    public var bodyBytes: Int
 
-    public init(status: Int, headers: [(name: String, value: String)], body: JSON, attempts: Int) {
+    public init(status: Int, headers: [(name: String, value: String)], body: JSON, attempts: Int, bodyBytes: Int = 0) {
         self.status = status
         self.headers = headers
         self.body = body
         self.attempts = attempts
+        self.bodyBytes = bodyBytes
     }
 
     /// The first header with this name (any case).

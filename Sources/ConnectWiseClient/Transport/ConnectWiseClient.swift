@@ -266,7 +266,13 @@ public final class ConnectWiseClient: Sendable {
                 throw ConnectWiseError.invalidResponse(path: path, reason: "\(error)")
             }
         }
-        return APIResponse(status: answer.status, headers: answer.headers, body: body, attempts: sends)
+        return APIResponse(
+            status: answer.status,
+            headers: answer.headers,
+            body: body,
+            attempts: sends,
+            bodyBytes: answer.body.count
+        )
     }
 
     /// A GET's JSON body.

@@ -20,6 +20,25 @@ public struct NetworkTransport: HTTPTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// The largest body cwql reads.
+    static let maximumBodyBytes = 256 * 1024 * 1024
+
+    /// The body's bytes gathered straight into one array, sized by `Content-Length` when the
+    /// answer has one: a page is held once while it arrives, not in a growing buffer and then a copy.
+    private static func body(of response: HTTPClientResponse) async throws -> [UInt8] {
+        var body: [UInt8] = []
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length <= maximumBodyBytes {
+            body.reserveCapacity(length)
+        }
+        for try await chunk in response.body {
+            guard body.count + chunk.readableBytes <= maximumBodyBytes else {
+                throw NIOTooManyBytesError(maxBytes: maximumBodyBytes)
+            }
+            chunk.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+        }
+        return body
+    }
+
     public func send(_ exchange: HTTPExchange, timeout: Double) async throws(TransportFailure) -> HTTPAnswer {
         var request = HTTPClientRequest(url: exchange.url)
         request.method = HTTPMethod(rawValue: exchange.method)
@@ -30,11 +49,10 @@ public struct NetworkTransport: HTTPTransport {
                 request,
                 timeout: .milliseconds(Int64(max(0.001, timeout) * 1000))
             )
-            let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
             return HTTPAnswer(
                 status: Int(response.status.code),
                 headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: bytes)
+                body: try await Self.body(of: response)
             )
         } catch {
             throw TransportFailure(classifying: error)
