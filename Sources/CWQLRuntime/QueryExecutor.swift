@@ -13,7 +13,9 @@ struct QueryExecutor {
     let environment: CompileEnvironment
     /// Records a variable holds, for a plan whose first segment is `.provided`.
     var provided: [JSON]? = nil
-    /// Pages the first segment's read starts with its first page; nil: the client's own.
+    /// Pages the first segment's read starts with its first page, when it asks for some fields
+    /// (`select`); nil: the client's own. A read of whole records does not speculate: its pages
+    /// can be megabytes each, and the window bounds them by bytes only once it has seen one.
     /// Child segments (a read per parent, mostly short) never speculate.
     var prefetch: Int? = nil
 
@@ -110,7 +112,7 @@ struct QueryExecutor {
                 if limit! <= 0 { return }
             }
             var list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
-            if index == 0 { list.prefetch = prefetch }
+            if index == 0, request.parameter("fields") != nil { list.prefetch = prefetch }
             for try await record in client.records(list) {
                 countBox.delivered[index, default: 0] += 1
                 if !(try await chain.push(carrying(parent(record), in: segment, record))) { return }

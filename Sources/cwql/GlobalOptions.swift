@@ -38,7 +38,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1). Default: concurrency - 1 for the reads whose records are printed to a file or a pipe, 0 otherwise.",
+            "Pages of a long read to start before the first page says how many there are: saves a round trip on big exports, costs up to N requests on short results (0 to concurrency - 1). Default: concurrency - 1 for a read of selected fields whose records are printed to a file or a pipe, 0 otherwise.",
             valueName: "N"
         )
     )
@@ -90,7 +90,8 @@ struct ConnectionOptions: ParsableArguments {
     /// Pages a read whose records are printed starts with its first page, when `--prefetch` was
     /// not given: all but one of its requests in flight when the records go to a file or a pipe
     /// (an export, where a long result is likely and a round trip is worth a few requests), none
-    /// on a terminal (a short interactive result would waste them).
+    /// on a terminal (a short interactive result would waste them). The runtime uses it for reads
+    /// of selected fields only (``QueryExecutor``).
     func exportPrefetch(outputIsTerminal: Bool) -> Int? {
         prefetch == nil && !outputIsTerminal ? max(0, concurrency - 1) : nil
     }

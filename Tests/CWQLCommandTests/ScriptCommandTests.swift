@@ -112,7 +112,9 @@ struct ScriptCommandTests {
             #expect(export == 6)
             let asked = try await listRequests(["-c", "tickets | select id", "--format", "jsonl", "--prefetch", "0"])
             #expect(asked == 1)
-            // A read that feeds writes starts nothing ahead.
+            // Whole records (pages of megabytes) and a read that feeds writes start nothing ahead.
+            let whole = try await listRequests(["-c", "tickets", "--format", "jsonl"])
+            #expect(whole == 1)
             let writes = try await listRequests(["-c", #"tickets where id <= 3 | note "checked""#, "--yes"])
             #expect(writes == 1)
         }
