@@ -10,6 +10,7 @@ import Synchronization
 final class CountingOutput: OutputSink {
     private let bytes = Atomic<Int>(0)
     func standardOutput(_ text: String) { bytes.add(text.utf8.count, ordering: .relaxed) }
+    func standardOutput(bytes written: UnsafeBufferPointer<UInt8>) { bytes.add(written.count, ordering: .relaxed) }
     func standardError(_ text: String) {}
     var count: Int { bytes.load(ordering: .relaxed) }
 }
