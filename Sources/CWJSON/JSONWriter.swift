@@ -1,8 +1,8 @@
 /// Writes JSON compactly, keys in their stored order.
 ///
 /// It appends to a byte array the caller can reuse: numbers are written digit by digit, a string
-/// with nothing to escape is copied in one piece, and the keys of parsed objects are copied as
-/// they were read.
+/// with nothing to escape is copied in one piece, and keys shared by many objects (a page's
+/// records, a projection's rows) are copied already encoded.
 public enum JSONWriter {
     /// The value as UTF-8 bytes.
     public static func bytes(_ value: JSON) -> [UInt8] {
@@ -41,19 +41,6 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let object): writeObject(object, into: &out)
         }
-    }
-
-    /// Appends an object whose keys and values are given apart (a projection: `select`'s labels
-    /// and the values it picked).
-    public static func writeObject(keys: [String], values: [JSON], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in zip(keys, values).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            write(value, into: &out)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     private static func writeObject(_ object: JSONObject, into out: inout [UInt8]) {

@@ -63,18 +63,7 @@ struct KeyTree {
     /// object is built key by key, the last value winning).
     mutating func keys(at node: Int) -> ObjectKeys? {
         if let made = shared[node] { return made }
-        let path = path(to: node)
-        var encoded: [UInt8] = []
-        var ends: [Int] = []
-        ends.reserveCapacity(path.count)
-        for step in path {
-            let link = links[step]
-            encoded.append(UInt8(ascii: "\""))
-            encoded.append(contentsOf: arena[link.start..<link.start + link.length])
-            encoded.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            ends.append(encoded.count)
-        }
-        let made = ObjectKeys(parsedNames: path.map { names[$0] }, encoded: encoded, encodedEnds: ends)
+        let made = ObjectKeys(encodingNames: names(to: node))
         shared[node] = .some(made)
         return made
     }

@@ -14,8 +14,8 @@ final class ObjectKeys: @unchecked Sendable {
 
     private(set) var names: [String]
     private(set) var index: [String: Int]?
-    /// Each key as JSON with its colon (`"summary":`), one after another, when the parser made
-    /// these keys; key `i` ends at `encodedEnds[i]`.
+    /// Each key as JSON with its colon (`"summary":`), one after another, for keys shared by
+    /// many objects (a page's records, a projection's rows); key `i` ends at `encodedEnds[i]`.
     private(set) var encoded: [UInt8]?
     private(set) var encodedEnds: [Int] = []
 
@@ -25,29 +25,25 @@ final class ObjectKeys: @unchecked Sendable {
         if names.count > Self.indexThreshold { buildIndex() }
     }
 
-    /// Keys as the parser read them (no escapes), with their encoded form; nil when a key repeats.
-    init?(parsedNames names: [String], encoded: [UInt8], encodedEnds: [Int]) {
+    /// Keys shared by many objects, with their encoded form made here; nil when a key repeats.
+    init?(encodingNames names: [String]) {
+        var encoded: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(names.count)
+        for name in names {
+            JSONWriter.writeString(name, into: &encoded)
+            encoded.append(UInt8(ascii: ":"))
+            ends.append(encoded.count)
+        }
         self.names = names
         self.encoded = encoded
-        self.encodedEnds = encodedEnds
+        self.encodedEnds = ends
         if names.count > Self.indexThreshold {
             buildIndex()
             if index?.count != names.count { return nil }
         } else {
             for later in names.indices.dropFirst() where names[..<later].contains(names[later]) { return nil }
         }
-    }
-
-    /// Keys with their encoded form made here; nil when a key repeats.
-    convenience init?(encodingNames names: [String]) {
-        var encoded: [UInt8] = []
-        var ends: [Int] = []
-        for name in names {
-            JSONWriter.writeString(name, into: &encoded)
-            encoded.append(UInt8(ascii: ":"))
-            ends.append(encoded.count)
-        }
-        self.init(parsedNames: names, encoded: encoded, encodedEnds: ends)
     }
 
     private init(copying other: ObjectKeys) {

@@ -143,15 +143,7 @@ extension Parser {
         var format: DataFormat?
         if matchKeyword("as") {
             let word = try expectName("a format after `as`: \(formats)")
-            guard let named = DataFormat(rawValue: word.folded) else {
-                throw error(
-                    "unknown format `\(word.text)`",
-                    at: word.span,
-                    help: Suggestions.didYouMean(word.text, among: DataFormat.allCases.map(\.rawValue))
-                        + ["`from` reads \(formats)"]
-                )
-            }
-            format = named
+            format = try namedCase(word, of: DataFormat.self, unknown: "format", help: "`from` reads \(formats)")
         } else if case .file(let path) = location {
             format = DataFormat.of(path: path)
         }
@@ -278,14 +270,12 @@ extension Parser {
             }
             try expect(.equal, "`=` after the column name `\(name.text)`")
             let call = try expectName("an aggregate: count(), sum(F), avg(F), min(F) or max(F)")
-            guard let function = AggregateFunction(rawValue: call.folded) else {
-                throw error(
-                    "unknown aggregate `\(call.text)`",
-                    at: call.span,
-                    help: Suggestions.didYouMean(call.text, among: AggregateFunction.allCases.map(\.rawValue))
-                        + ["summarize computes count(), sum(F), avg(F), min(F) and max(F)"]
-                )
-            }
+            let function = try namedCase(
+                call,
+                of: AggregateFunction.self,
+                unknown: "aggregate",
+                help: "summarize computes count(), sum(F), avg(F), min(F) and max(F)"
+            )
             try expect(.leftParen, "`(` after `\(call.text)`")
             var field: FieldPath?
             if function.readsField {

@@ -352,6 +352,24 @@ public struct Parser {
         return Name(token.value, span: token.span)
     }
 
+    /// The case of `E` that `word` spells (ignoring case); otherwise `unknown `word``, with a
+    /// did-you-mean over the spellings and then `help`.
+    func namedCase<E: CaseIterable & RawRepresentable>(
+        _ word: Name,
+        of _: E.Type,
+        unknown: String,
+        help: String
+    ) throws(Diagnostic) -> E where E.RawValue == String {
+        guard let named = E(rawValue: word.folded) else {
+            throw error(
+                "unknown \(unknown) `\(word.text)`",
+                at: word.span,
+                help: Suggestions.didYouMean(word.text, among: E.allCases.map(\.rawValue)) + [help]
+            )
+        }
+        return named
+    }
+
     /// Line breaks followed by a `|` (or `and`/`or` inside a condition) continue a statement.
     mutating func continuesOnNextLine(with continuation: (Token) -> Bool) -> Bool {
         var lookahead = index
