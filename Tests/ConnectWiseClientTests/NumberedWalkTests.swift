@@ -159,8 +159,10 @@ struct NumberedWalkTests {
         }
     }
 
-    /// Pages the walk started while its consumer sat on the first record of page 2 for a while.
-    func pagesStartedAhead(_ h: ClientHarness, fields: [String]?) async throws -> Int {
+    /// Pages the walk started while its consumer sat on the first record of page 2: until
+    /// `expected` pages were answered (on a loaded machine that can take a while), or for 1.5 s
+    /// when none is expected (a bound from above, which waiting longer only makes stricter).
+    func pagesStartedAhead(_ h: ClientHarness, fields: [String]?, expected: Int? = nil) async throws -> Int {
         let client = client(h, concurrency: 8)
         _ = try await client.apiRoot()
         h.server.log.reset()
@@ -168,7 +170,12 @@ struct NumberedWalkTests {
         for try await _ in client.records(ListRequest(path: "/service/tickets", fields: fields, walk: .fastest)) {
             seen += 1
             guard seen > 1000 else { continue }
-            try await Task.sleep(for: .milliseconds(1500))
+            if let expected {
+                for _ in 0..<200 where listRequests(h).count < expected {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            try await Task.sleep(for: .milliseconds(expected == nil ? 1500 : 300))
             break
         }
         return listRequests(h).count
@@ -177,7 +184,7 @@ struct NumberedWalkTests {
     @Test func pagesAheadAreBoundedByBytesNotOnlyByCount() async throws {
         try await withClient({ $0.tickets = 30_000 }) { h in
             // Pages of one field are small: the window runs 16 pages ahead (twice the concurrency).
-            let small = try await pagesStartedAhead(h, fields: ["id"])
+            let small = try await pagesStartedAhead(h, fields: ["id"], expected: 18)
             #expect(small == 18, "\(small) pages started")
             // Pages of whole tickets (every field of the spec, about 2.8 MB each) fill the
             // 8 MiB budget after two pages held and one in flight.
