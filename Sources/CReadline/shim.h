@@ -15,6 +15,8 @@ static inline void cwql_rl_set_catch_signals(int v) { rl_catch_signals = v; }
 static inline const char *cwql_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int cwql_rl_is_reading(void) { return RL_ISSTATE(RL_STATE_READCMD) ? 1 : 0; }
 static inline void cwql_rl_set_readline_name(const char *name) { rl_readline_name = name; }
+static inline void cwql_rl_set_getc_function(rl_getc_func_t *f) { rl_getc_function = f; }
+static inline int cwql_rl_getc(FILE *stream) { return rl_getc(stream); }
 /// Ctrl-C while editing: drop the line and show `prompt` (the primary prompt, so that a
 /// pending multi-line entry is visibly discarded) on a fresh line.
 static inline void cwql_rl_clear_line_for_interrupt(const char *prompt) {

@@ -17,6 +17,19 @@ nonisolated(unsafe) private var candidateIndex = 0
 nonisolated(unsafe) private var primaryPromptText: UnsafeMutablePointer<CChar>?
 /// Set by Ctrl-C while editing: the entry being typed (all its lines) is discarded.
 private let entryDiscarded = Atomic<Bool>(false)
+/// True from the call to `readline()` to its return.
+private let insideReadline = Atomic<Bool>(false)
+/// Ctrl-C came inside `readline()` before it waited for a key (the prompt shown, the key loop
+/// not yet entered): the line is cleared when it asks for its first key, outside the handler.
+private let interruptBeforeFirstKey = Atomic<Bool>(false)
+
+/// readline's key source: first acts on a Ctrl-C that came before readline waited for keys.
+private let keySource: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { stream in
+    if interruptBeforeFirstKey.exchange(false, ordering: .relaxed) {
+        cwql_rl_clear_line_for_interrupt(primaryPromptText)
+    }
+    return cwql_rl_getc(stream)
+}
 
 private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = {
     _,
@@ -53,6 +66,9 @@ private let interruptHandler: @convention(c) (Int32) -> Void = { _ in
     if cwql_rl_is_reading() != 0 {
         entryDiscarded.store(true, ordering: .relaxed)
         cwql_rl_clear_line_for_interrupt(primaryPromptText)
+    } else if insideReadline.load(ordering: .relaxed) {
+        entryDiscarded.store(true, ordering: .relaxed)
+        interruptBeforeFirstKey.store(true, ordering: .relaxed)
     } else {
         interruptRequested.store(true, ordering: .relaxed)
     }
@@ -76,6 +92,7 @@ public final class ReadlineLineReader: LineReader {
         cwql_rl_set_attempted_completion_function(attemptedCompletion)
         cwql_rl_set_basic_word_break_characters(strdup(" \t\n\"'`$><=;|&{(,~!"))
         cwql_rl_set_catch_signals(0)
+        cwql_rl_set_getc_function(keySource)
         signal(SIGINT, interruptHandler)
         if let historyFile { read_history(historyFile) }
     }
@@ -103,7 +120,11 @@ public final class ReadlineLineReader: LineReader {
 
     public func readLine(prompt: String) -> String? {
         interruptRequested.store(false, ordering: .relaxed)
-        guard let raw = readline(prompt) else { return nil }
+        interruptBeforeFirstKey.store(false, ordering: .relaxed)
+        insideReadline.store(true, ordering: .relaxed)
+        let line = readline(prompt)
+        insideReadline.store(false, ordering: .relaxed)
+        guard let raw = line else { return nil }
         defer { free(raw) }
         return String(cString: raw)
     }
