@@ -1,8 +1,9 @@
 /// A strict JSON parser over UTF-8 bytes (RFC 8259), with a nesting limit.
 ///
-/// Built for pages of records: objects with the same keys share them (``KeyTree``), each object's
-/// or array's values are gathered on one stack and stored with a single allocation, and integers
-/// are read without making a string.
+/// It reads a document once, without recursion, into a ``JSONDocument``'s tape (one 8-byte entry
+/// per value, texts and numbers left in the bytes), checking all of it: a document that parses is
+/// valid, and reading it later cannot fail. Values are built from the tape (``TapeReader``), or
+/// read straight from it where nothing needs building (the columns a `select` prints).
 public struct JSONParser {
     /// Why a document is not JSON, with the byte offset.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -13,11 +14,12 @@ public struct JSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    private var depth = 0
-    private var keys = KeyTree()
-    /// The values of the objects and arrays being parsed, innermost last.
-    private let stack = ValueStack()
-    private static let maximumDepth = 512
+    private var tape: [UInt64] = []
+    /// The arrays and objects being read, innermost last: their entry and their values so far.
+    private var open: [(entry: Int, count: Int)] = []
+    /// Where an escaped text is decoded while it is checked.
+    private var scratch: [UInt8] = []
+    static let maximumDepth = 512
 
     /// Parses a whole document.
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSON {
@@ -34,156 +36,191 @@ public struct JSONParser {
 
     /// Parses a whole document in memory the caller owns for the duration of the call.
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSON {
+        let tape = try self.tape(of: buffer)
+        var reader = TapeReader()
+        return tape.withUnsafeBufferPointer { reader.value(at: 0, bytes: buffer, tape: $0) }
+    }
+
+    /// The tape of a whole document.
+    static func tape(of buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> [UInt64] {
+        guard buffer.count < Int(UInt32.max) else { throw Failure(message: "document too large", offset: 0) }
         var parser = JSONParser(bytes: buffer)
+        parser.tape.reserveCapacity(buffer.count / 8 + 4)
         parser.skipWhitespace()
-        let value = try parser.parseValue()
+        try parser.parseValue()
         parser.skipWhitespace()
         guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
-        return value
+        return parser.tape
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    private mutating func parseValue() throws(Failure) -> JSON {
+    /// Reads one value, arrays and objects included, keeping the open ones on `open`.
+    private mutating func parseValue() throws(Failure) {
+        var opened = try begin()
+        while let top = open.last {
+            let isObject = Tape.kind(tape[top.entry]) == .object
+            if opened {
+                // Before the first member.
+                if isObject { try parseKey() }
+                opened = try begin()
+                continue
+            }
+            // After a member.
+            open[open.count - 1].count += 1
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                position += 1
+                skipWhitespace()
+                if isObject { try parseKey() }
+                opened = try begin()
+            case UInt8(ascii: "}") where isObject, UInt8(ascii: "]") where !isObject:
+                position += 1
+                try close()
+            default:
+                throw failure(isObject ? "expected `,` or `}`" : "expected `,` or `]`")
+            }
+        }
+    }
+
+    /// Reads a scalar, or opens an array or object: true when one was opened and waits for its
+    /// first member (an empty one is closed at once).
+    private mutating func begin() throws(Failure) -> Bool {
         guard position < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[position] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let isObject = bytes[position] == UInt8(ascii: "{")
+            guard open.count < JSONParser.maximumDepth else { throw failure("nested too deeply") }
+            open.append((tape.count, 0))
+            tape.append(Tape.scalar(isObject ? .object : .array))
+            position += 1
+            skipWhitespace()
+            guard peek() == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return true }
+            position += 1
+            try close()
+        case UInt8(ascii: "\""): try parseString()
         case UInt8(ascii: "t"):
             try expectWord("true")
-            return .bool(true)
+            tape.append(Tape.scalar(.true))
         case UInt8(ascii: "f"):
             try expectWord("false")
-            return .bool(false)
+            tape.append(Tape.scalar(.false))
         case UInt8(ascii: "n"):
             try expectWord("null")
-            return .null
-        default: return try parseNumber()
+            tape.append(Tape.scalar(.null))
+        default: try parseNumber()
         }
+        return false
     }
 
-    private mutating func parseObject() throws(Failure) -> JSON {
-        try enter()
-        defer { depth -= 1 }
+    /// Closes the innermost array or object: its entry gets its count and where it ends.
+    private mutating func close() throws(Failure) {
+        let closed = open.removeLast()
+        guard closed.count < Tape.maximumLength else { throw failure("too many values in one array or object") }
+        tape[closed.entry] = Tape.container(Tape.kind(tape[closed.entry]), count: closed.count, end: tape.count)
+    }
+
+    /// A key and its colon.
+    private mutating func parseKey() throws(Failure) {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key string") }
+        try parseString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw failure("expected `:`") }
         position += 1
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return .object(JSONObject())
-        }
-        let base = stack.count
-        // The node of the keys read so far while they follow the tree; nil once this object is
-        // built key by key (a key with escapes or non-ASCII bytes, a node with too many keys).
-        var node: Int? = KeyTree.root
-        var names: [String] = []
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key string") }
-            if let current = node, let raw = plainKey() {
-                if let next = keys.child(of: current, key: raw) {
-                    node = next
-                } else {
-                    names = keys.names(to: current)
-                    names.append(String(decoding: raw, as: UTF8.self))
-                    node = nil
-                }
-            } else {
-                if let current = node {
-                    names = keys.names(to: current)
-                    node = nil
-                }
-                names.append(try parseString())
-            }
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw failure("expected `:`") }
-            position += 1
-            skipWhitespace()
-            stack.push(try parseValue())
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                let values = stack.pop(from: base)
-                if let node, let shared = keys.keys(at: node) {
-                    return .object(JSONObject(shape: shared, values: values))
-                }
-                if let node { names = keys.names(to: node) }
-                var object = JSONObject()
-                object.reserveCapacity(values.count)
-                for (name, value) in zip(names, values) { object[name] = value }
-                return .object(object)
-            default: throw failure("expected `,` or `}`")
-            }
-        }
     }
 
-    /// The bytes of the key string at `position` and moves past it, when it is plain ASCII with
-    /// no escapes; otherwise nil, and `position` is where it was.
-    private mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
-        let start = position + 1
-        var end = start
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") {
-                position = end + 1
-                return UnsafeBufferPointer(rebasing: bytes[start..<end])
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
-            end += 1
-        }
-        return nil
-    }
-
-    private mutating func parseArray() throws(Failure) -> JSON {
-        try enter()
-        defer { depth -= 1 }
-        position += 1
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            position += 1
-            return .array([])
-        }
-        let base = stack.count
-        while true {
-            skipWhitespace()
-            stack.push(try parseValue())
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                let values = stack.pop(from: base)
-                return .array(values)
-            default: throw failure("expected `,` or `]`")
-            }
-        }
-    }
-
-    private mutating func parseString() throws(Failure) -> String {
+    private mutating func parseString() throws(Failure) {
         position += 1
         let start = position
+        var seen: UInt8 = 0
         // Fast path: no escapes.
         while position < bytes.count {
+            position = JSONParser.plainRun(in: bytes, from: position)
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                try appendText(seen < 0x80 ? .plainText : .text, start: start)
                 position += 1
-                return text
+                return
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("control character in string") }
+            seen |= byte
             position += 1
         }
-        var out = Array(bytes[start..<position])
+        guard position < bytes.count else { throw failure("unterminated string") }
+        scratch.removeAll(keepingCapacity: true)
+        let end = try JSONParser.decodeEscapes(bytes, from: position, into: &scratch)
+        position = end - 1
+        try appendText(.text, start: start)
+        position = end
+    }
+
+    /// The first position from `start` whose 8-byte word holds a byte a string's fast path must
+    /// look at (a quote, a backslash, a control character or a byte past ASCII), reading a word
+    /// at a time; `start` itself when fewer than 8 bytes are left.
+    private static func plainRun(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var position = start
+        while position &+ 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero (or below 0x20) when subtracting 1 (or 0x20) borrows into its high bit.
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                | word
+            if special & highs != 0 { return position }
+            position &+= 8
+        }
+        return position
+    }
+
+    /// Appends a text entry from `start` to `position` (its closing quote).
+    private mutating func appendText(_ kind: Tape.Kind, start: Int) throws(Failure) {
+        let length = position - start
+        guard length < Tape.maximumLength else { throw failure("text too long") }
+        tape.append(Tape.range(kind, start: start, length: length))
+    }
+
+    /// Decodes a string's text from `position` (at or before its first escape) to its closing
+    /// quote, appending the UTF-8 to `out`; returns the position after the closing quote.
+    static func decodeEscapes(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        into out: inout [UInt8]
+    ) throws(Failure) -> Int {
+        var position = start
+        func failure(_ message: String) -> Failure { Failure(message: message, offset: position) }
+        func hex4() throws(Failure) -> UInt32 {
+            guard position + 4 <= bytes.count else { throw failure("short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                position += 1
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw failure("invalid hex digit")
+                }
+                value = value * 16 + UInt32(digit)
+            }
+            return value
+        }
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
             switch byte {
-            case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\""): return position
             case UInt8(ascii: "\\"):
                 guard position < bytes.count else { throw failure("unterminated escape") }
                 let escaped = bytes[position]
@@ -196,44 +233,30 @@ public struct JSONParser {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    var scalar = try parseHex4()
-                    if (0xD800..<0xDC00).contains(scalar), peek() == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "u") {
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), position + 1 < bytes.count,
+                        bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
-                        let low = try parseHex4()
+                        let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(Character(character)).utf8))
+                    out.append(contentsOf: String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
                 default: throw failure("invalid escape")
                 }
             default:
-                if byte < 0x20 { throw failure("control character in string") }
+                if byte < 0x20 {
+                    position -= 1
+                    throw failure("control character in string")
+                }
                 out.append(byte)
             }
         }
         throw failure("unterminated string")
     }
 
-    private mutating func parseHex4() throws(Failure) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw failure("short \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            position += 1
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("invalid hex digit")
-            }
-            value = value * 16 + UInt32(digit)
-        }
-        return value
-    }
-
-    private mutating func parseNumber() throws(Failure) -> JSON {
+    private mutating func parseNumber() throws(Failure) {
         let start = position
         let negative = peek() == UInt8(ascii: "-")
         if negative { position += 1 }
@@ -263,11 +286,12 @@ public struct JSONParser {
             guard let digit = peek(), digit >= 0x30, digit <= 0x39 else { throw failure("expected exponent digits") }
             while let byte = peek(), byte >= 0x30, byte <= 0x39 { position += 1 }
         }
-        if isInteger, digits <= 18 { return .int(negative ? -magnitude : magnitude) }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw failure("invalid number") }
-        return .double(value)
+        if isInteger, digits <= 18, magnitude < Tape.integerLimit {
+            tape.append(Tape.integer(negative ? -magnitude : magnitude))
+        } else {
+            guard position - start < Tape.maximumLength else { throw failure("number too long") }
+            tape.append(Tape.range(.number, start: start, length: position - start))
+        }
     }
 
     private mutating func expectWord(_ word: StaticString) throws(Failure) {
@@ -277,11 +301,6 @@ public struct JSONParser {
             throw failure("unexpected character")
         }
         position += count
-    }
-
-    private mutating func enter() throws(Failure) {
-        depth += 1
-        if depth > JSONParser.maximumDepth { throw failure("nested too deeply") }
     }
 
     private mutating func skipWhitespace() {

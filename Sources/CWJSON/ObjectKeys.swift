@@ -68,7 +68,7 @@ final class ObjectKeys: @unchecked Sendable {
         let wanted = key.utf8
         var folded: String?
         for (position, name) in names.enumerated() where name.utf8.count == wanted.count {
-            switch Self.asciiEqualIgnoringCase(name.utf8, wanted) {
+            switch ASCII.equalIgnoringCase(name.utf8, wanted) {
             case true?: return position
             case false?: continue
             case nil:
@@ -77,18 +77,6 @@ final class ObjectKeys: @unchecked Sendable {
             }
         }
         return nil
-    }
-
-    /// Whether two spellings are equal ignoring ASCII case; nil when either has a byte past ASCII.
-    private static func asciiEqualIgnoringCase(_ left: String.UTF8View, _ right: String.UTF8View) -> Bool? {
-        var equal = true
-        for (a, b) in zip(left, right) {
-            if a >= 0x80 || b >= 0x80 { return nil }
-            if a != b, a | 0x20 != b | 0x20 || !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20) {
-                equal = false
-            }
-        }
-        return equal
     }
 
     /// Adds a key at the end. Only on keys no other object shares.

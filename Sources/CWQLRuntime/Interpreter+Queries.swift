@@ -115,6 +115,14 @@ extension Interpreter {
         }
     }
 
+    /// Where a printed pipeline's records go as they arrive.
+    struct RecordSink {
+        /// A built record.
+        let record: (JSON) -> Void
+        /// A page of records as it came, from a plan with nothing to do on the client.
+        let page: (RecordPage) -> Void
+    }
+
     /// Runs a pipeline and returns everything it produced (writes included).
     ///
     /// - Parameter streaming: called once planning is done, with the output columns; a
@@ -122,7 +130,7 @@ extension Interpreter {
     func runPipeline(
         _ pipeline: Pipeline,
         in source: SourceFile,
-        streaming: ((_ columns: [OutputColumn], _ projected: Bool) -> ((JSON) -> Void)?)? = nil
+        streaming: ((_ columns: [OutputColumn], _ projected: Bool) -> RecordSink?)? = nil
     ) async throws -> PipelineResult {
         let resolved = try await resolve(pipeline, in: source)
         let plan = try plan(resolved, in: source)
@@ -144,9 +152,10 @@ extension Interpreter {
             provided: resolved.provided?.records,
             source: source,
             span: pipeline.span,
-            prefetch: sink == nil ? nil : options.printedReadPrefetch
+            prefetch: sink == nil ? nil : options.printedReadPrefetch,
+            pages: sink?.page
         ) { record in
-            if let sink { sink(record) } else { collected.append(record) }
+            if let sink { sink.record(record) } else { collected.append(record) }
             return true
         }
         if let write = plan.write {
@@ -167,6 +176,7 @@ extension Interpreter {
         source: SourceFile,
         span: SourceSpan,
         prefetch: Int? = nil,
+        pages: ((RecordPage) -> Void)? = nil,
         _ sink: @escaping (JSON) async throws -> Bool
     ) async throws -> ClientStageChain.Ending {
         let executor = QueryExecutor(
@@ -175,7 +185,8 @@ extension Interpreter {
             source: source,
             environment: compileEnvironment,
             provided: provided,
-            prefetch: prefetch
+            prefetch: prefetch,
+            pages: pages
         )
         return try await executor.run(sink)
     }
@@ -212,7 +223,7 @@ extension Interpreter {
                 writer = ResultWriter(style: style, columns: columns, projected: projected) {
                     output.standardOutput(bytes: $0)
                 }
-                return { record in writer?.write(record) }
+                return RecordSink(record: { writer?.write($0) }, page: { writer?.write($0) })
             }
         )
         switch result {

@@ -1,5 +1,6 @@
 import CWJSON
 import CWQLLanguage
+import ConnectWiseClient
 
 /// How results are printed: `--format table|json|jsonl|csv`.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -36,7 +37,9 @@ public struct ResultStyle: Sendable {
 ///
 /// JSON, JSON lines and CSV are written as bytes into one buffer reused for every record: each
 /// column's path is split once, a `select`'s labels are encoded once and shared by every row,
-/// and a record is written straight from the parsed value with no copy of it.
+/// and a record is written straight from the parsed value with no copy of it. Records of a page
+/// handed over as it came (``write(_:)-(RecordPage)``) are not built at all when columns are
+/// selected: each column is read from the page's bytes (``JSONColumns``).
 struct ResultWriter {
     /// The rows a table reads before it prints (its columns fit them).
     static let tableLookAhead = 1000
@@ -49,6 +52,8 @@ struct ResultWriter {
     let emit: (UnsafeBufferPointer<UInt8>) -> Void
     /// The columns' paths, split once.
     private var paths: [JSONPath] = []
+    /// The columns, read from a page without building its records.
+    private var pageColumns = JSONColumns(paths: [], labels: nil)
     /// A projection's labels, shared by every row it makes (nil when a label repeats).
     private var labels: JSONObject.SharedKeys?
     /// The bytes of the record being written.
@@ -74,32 +79,75 @@ struct ResultWriter {
         self.columns = columns
         paths = columns.map { JSONPath($0.path) }
         labels = projected ? JSONObject.SharedKeys(columns.map(\.label)) : nil
+        pageColumns = JSONColumns(paths: paths, labels: labels)
+    }
+
+    /// A row to write: a built record, or an element of a page as it came.
+    private enum Row {
+        case record(JSON)
+        case element(Int, of: JSONDocument)
     }
 
     mutating func write(_ record: JSON) {
-        defer { count += 1 }
         if count == 0, columns.isEmpty { use(ResultWriter.columns(of: record)) }
+        write(.record(record))
+    }
+
+    /// Writes the records of a page: with a `select`, read from the page as it came; otherwise
+    /// built one at a time.
+    mutating func write(_ page: RecordPage) {
+        guard projected, pageColumns.writesObjects else {
+            var reader = JSONRecordReader(page.document)
+            for position in page.elements { write(reader.element(position)) }
+            return
+        }
+        var elements = page.elements
+        switch style.format {
+        case .jsonl:
+            // A page's lines in one piece.
+            out.removeAll(keepingCapacity: true)
+            pageColumns.writeObjects(
+                elements,
+                of: page.document,
+                rowStart: [],
+                rowEnd: [UInt8(ascii: "\n")],
+                into: &out
+            )
+            emitBuffer()
+            count += elements.count
+        case .json:
+            if count == 0, let first = elements.first {
+                write(.element(first, of: page.document))
+                elements = elements.dropFirst()
+            }
+            out.removeAll(keepingCapacity: true)
+            pageColumns.writeObjects(elements, of: page.document, rowStart: Array(",\n  ".utf8), rowEnd: [], into: &out)
+            emitBuffer()
+            count += elements.count
+        case .csv, .table:
+            for position in elements { write(.element(position, of: page.document)) }
+        }
+    }
+
+    private mutating func write(_ row: Row) {
+        defer { count += 1 }
         out.removeAll(keepingCapacity: true)
         switch style.format {
         case .json:
             out.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
-            writeShaped(record)
+            writeShaped(row)
             emitBuffer()
         case .jsonl:
-            writeShaped(record)
+            writeShaped(row)
             out.append(UInt8(ascii: "\n"))
             emitBuffer()
         case .csv:
             if count == 0, style.header { CSV.appendRow(columns.map(\.label), into: &out) }
-            for (index, path) in paths.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                let text = record.value(ignoringCaseAt: path)?.displayText ?? ""
-                CSV.appendField(style.neutralizeFormulas ? CSV.neutralized(text) : text, into: &out)
-            }
+            appendCSVFields(of: row)
             out.append(UInt8(ascii: "\n"))
             emitBuffer()
         case .table:
-            let row = paths.map { record.value(ignoringCaseAt: $0)?.tableCell ?? ResultStyle.nullText }
+            let row = tableCells(of: row)
             if let layout = tableLayout {
                 TableRenderer.appendLine(row, layout: layout, into: &out)
                 out.append(UInt8(ascii: "\n"))
@@ -118,6 +166,45 @@ struct ResultWriter {
                 tableLayout = layout
                 rows = []
             }
+        }
+    }
+
+    private mutating func appendCSVFields(of row: Row) {
+        let neutralize = style.neutralizeFormulas
+        switch row {
+        case .record(let record):
+            for (column, path) in paths.enumerated() {
+                if column > 0 { out.append(UInt8(ascii: ",")) }
+                let text = record.value(ignoringCaseAt: path)?.displayText ?? ""
+                CSV.appendField(text.utf8, neutralizing: neutralize, into: &out)
+            }
+        case .element(let position, let document):
+            pageColumns.forEachCell(ofElement: position, in: document) { column, cell in
+                if column > 0 { out.append(UInt8(ascii: ",")) }
+                switch cell {
+                case .missing: break
+                case .plainText(let text): CSV.appendField(text, neutralizing: neutralize, into: &out)
+                case .value(let value): CSV.appendField(value.displayText.utf8, neutralizing: neutralize, into: &out)
+                }
+            }
+        }
+    }
+
+    private func tableCells(of row: Row) -> [String] {
+        switch row {
+        case .record(let record):
+            return paths.map { record.value(ignoringCaseAt: $0)?.tableCell ?? ResultStyle.nullText }
+        case .element(let position, let document):
+            var cells: [String] = []
+            cells.reserveCapacity(paths.count)
+            pageColumns.forEachCell(ofElement: position, in: document) { _, cell in
+                switch cell {
+                case .missing: cells.append(ResultStyle.nullText)
+                case .plainText(let text): cells.append(String(decoding: text, as: UTF8.self))
+                case .value(let value): cells.append(value.tableCell)
+                }
+            }
+            return cells
         }
     }
 
@@ -177,17 +264,22 @@ struct ResultWriter {
         }
     }
 
-    /// Appends the record as JSON: with `select`, a flat object keyed by the selected labels;
+    /// Appends the row as JSON: with `select`, a flat object keyed by the selected labels;
     /// otherwise the whole record.
-    private mutating func writeShaped(_ record: JSON) {
-        guard projected else { return JSONWriter.write(record, into: &out) }
-        let values = paths.map { record.value(ignoringCaseAt: $0) ?? .null }
-        if let labels {
-            JSONWriter.write(.object(JSONObject(keys: labels, values: values)), into: &out)
-        } else {
-            var object = JSONObject()
-            for (column, value) in zip(columns, values) { object[column.label] = value }
-            JSONWriter.write(.object(object), into: &out)
+    private mutating func writeShaped(_ row: Row) {
+        switch row {
+        case .element(let position, let document):
+            pageColumns.writeObjects(position..<(position + 1), of: document, rowStart: [], rowEnd: [], into: &out)
+        case .record(let record):
+            guard projected else { return JSONWriter.write(record, into: &out) }
+            let values = paths.map { record.value(ignoringCaseAt: $0) ?? .null }
+            if let labels {
+                JSONWriter.write(.object(JSONObject(keys: labels, values: values)), into: &out)
+            } else {
+                var object = JSONObject()
+                for (column, value) in zip(columns, values) { object[column.label] = value }
+                JSONWriter.write(.object(object), into: &out)
+            }
         }
     }
 }
@@ -197,24 +289,28 @@ enum CSV {
     static func appendRow(_ fields: [String], into out: inout [UInt8]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendField(field, into: &out)
+            appendField(field.utf8, into: &out)
         }
         out.append(UInt8(ascii: "\n"))
     }
 
-    /// A field a spreadsheet would not run: `=1+1` becomes `'=1+1`.
-    static func neutralized(_ text: String) -> String {
-        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
-        return "'" + text
-    }
+    /// The first characters a spreadsheet runs as a formula.
+    private static let formulaStarts: [UInt8] = Array("=+-@\t\r".utf8)
 
-    static func appendField(_ text: String, into out: inout [UInt8]) {
-        let quoted = text.utf8.contains {
+    /// Appends one field's UTF-8. With `neutralizing`, a field a spreadsheet would run as a
+    /// formula gets a leading `'` (`=1+1` becomes `'=1+1`).
+    static func appendField(_ text: some Collection<UInt8>, neutralizing: Bool = false, into out: inout [UInt8]) {
+        let formula = neutralizing && text.first.map(formulaStarts.contains) == true
+        let quoted = text.contains {
             $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
         }
-        guard quoted else { return out.append(contentsOf: text.utf8) }
+        guard quoted else {
+            if formula { out.append(UInt8(ascii: "'")) }
+            return out.append(contentsOf: text)
+        }
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        if formula { out.append(UInt8(ascii: "'")) }
+        for byte in text {
             if byte == UInt8(ascii: "\"") { out.append(byte) }
             out.append(byte)
         }

@@ -18,6 +18,10 @@ struct QueryExecutor {
     /// can be megabytes each, and the window bounds them by bytes only once it has seen one.
     /// Child segments (a read per parent, mostly short) never speculate.
     var prefetch: Int? = nil
+    /// Takes the pages of a plan with nothing to do on the client (one read, at most a
+    /// `select`), as they came: their records are not built for it. Nil: every record is built
+    /// and fed to the sink.
+    var pages: ((RecordPage) -> Void)? = nil
 
     /// Parents per request when a child collection is reached by `parent/id in (…)`.
     static let batchSize = 100
@@ -113,11 +117,27 @@ struct QueryExecutor {
             }
             var list = ListRequest(request, limit: limit, pageSize: maximumPageSize, walk: .fastest)
             if index == 0, request.parameter("fields") != nil { list.prefetch = prefetch }
+            if let pages, takesPages(segmentAt: index) {
+                var stream = client.records(list).makeAsyncIterator()
+                while let page = try await stream.nextPage() {
+                    countBox.delivered[index, default: 0] += page.elements.count
+                    pages(page)
+                }
+                return
+            }
             for try await record in client.records(list) {
                 countBox.delivered[index, default: 0] += 1
                 if !(try await chain.push(carrying(parent(record), in: segment, record))) { return }
             }
         }
+    }
+
+    /// Whether a segment's pages can go to ``pages`` as they came: the plan's only read, of a
+    /// collection, with no stage on the client but a `select` (which the writer applies).
+    private func takesPages(segmentAt index: Int) -> Bool {
+        let segment = plan.segments[index]
+        guard plan.segments.count == 1, case .collection = segment.origin else { return false }
+        return !segment.countOnly && !segment.carriesParent && segment.clientStages.allSatisfy(\.isPresentationOnly)
     }
 
     /// The step's request with its holes filled, each with a way to find the parent of a

@@ -40,7 +40,10 @@ public enum SecurityModules {
     /// The module that guards a path (`/service/boards/{id}/statuses` → Service Desk > Service Tickets).
     public static func module(ofPath path: String) -> String {
         var best: (length: Int, module: String)?
-        for (prefix, module) in byPathPrefix where path == prefix || path.hasPrefix(prefix + "/") {
+        let bytes = path.utf8
+        for (prefix, module) in byPathPrefix where path.hasPrefix(prefix) {
+            let end = bytes.index(bytes.startIndex, offsetBy: prefix.utf8.count)
+            guard end == bytes.endIndex || bytes[end] == UInt8(ascii: "/") else { continue }
             if best.map({ prefix.count > $0.length }) ?? true { best = (prefix.count, module) }
         }
         if let best { return best.module }

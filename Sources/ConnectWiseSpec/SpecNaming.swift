@@ -25,9 +25,8 @@ public enum SpecNaming {
 
     /// The singular of a snake_case name's last word (`time_entries` → `time_entry`).
     public static func singular(_ name: String) -> String {
-        var words = name.split(separator: "_").map(String.init)
-        guard let last = words.popLast() else { return name }
-        return (words + [singularWord(last)]).joined(separator: "_")
+        guard let separator = name.lastIndex(of: "_") else { return singularWord(name) }
+        return name[...separator] + singularWord(String(name[name.index(after: separator)...]))
     }
 
     private static func singularWord(_ word: String) -> String {

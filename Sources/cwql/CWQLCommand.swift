@@ -66,7 +66,10 @@ struct CWQLCommand: AsyncParsableCommand {
 
     /// A first argument that is a statement, not a file (`cwql 'tickets | count'`).
     static func looksLikeStatement(_ first: String) -> Bool {
-        guard !FileManager.default.fileExists(atPath: first), !first.hasSuffix(".cwql") else { return false }
+        // An option is not a statement (and `--version` need not build the catalog).
+        guard !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first), !first.hasSuffix(".cwql") else {
+            return false
+        }
         if first.contains(" ") || first.contains("|") { return true }
         return Catalog.standard.entity(named: first) != nil
     }

@@ -91,6 +91,28 @@ struct JSONValueTests {
         }
     }
 
+    @Test func stringsReadAWordAtATimeStopAtEverySpecialByte() throws {
+        // Texts are scanned 8 bytes at a time: a quote, a backslash, a control character or a
+        // byte past ASCII at any offset of a word (and near the end of the input) must be seen.
+        for length in 0..<40 {
+            for position in 0..<max(1, length) {
+                var plain = Array(repeating: "a", count: length)
+                let text = #"{"k":""# + plain.joined() + #""}"#
+                #expect(try JSONParser.parse(text) == .object(JSONObject(["k": .string(plain.joined())])))
+                guard length > 0 else { continue }
+                plain[position] = "é"
+                #expect(try JSONParser.parse("\"" + plain.joined() + "\"") == .string(plain.joined()))
+                plain[position] = "\\\""
+                let escaped = try JSONParser.parse("\"" + plain.joined() + "\"")
+                #expect(escaped.stringValue?.count == length, "\(length) \(position)")
+                plain[position] = "\t"
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("\"" + plain.joined() + "\"") }
+                plain[position] = "a"
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("\"" + plain.joined()) }
+            }
+        }
+    }
+
     @Test func recordsOfAPageShareKeysButChangeAlone() throws {
         let page = try JSONParser.parse(#"[{"id":1,"name":"a"},{"id":2,"name":"b"},{"id":3,"name":"c"}]"#)
         var records = try #require(page.arrayValue).map { try #require($0.objectValue) }

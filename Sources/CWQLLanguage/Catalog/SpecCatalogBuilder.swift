@@ -51,7 +51,7 @@ struct SpecCatalogBuilder {
         var nested: [(endpoint: EndpointFact, name: String, parent: String)] = []
         for holes in 1...2 {
             for endpoint in listed where endpoint.idHoles == holes {
-                guard let split = endpoint.path.ranges(of: "/{id}").last else { continue }
+                guard let split = SpecCatalogBuilder.lastIdHole(in: endpoint.path) else { continue }
                 let parentPath = String(endpoint.path[..<split.lowerBound])
                 let suffix = String(endpoint.path[split.upperBound...])
                 guard let parent = nameByPath[parentPath] ?? nameByFoldedPath[parentPath.lowercased()] else { continue }
@@ -96,6 +96,21 @@ struct SpecCatalogBuilder {
             )
         }
         return (entities, alternativeNames)
+    }
+
+    /// Where the last `/{id}` of a path is.
+    static func lastIdHole(in path: String) -> Range<String.Index>? {
+        let bytes = Array(path.utf8)
+        let hole = Array("/{id}".utf8)
+        var start = bytes.count - hole.count
+        while start >= 0 {
+            if bytes[start..<(start + hole.count)].elementsEqual(hole) {
+                let lower = path.utf8.index(path.utf8.startIndex, offsetBy: start)
+                return lower..<path.utf8.index(lower, offsetBy: hole.count)
+            }
+            start -= 1
+        }
+        return nil
     }
 
     /// An entity of the catalog; its fields are typed by `types` the first time they are read.

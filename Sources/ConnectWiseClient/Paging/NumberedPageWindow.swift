@@ -3,7 +3,7 @@ import Synchronization
 
 /// One page of a numbered walk.
 struct NumberedPage: Sendable {
-    var records: [JSON]
+    var records: JSONDocument
     /// The size of the page's body as it came, in bytes.
     var bytes: Int
     /// How many pages the walk has, when this page tells (the first page does).
@@ -36,7 +36,7 @@ final class NumberedPageWindow: Sendable {
         var readyBytes = 0
         /// The largest page seen so far, in bytes: what a page in flight is expected to take.
         var largestPage: Int?
-        var waiter: CheckedContinuation<[JSON]?, any Error>?
+        var waiter: CheckedContinuation<JSONDocument?, any Error>?
         /// A page failed: no new pages start; the consumer gets the pages before it, then its error.
         var failed = false
         var cancelled = false
@@ -79,10 +79,10 @@ final class NumberedPageWindow: Sendable {
     static let defaultByteBudget = 8 * 1024 * 1024
 
     /// The next page's records in order, or nil after the last page.
-    func next() async throws -> [JSON]? {
+    func next() async throws -> JSONDocument? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let (delivery, starts) = state.withLock { state -> (Result<[JSON]?, any Error>?, [Int]) in
+                let (delivery, starts) = state.withLock { state -> (Result<JSONDocument?, any Error>?, [Int]) in
                     if state.cancelled { return (.failure(CancellationError()), []) }
                     if state.nextToDeliver > 1 { state.pastFirstPage = true }
                     if let delivery = Self.take(&state) { return (delivery, pagesToStart(&state)) }
@@ -116,7 +116,7 @@ final class NumberedPageWindow: Sendable {
     // MARK: - The window
 
     /// Hands out the next page if it is there (nil records after the last page).
-    private static func take(_ state: inout State) -> Result<[JSON]?, any Error>? {
+    private static func take(_ state: inout State) -> Result<JSONDocument?, any Error>? {
         if let total = state.totalPages, state.nextToDeliver > total { return .success(nil) }
         guard let result = state.ready.removeValue(forKey: state.nextToDeliver) else { return nil }
         if case .success(let page) = result { state.readyBytes -= page.bytes }
@@ -164,7 +164,10 @@ final class NumberedPageWindow: Sendable {
 
     private func complete(_ page: Int, _ result: Result<NumberedPage, any Error>) {
         let (delivery, waiter, starts, surplus) = state.withLock {
-            state -> (Result<[JSON]?, any Error>?, CheckedContinuation<[JSON]?, any Error>?, [Int], [Task<Void, Never>])
+            state -> (
+                Result<JSONDocument?, any Error>?, CheckedContinuation<JSONDocument?, any Error>?, [Int],
+                [Task<Void, Never>]
+            )
             in
             state.running[page] = nil
             if state.cancelled { return (nil, nil, [], []) }

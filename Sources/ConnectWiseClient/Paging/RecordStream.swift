@@ -95,6 +95,18 @@ extension ConnectWiseClient {
     }
 }
 
+/// A page of records as it came: the parsed document, and which of its elements a stream
+/// delivers (a limit can cut the last page short).
+public struct RecordPage: Sendable {
+    public let document: JSONDocument
+    public let elements: Range<Int>
+
+    public init(document: JSONDocument, elements: Range<Int>) {
+        self.document = document
+        self.elements = elements
+    }
+}
+
 /// An `AsyncSequence` of records; see ``ConnectWiseClient/records(_:)``.
 public struct RecordStream: AsyncSequence, Sendable {
     public typealias Element = JSON
@@ -115,8 +127,10 @@ public struct RecordStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         let client: ConnectWiseClient
         let request: ListRequest
-        private var buffer: [JSON] = []
-        private var bufferIndex = 0
+        /// The page being delivered, with the reader that builds its records.
+        private var page: JSONRecordReader?
+        private var pageEnd = 0
+        private var pageIndex = 0
         private var delivered = 0
         private var finished = false
         // forward-only
@@ -129,36 +143,63 @@ public struct RecordStream: AsyncSequence, Sendable {
             self.request = request
         }
 
+        /// The next record, built from its page when it is asked for: a page's records are
+        /// never all built at once, and each is freed once its consumer is done with it.
         public mutating func next() async throws -> JSON? {
             while true {
-                if let limit = request.limit, delivered >= limit {
-                    cancelPending()
-                    return nil
-                }
-                if bufferIndex < buffer.count {
-                    // Handed over, not copied: a record is freed once its consumer is done with
-                    // it, not when the whole page is.
-                    let record = buffer[bufferIndex]
-                    buffer[bufferIndex] = .null
-                    bufferIndex += 1
+                if pageIndex < pageEnd, var reader = page {
+                    page = nil
+                    let record = reader.element(pageIndex)
+                    page = reader
+                    pageIndex += 1
                     delivered += 1
                     return record
                 }
-                if finished { return nil }
-                buffer = []
-                bufferIndex = 0
-                do {
-                    if request.orderBy == nil && (request.walk == .stable || client.concurrency == 1) {
-                        try await fetchForwardOnly()
-                    } else {
-                        try await fetchNumbered()
-                    }
-                } catch {
-                    cancelPending()
-                    finished = true
-                    throw error
-                }
+                guard try await fetchPage() else { return nil }
             }
+        }
+
+        /// The rest of the current page, or the next page: the records as they came, for a
+        /// consumer that reads them without building them. Nil after the last.
+        public mutating func nextPage() async throws -> RecordPage? {
+            while true {
+                if pageIndex < pageEnd, let reader = page {
+                    let elements = pageIndex..<pageEnd
+                    pageIndex = pageEnd
+                    delivered += elements.count
+                    return RecordPage(document: reader.document, elements: elements)
+                }
+                guard try await fetchPage() else { return nil }
+            }
+        }
+
+        /// Makes the next page current; false after the last (or once the limit is reached).
+        private mutating func fetchPage() async throws -> Bool {
+            if let limit = request.limit, delivered >= limit {
+                cancelPending()
+                return false
+            }
+            if finished { return false }
+            page = nil
+            pageIndex = 0
+            pageEnd = 0
+            do {
+                let document: JSONDocument?
+                if request.orderBy == nil && (request.walk == .stable || client.concurrency == 1) {
+                    document = try await fetchForwardOnly()
+                } else {
+                    document = try await fetchNumbered()
+                }
+                if let document {
+                    page = JSONRecordReader(document)
+                    pageEnd = request.limit.map { Swift.min(document.count, $0 - delivered) } ?? document.count
+                }
+            } catch {
+                cancelPending()
+                finished = true
+                throw error
+            }
+            return true
         }
 
         private var pageSize: Int {
@@ -166,29 +207,27 @@ public struct RecordStream: AsyncSequence, Sendable {
             return Swift.max(1, Swift.min(request.pageSize, limit - delivered))
         }
 
-        private mutating func fetchForwardOnly() async throws {
+        private mutating func fetchForwardOnly() async throws -> JSONDocument {
             let size = pageSize
             var query = request.sharedParameters
             query.append(QueryItem("pageSize", String(size)))
             if pageId > 0 { query.append(QueryItem("pageId", String(pageId))) }
-            let response = try await client.send(
+            let response = try await client.sendForPage(
                 Request(.get, RequestPath(request.path), query: query, headers: [("pagination-type", "forward-only")])
             )
-            guard let page = response.body.arrayValue else {
-                throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
-            }
-            let lastId = page.last?["id"]?.intValue ?? 0
+            let page = try RecordStream.records(of: response, path: request.path)
+            let id = JSONPath("id")
+            let lastId = page.count > 0 ? page.value(at: id, inElement: page.count - 1)?.intValue ?? 0 : 0
             // A page that does not move past the last one is the server ignoring `pageId` (or a
             // looping link): its records were delivered already, so none is delivered again,
             // and the walk ends with an error rather than a result that may be incomplete.
-            if pageId > 0, let firstId = page.first?["id"]?.intValue, firstId <= pageId {
+            if pageId > 0, page.count > 0, let firstId = page.value(at: id, inElement: 0)?.intValue, firstId <= pageId {
                 throw ConnectWiseError.invalidResponse(
                     path: request.path,
                     reason:
                         "the page after id \(pageId) started at id \(firstId) again (pageId was ignored); \(delivered) records were read before it"
                 )
             }
-            buffer = page
             // Stop on a short page, or when the walk would not move forward.
             if page.count < size || lastId <= pageId {
                 finished = true
@@ -198,6 +237,7 @@ public struct RecordStream: AsyncSequence, Sendable {
                 finished = true
             }
             pageId = lastId
+            return page
         }
 
         /// Numbered pages in a sliding window of `concurrency` requests
@@ -206,7 +246,7 @@ public struct RecordStream: AsyncSequence, Sendable {
         /// `prefetch` the walk sends exactly its pages and costs one round trip more than
         /// `pages / concurrency`; with it, that round trip is bought with requests for pages
         /// past the end of a short result.
-        private mutating func fetchNumbered() async throws {
+        private mutating func fetchNumbered() async throws -> JSONDocument? {
             if numbered == nil {
                 let length = pageLength
                 let maximumPages = request.limit.map { Swift.max(1, ($0 + length - 1) / length) }
@@ -221,14 +261,14 @@ public struct RecordStream: AsyncSequence, Sendable {
             }
             guard let records = try await numbered!.window.next() else {
                 finished = true
-                return
+                return nil
             }
-            buffer = records
             // A short page ends the walk even before the last (records removed meanwhile).
             if records.count < pageLength {
                 finished = true
                 cancelPending()
             }
+            return records
         }
 
         /// Fetches one numbered page; the first also learns how many pages there are.
@@ -237,12 +277,10 @@ public struct RecordStream: AsyncSequence, Sendable {
             let request = self.request
             let length = pageLength
             return { page in
-                let response = try await client.send(
+                let response = try await client.sendForPage(
                     Request(.get, RequestPath(request.path), query: request.numberedPageQuery(page))
                 )
-                guard let records = response.body.arrayValue else {
-                    throw ConnectWiseError.invalidResponse(path: request.path, reason: "expected a list of records")
-                }
+                let records = try RecordStream.records(of: response, path: request.path)
                 let bytes = response.bodyBytes
                 guard page == 1 else { return NumberedPage(records: records, bytes: bytes) }
                 if records.count < length { return NumberedPage(records: records, bytes: bytes, totalPages: 1) }
@@ -264,5 +302,15 @@ public struct RecordStream: AsyncSequence, Sendable {
             numbered?.window.cancel()
             numbered = nil
         }
+    }
+}
+
+extension RecordStream {
+    /// The page of records a response holds.
+    static func records(of response: APIResponse, path: String) throws -> JSONDocument {
+        guard let document = response.document, document.isArray else {
+            throw ConnectWiseError.invalidResponse(path: path, reason: "expected a list of records")
+        }
+        return document
     }
 }

@@ -10,13 +10,23 @@ public struct APIResponse: Sendable {
     public var attempts: Int
     /// The size of the body as it came, in bytes.
     public var bodyBytes: Int
+    /// The parsed body not built into `body`, for a read of a page of records.
+    public var document: JSONDocument?
 
-    public init(status: Int, headers: [(name: String, value: String)], body: JSON, attempts: Int, bodyBytes: Int = 0) {
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)],
+        body: JSON,
+        attempts: Int,
+        bodyBytes: Int = 0,
+        document: JSONDocument? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.attempts = attempts
         self.bodyBytes = bodyBytes
+        self.document = document
     }
 
     /// The first header with this name (any case).

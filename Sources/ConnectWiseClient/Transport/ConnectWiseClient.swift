@@ -150,6 +150,21 @@ public final class ConnectWiseClient: Sendable {
         _ request: Request,
         reconcile: (@Sendable () async throws -> JSON?)? = nil
     ) async throws -> APIResponse {
+        try await send(request, reconcile: reconcile, buildingBody: true)
+    }
+
+    /// Sends a read of one page of records: its body is kept as the parsed ``JSONDocument``
+    /// (`document`) and not built, so that records are built one at a time as they are
+    /// consumed, or never (the columns a `select` prints are read from the document).
+    func sendForPage(_ request: Request) async throws -> APIResponse {
+        try await send(request, reconcile: nil, buildingBody: false)
+    }
+
+    private func send(
+        _ request: Request,
+        reconcile: (@Sendable () async throws -> JSON?)?,
+        buildingBody: Bool
+    ) async throws -> APIResponse {
         // A long query goes in a search body where ConnectWise has one, before anything is sent:
         // servers refuse long URLs (414), and a long URL also comes back in every Link header.
         var machine = RetryMachine(
@@ -225,7 +240,12 @@ public final class ConnectWiseClient: Sendable {
                 guard let answer else {
                     throw ConnectWiseError.invalidResponse(path: machine.request.pathText, reason: "no answer")
                 }
-                let result = try response(answer, path: machine.request.pathText, sends: machine.sends)
+                let result = try response(
+                    answer,
+                    path: machine.request.pathText,
+                    sends: machine.sends,
+                    buildingBody: buildingBody
+                )
                 if machine.request.method == .post, !machine.request.isRetrySafe,
                     let enteredBy = result.body.value(atPath: "_info/enteredBy")?.stringValue
                 {
@@ -254,14 +274,12 @@ public final class ConnectWiseClient: Sendable {
         )
     }
 
-    /// A 2xx answer with its body parsed.
-    private func response(_ answer: HTTPAnswer, path: String, sends: Int) throws -> APIResponse {
-        let body: JSON
-        if answer.body.isEmpty {
-            body = .null
-        } else {
+    /// A 2xx answer with its body parsed, and built unless only the document is wanted.
+    private func response(_ answer: HTTPAnswer, path: String, sends: Int, buildingBody: Bool) throws -> APIResponse {
+        var document: JSONDocument?
+        if !answer.body.isEmpty {
             do {
-                body = try JSONParser.parse(answer.body)
+                document = try JSONDocument(parsing: answer.body)
             } catch {
                 throw ConnectWiseError.invalidResponse(path: path, reason: "\(error)")
             }
@@ -269,9 +287,10 @@ public final class ConnectWiseClient: Sendable {
         return APIResponse(
             status: answer.status,
             headers: answer.headers,
-            body: body,
+            body: buildingBody ? document?.value() ?? .null : .null,
             attempts: sends,
-            bodyBytes: answer.body.count
+            bodyBytes: answer.body.count,
+            document: buildingBody ? nil : document
         )
     }
 
