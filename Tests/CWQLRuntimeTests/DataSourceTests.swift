@@ -10,11 +10,7 @@ import Testing
 struct DataSourceTests {
     @Test func rowsFlowThroughReadStagesAndLoops() async throws {
         let folder = try TemporaryFolder.make("cwql-data")
-        try "company,seats\nACME,12\nGLOBEX,7\nACME,3\n".write(
-            to: folder.appendingPathComponent("seats.csv"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write("company,seats\nACME,12\nGLOBEX,7\nACME,3\n", named: "seats.csv", in: folder)
         try await withRuntime(tickets: 30) { h in
             let script = folder.appendingPathComponent("sync.cwql").path
             let out = try await h.run(
@@ -33,14 +29,10 @@ struct DataSourceTests {
 
     @Test func badInputIsALocatedErrorBeforeAnyWrite() async throws {
         let folder = try TemporaryFolder.make("cwql-data")
-        try "a,b\n1,2\n3\n".write(to: folder.appendingPathComponent("ragged.csv"), atomically: true, encoding: .utf8)
+        try TemporaryFolder.write("a,b\n1,2\n3\n", named: "ragged.csv", in: folder)
         var lines = (1...6).map { "{\"n\":\($0)}" }
         lines.append("{\"n\": 7,}")
-        try lines.joined(separator: "\n").write(
-            to: folder.appendingPathComponent("alerts.jsonl"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write(lines.joined(separator: "\n"), named: "alerts.jsonl", in: folder)
         try await withRuntime(tickets: 30) { h in
             for (file, expected) in [
                 ("ragged.csv", "ragged.csv:3: this row has 1 field; the header has 2"),
@@ -58,11 +50,7 @@ struct DataSourceTests {
 
     @Test func aTypoInAColumnIsFoundByTheCheck() async throws {
         let folder = try TemporaryFolder.make("cwql-data")
-        try "company,seats\nACME,12\n".write(
-            to: folder.appendingPathComponent("s.csv"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write("company,seats\nACME,12\n", named: "s.csv", in: folder)
         try await withRuntime(tickets: 30) { h in
             let error = await h.failure(
                 "tickets where id = 20 | note \"x\"\nfrom \"\(folder.path)/s.csv\" | where seets > 1"

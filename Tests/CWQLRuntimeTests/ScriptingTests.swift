@@ -59,21 +59,13 @@ struct ScriptingTests {
 
     @Test func relativeImportsAndCycles() async throws {
         let directory = try TemporaryFolder.make("cwql-imports")
-        try "def helped() = tickets where board = Help\nimport \"b\"\n".write(
-            to: directory.appendingPathComponent("a.cwql"),
-            atomically: true,
-            encoding: .utf8
+        try TemporaryFolder.write(
+            "def helped() = tickets where board = Help\nimport \"b\"\n",
+            named: "a.cwql",
+            in: directory
         )
-        try "import \"a.cwql\"\n".write(
-            to: directory.appendingPathComponent("b.cwql"),
-            atomically: true,
-            encoding: .utf8
-        )
-        try "def alerted() = tickets where board = Alerts\n".write(
-            to: directory.appendingPathComponent("c.cwql"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write("import \"a.cwql\"\n", named: "b.cwql", in: directory)
+        try TemporaryFolder.write("def alerted() = tickets where board = Alerts\n", named: "c.cwql", in: directory)
         try await withRuntime { h in
             let main = directory.appendingPathComponent("main.cwql").path
             let out = try await h.run("import \"c\"\nc.alerted() | count", name: main)
@@ -234,19 +226,11 @@ struct ModuleScopeTests {
     @Test func aModuleSeesThePreludeAndItsOwnImportsButNotTheScripts() async throws {
         let directory = try TemporaryFolder.make("cwql-modules")
         // The module uses the prelude's `open_tickets()` and a module of its own (as `h`).
-        try "def on_help() = tickets where board = Help\n".write(
-            to: directory.appendingPathComponent("helpers.cwql"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write("def on_help() = tickets where board = Help\n", named: "helpers.cwql", in: directory)
         try
             "import \"helpers.cwql\" as h\ndef open_help() = h.on_help() | where closed = false\ndef all_open() = open_tickets()\n"
             .write(to: directory.appendingPathComponent("desk.cwql"), atomically: true, encoding: .utf8)
-        try "def mine() = tickets where owner = $who\n".write(
-            to: directory.appendingPathComponent("leaky.cwql"),
-            atomically: true,
-            encoding: .utf8
-        )
+        try TemporaryFolder.write("def mine() = tickets where owner = $who\n", named: "leaky.cwql", in: directory)
         try await withRuntime { h in
             let main = directory.appendingPathComponent("main.cwql").path
             let out = try await h.run("import \"desk\"\ndesk.open_help() | count", name: main)

@@ -9,3 +9,13 @@ public enum TemporaryFolder {
         return folder
     }
 }
+
+extension TemporaryFolder {
+    /// Writes `text` as the file `name` in `folder` and returns its URL.
+    @discardableResult
+    public static func write(_ text: String, named name: String, in folder: URL) throws -> URL {
+        let file = folder.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+}
