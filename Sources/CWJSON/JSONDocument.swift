@@ -121,7 +121,7 @@ public final class JSONDocument: Sendable {
                 guard Tape.kind(name) == .plainText else { return .unreadable }
                 if Tape.middle(name) == key.count {
                     let spelled = UnsafeBufferPointer(rebasing: bytes[Tape.low(name)..<(Tape.low(name) + key.count)])
-                    if spelled.elementsEqual(key) {
+                    if ASCII.equal(spelled, key) {
                         exact = next + 1
                     } else if folded == nil {
                         switch ASCII.equalIgnoringCase(spelled, key) {
@@ -201,6 +201,25 @@ public struct JSONRecordReader {
 
 /// Comparisons of ASCII spellings.
 enum ASCII {
+    /// Whether two spellings have the same bytes, compared 8 at a time.
+    static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = left.count
+        guard count == right.count else { return false }
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+        var offset = 0
+        while offset &+ 8 <= count {
+            let a = UnsafeRawPointer(leftBase + offset).loadUnaligned(as: UInt64.self)
+            let b = UnsafeRawPointer(rightBase + offset).loadUnaligned(as: UInt64.self)
+            if a != b { return false }
+            offset &+= 8
+        }
+        while offset < count {
+            if leftBase[offset] != rightBase[offset] { return false }
+            offset &+= 1
+        }
+        return true
+    }
+
     /// Whether two spellings of the same length are equal ignoring ASCII letter case; nil when
     /// either has a byte past ASCII.
     static func equalIgnoringCase(_ left: some Sequence<UInt8>, _ right: some Sequence<UInt8>) -> Bool? {

@@ -14,12 +14,20 @@ public struct JSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    private var tape: [UInt64] = []
-    /// The arrays and objects being read, innermost last: their entry and their values so far.
-    private var open: [(entry: Int, count: Int)] = []
+    private var tape: TapeBuilder
+    /// The arrays and objects being read, innermost last (`depth` of them).
+    private let open: UnsafeMutablePointer<OpenContainer>
+    private var depth = 0
     /// Where an escaped text is decoded while it is checked.
     private var scratch: [UInt8] = []
     static let maximumDepth = 512
+
+    /// An array or object being read: its entry, and its values so far.
+    private struct OpenContainer {
+        var entry: Int
+        var count: Int
+        var isObject: Bool
+    }
 
     /// Parses a whole document.
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSON {
@@ -44,24 +52,28 @@ public struct JSONParser {
     /// The tape of a whole document.
     static func tape(of buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> [UInt64] {
         guard buffer.count < Int(UInt32.max) else { throw Failure(message: "document too large", offset: 0) }
-        var parser = JSONParser(bytes: buffer)
-        parser.tape.reserveCapacity(buffer.count / 8 + 4)
+        let open = UnsafeMutablePointer<OpenContainer>.allocate(capacity: maximumDepth)
+        defer { open.deallocate() }
+        var parser = JSONParser(bytes: buffer, open: open, tape: TapeBuilder(capacity: buffer.count / 8 + 4))
+        defer { parser.tape.deallocate() }
         parser.skipWhitespace()
         try parser.parseValue()
         parser.skipWhitespace()
         guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
-        return parser.tape
+        return parser.tape.entries()
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, open: UnsafeMutablePointer<OpenContainer>, tape: TapeBuilder) {
         self.bytes = bytes
+        self.open = open
+        self.tape = tape
     }
 
     /// Reads one value, arrays and objects included, keeping the open ones on `open`.
     private mutating func parseValue() throws(Failure) {
         var opened = try begin()
-        while let top = open.last {
-            let isObject = Tape.kind(tape[top.entry]) == .object
+        while depth > 0 {
+            let isObject = open[depth - 1].isObject
             if opened {
                 // Before the first member.
                 if isObject { try parseKey() }
@@ -69,7 +81,7 @@ public struct JSONParser {
                 continue
             }
             // After a member.
-            open[open.count - 1].count += 1
+            open[depth - 1].count += 1
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -93,8 +105,9 @@ public struct JSONParser {
         switch bytes[position] {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let isObject = bytes[position] == UInt8(ascii: "{")
-            guard open.count < JSONParser.maximumDepth else { throw failure("nested too deeply") }
-            open.append((tape.count, 0))
+            guard depth < JSONParser.maximumDepth else { throw failure("nested too deeply") }
+            open[depth] = OpenContainer(entry: tape.count, count: 0, isObject: isObject)
+            depth += 1
             tape.append(Tape.scalar(isObject ? .object : .array))
             position += 1
             skipWhitespace()
@@ -118,9 +131,10 @@ public struct JSONParser {
 
     /// Closes the innermost array or object: its entry gets its count and where it ends.
     private mutating func close() throws(Failure) {
-        let closed = open.removeLast()
+        depth -= 1
+        let closed = open[depth]
         guard closed.count < Tape.maximumLength else { throw failure("too many values in one array or object") }
-        tape[closed.entry] = Tape.container(Tape.kind(tape[closed.entry]), count: closed.count, end: tape.count)
+        tape[closed.entry] = Tape.container(closed.isObject ? .object : .array, count: closed.count, end: tape.count)
     }
 
     /// A key and its colon.
@@ -161,9 +175,9 @@ public struct JSONParser {
         position = end
     }
 
-    /// The first position from `start` whose 8-byte word holds a byte a string's fast path must
-    /// look at (a quote, a backslash, a control character or a byte past ASCII), reading a word
-    /// at a time; `start` itself when fewer than 8 bytes are left.
+    /// The first position from `start` of a byte a string's fast path must look at (a quote, a
+    /// backslash, a control character or a byte past ASCII), reading a word at a time; where the
+    /// last whole word ends when none is found before it.
     private static func plainRun(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -177,7 +191,9 @@ public struct JSONParser {
             let special =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
                 | word
-            if special & highs != 0 { return position }
+            // The lowest flagged byte is exact (a borrow only reaches bytes above it).
+            let flagged = special & highs
+            if flagged != 0 { return position &+ flagged.trailingZeroBitCount &>> 3 }
             position &+= 8
         }
         return position
@@ -317,5 +333,45 @@ public struct JSONParser {
 
     private func failure(_ message: String) -> Failure {
         Failure(message: message, offset: position)
+    }
+}
+
+/// The tape a parser writes: entries in memory it owns until ``entries()`` copies them out.
+private struct TapeBuilder {
+    private var base: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    mutating func append(_ entry: UInt64) {
+        if count == capacity { grow() }
+        base[count] = entry
+        count &+= 1
+    }
+
+    subscript(index: Int) -> UInt64 {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+
+    /// The entries written, as an array.
+    func entries() -> [UInt64] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    func deallocate() {
+        base.deallocate()
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
     }
 }

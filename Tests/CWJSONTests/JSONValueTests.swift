@@ -59,6 +59,21 @@ struct JSONValueTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
     }
 
+    @Test func documentsOfManySmallValuesAndDeepNestingParseWhole() throws {
+        // Far more values than the tape is first sized for (one per 8 bytes): it grows.
+        let count = 100_000
+        let small = "[" + Array(repeating: "1", count: count).joined(separator: ",") + "]"
+        let parsed = try JSONParser.parse(small)
+        #expect(parsed.arrayValue?.count == count)
+        #expect(JSONWriter.string(parsed) == small)
+        // Nesting up to the limit parses; one more level does not.
+        let limit = 512
+        let deepest = String(repeating: "[", count: limit) + "7" + String(repeating: "]", count: limit)
+        #expect(JSONWriter.string(try JSONParser.parse(deepest)) == deepest)
+        let tooDeep = "[" + deepest + "]"
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(tooDeep) }
+    }
+
     @Test func numbersFollowTheGrammar() throws {
         for (text, value) in [
             ("0", JSON.int(0)), ("-0", .int(0)), ("0.5", .double(0.5)), ("10", .int(10)), ("-12e2", .double(-1200)),
