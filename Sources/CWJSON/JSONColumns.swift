@@ -12,12 +12,19 @@ public struct JSONColumns: Sendable {
     /// The labels, each encoded with its colon (`"summary":`), one after another.
     private let labels: [UInt8]
     private let labelEnds: [Int]
+    /// The keys in `keys` by which ``forEachCell(ofElement:in:_:)`` shows an object.
+    private let shownByKeys: [Range<Int>]
 
-    /// - Parameter labels: the keys of the objects ``writeObjects(_:of:rowStart:rowEnd:into:)`` writes.
-    public init(paths: [JSONPath], labels: JSONObject.SharedKeys?) {
+    /// - Parameters:
+    ///   - labels: the keys of the objects ``writeObjects(_:of:rowStart:rowEnd:into:)`` writes.
+    ///   - objectsShownBy: the keys by which a cell shows an object: the value of the first of
+    ///     them it has that is not null (itself shown the same way); an object with none is
+    ///     the cell's value.
+    public init(paths: [JSONPath], labels: JSONObject.SharedKeys?, objectsShownBy: [String] = []) {
         self.paths = paths
         var keys = TapeKeys()
         columnKeys = paths.map { keys.append($0) }
+        shownByKeys = objectsShownBy.map { keys.append(JSONPath($0)) }
         self.keys = keys
         self.labels = labels?.storage.encoded ?? []
         self.labelEnds = labels?.storage.encodedEnds ?? []
@@ -53,10 +60,19 @@ public struct JSONColumns: Sendable {
         }
     }
 
-    /// Passes each column of element `position` to `body`, in order.
-    public func forEachCell(ofElement position: Int, in document: JSONDocument, _ body: (Int, Cell) -> Void) {
+    /// Passes each column of each element in `elements` to `body` (element, column, cell), in
+    /// order, an object shown by the first of its `objectsShownBy` keys it has.
+    public func forEachCell(
+        ofElements elements: Range<Int>,
+        in document: JSONDocument,
+        _ body: (Int, Int, Cell) -> Void
+    ) {
         withBuffers(document) { buffers in
-            for column in paths.indices { withCell(column, ofElement: position, buffers) { body(column, $0) } }
+            for position in elements {
+                for column in paths.indices {
+                    withCell(column, ofElement: position, buffers, showingObjects: true) { body(position, column, $0) }
+                }
+            }
         }
     }
 
@@ -64,6 +80,7 @@ public struct JSONColumns: Sendable {
         _ column: Int,
         ofElement position: Int,
         _ buffers: Buffers,
+        showingObjects: Bool = false,
         _ body: (Cell) -> Result
     ) -> Result {
         let location = JSONDocument.locate(
@@ -79,7 +96,14 @@ public struct JSONColumns: Sendable {
         case .unreadable:
             let value = buffers.document.element(position).value(ignoringCaseAt: paths[column])
             return body(value.map(Cell.value) ?? .missing)
-        case .found(let entry):
+        case .found(var entry):
+            if showingObjects {
+                guard let shown = shownEntry(of: entry, buffers) else {
+                    var reader = TapeReader()
+                    return body(.value(reader.value(at: entry, bytes: buffers.bytes, tape: buffers.tape)))
+                }
+                entry = shown
+            }
             let found = buffers.tape[entry]
             switch Tape.kind(found) {
             case .plainText:
@@ -93,6 +117,35 @@ public struct JSONColumns: Sendable {
                 return body(.value(reader.value(at: entry, bytes: buffers.bytes, tape: buffers.tape)))
             }
         }
+    }
+
+    /// The entry that shows the value at `entry`: itself unless it is an object with one of the
+    /// `objectsShownBy` keys not null, then (again) that key's value; nil when a key on the way
+    /// can only be compared once built.
+    private func shownEntry(of start: Int, _ buffers: Buffers) -> Int? {
+        var entry = start
+        following: while Tape.kind(buffers.tape[entry]) == .object {
+            for keys in shownByKeys {
+                let location = JSONDocument.locate(
+                    keys: keys,
+                    buffers.keyBytes,
+                    buffers.keyEnds,
+                    from: entry,
+                    bytes: buffers.bytes,
+                    tape: buffers.tape,
+                    ignoringCase: false
+                )
+                switch location {
+                case .found(let value) where Tape.kind(buffers.tape[value]) != .null:
+                    entry = value
+                    continue following
+                case .unreadable: return nil
+                case .found, .missing: continue
+                }
+            }
+            break
+        }
+        return entry
     }
 
     /// Appends each of `elements` as an object of the columns keyed by the labels (a missing

@@ -98,14 +98,16 @@ public final class JSONDocument: Sendable {
         }
     }
 
-    /// ``locate(_:from:)`` for the keys `keys` of a ``TapeKeys``' buffers.
+    /// ``locate(_:from:)`` for the keys `keys` of a ``TapeKeys``' buffers; with `ignoringCase`
+    /// false, only keys spelled exactly (as ``JSONObject``'s subscript reads them).
     static func locate(
         keys: Range<Int>,
         _ keyBytes: UnsafeBufferPointer<UInt8>,
         _ keyEnds: UnsafeBufferPointer<Int>,
         from start: Int,
         bytes: UnsafeBufferPointer<UInt8>,
-        tape: UnsafeBufferPointer<UInt64>
+        tape: UnsafeBufferPointer<UInt64>,
+        ignoringCase: Bool = true
     ) -> Location {
         var current = start
         for index in keys {
@@ -123,7 +125,7 @@ public final class JSONDocument: Sendable {
                     let spelled = UnsafeBufferPointer(rebasing: bytes[Tape.low(name)..<(Tape.low(name) + key.count)])
                     if ASCII.equal(spelled, key) {
                         exact = next + 1
-                    } else if folded == nil {
+                    } else if ignoringCase, folded == nil {
                         switch ASCII.equalIgnoringCase(spelled, key) {
                         case true?: folded = next
                         case false?: break

@@ -58,6 +58,8 @@ struct ResultWriter {
     private var labels: JSONObject.SharedKeys?
     /// The bytes of the record being written.
     private var out: [UInt8] = []
+    /// An integer's digits, written before they are placed in a cell.
+    private var scratch: [UInt8] = []
     private var rows: [[String]] = []
     private var count = 0
     /// Set once a table has printed its head and streams the rest.
@@ -79,7 +81,7 @@ struct ResultWriter {
         self.columns = columns
         paths = columns.map { JSONPath($0.path) }
         labels = projected ? JSONObject.SharedKeys(columns.map(\.label)) : nil
-        pageColumns = JSONColumns(paths: paths, labels: labels)
+        pageColumns = JSONColumns(paths: paths, labels: labels, objectsShownBy: JSON.displayKeys)
     }
 
     /// A row to write: a built record, or an element of a page as it came.
@@ -124,8 +126,69 @@ struct ResultWriter {
             pageColumns.writeObjects(elements, of: page.document, rowStart: Array(",\n  ".utf8), rowEnd: [], into: &out)
             emitBuffer()
             count += elements.count
-        case .csv, .table:
-            for position in elements { write(.element(position, of: page.document)) }
+        case .csv:
+            out.removeAll(keepingCapacity: true)
+            if count == 0, style.header { CSV.appendRow(columns.map(\.label), into: &out) }
+            let last = paths.count - 1
+            pageColumns.forEachCell(ofElements: elements, in: page.document) { _, column, cell in
+                if column > 0 { out.append(UInt8(ascii: ",")) }
+                appendCSVField(cell)
+                if column == last { out.append(UInt8(ascii: "\n")) }
+            }
+            emitBuffer()
+            count += elements.count
+        case .table:
+            // The first rows size the columns; the rest are written at those widths from the page.
+            while tableLayout == nil, let first = elements.first {
+                write(.element(first, of: page.document))
+                elements = elements.dropFirst()
+            }
+            guard let layout = tableLayout, !elements.isEmpty else { return }
+            out.removeAll(keepingCapacity: true)
+            let last = paths.count - 1
+            pageColumns.forEachCell(ofElements: elements, in: page.document) { _, column, cell in
+                appendTableCell(cell, column: column, isLast: column == last, layout: layout)
+                if column == last { out.append(UInt8(ascii: "\n")) }
+            }
+            emitBuffer()
+            count += elements.count
+        }
+    }
+
+    /// Appends a cell of a page to a CSV row.
+    private mutating func appendCSVField(_ cell: JSONColumns.Cell) {
+        let neutralize = style.neutralizeFormulas
+        switch cell {
+        case .missing: break
+        case .plainText(let text): CSV.appendField(text, neutralizing: neutralize, into: &out)
+        case .value(.int(let number)):
+            scratch.removeAll(keepingCapacity: true)
+            JSONWriter.writeInteger(number, into: &scratch)
+            CSV.appendField(scratch, neutralizing: neutralize, into: &out)
+        case .value(let value): CSV.appendField(value.displayText.utf8, neutralizing: neutralize, into: &out)
+        }
+    }
+
+    /// Appends a cell of a page to a table row laid out by `layout`.
+    private mutating func appendTableCell(
+        _ cell: JSONColumns.Cell,
+        column: Int,
+        isLast: Bool,
+        layout: TableRenderer.Layout
+    ) {
+        switch cell {
+        case .plainText(let text):
+            TableRenderer.appendCell(text, column: column, isLast: isLast, layout: layout, into: &out)
+        case .value(.int(let number)):
+            scratch.removeAll(keepingCapacity: true)
+            JSONWriter.writeInteger(number, into: &scratch)
+            scratch.withUnsafeBufferPointer { digits in
+                TableRenderer.appendCell(digits, column: column, isLast: isLast, layout: layout, into: &out)
+            }
+        case .value(let value):
+            TableRenderer.appendCell(value.tableCell, column: column, isLast: isLast, layout: layout, into: &out)
+        case .missing:
+            TableRenderer.appendCell(ResultStyle.nullText, column: column, isLast: isLast, layout: layout, into: &out)
         }
     }
 
@@ -179,13 +242,9 @@ struct ResultWriter {
                 CSV.appendField(text.utf8, neutralizing: neutralize, into: &out)
             }
         case .element(let position, let document):
-            pageColumns.forEachCell(ofElement: position, in: document) { column, cell in
+            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { _, column, cell in
                 if column > 0 { out.append(UInt8(ascii: ",")) }
-                switch cell {
-                case .missing: break
-                case .plainText(let text): CSV.appendField(text, neutralizing: neutralize, into: &out)
-                case .value(let value): CSV.appendField(value.displayText.utf8, neutralizing: neutralize, into: &out)
-                }
+                appendCSVField(cell)
             }
         }
     }
@@ -197,7 +256,7 @@ struct ResultWriter {
         case .element(let position, let document):
             var cells: [String] = []
             cells.reserveCapacity(paths.count)
-            pageColumns.forEachCell(ofElement: position, in: document) { _, cell in
+            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { _, _, cell in
                 switch cell {
                 case .missing: cells.append(ResultStyle.nullText)
                 case .plainText(let text): cells.append(String(decoding: text, as: UTF8.self))
@@ -387,28 +446,46 @@ enum TableRenderer {
     /// measured by its bytes and copied as it is; others by their characters.
     static func appendLine(_ cells: [String], layout: Layout, into out: inout [UInt8]) {
         for (index, cell) in cells.enumerated() {
-            if index > 0 { out.append(contentsOf: " | ".utf8) }
-            let limit = index < layout.widths.count ? layout.widths[index] : Int.max
-            let cut = index < layout.narrowed.count && layout.narrowed[index]
-            let width: Int
-            if cell.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-                if cut, cell.utf8.count > limit {
-                    out.append(contentsOf: cell.utf8.prefix(max(1, limit - 1)))
-                    out.append(contentsOf: "…".utf8)
-                    width = max(1, limit - 1) + 1
-                } else {
-                    out.append(contentsOf: cell.utf8)
-                    width = cell.utf8.count
-                }
+            appendCell(cell, column: index, isLast: index == cells.count - 1, layout: layout, into: &out)
+        }
+    }
+
+    /// ``appendCell(_:column:isLast:layout:into:)`` for a cell held as a string.
+    static func appendCell(_ cell: String, column: Int, isLast: Bool, layout: Layout, into out: inout [UInt8]) {
+        var cell = cell
+        cell.withUTF8 { appendCell($0, column: column, isLast: isLast, layout: layout, into: &out) }
+    }
+
+    /// Appends the cell of `column` from its UTF-8, after the separator unless it is the first,
+    /// padded to its column unless it is the last.
+    static func appendCell(
+        _ cell: UnsafeBufferPointer<UInt8>,
+        column: Int,
+        isLast: Bool,
+        layout: Layout,
+        into out: inout [UInt8]
+    ) {
+        if column > 0 { out.append(contentsOf: " | ".utf8) }
+        let limit = column < layout.widths.count ? layout.widths[column] : Int.max
+        let cut = column < layout.narrowed.count && layout.narrowed[column]
+        let width: Int
+        if cell.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            if cut, cell.count > limit {
+                out.append(contentsOf: cell.prefix(max(1, limit - 1)))
+                out.append(contentsOf: "…".utf8)
+                width = max(1, limit - 1) + 1
             } else {
-                let single = singleLine(cell)
-                let fitted = cut && single.count > limit ? String(single.prefix(max(1, limit - 1))) + "…" : single
-                out.append(contentsOf: fitted.utf8)
-                width = fitted.count
+                out.append(contentsOf: cell)
+                width = cell.count
             }
-            if index < cells.count - 1, width < limit {
-                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: limit - width))
-            }
+        } else {
+            let single = singleLine(String(decoding: cell, as: UTF8.self))
+            let fitted = cut && single.count > limit ? String(single.prefix(max(1, limit - 1))) + "…" : single
+            out.append(contentsOf: fitted.utf8)
+            width = fitted.count
+        }
+        if !isLast, width < limit {
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: limit - width))
         }
     }
 

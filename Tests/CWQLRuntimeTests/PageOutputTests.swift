@@ -30,24 +30,67 @@ struct PageOutputTests {
         OutputColumn(label: "company", path: "company/identifier"),
     ]
 
-    /// What a writer prints for the page, handed over whole or record by record.
-    func printed(_ format: OutputFormat, asPage: Bool, safeCSV: Bool = false) throws -> String {
+    /// Whole objects as columns: a cell shows one by its identifier, else name, else id (not
+    /// null, spelled exactly), else as JSON.
+    static let objectColumns = [
+        OutputColumn(label: "status", path: "status"),
+        OutputColumn(label: "id", path: "id"),
+        OutputColumn(label: "company", path: "company"),
+    ]
+
+    /// What a writer prints for the page, handed over whole or record by record, `times` times
+    /// (more than a table's look-ahead makes it stream the rest at its widths).
+    func printed(
+        _ format: OutputFormat,
+        asPage: Bool,
+        safeCSV: Bool = false,
+        columns: [OutputColumn] = PageOutputTests.columns,
+        times: Int = 1
+    ) throws -> String {
         let document = try JSONDocument(parsing: Array(Self.page.utf8))
         var style = ResultStyle()
         style.format = format
         style.neutralizeFormulas = safeCSV
         var bytes: [UInt8] = []
-        var writer = ResultWriter(style: style, columns: Self.columns, projected: true) { bytes += $0 }
-        if asPage {
-            // Split in two, as a stream hands over the rest of a page after a record was taken.
-            writer.write(RecordPage(document: document, elements: 0..<3))
-            writer.write(RecordPage(document: document, elements: 3..<document.count))
-        } else {
-            var reader = JSONRecordReader(document)
-            for position in 0..<document.count { writer.write(reader.element(position)) }
+        var writer = ResultWriter(style: style, columns: columns, projected: true) { bytes += $0 }
+        for _ in 0..<times {
+            if asPage {
+                // Split in two, as a stream hands over the rest of a page after a record was taken.
+                writer.write(RecordPage(document: document, elements: 0..<3))
+                writer.write(RecordPage(document: document, elements: 3..<document.count))
+            } else {
+                var reader = JSONRecordReader(document)
+                for position in 0..<document.count { writer.write(reader.element(position)) }
+            }
         }
         writer.finish()
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test(arguments: OutputFormat.allCases)
+    func objectsAndStreamedTablesPrintTheSameFromThePage(format: OutputFormat) throws {
+        let times = ResultWriter.tableLookAhead / 7 + 3
+        for columns in [Self.columns, Self.objectColumns] {
+            let fromRecords = try printed(format, asPage: false, columns: columns, times: times)
+            #expect(try printed(format, asPage: true, columns: columns, times: times) == fromRecords)
+            #expect(fromRecords.contains("Printer offline") || columns == Self.objectColumns)
+        }
+    }
+
+    @Test func anObjectShowsByItsIdentifierNameOrId() throws {
+        let csv = try printed(.csv, asPage: true, columns: Self.objectColumns)
+        #expect(
+            csv.split(separator: "\n").map(String.init) == [
+                "status,id,company",
+                "New,1,ACME",
+                "Résolu,2,",
+                "Closed,3,7",
+                "Escaped key,1.2345678901234567e+19,",
+                "not an object,-4500,\"{\"\"deep\"\":[1,2]}\"",
+                "{},6,DEL\u{7F}",
+                "\"{\"\"Name\"\":\"\"folded\"\"}\",7,true",
+            ]
+        )
     }
 
     @Test(arguments: OutputFormat.allCases)

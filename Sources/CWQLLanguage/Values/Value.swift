@@ -85,13 +85,16 @@ extension JSONObject {
 }
 
 extension JSON {
+    /// The keys by which ``displayText`` shows an object: the first it has that is not null.
+    public static let displayKeys = ["identifier", "name", "id"]
+
     /// How a cell or `print` shows JSON: a reference by its identifier, name or id; a list
     /// joined by commas; text as it is; anything else as compact JSON. The one display rule.
     public var displayText: String {
         switch self {
         case .null: return ""
         case .object(let object):
-            for key in ["identifier", "name", "id"] {
+            for key in JSON.displayKeys {
                 if let value = object[key], value != .null { return value.displayText }
             }
             return JSONWriter.string(self)
