@@ -24,7 +24,9 @@ public struct APIFacts: Sendable {
         self.source = source
         let bytes = Array(text.utf8)
         var endpoints: [EndpointFact] = []
+        endpoints.reserveCapacity(2048)
         var modelLines: [String: Range<Int>] = [:]
+        modelLines.reserveCapacity(1024)
         var model: (name: String, start: Int)?
         var lineStart = 0
         while lineStart < bytes.count {
@@ -69,19 +71,24 @@ public struct APIFacts: Sendable {
 
     /// `E path METHODS model L|-`.
     private static func endpoint(_ line: ArraySlice<UInt8>) -> EndpointFact? {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
+        let space = UInt8(ascii: " ")
+        guard let pathEnd = line.firstIndex(of: space),
+            let methodsEnd = line[(pathEnd + 1)...].firstIndex(of: space),
+            let modelEnd = line[(methodsEnd + 1)...].firstIndex(of: space),
+            !line[(modelEnd + 1)...].contains(space)
+        else { return nil }
         var methods = EndpointMethods()
-        for name in parts[1].split(separator: UInt8(ascii: ",")) {
-            let text = String(decoding: name, as: UTF8.self)
-            if let method = EndpointMethods.named.first(where: { $0.0 == text }) { methods.insert(method.1) }
+        for name in line[(pathEnd + 1)..<methodsEnd].split(separator: UInt8(ascii: ",")) {
+            if let method = EndpointMethods.named.first(where: { $0.0.utf8.elementsEqual(name) }) {
+                methods.insert(method.1)
+            }
         }
-        let model = String(decoding: parts[2], as: UTF8.self)
+        let model = line[(methodsEnd + 1)..<modelEnd]
         return EndpointFact(
-            path: String(decoding: parts[0], as: UTF8.self),
+            path: String(decoding: line[..<pathEnd], as: UTF8.self),
             methods: methods,
-            model: model == "-" ? nil : model,
-            isList: parts[3].elementsEqual("L".utf8)
+            model: model.elementsEqual("-".utf8) ? nil : String(decoding: model, as: UTF8.self),
+            isList: line[(modelEnd + 1)...].elementsEqual("L".utf8)
         )
     }
 

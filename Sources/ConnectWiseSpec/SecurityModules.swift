@@ -39,15 +39,18 @@ public enum SecurityModules {
 
     /// The module that guards a path (`/service/boards/{id}/statuses` → Service Desk > Service Tickets).
     public static func module(ofPath path: String) -> String {
-        var best: (length: Int, module: String)?
         let bytes = path.utf8
-        for (prefix, module) in byPathPrefix where path.hasPrefix(prefix) {
-            let end = bytes.index(bytes.startIndex, offsetBy: prefix.utf8.count)
+        var best: (length: Int, module: String)?
+        for (prefix, module) in byPathPrefix {
+            let length = prefix.utf8.count
+            guard length > best?.length ?? 0, bytes.starts(with: prefix.utf8) else { continue }
+            let end = bytes.index(bytes.startIndex, offsetBy: length)
             guard end == bytes.endIndex || bytes[end] == UInt8(ascii: "/") else { continue }
-            if best.map({ prefix.count > $0.length }) ?? true { best = (prefix.count, module) }
+            best = (length, module)
         }
         if let best { return best.module }
-        let area = path.split(separator: "/").first.map(String.init) ?? ""
+        let segment = bytes.drop { $0 == UInt8(ascii: "/") }
+        let area = String(path[segment.startIndex..<(segment.firstIndex(of: UInt8(ascii: "/")) ?? segment.endIndex)])
         return byArea[area] ?? setupTables
     }
 }

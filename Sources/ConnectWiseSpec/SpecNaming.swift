@@ -23,21 +23,26 @@ public enum SpecNaming {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// The singular of a snake_case name's last word (`time_entries` → `time_entry`).
+    /// The singular of a snake_case name's last word (`time_entries` → `time_entry`): `ies` →
+    /// `y`, `uses`/`sses`/`xes`/`ches`/`shes` lose `es`, and an `s` not after `s`, `u` or `i` goes.
     public static func singular(_ name: String) -> String {
-        guard let separator = name.lastIndex(of: "_") else { return singularWord(name) }
-        return name[...separator] + singularWord(String(name[name.index(after: separator)...]))
-    }
-
-    private static func singularWord(_ word: String) -> String {
-        if word.hasSuffix("ies"), word.count > 3 { return word.dropLast(3) + "y" }
-        for ending in ["uses", "sses", "xes", "ches", "shes"] where word.hasSuffix(ending) {
-            return String(word.dropLast(2))
+        let bytes = Array(name.utf8)
+        let wordStart = (bytes.lastIndex(of: UInt8(ascii: "_")) ?? -1) + 1
+        func endsWith(_ ending: StaticString) -> Bool {
+            let count = ending.utf8CodeUnitCount
+            guard bytes.count - wordStart >= count else { return false }
+            return (0..<count).allSatisfy { bytes[bytes.count - count + $0] == ending.utf8Start[$0] }
         }
-        if word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") {
-            return String(word.dropLast())
+        if endsWith("ies"), bytes.count - wordStart > 3 {
+            return String(decoding: bytes[..<(bytes.count - 3)], as: UTF8.self) + "y"
         }
-        return word
+        if endsWith("uses") || endsWith("sses") || endsWith("xes") || endsWith("ches") || endsWith("shes") {
+            return String(decoding: bytes[..<(bytes.count - 2)], as: UTF8.self)
+        }
+        if endsWith("s"), !endsWith("ss"), !endsWith("us"), !endsWith("is") {
+            return String(decoding: bytes[..<(bytes.count - 1)], as: UTF8.self)
+        }
+        return name
     }
 
     /// How many `{id}` holes a path has (`/service/boards/{id}/statuses/{id}/notifications`: 2).

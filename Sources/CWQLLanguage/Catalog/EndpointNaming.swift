@@ -25,40 +25,55 @@ enum EndpointNaming {
     }
 
     /// Names for top-level list paths, unique among themselves and the names already taken.
+    ///
+    /// Every path starts with its last word; then, as long as any can, every path whose name
+    /// clashes takes one more word, all at once, until no name clashes or no clashing path has
+    /// a word left. A name clashes with another path's name, a taken name, or another name's
+    /// singular (`/company/contactsync/company` would take `company`, the singular of `companies`).
     static func sourceNames(for paths: [String], taken: Set<String>) -> [String: String] {
-        let wordsByPath = Dictionary(paths.map { ($0, words(of: $0)) }, uniquingKeysWith: { first, _ in first })
-        var wordCount = Dictionary(paths.map { ($0, 1) }, uniquingKeysWith: { first, _ in first })
-        var names: [String: String] = [:]
-        func name(_ path: String) -> String {
-            let words = wordsByPath[path] ?? []
-            let count = wordCount[path] ?? 1
-            let used = count <= words.count ? Array(words.suffix(count)) : [snakeCase(module(of: path))] + words
+        let pathWords = paths.map { words(of: $0) }
+        var wordCount = Array(repeating: 1, count: paths.count)
+        func name(_ index: Int) -> String {
+            let count = wordCount[index]
+            let used =
+                count <= pathWords[index].count
+                ? Array(pathWords[index].suffix(count)) : [snakeCase(module(of: paths[index]))] + pathWords[index]
             return (used.dropLast().map(singular) + [used.last ?? ""]).joined(separator: "_")
         }
-        for path in paths { names[path] = name(path) }
-        let takenSingulars = Set(
-            taken.compactMap { name in
-                let one = singular(name)
-                return one == name ? nil : one
-            }
-        )
+        /// A name's singular when it differs from the name.
+        func pluralsSingular(_ name: String) -> String? {
+            let one = singular(name)
+            return one == name ? nil : one
+        }
+        let takenSingulars = Set(taken.compactMap(pluralsSingular))
+        var names = paths.indices.map(name)
+        var singulars = names.map(pluralsSingular)
+        // How many paths have each name, and how many names have each singular.
+        var pathsNamed: [String: Int] = [:]
+        var namesWithSingular: [String: Int] = [:]
+        for index in paths.indices {
+            pathsNamed[names[index], default: 0] += 1
+            if let one = singulars[index] { namesWithSingular[one, default: 0] += 1 }
+        }
         while true {
-            let grouped = Dictionary(grouping: paths, by: { names[$0] ?? "" })
-            // A name clashes with another path's name, a taken name, or another name's singular
-            // (`/company/contactsync/company` would take `company`, the singular of `companies`).
-            let singulars = takenSingulars.union(
-                grouped.keys.compactMap { name in
-                    let one = singular(name)
-                    return one == name ? nil : one
-                }
-            )
-            let clashes = grouped.filter { $0.value.count > 1 || taken.contains($0.key) || singulars.contains($0.key) }
-            let growable = clashes.values.joined().filter { (wordCount[$0] ?? 1) <= (wordsByPath[$0]?.count ?? 0) }
-            if growable.isEmpty { return names }
-            for path in growable {
-                wordCount[path, default: 1] += 1
-                names[path] = name(path)
+            let growing = paths.indices.filter { index in
+                let name = names[index]
+                let clashes =
+                    pathsNamed[name, default: 0] > 1 || taken.contains(name) || takenSingulars.contains(name)
+                    || namesWithSingular[name, default: 0] > 0
+                return clashes && wordCount[index] <= pathWords[index].count
+            }
+            if growing.isEmpty { break }
+            for index in growing {
+                pathsNamed[names[index], default: 0] -= 1
+                if let one = singulars[index] { namesWithSingular[one, default: 0] -= 1 }
+                wordCount[index] += 1
+                names[index] = name(index)
+                singulars[index] = pluralsSingular(names[index])
+                pathsNamed[names[index], default: 0] += 1
+                if let one = singulars[index] { namesWithSingular[one, default: 0] += 1 }
             }
         }
+        return Dictionary(zip(paths, names), uniquingKeysWith: { first, _ in first })
     }
 }
