@@ -75,19 +75,16 @@ public enum JSONWriter {
         }
         if number < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
-        var digits = 1
-        var scale: UInt = 10
-        while digits < 19, magnitude >= scale {
-            digits += 1
-            scale &*= 10
-        }
-        let end = out.count + digits
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var position = end - 1
-        while magnitude > 0 {
-            out[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            position -= 1
+        // The digits, last first, at the end of 24 bytes on the stack.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: digits[start...])
         }
     }
 

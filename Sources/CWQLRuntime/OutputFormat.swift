@@ -465,7 +465,11 @@ enum TableRenderer {
         layout: Layout,
         into out: inout [UInt8]
     ) {
-        if column > 0 { out.append(contentsOf: " | ".utf8) }
+        if column > 0 {
+            out.append(UInt8(ascii: " "))
+            out.append(UInt8(ascii: "|"))
+            out.append(UInt8(ascii: " "))
+        }
         let limit = column < layout.widths.count ? layout.widths[column] : Int.max
         let cut = column < layout.narrowed.count && layout.narrowed[column]
         let width: Int
@@ -484,7 +488,7 @@ enum TableRenderer {
             out.append(contentsOf: fitted.utf8)
             width = fitted.count
         }
-        if !isLast, width < limit {
+        if !isLast, limit != Int.max, width < limit {
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: limit - width))
         }
     }
