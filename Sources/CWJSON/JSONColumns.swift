@@ -12,7 +12,7 @@ public struct JSONColumns: Sendable {
     /// The labels, each encoded with its colon (`"summary":`), one after another.
     private let labels: [UInt8]
     private let labelEnds: [Int]
-    /// The keys in `keys` by which ``forEachCell(ofElement:in:_:)`` shows an object.
+    /// The keys in `keys` by which ``forEachCell(ofElements:in:_:)`` shows an object.
     private let shownByKeys: [Range<Int>]
 
     /// - Parameters:
@@ -119,7 +119,7 @@ public struct JSONColumns: Sendable {
         }
     }
 
-    /// The entry that shows the value at `entry`: itself unless it is an object with one of the
+    /// The entry that shows the value at `start`: itself unless it is an object with one of the
     /// `objectsShownBy` keys not null, then (again) that key's value; nil when a key on the way
     /// can only be compared once built.
     private func shownEntry(of start: Int, _ buffers: Buffers) -> Int? {

@@ -127,6 +127,8 @@ struct ResultWriter {
             emitBuffer()
             count += elements.count
         case .csv:
+            // An empty page writes nothing: the header comes with the first row, or at the end.
+            guard !elements.isEmpty else { return }
             out.removeAll(keepingCapacity: true)
             if count == 0, style.header { CSV.appendRow(columns.map(\.label), into: &out) }
             let last = paths.count - 1

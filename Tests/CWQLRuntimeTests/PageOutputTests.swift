@@ -77,6 +77,22 @@ struct PageOutputTests {
         }
     }
 
+    @Test(arguments: OutputFormat.allCases)
+    func anEmptyPagePrintsWhatNoRecordsPrint(format: OutputFormat) throws {
+        let document = try JSONDocument(parsing: Array(Self.page.utf8))
+        var style = ResultStyle()
+        style.format = format
+        var printed: [String] = []
+        for handsOverAnEmptyPage in [false, true] {
+            var bytes: [UInt8] = []
+            var writer = ResultWriter(style: style, columns: Self.columns, projected: true) { bytes += $0 }
+            if handsOverAnEmptyPage { writer.write(RecordPage(document: document, elements: 0..<0)) }
+            writer.finish()
+            printed.append(String(decoding: bytes, as: UTF8.self))
+        }
+        #expect(printed[1] == printed[0])
+    }
+
     @Test func anObjectShowsByItsIdentifierNameOrId() throws {
         let csv = try printed(.csv, asPage: true, columns: Self.objectColumns)
         #expect(
