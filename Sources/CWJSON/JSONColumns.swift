@@ -60,17 +60,13 @@ public struct JSONColumns: Sendable {
         }
     }
 
-    /// Passes each column of each element in `elements` to `body` (element, column, cell), in
-    /// order, an object shown by the first of its `objectsShownBy` keys it has.
-    public func forEachCell(
-        ofElements elements: Range<Int>,
-        in document: JSONDocument,
-        _ body: (Int, Int, Cell) -> Void
-    ) {
+    /// Passes each column of each element in `elements` to `body` (column, cell), row by row, an
+    /// object shown by the first of its `objectsShownBy` keys it has.
+    public func forEachCell(ofElements elements: Range<Int>, in document: JSONDocument, _ body: (Int, Cell) -> Void) {
         withBuffers(document) { buffers in
             for position in elements {
                 for column in paths.indices {
-                    withCell(column, ofElement: position, buffers, showingObjects: true) { body(position, column, $0) }
+                    withCell(column, ofElement: position, buffers, showingObjects: true) { body(column, $0) }
                 }
             }
         }

@@ -102,7 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
                 )
                 let fetch = #"tickets where board = "Help" | select id, summary"#
                 log("fetch \(help) records")
-                var measured = try await scenarios.statement(
+                let measured = try await scenarios.statement(
                     "fetch \(help) (select id, summary)",
                     fetch,
                     records: help,

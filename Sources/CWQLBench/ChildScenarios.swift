@@ -35,8 +35,7 @@ struct ChildScenarios {
     static let cpuRuns = 5
 
     /// `cwql --format FORMAT -c QUERY` against `server`, with its CPU time against the target:
-    /// one unmeasured run (which remembers the API root, as any run but a site's first does),
-    /// then the median of ``cpuRuns`` by CPU time.
+    /// the median of ``cpuRuns`` by CPU time, after a warm-up (``medianRun(of:server:query:format:by:)``).
     func throughput(
         server: SimulatorServer,
         format: String,
@@ -44,15 +43,13 @@ struct ChildScenarios {
     ) async throws
         -> Measurement
     {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-bench-cpu-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        _ = try await run(server: server, query: query.text, format: format, home: home)
-        var runs: [Measurement] = []
-        for _ in 0..<Self.cpuRuns {
-            runs.append(try await run(server: server, query: query.text, format: format, home: home))
-        }
-        var measurement = runs.sorted { ($0.cpuSeconds ?? 0) < ($1.cpuSeconds ?? 0) }[Self.cpuRuns / 2]
+        var measurement = try await medianRun(
+            of: Self.cpuRuns,
+            server: server,
+            query: query.text,
+            format: format,
+            by: { $0.cpuSeconds ?? 0 }
+        )
         let megabytes = Double(measurement.bytesReceived) / 1_000_000
         let cpu = measurement.cpuSeconds ?? 0
         measurement.scenario = "CPU: \(query.name) to \(format)"
@@ -114,13 +111,7 @@ struct ChildScenarios {
     /// first): one unmeasured run, then the median of three, against the latency bound and a
     /// sequential reader.
     func fetch(server: SimulatorServer, query: String, records: Int, sequential: Double) async throws -> Measurement {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-bench-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        _ = try await run(server: server, query: query, format: "jsonl", home: home)
-        var runs: [Measurement] = []
-        for _ in 0..<3 { runs.append(try await run(server: server, query: query, format: "jsonl", home: home)) }
-        var median = runs.sorted { $0.seconds < $1.seconds }[1]
+        var median = try await medianRun(of: 3, server: server, query: query, format: "jsonl", by: \.seconds)
         let pages = Double((records + 999) / 1000)
         let bound = pages * Double(latencyMilliseconds) / 1000 / Double(concurrency)
         median.scenario = "fetch \(records) (select id, summary), cwql in a child process"
@@ -142,6 +133,24 @@ struct ChildScenarios {
             ),
         ]
         return median
+    }
+
+    /// One unmeasured run, which remembers the API root in a home of its own (as any run but a
+    /// site's first does), then the median of `count` runs by `key`.
+    private func medianRun(
+        of count: Int,
+        server: SimulatorServer,
+        query: String,
+        format: String,
+        by key: (Measurement) -> Double
+    ) async throws -> Measurement {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwql-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        _ = try await run(server: server, query: query, format: format, home: home)
+        var runs: [Measurement] = []
+        for _ in 0..<count { runs.append(try await run(server: server, query: query, format: format, home: home)) }
+        return runs.sorted { key($0) < key($1) }[count / 2]
     }
 
     /// Runs cwql once against `server`; requests and bytes are the server's count of them.

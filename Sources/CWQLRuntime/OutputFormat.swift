@@ -132,7 +132,7 @@ struct ResultWriter {
             out.removeAll(keepingCapacity: true)
             if count == 0, style.header { CSV.appendRow(columns.map(\.label), into: &out) }
             let last = paths.count - 1
-            pageColumns.forEachCell(ofElements: elements, in: page.document) { _, column, cell in
+            pageColumns.forEachCell(ofElements: elements, in: page.document) { column, cell in
                 if column > 0 { out.append(UInt8(ascii: ",")) }
                 appendCSVField(cell)
                 if column == last { out.append(UInt8(ascii: "\n")) }
@@ -148,7 +148,7 @@ struct ResultWriter {
             guard let layout = tableLayout, !elements.isEmpty else { return }
             out.removeAll(keepingCapacity: true)
             let last = paths.count - 1
-            pageColumns.forEachCell(ofElements: elements, in: page.document) { _, column, cell in
+            pageColumns.forEachCell(ofElements: elements, in: page.document) { column, cell in
                 appendTableCell(cell, column: column, isLast: column == last, layout: layout)
                 if column == last { out.append(UInt8(ascii: "\n")) }
             }
@@ -244,7 +244,7 @@ struct ResultWriter {
                 CSV.appendField(text.utf8, neutralizing: neutralize, into: &out)
             }
         case .element(let position, let document):
-            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { _, column, cell in
+            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { column, cell in
                 if column > 0 { out.append(UInt8(ascii: ",")) }
                 appendCSVField(cell)
             }
@@ -258,7 +258,7 @@ struct ResultWriter {
         case .element(let position, let document):
             var cells: [String] = []
             cells.reserveCapacity(paths.count)
-            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { _, _, cell in
+            pageColumns.forEachCell(ofElements: position..<(position + 1), in: document) { _, cell in
                 switch cell {
                 case .missing: cells.append(ResultStyle.nullText)
                 case .plainText(let text): cells.append(String(decoding: text, as: UTF8.self))

@@ -180,12 +180,12 @@ struct ListenTests {
             try await change(5, "nobody home")
             try await change(6, "nobody home")
             let left = try #require(active.arrayValue?.first?["id"]?.intValue)
-            var entry = JSON.null
-            for _ in 0..<200 {
-                entry = try await client.get("/system/callbacks/\(left)")
-                if entry["inactiveFlag"]?.boolValue == true { break }
-                try await Task.sleep(nanoseconds: 100_000_000)
-            }
+            let entry = try await Polling.read(
+                tries: 200,
+                every: 0.1,
+                { try await client.get("/system/callbacks/\(left)") },
+                until: { $0["inactiveFlag"]?.boolValue == true }
+            )
             #expect(entry["inactiveFlag"]?.boolValue == true, "\(entry)")
         }
     }

@@ -34,12 +34,12 @@ struct CallbackTests {
             for ticket in [2, 3] {
                 _ = try await client.send(RecordEdits.summary(of: ticket, to: "x"))
             }
-            var entry = JSON.null
-            for _ in 0..<100 {
-                entry = try await client.get("/system/callbacks/\(id)")
-                if entry["inactiveFlag"]?.boolValue == true { break }
-                try await Task.sleep(nanoseconds: 50_000_000)
-            }
+            let entry = try await Polling.read(
+                tries: 100,
+                every: 0.05,
+                { try await client.get("/system/callbacks/\(id)") },
+                until: { $0["inactiveFlag"]?.boolValue == true }
+            )
             #expect(entry["inactiveFlag"]?.boolValue == true, "\(entry)")
         }
     }
