@@ -2,19 +2,16 @@ import Synchronization
 
 /// ConnectWise's published API facts: every endpoint with its methods and model, every model
 /// with its typed fields. Read from the text the generator embeds
-/// (`scripts/generate_spec_facts.py`, from `spec/connectwise/api-facts.json`): the endpoints
-/// at once, each model's fields the first time they are asked for (a query touches a handful
-/// of the 773 models, and start-up is part of every `cwql` command).
+/// (`scripts/generate_spec_facts.py`, from `spec/connectwise/api-facts.json`), each part the
+/// first time it is asked for: the endpoints, the index of the models, and each model's fields
+/// (a query touches a handful of the 773 models and no endpoint list — the catalog has its own
+/// table — and start-up is part of every `cwql` command).
 public struct APIFacts: Sendable {
     /// Where the facts come from (the generator and its version).
     public let source: String
-    public let endpoints: [EndpointFact]
-    /// The list endpoints (`GET` returning records), in path order.
-    public let listEndpoints: [EndpointFact]
+    private let endpointIndex: LazilyBuilt<EndpointIndex>
     /// The lines of each model's fields, parsed on first use.
-    private let models: ModelFields
-    /// The shortest top-level list endpoint of each model (what a reference to it points at).
-    private let topLevelListByModel: [String: String]
+    private let models: LazilyBuilt<ModelFields>
 
     /// The facts of the published spec this build embeds.
     public static let published = APIFacts(text: apiFactsText, source: apiFactsSource)
@@ -23,70 +20,54 @@ public struct APIFacts: Sendable {
     init(text: String, source: String) {
         self.source = source
         let bytes = Array(text.utf8)
-        var endpoints: [EndpointFact] = []
-        endpoints.reserveCapacity(2048)
-        var modelLines: [String: Range<Int>] = [:]
-        modelLines.reserveCapacity(1024)
-        var model: (name: String, start: Int)?
-        var lineStart = 0
-        while lineStart < bytes.count {
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            defer { lineStart = lineEnd + 1 }
-            guard lineEnd - lineStart > 2, bytes[lineStart + 1] == UInt8(ascii: " ") else { continue }
-            switch bytes[lineStart] {
-            case UInt8(ascii: "E"):
-                if let endpoint = APIFacts.endpoint(bytes[(lineStart + 2)..<lineEnd]) { endpoints.append(endpoint) }
-            case UInt8(ascii: "M"):
-                if let model { modelLines[model.name] = model.start..<lineStart }
-                model = (String(decoding: bytes[(lineStart + 2)..<lineEnd], as: UTF8.self), lineEnd + 1)
-            default:
-                continue
-            }
-        }
-        if let model { modelLines[model.name] = min(model.start, bytes.count)..<bytes.count }
-        self.endpoints = endpoints
-        self.models = ModelFields(bytes: bytes, lines: modelLines)
-        listEndpoints = endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil }
-        var topLevel: [String: String] = [:]
-        for endpoint in listEndpoints where endpoint.idHoles == 0 {
-            guard let model = endpoint.model else { continue }
-            if let known = topLevel[model], (known.count, known) <= (endpoint.path.count, endpoint.path) { continue }
-            topLevel[model] = endpoint.path
-        }
-        topLevelListByModel = topLevel
+        endpointIndex = LazilyBuilt { EndpointIndex(bytes: bytes) }
+        models = LazilyBuilt { ModelFields(bytes: bytes) }
     }
 
+    /// Every endpoint, in path order.
+    public var endpoints: [EndpointFact] { endpointIndex.value.endpoints }
+
+    /// The list endpoints (`GET` returning records), in path order.
+    public var listEndpoints: [EndpointFact] { endpointIndex.value.listEndpoints }
+
     /// The fields of a model, in name order; nil for a model the spec does not have.
-    public func fields(of model: String) -> [FieldFact]? { models.fields(of: model) }
+    public func fields(of model: String) -> [FieldFact]? { models.value.fields(of: model) }
 
     /// The list a reference model points at: the shortest top-level list endpoint of the model
     /// it names (`CompanyReference` → `/company/companies`), or nil.
     public func listPath(forReference model: String) -> String? {
         guard model.hasSuffix("Reference") else { return nil }
-        return topLevelListByModel[String(model.dropLast("Reference".count))]
+        return endpointIndex.value.topLevelListByModel[String(model.dropLast("Reference".count))]
     }
 
     /// Every model name.
-    public var modelNames: [String] { models.names }
+    public var modelNames: [String] { models.value.names }
+
+    /// Calls `body` with each line of `bytes` that starts with `tag` and a space, without them.
+    fileprivate static func forEachLine(tagged tag: UInt8, in bytes: [UInt8], _ body: (Range<Int>) -> Void) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
+            guard lineEnd - lineStart > 2, bytes[lineStart] == tag, bytes[lineStart + 1] == UInt8(ascii: " ") else {
+                continue
+            }
+            body((lineStart + 2)..<lineEnd)
+        }
+    }
 
     /// `E path METHODS model L|-`.
-    private static func endpoint(_ line: ArraySlice<UInt8>) -> EndpointFact? {
+    fileprivate static func endpoint(_ line: ArraySlice<UInt8>) -> EndpointFact? {
         let space = UInt8(ascii: " ")
         guard let pathEnd = line.firstIndex(of: space),
             let methodsEnd = line[(pathEnd + 1)...].firstIndex(of: space),
             let modelEnd = line[(methodsEnd + 1)...].firstIndex(of: space),
             !line[(modelEnd + 1)...].contains(space)
         else { return nil }
-        var methods = EndpointMethods()
-        for name in line[(pathEnd + 1)..<methodsEnd].split(separator: UInt8(ascii: ",")) {
-            if let method = EndpointMethods.named.first(where: { $0.0.utf8.elementsEqual(name) }) {
-                methods.insert(method.1)
-            }
-        }
         let model = line[(methodsEnd + 1)..<modelEnd]
         return EndpointFact(
             path: String(decoding: line[..<pathEnd], as: UTF8.self),
-            methods: methods,
+            methods: EndpointMethods(spelled: line[(pathEnd + 1)..<methodsEnd]),
             model: model.elementsEqual("-".utf8) ? nil : String(decoding: model, as: UTF8.self),
             isList: line[(modelEnd + 1)...].elementsEqual("L".utf8)
         )
@@ -132,13 +113,48 @@ public struct APIFacts: Sendable {
     }
 }
 
-/// The `F` lines of each model, kept as bytes and parsed into ``FieldFact``s once, on first use.
+/// The endpoints, parsed from their `E` lines the first time any is asked for.
+private struct EndpointIndex: Sendable {
+    let endpoints: [EndpointFact]
+    let listEndpoints: [EndpointFact]
+    /// The shortest top-level list endpoint of each model (what a reference to it points at).
+    let topLevelListByModel: [String: String]
+
+    init(bytes: [UInt8]) {
+        var endpoints: [EndpointFact] = []
+        endpoints.reserveCapacity(2048)
+        APIFacts.forEachLine(tagged: UInt8(ascii: "E"), in: bytes) { line in
+            if let endpoint = APIFacts.endpoint(bytes[line]) { endpoints.append(endpoint) }
+        }
+        self.endpoints = endpoints
+        listEndpoints = endpoints.filter { $0.isList && $0.methods.contains(.get) && $0.model != nil }
+        var topLevel: [String: String] = [:]
+        for endpoint in listEndpoints where endpoint.idHoles == 0 {
+            guard let model = endpoint.model else { continue }
+            if let known = topLevel[model], (known.count, known) <= (endpoint.path.count, endpoint.path) { continue }
+            topLevel[model] = endpoint.path
+        }
+        topLevelListByModel = topLevel
+    }
+}
+
+/// The `F` lines of each model, found by its `M` line and parsed into ``FieldFact``s once, on
+/// first use.
 private final class ModelFields: Sendable {
     private let bytes: [UInt8]
     private let lines: [String: Range<Int>]
     private let parsed = Mutex<[String: [FieldFact]]>([:])
 
-    init(bytes: [UInt8], lines: [String: Range<Int>]) {
+    init(bytes: [UInt8]) {
+        var lines: [String: Range<Int>] = [:]
+        lines.reserveCapacity(1024)
+        var model: (name: String, start: Int)?
+        APIFacts.forEachLine(tagged: UInt8(ascii: "M"), in: bytes) { line in
+            // A model's lines run from after its `M` line to the next model's.
+            if let model { lines[model.name] = model.start..<(line.lowerBound - 2) }
+            model = (String(decoding: bytes[line], as: UTF8.self), min(line.upperBound + 1, bytes.count))
+        }
+        if let model { lines[model.name] = model.start..<bytes.count }
         self.bytes = bytes
         self.lines = lines
     }

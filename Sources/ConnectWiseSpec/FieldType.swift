@@ -58,6 +58,17 @@ public struct EndpointMethods: OptionSet, Sendable, Hashable {
         ("GET", .get), ("POST", .post), ("PUT", .put), ("PATCH", .patch), ("DELETE", .delete),
     ]
 
+    /// The methods of a comma-separated list of names (`GET,POST`); a name it does not know
+    /// is skipped.
+    public init<Names: Collection<UInt8>>(spelled names: Names) {
+        self = []
+        for name in names.split(separator: UInt8(ascii: ",")) {
+            if let method = EndpointMethods.named.first(where: { $0.0.utf8.elementsEqual(name) }) {
+                insert(method.1)
+            }
+        }
+    }
+
     /// The names of the methods in this set (`GET, POST`).
     public var names: [String] { EndpointMethods.named.filter { contains($0.1) }.map(\.0) }
 }

@@ -1,9 +1,10 @@
 import ConnectWiseRequests
 import ConnectWiseSpec
 
-/// Builds the catalog from ConnectWise's published API facts: one entity per `GET` list
-/// endpoint, named by ``EndpointNaming``, with every field of its model typed from the spec,
-/// and ``CatalogOverlay`` laid over it.
+/// Names the catalog's entities from ConnectWise's published API facts: one entity per `GET`
+/// list endpoint, named by ``EndpointNaming`` with ``CatalogOverlay``'s names laid over it.
+/// Its result is the ``CatalogTable`` a build embeds (generated; `CatalogTableTests` compares
+/// the two); ``Catalog`` makes each entity from its row.
 struct SpecCatalogBuilder {
     let facts: APIFacts
     private let endpoints: [String: EndpointFact]
@@ -20,12 +21,13 @@ struct SpecCatalogBuilder {
         facts.listEndpoints.filter { endpoint in !endpoint.path.hasSuffix("{id}") && endpoint.idHoles <= 2 }
     }
 
-    /// Every entity, and the other names each may be called by (the rule's name under an overlay name).
-    func build() -> (entities: [EntitySpec], alternativeNames: [String: String]) {
+    /// Every entity with the names it is looked up by, and the targets of reference models.
+    func table() -> CatalogTable {
         let listed = SpecCatalogBuilder.namedEndpoints(facts)
         let topLevel = listed.filter { $0.idHoles == 0 }
         let ruleNames = EndpointNaming.sourceNames(for: topLevel.map(\.path), taken: Set(CatalogOverlay.names.values))
-        var nameByPath: [String: String] = [:]
+        var rows: [CatalogTable.Row] = []
+        var rowByPath: [String: Int] = [:]
         var alternativeNames: [String: String] = [:]
         var used = Set<String>()
         for endpoint in topLevel {
@@ -35,67 +37,74 @@ struct SpecCatalogBuilder {
                 name = EndpointNaming.snakeCase(EndpointNaming.module(of: endpoint.path)) + "_" + name
             }
             used.insert(name)
-            nameByPath[endpoint.path] = name
+            rowByPath[endpoint.path] = rows.count
+            rows.append(row(name: name, endpoint: endpoint))
             if name != ruleName { alternativeNames[ruleName] = name }
         }
-        let types = SpecFieldTypes(facts: facts, entityByPath: nameByPath)
+        let references = referenceModels().compactMap { model in
+            facts.listPath(forReference: model).flatMap { rowByPath[$0] }.map {
+                CatalogTable.Reference(model, rows[$0].name)
+            }
+        }
         // The spec spells a few parents differently in a nested path (`/system/menuEntries/{id}/…`
         // under `/system/menuentries`); ConnectWise's paths ignore case.
-        var nameByFoldedPath = Dictionary(
-            nameByPath.map { ($0.key.lowercased(), $0.value) },
+        var rowByFoldedPath = Dictionary(
+            rowByPath.map { ($0.key.lowercased(), $0.value) },
             uniquingKeysWith: { first, _ in first }
         )
         // Children: the words after the parent's `{id}`; a list under two ids is a child of the
         // child list under the first (`/service/boards/{id}/statuses/{id}/notifications`).
-        var childrenByParent: [String: [ChildLink]] = [:]
-        var nested: [(endpoint: EndpointFact, name: String, parent: String)] = []
         for holes in 1...2 {
             for endpoint in listed where endpoint.idHoles == holes {
                 guard let split = SpecCatalogBuilder.lastIdHole(in: endpoint.path) else { continue }
                 let parentPath = String(endpoint.path[..<split.lowerBound])
                 let suffix = String(endpoint.path[split.upperBound...])
-                guard let parent = nameByPath[parentPath] ?? nameByFoldedPath[parentPath.lowercased()] else { continue }
-                let childName = EndpointNaming.words(of: "/x" + suffix).joined(separator: "_")
-                var name = EndpointNaming.singular(parent) + "_" + childName
+                guard let parent = rowByPath[parentPath] ?? rowByFoldedPath[parentPath.lowercased()] else { continue }
+                let stage = EndpointNaming.words(of: "/x" + suffix).joined(separator: "_")
+                var name = EndpointNaming.singular(rows[parent].name) + "_" + stage
                 while used.contains(name) { name += "_list" }
                 used.insert(name)
-                nameByPath[endpoint.path] = name
-                nameByFoldedPath[endpoint.path.lowercased()] = name
-                nested.append((endpoint, name, parent))
-                childrenByParent[parent, default: []].append(ChildLink(name: childName, entity: name, access: .subPath))
+                rowByPath[endpoint.path] = rows.count
+                rowByFoldedPath[endpoint.path.lowercased()] = rows.count
+                rows.append(row(name: name, endpoint: endpoint, parent: parent, stage: stage))
             }
         }
-        var entities: [EntitySpec] = []
-        for endpoint in topLevel {
-            guard let name = nameByPath[endpoint.path] else { continue }
-            let overlayChildren = CatalogOverlay.filteredChildren[name] ?? []
-            let specChildren = (childrenByParent[name] ?? []).filter { child in
-                !overlayChildren.contains { $0.name == child.name }
-            }
-            entities.append(
-                entity(
-                    name: name,
-                    endpoint: endpoint,
-                    children: overlayChildren + specChildren,
-                    isTopLevel: true,
-                    parentSingular: nil,
-                    types: types
-                )
-            )
+        return CatalogTable(
+            rows: rows,
+            names: SpecCatalogBuilder.names(of: rows, alternativeNames: alternativeNames),
+            references: references.sorted { $0.model < $1.model }
+        )
+    }
+
+    private func row(name: String, endpoint: EndpointFact, parent: Int? = nil, stage: String = "") -> CatalogTable.Row {
+        CatalogTable.Row(
+            name,
+            SpecNaming.recordSingular(name),
+            endpoint.path,
+            endpoint.model ?? "",
+            endpoint.methods.names.joined(separator: ","),
+            (endpoints[endpoint.path + "/{id}"]?.methods ?? []).names.joined(separator: ","),
+            parent: parent,
+            stage: stage
+        )
+    }
+
+    /// The names each entity is looked up by, ignoring case: its name; the rule's name of an
+    /// entity the overlay renames, unless an entity has it; a source's singular, unless taken;
+    /// then any other entity's singular, unless taken.
+    private static func names(of rows: [CatalogTable.Row], alternativeNames: [String: String]) -> [CatalogTable.Name] {
+        var byName: [String: Int] = [:]
+        for (index, row) in rows.enumerated() { byName[row.name.lowercased()] = index }
+        for (alternative, name) in alternativeNames where byName[alternative] == nil {
+            byName[alternative] = byName[name]
         }
-        for child in nested {
-            entities.append(
-                entity(
-                    name: child.name,
-                    endpoint: child.endpoint,
-                    children: childrenByParent[child.name] ?? [],
-                    isTopLevel: false,
-                    parentSingular: EndpointNaming.singular(child.parent),
-                    types: types
-                )
-            )
+        for (index, row) in rows.enumerated() where row.parent == nil && byName[row.singular.lowercased()] == nil {
+            byName[row.singular.lowercased()] = index
         }
-        return (entities, alternativeNames)
+        for (index, row) in rows.enumerated() where byName[row.singular.lowercased()] == nil {
+            byName[row.singular.lowercased()] = index
+        }
+        return byName.map { CatalogTable.Name($0.key, $0.value) }.sorted { $0.key < $1.key }
     }
 
     /// Where the last `/{id}` of a path is.
@@ -113,62 +122,17 @@ struct SpecCatalogBuilder {
         return nil
     }
 
-    /// An entity of the catalog; its fields are typed by `types` the first time they are read.
-    private func entity(
-        name: String,
-        endpoint: EndpointFact,
-        children: [ChildLink],
-        isTopLevel: Bool,
-        parentSingular: String?,
-        types: SpecFieldTypes
-    ) -> EntitySpec {
-        let model = endpoint.model ?? ""
-        let overlayColumns = CatalogOverlay.defaultColumns[name]
-        return EntitySpec(
-            name: name,
-            singular: SpecNaming.recordSingular(name),
-            path: endpoint.path,
-            model: model,
-            collectionMethods: endpoint.methods,
-            recordMethods: endpoints[endpoint.path + "/{id}"]?.methods ?? [],
-            permission: SecurityModules.module(ofPath: endpoint.path),
-            aliases: CatalogOverlay.aliases[name] ?? [:],
-            children: children,
-            isTopLevel: isTopLevel,
-            records: {
-                let fields = types.fields(ofModel: model)
-                return EntityRecords(
-                    fields: fields,
-                    defaultColumns: overlayColumns ?? SpecCatalogBuilder.defaultColumns(fields),
-                    parentKey: parentSingular.flatMap {
-                        SpecCatalogBuilder.parentKey(fields: fields, parentSingular: $0)
-                    }
-                )
-            }
-        )
-    }
-
-    /// The field of a child's records that holds its parent's id: `ticketId`, else the
-    /// parent's reference (`board/id`).
-    static func parentKey(fields: [FieldSpec], parentSingular: String) -> String? {
-        let lastWord = parentSingular.split(separator: "_").last.map(String.init) ?? parentSingular
-        if let idField = fields.first(where: { $0.name.lowercased() == lastWord + "id" }) { return idField.name }
-        if let reference = fields.first(where: { $0.name.lowercased() == lastWord }), case .object = reference.kind {
-            return reference.name + "/id"
-        }
-        return nil
-    }
-
-    /// `id`, the first naming fields the model has, and the next few plain fields.
-    static func defaultColumns(_ fields: [FieldSpec]) -> [String] {
-        DefaultColumns.choose(
-            from: fields.map { field in
-                switch field.kind {
-                case .value: return (field.name, field.name)
-                case .object(let shape) where shape.defaultField != nil: return (field.name, field.name)
-                default: return (field.name, nil)
+    /// Every model a field refers to, and every model of the spec.
+    private func referenceModels() -> Set<String> {
+        var models = Set(facts.modelNames)
+        for model in facts.modelNames {
+            for field in facts.fields(of: model) ?? [] {
+                switch field.type {
+                case .reference(let target), .model(let target), .embedded(let target): models.insert(target)
+                default: continue
                 }
             }
-        )
+        }
+        return models
     }
 }

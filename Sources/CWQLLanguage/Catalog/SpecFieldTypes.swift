@@ -7,13 +7,13 @@ import Synchronization
 /// for its fields on first use; each shape is built once.
 final class SpecFieldTypes: Sendable {
     let facts: APIFacts
-    /// Top-level entity names by path, for the target of a reference (`BoardReference` → `boards`).
-    private let entityByPath: [String: String]
+    /// The entity each reference model points at (`BoardReference` → `boards`).
+    private let referenceTargets: CatalogTable
     private let shapes = Mutex<[String: ObjectShape]>([:])
 
-    init(facts: APIFacts, entityByPath: [String: String]) {
+    init(facts: APIFacts, referenceTargets: CatalogTable) {
         self.facts = facts
-        self.entityByPath = entityByPath
+        self.referenceTargets = referenceTargets
     }
 
     /// The fields of a model, typed for the compiler.
@@ -63,7 +63,7 @@ final class SpecFieldTypes: Sendable {
         let fields = (facts.fields(of: model) ?? []).map { fieldSpec($0, depth: depth) }
         let names = Set(fields.map(\.name))
         let defaultField = model.hasSuffix("Reference") ? ["identifier", "name"].first(where: names.contains) : nil
-        let target = facts.listPath(forReference: model).flatMap { entityByPath[$0] }
+        let target = referenceTargets.target(ofReference: model)
         let shape = ObjectShape(
             SpecFieldTypes.describe(model),
             fields: fields,
