@@ -7,7 +7,7 @@
 /// of the entry after its last (the low 32 bits), so that a reader can step over it. An object's
 /// entry is followed by its pairs, each a key (a text entry) and its value.
 enum Tape {
-    enum Kind: UInt64 {
+    enum Kind: UInt64, CaseIterable {
         case null, `false`, `true`
         /// An integer that fits 60 bits.
         case integer
@@ -26,7 +26,13 @@ enum Tape {
     /// Largest integer kept inline (larger ones are kept as text).
     static let integerLimit = 1 << 59
 
-    static func kind(_ entry: UInt64) -> Kind { Kind(rawValue: entry >> 60) ?? .null }
+    /// What an entry is. Read on every step through a tape, so without a switch: a kind is
+    /// one byte whose value is its raw value (the cases have no payloads, in raw-value order).
+    @inline(__always)
+    static func kind(_ entry: UInt64) -> Kind {
+        let tag = entry >> 60
+        return tag <= Kind.object.rawValue ? unsafeBitCast(UInt8(truncatingIfNeeded: tag), to: Kind.self) : .null
+    }
 
     static func scalar(_ kind: Kind) -> UInt64 { kind.rawValue << 60 }
 
@@ -54,11 +60,10 @@ enum Tape {
     static func middle(_ entry: UInt64) -> Int { Int((entry >> 32) & (1 << 28 - 1)) }
 
     /// The index of the entry after the value at `index`.
+    @inline(__always)
     static func next(after index: Int, in tape: UnsafeBufferPointer<UInt64>) -> Int {
         let entry = tape[index]
-        switch kind(entry) {
-        case .array, .object: return low(entry)
-        default: return index + 1
-        }
+        // Arrays and objects are the last kinds.
+        return entry >> 60 >= Kind.array.rawValue ? low(entry) : index + 1
     }
 }

@@ -180,12 +180,26 @@ struct ResultWriter {
     ) {
         switch cell {
         case .plainText(let text):
-            TableRenderer.appendCell(text, column: column, isLast: isLast, layout: layout, into: &out)
+            TableRenderer.appendCell(
+                text,
+                isPrintableASCII: true,
+                column: column,
+                isLast: isLast,
+                layout: layout,
+                into: &out
+            )
         case .value(.int(let number)):
             scratch.removeAll(keepingCapacity: true)
             JSONWriter.writeInteger(number, into: &scratch)
             scratch.withUnsafeBufferPointer { digits in
-                TableRenderer.appendCell(digits, column: column, isLast: isLast, layout: layout, into: &out)
+                TableRenderer.appendCell(
+                    digits,
+                    isPrintableASCII: true,
+                    column: column,
+                    isLast: isLast,
+                    layout: layout,
+                    into: &out
+                )
             }
         case .value(let value):
             TableRenderer.appendCell(value.tableCell, column: column, isLast: isLast, layout: layout, into: &out)
@@ -467,17 +481,35 @@ enum TableRenderer {
         layout: Layout,
         into out: inout [UInt8]
     ) {
+        appendCell(
+            cell,
+            isPrintableASCII: cell.allSatisfy { $0 >= 0x20 && $0 < 0x7F },
+            column: column,
+            isLast: isLast,
+            layout: layout,
+            into: &out
+        )
+    }
+
+    /// ``appendCell(_:column:isLast:layout:into:)`` for a cell whose caller knows whether it is
+    /// all printable ASCII (a plain text of a page, an integer's digits), so it is not scanned.
+    static func appendCell(
+        _ cell: UnsafeBufferPointer<UInt8>,
+        isPrintableASCII: Bool,
+        column: Int,
+        isLast: Bool,
+        layout: Layout,
+        into out: inout [UInt8]
+    ) {
         if column > 0 {
-            out.append(UInt8(ascii: " "))
-            out.append(UInt8(ascii: "|"))
-            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
         }
         let limit = column < layout.widths.count ? layout.widths[column] : Int.max
         let cut = column < layout.narrowed.count && layout.narrowed[column]
         let width: Int
-        if cell.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        if isPrintableASCII {
             if cut, cell.count > limit {
-                out.append(contentsOf: cell.prefix(max(1, limit - 1)))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: cell.prefix(max(1, limit - 1))))
                 out.append(contentsOf: "…".utf8)
                 width = max(1, limit - 1) + 1
             } else {
@@ -490,8 +522,20 @@ enum TableRenderer {
             out.append(contentsOf: fitted.utf8)
             width = fitted.count
         }
-        if !isLast, limit != Int.max, width < limit {
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: limit - width))
+        if !isLast, limit != Int.max, width < limit { appendSpaces(limit - width, into: &out) }
+    }
+
+    /// What stands between two cells of a row.
+    private static let separator: StaticString = " | "
+
+    /// Appends `count` spaces, a run at a time.
+    private static func appendSpaces(_ count: Int, into out: inout [UInt8]) {
+        let spaces: StaticString = "                                                                "
+        var left = count
+        while left > 0 {
+            let run = min(left, spaces.utf8CodeUnitCount)
+            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: run))
+            left -= run
         }
     }
 
