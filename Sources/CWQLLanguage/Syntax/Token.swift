@@ -64,15 +64,27 @@ public struct Token: Sendable, Hashable {
         case .newline: return "the end of the line"
         case .end: return "the end of the input"
         case .invalid: return "invalid text"
-        default: return "`\(Token.punctuation[kind] ?? "?")`"
+        case .pipe: return "`|`"
+        case .comma: return "`,`"
+        case .semicolon: return "`;`"
+        case .colon: return "`:`"
+        case .dot: return "`.`"
+        case .leftParen: return "`(`"
+        case .rightParen: return "`)`"
+        case .leftBrace: return "`{`"
+        case .rightBrace: return "`}`"
+        case .equal: return "`=`"
+        case .notEqual: return "`!=`"
+        case .less: return "`<`"
+        case .lessOrEqual: return "`<=`"
+        case .greater: return "`>`"
+        case .greaterOrEqual: return "`>=`"
+        case .tilde: return "`~`"
+        case .notTilde: return "`!~`"
+        case .plus: return "`+`"
+        case .minus: return "`-`"
+        case .star: return "`*`"
+        case .slash: return "`/`"
         }
     }
-
-    static let punctuation: [TokenKind: String] = [
-        .pipe: "|", .comma: ",", .semicolon: ";", .colon: ":", .dot: ".",
-        .leftParen: "(", .rightParen: ")", .leftBrace: "{", .rightBrace: "}",
-        .equal: "=", .notEqual: "!=", .less: "<", .lessOrEqual: "<=",
-        .greater: ">", .greaterOrEqual: ">=", .tilde: "~", .notTilde: "!~",
-        .plus: "+", .minus: "-",
-    ]
 }
