@@ -115,49 +115,75 @@ public final class JSONDocument: Sendable {
             let key = UnsafeBufferPointer(rebasing: keyBytes[keyStart..<keyEnds[index]])
             let entry = tape[current]
             guard Tape.kind(entry) == .object else { return .missing }
+            // The key spelled exactly: the last of repeated ones, as a built object keeps.
             var exact: Int?
-            var folded: Int?
             var next = current + 1
             for _ in 0..<Tape.middle(entry) {
                 let name = tape[next]
                 guard Tape.kind(name) == .plainText else { return .unreadable }
-                if Tape.middle(name) == key.count {
-                    let spelled = UnsafeBufferPointer(rebasing: bytes[Tape.low(name)..<(Tape.low(name) + key.count)])
-                    if ASCII.equal(spelled, key) {
-                        exact = next + 1
-                    } else if ignoringCase, folded == nil {
-                        switch ASCII.equalIgnoringCase(spelled, key) {
-                        case true?: folded = next
-                        case false?: break
-                        case nil: return .unreadable
-                        }
-                    }
+                if Tape.middle(name) == key.count,
+                    ASCII.equal(
+                        UnsafeBufferPointer(rebasing: bytes[Tape.low(name)..<(Tape.low(name) + key.count)]),
+                        key
+                    )
+                {
+                    exact = next + 1
                 }
                 next = Tape.next(after: next + 1, in: tape)
             }
             if let exact {
                 current = exact
-            } else if let folded {
-                // The value of the last key spelled like the first that matched.
-                let spelling = tape[folded]
-                let spelled = bytes[Tape.low(spelling)..<(Tape.low(spelling) + Tape.middle(spelling))]
-                var last = folded + 1
-                var scan = Tape.next(after: folded + 1, in: tape)
-                while scan < Tape.low(entry) {
-                    let name = tape[scan]
-                    if Tape.middle(name) == spelled.count,
-                        bytes[Tape.low(name)..<(Tape.low(name) + Tape.middle(name))].elementsEqual(spelled)
-                    {
-                        last = scan + 1
-                    }
-                    scan = Tape.next(after: scan + 1, in: tape)
-                }
-                current = last
-            } else {
-                return .missing
+                continue
+            }
+            guard ignoringCase else { return .missing }
+            switch folded(key, in: current, bytes: bytes, tape: tape) {
+            case .found(let value): current = value
+            case let other: return other
             }
         }
         return .found(current)
+    }
+
+    /// The value of the key of the object at `object` that matches `key` ignoring ASCII case,
+    /// when none matches exactly: the last key spelled like the first that matches.
+    private static func folded(
+        _ key: UnsafeBufferPointer<UInt8>,
+        in object: Int,
+        bytes: UnsafeBufferPointer<UInt8>,
+        tape: UnsafeBufferPointer<UInt64>
+    ) -> Location {
+        let entry = tape[object]
+        var next = object + 1
+        var folded: Int?
+        for _ in 0..<Tape.middle(entry) {
+            let name = tape[next]
+            if Tape.middle(name) == key.count {
+                let spelled = UnsafeBufferPointer(rebasing: bytes[Tape.low(name)..<(Tape.low(name) + key.count)])
+                switch ASCII.equalIgnoringCase(spelled, key) {
+                case true?:
+                    folded = next
+                case false?: break
+                case nil: return .unreadable
+                }
+            }
+            if folded != nil { break }
+            next = Tape.next(after: next + 1, in: tape)
+        }
+        guard let folded else { return .missing }
+        let spelling = tape[folded]
+        let spelled = bytes[Tape.low(spelling)..<(Tape.low(spelling) + Tape.middle(spelling))]
+        var last = folded + 1
+        var scan = Tape.next(after: folded + 1, in: tape)
+        while scan < Tape.low(entry) {
+            let name = tape[scan]
+            if Tape.middle(name) == spelled.count,
+                bytes[Tape.low(name)..<(Tape.low(name) + Tape.middle(name))].elementsEqual(spelled)
+            {
+                last = scan + 1
+            }
+            scan = Tape.next(after: scan + 1, in: tape)
+        }
+        return .found(last)
     }
 }
 

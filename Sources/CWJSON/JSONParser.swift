@@ -13,6 +13,8 @@ public struct JSONParser {
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether a text or number may be too long for the tape (only in a document that long).
+    private let checksLengths: Bool
     private var position = 0
     private var tape: TapeBuilder
     /// The arrays and objects being read, innermost last (`depth` of them).
@@ -65,6 +67,7 @@ public struct JSONParser {
 
     private init(bytes: UnsafeBufferPointer<UInt8>, open: UnsafeMutablePointer<OpenContainer>, tape: TapeBuilder) {
         self.bytes = bytes
+        self.checksLengths = bytes.count >= Tape.maximumLength
         self.open = open
         self.tape = tape
     }
@@ -138,6 +141,7 @@ public struct JSONParser {
     }
 
     /// A key and its colon.
+    @inline(__always)
     private mutating func parseKey() throws(Failure) {
         skipWhitespace()
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a key string") }
@@ -178,6 +182,7 @@ public struct JSONParser {
     /// The first position from `start` of a byte a string's fast path must look at (a quote, a
     /// backslash, a control character or a byte past ASCII), reading a word at a time; where the
     /// last whole word ends when none is found before it.
+    @inline(__always)
     private static func plainRun(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -200,9 +205,10 @@ public struct JSONParser {
     }
 
     /// Appends a text entry from `start` to `position` (its closing quote).
+    @inline(__always)
     private mutating func appendText(_ kind: Tape.Kind, start: Int) throws(Failure) {
         let length = position - start
-        guard length < Tape.maximumLength else { throw failure("text too long") }
+        if checksLengths, length >= Tape.maximumLength { throw failure("text too long") }
         tape.append(Tape.range(kind, start: start, length: length))
     }
 
@@ -305,7 +311,7 @@ public struct JSONParser {
         if isInteger, digits <= 18, magnitude < Tape.integerLimit {
             tape.append(Tape.integer(negative ? -magnitude : magnitude))
         } else {
-            guard position - start < Tape.maximumLength else { throw failure("number too long") }
+            if checksLengths, position - start >= Tape.maximumLength { throw failure("number too long") }
             tape.append(Tape.range(.number, start: start, length: position - start))
         }
     }
@@ -319,6 +325,7 @@ public struct JSONParser {
         position += count
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while position < bytes.count {
             let byte = bytes[position]
@@ -327,6 +334,7 @@ public struct JSONParser {
         }
     }
 
+    @inline(__always)
     private func peek(_ ahead: Int = 0) -> UInt8? {
         position + ahead < bytes.count ? bytes[position + ahead] : nil
     }

@@ -472,8 +472,8 @@ enum TableRenderer {
         cell.withUTF8 { appendCell($0, column: column, isLast: isLast, layout: layout, into: &out) }
     }
 
-    /// Appends the cell of `column` from its UTF-8, after the separator unless it is the first,
-    /// padded to its column unless it is the last.
+    /// Appends the cell of `column` from its UTF-8; unless it is the last, padded to its
+    /// column's width and followed by the separator.
     static func appendCell(
         _ cell: UnsafeBufferPointer<UInt8>,
         column: Int,
@@ -501,9 +501,6 @@ enum TableRenderer {
         layout: Layout,
         into out: inout [UInt8]
     ) {
-        if column > 0 {
-            out.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
-        }
         let limit = column < layout.widths.count ? layout.widths[column] : Int.max
         let cut = column < layout.narrowed.count && layout.narrowed[column]
         let width: Int
@@ -522,21 +519,22 @@ enum TableRenderer {
             out.append(contentsOf: fitted.utf8)
             width = fitted.count
         }
-        if !isLast, limit != Int.max, width < limit { appendSpaces(limit - width, into: &out) }
+        if !isLast { appendGap(limit != Int.max && width < limit ? limit - width : 0, into: &out) }
     }
 
-    /// What stands between two cells of a row.
-    private static let separator: StaticString = " | "
+    /// What follows a cell but the last: spaces to its column's width, then the separator.
+    private static let gap: StaticString = "                                                                 | "
 
-    /// Appends `count` spaces, a run at a time.
-    private static func appendSpaces(_ count: Int, into out: inout [UInt8]) {
-        let spaces: StaticString = "                                                                "
-        var left = count
-        while left > 0 {
-            let run = min(left, spaces.utf8CodeUnitCount)
-            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: run))
-            left -= run
+    /// Appends `padding` spaces and the separator, in one piece unless the padding is long.
+    private static func appendGap(_ padding: Int, into out: inout [UInt8]) {
+        let spaces = gap.utf8CodeUnitCount - 3
+        var left = padding
+        while left > spaces {
+            out.append(contentsOf: UnsafeBufferPointer(start: gap.utf8Start, count: spaces))
+            left -= spaces
         }
+        let tail = left + 3
+        out.append(contentsOf: UnsafeBufferPointer(start: gap.utf8Start + (gap.utf8CodeUnitCount - tail), count: tail))
     }
 
     /// True when `style` asks for the expanded view, or (auto) for one record wider than the width.

@@ -60,12 +60,16 @@ public struct EndpointMethods: OptionSet, Sendable, Hashable {
 
     /// The methods of a comma-separated list of names (`GET,POST`); a name it does not know
     /// is skipped.
-    public init<Names: Collection<UInt8>>(spelled names: Names) {
+    public init(spelled names: ArraySlice<UInt8>) {
         self = []
-        for name in names.split(separator: UInt8(ascii: ",")) {
-            if let method = EndpointMethods.named.first(where: { $0.0.utf8.elementsEqual(name) }) {
-                insert(method.1)
+        var start = names.startIndex
+        while start < names.endIndex {
+            let end = names[start...].firstIndex(of: UInt8(ascii: ",")) ?? names.endIndex
+            let name = names[start..<end]
+            for (spelling, method) in EndpointMethods.named where spelling.utf8.count == name.count {
+                if zip(spelling.utf8, name).allSatisfy({ $0 == $1 }) { insert(method) }
             }
+            start = end + 1
         }
     }
 
