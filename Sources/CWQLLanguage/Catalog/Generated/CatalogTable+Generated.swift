@@ -3,1881 +3,1886 @@
 // API facts; do not edit. scripts/generate_catalog_table.sh writes it again.
 
 extension CatalogTable {
-    /// The table this build embeds (``CatalogTable``).
-    static let generated = CatalogTable(
-        rows: [
-            Row("address_formats", "address_format", "/company/addressFormats", "AddressFormat", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 0
-            Row("address_format_info", "address_format_info_record", "/company/addressFormats/info", "AddressFormatInfo", "GET", ""),  // 1
-            Row("communication_types", "communication_type", "/company/communicationTypes", "CommunicationType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 2
-            Row("communication_type_info", "communication_type_info_record", "/company/communicationTypes/info", "CommunicationTypeInfo", "GET", ""),  // 3
-            Row("companies", "company", "/company/companies", "Company", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 4
-            Row("info_types", "info_type", "/company/companies/info/types", "CompanyTypeInfo", "GET", "GET"),  // 5
-            Row("company_statuses", "company_status", "/company/companies/statuses", "CompanyStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 6
-            Row("company_types", "company_type", "/company/companies/types", "CompanyType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 7
-            Row("company_picker_items", "company_picker_item", "/company/companyPickerItems", "CompanyPickerItem", "GET,POST", "GET,DELETE"),  // 8
-            Row("company_type_associations", "company_type_association", "/company/companyTypeAssociations", "CompanyCompanyTypeAssociation", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 9
-            Row("configurations", "configuration", "/company/configurations", "CompanyConfiguration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 10
-            Row("configuration_statuses", "configuration_status", "/company/configurations/statuses", "ConfigurationStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 11
-            Row("configuration_status_info", "configuration_status_info_record", "/company/configurations/statuses/info", "ConfigurationStatusInfo", "GET", ""),  // 12
-            Row("configuration_types", "configuration_type", "/company/configurations/types", "ConfigurationType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 13
-            Row("contact_type_associations", "contact_type_association", "/company/contactTypeAssociations", "CompanyContactTypeAssociation", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 14
-            Row("contacts", "contact", "/company/contacts", "Contact", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 15
-            Row("contact_departments", "contact_department", "/company/contacts/departments", "ContactDepartment", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 16
-            Row("department_info", "department_info_record", "/company/contacts/departments/info", "ContactDepartmentInfo", "GET", ""),  // 17
-            Row("relationships", "relationship", "/company/contacts/relationships", "ContactRelationship", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 18
-            Row("contact_types", "contact_type", "/company/contacts/types", "ContactType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 19
-            Row("contact_type_info", "contact_type_info_record", "/company/contacts/types/info", "ContactTypeInfo", "GET", ""),  // 20
-            Row("contactsync_company", "contactsync_company_record", "/company/contactsync/company", "M365ContactSyncCompany", "GET,DELETE", "GET"),  // 21
-            Row("countries", "country", "/company/countries", "Country", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 22
-            Row("country_info", "country_info_record", "/company/countries/info", "CountryInfo", "GET", ""),  // 23
-            Row("entitytype_info", "entitytype_info_record", "/company/entitytypes/info", "EntityTypeInfo", "GET", ""),  // 24
-            Row("m365contact", "m365contact_record", "/company/m365contact", "M365Contact", "GET", "GET"),  // 25
-            Row("excluded", "excluded_record", "/company/m365contactsync/property/excluded", "M365ContactSyncProperty", "GET", ""),  // 26
-            Row("included", "included_record", "/company/m365contactsync/property/included", "M365ContactSyncProperty", "GET", ""),  // 27
-            Row("managed_devices_integrations", "managed_devices_integration", "/company/managedDevicesIntegrations", "ManagedDevicesIntegration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 28
-            Row("managed_devices_integration_info", "managed_devices_integration_info_record", "/company/managedDevicesIntegrations/info", "ManagedDevicesIntegrationInfo", "GET", ""),  // 29
-            Row("management", "management_record", "/company/management", "Management", "GET", "GET,PUT,PATCH"),  // 30
-            Row("management_backups", "management_backup", "/company/managementBackups", "ManagementBackup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 31
-            Row("management_it_solutions", "management_it_solution", "/company/managementItSolutions", "ManagementItSolution", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 32
-            Row("market_descriptions", "market_description", "/company/marketDescriptions", "MarketDescription", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 33
-            Row("market_description_info", "market_description_info_record", "/company/marketDescriptions/info", "MarketDescriptionInfo", "GET", ""),  // 34
-            Row("note_types", "note_type", "/company/noteTypes", "CompanyNoteType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 35
-            Row("note_type_info", "note_type_info_record", "/company/noteTypes/info", "CompanyNoteTypeInfo", "GET", ""),  // 36
-            Row("ownership_types", "ownership_type", "/company/ownershipTypes", "OwnershipType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 37
-            Row("ownership_type_info", "ownership_type_info_record", "/company/ownershipTypes/info", "OwnershipTypeInfo", "GET", ""),  // 38
-            Row("portal_configurations", "portal_configuration", "/company/portalConfigurations", "PortalConfiguration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 39
-            Row("payment_processors", "payment_processor", "/company/portalConfigurations/invoiceSetup/paymentProcessors", "PortalConfigurationPaymentProcessor", "GET", "GET"),  // 40
-            Row("portal_security_levels", "portal_security_level", "/company/portalSecurityLevels", "PortalSecurityLevel", "GET", "GET,PUT,PATCH"),  // 41
-            Row("portal_security_settings", "portal_security_setting", "/company/portalSecuritySettings", "PortalSecuritySetting", "GET", "GET,PUT,PATCH"),  // 42
-            Row("states", "state", "/company/states", "State", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 43
-            Row("state_info", "state_info_record", "/company/states/info", "StateInfo", "GET", ""),  // 44
-            Row("team_roles", "team_role", "/company/teamRoles", "TeamRole", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 45
-            Row("team_role_info", "team_role_info_record", "/company/teamRoles/info", "TeamRoleInfo", "GET", ""),  // 46
-            Row("tracks", "track", "/company/tracks", "Track", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 47
-            Row("configuration_type_info", "configuration_type_info_record", "/configurations/types/info", "ConfigurationTypeInfo", "GET", ""),  // 48
-            Row("classifications", "classification", "/expense/classifications", "Classification", "GET", "GET"),  // 49
-            Row("expense_entries", "expense_entry", "/expense/entries", "ExpenseEntry", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 50
-            Row("tax_types", "tax_type", "/expense/info/taxTypes", "ExpenseTaxTypeInfo", "GET", "GET"),  // 51
-            Row("payment_types", "payment_type", "/expense/paymentTypes", "PaymentType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 52
-            Row("payment_type_info", "payment_type_info_record", "/expense/paymentTypes/info", "PaymentTypeInfo", "GET", ""),  // 53
-            Row("expense_reports", "expense_report", "/expense/reports", "ExpenseReport", "GET", "GET"),  // 54
-            Row("expense_types", "expense_type", "/expense/types", "ExpenseType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 55
-            Row("expense_type_info", "expense_type_info_record", "/expense/types/info", "ExpenseTypeInfo", "GET", ""),  // 56
-            Row("batches", "batch", "/finance/accounting/batches", "AccountingBatch", "GET,POST", "GET,DELETE"),  // 57
-            Row("unpostedexpenses", "unpostedexpense", "/finance/accounting/unpostedexpenses", "UnpostedExpense", "GET", "GET"),  // 58
-            Row("unpostedinvoices", "unpostedinvoice", "/finance/accounting/unpostedinvoices", "UnpostedInvoice", "GET", "GET"),  // 59
-            Row("unpostedprocurement", "unpostedprocurement_record", "/finance/accounting/unpostedprocurement", "UnpostedProcurement", "GET", "GET"),  // 60
-            Row("accounting_package_setup", "accounting_package_setup_record", "/finance/accountingPackageSetup", "AccountingPackageSetup", "GET", "GET,PUT,PATCH"),  // 61
-            Row("accounting_packages", "accounting_package", "/finance/accountingPackages", "AccountingPackage", "GET", "GET"),  // 62
-            Row("agreements", "agreement", "/finance/agreements", "Agreement", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 63
-            Row("agreement_types", "agreement_type", "/finance/agreements/types", "AgreementType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 64
-            Row("agreement_type_info", "agreement_type_info_record", "/finance/agreements/types/info", "AgreementTypeInfo", "GET", ""),  // 65
-            Row("batch_setups", "batch_setup", "/finance/batchSetups", "AgreementBatchSetup", "GET", "GET,PUT,PATCH"),  // 66
-            Row("billing_cycles", "billing_cycle", "/finance/billingCycles", "BillingCycle", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 67
-            Row("billing_cycle_info", "billing_cycle_info_record", "/finance/billingCycles/info", "BillingCycleInfo", "GET", ""),  // 68
-            Row("billing_setups", "billing_setup", "/finance/billingSetups", "BillingSetup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 69
-            Row("billing_setup_info", "billing_setup_info_record", "/finance/billingSetups/info", "BillingSetupInfo", "GET", ""),  // 70
-            Row("billing_statuses", "billing_status", "/finance/billingStatuses", "BillingStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 71
-            Row("billing_status_info", "billing_status_info_record", "/finance/billingStatuses/info", "BillingStatusInfo", "GET", ""),  // 72
-            Row("billing_terms", "billing_term", "/finance/billingTerms", "BillingTerm", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 73
-            Row("billing_term_info", "billing_term_info_record", "/finance/billingTerms/info", "BillingTermInfo", "GET", ""),  // 74
-            Row("currencies", "currency", "/finance/currencies", "FinanceCurrency", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 75
-            Row("currency_info", "currency_info_record", "/finance/currencies/info", "CurrencyInfo", "GET", ""),  // 76
-            Row("delivery_methods", "delivery_method", "/finance/deliveryMethods", "DeliveryMethod", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 77
-            Row("gl_accounts", "gl_account", "/finance/glAccounts", "GLAccount", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 78
-            Row("mapped_types", "mapped_type", "/finance/glAccounts/mappedTypes", "MappedType", "GET", ""),  // 79
-            Row("gl_captions", "gl_caption", "/finance/glCaptions", "GLCaption", "GET", "GET,PUT,PATCH"),  // 80
-            Row("glpaths", "glpath", "/finance/glpaths", "GLPath", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 81
-            Row("currency_codes", "currency_code", "/finance/info/currencyCodes", "CurrencyCode", "GET", "GET"),  // 82
-            Row("info_tax_integrations", "info_tax_integration", "/finance/info/taxIntegrations", "TaxIntegrationInfo", "GET", "GET"),  // 83
-            Row("invoice_email_templates", "invoice_email_template", "/finance/invoiceEmailTemplates", "InvoiceEmailTemplate", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 84
-            Row("invoice_email_template_info", "invoice_email_template_info_record", "/finance/invoiceEmailTemplates/info", "InvoiceEmailTemplateInfo", "GET", ""),  // 85
-            Row("invoice_template_setups", "invoice_template_setup", "/finance/invoiceTemplateSetups", "InvoiceTemplateSetup", "GET", "GET"),  // 86
-            Row("invoice_templates", "invoice_template", "/finance/invoiceTemplates", "InvoiceTemplate", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 87
-            Row("invoices", "invoice", "/finance/invoices", "Invoice", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 88
-            Row("tax_codes", "tax_code", "/finance/taxCodes", "TaxCode", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 89
-            Row("tax_code_info", "tax_code_info_record", "/finance/taxCodes/info", "TaxCodeInfo", "GET", ""),  // 90
-            Row("finance_tax_integrations", "finance_tax_integration", "/finance/taxIntegrations", "TaxIntegration", "GET", "GET,PUT,PATCH"),  // 91
-            Row("campaigns", "campaign", "/marketing/campaigns", "Campaign", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 92
-            Row("campaign_statuses", "campaign_status", "/marketing/campaigns/statuses", "CampaignStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 93
-            Row("sub_types", "sub_type", "/marketing/campaigns/subTypes", "CampaignCampaignSubType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 94
-            Row("campaign_types", "campaign_type", "/marketing/campaigns/types", "CampaignType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 95
-            Row("campaign_type_info", "campaign_type_info_record", "/marketing/campaigns/types/info", "CampaignTypeInfo", "GET", ""),  // 96
-            Row("groups", "group", "/marketing/groups", "Group", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 97
-            Row("group_info", "group_info_record", "/marketing/groups/info", "GroupInfo", "GET", ""),  // 98
-            Row("rma_dispositions", "rma_disposition", "/procurement/RMADispositions", "RmaDisposition", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 99
-            Row("rma_disposition_info", "rma_disposition_info_record", "/procurement/RMADispositions/info", "RmaDispositionInfo", "GET", ""),  // 100
-            Row("adjustments", "adjustment", "/procurement/adjustments", "ProcurementAdjustment", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 101
-            Row("adjustment_types", "adjustment_type", "/procurement/adjustments/types", "AdjustmentType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 102
-            Row("adjustment_type_info", "adjustment_type_info_record", "/procurement/adjustments/types/info", "AdjustmentTypeInfo", "GET", ""),  // 103
-            Row("catalog_items", "catalog_item", "/procurement/catalog", "CatalogItem", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 104
-            Row("catalog_info", "catalog_info_record", "/procurement/catalog/info", "CatalogItemInfo", "GET", ""),  // 105
-            Row("categories", "category", "/procurement/categories", "Category", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 106
-            Row("category_info", "category_info_record", "/procurement/categories/info", "CategoryInfo", "GET", ""),  // 107
-            Row("directional_syncs", "directional_sync", "/procurement/directionalSyncs", "DirectionalSync", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 108
-            Row("manufacturers", "manufacturer", "/procurement/manufacturers", "Manufacturer", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 109
-            Row("manufacturer_info", "manufacturer_info_record", "/procurement/manufacturers/info", "ManufacturerInfo", "GET", ""),  // 110
-            Row("onhandserialnumbers", "onhandserialnumber", "/procurement/onhandserialnumbers", "OnHandSerialNumber", "GET", "GET"),  // 111
-            Row("pricingschedules", "pricingschedule", "/procurement/pricingschedules", "PricingSchedule", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 112
-            Row("products", "product", "/procurement/products", "ProductItem", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 113
-            Row("purchaseorders", "purchaseorder", "/procurement/purchaseorders", "PurchaseOrder", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 114
-            Row("purchaseorderstatuses", "purchaseorderstatus", "/procurement/purchaseorderstatuses", "PurchaseOrderStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 115
-            Row("rma_actions", "rma_action", "/procurement/rmaActions", "RmaAction", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 116
-            Row("rma_action_info", "rma_action_info_record", "/procurement/rmaActions/info", "RmaActionInfo", "GET", ""),  // 117
-            Row("rma_statuses", "rma_status", "/procurement/rmaStatuses", "RmaStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 118
-            Row("rma_status_info", "rma_status_info_record", "/procurement/rmaStatuses/info", "RmaStatusInfo", "GET", ""),  // 119
-            Row("rma_tags", "rma_tag", "/procurement/rmaTags", "RmaTag", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 120
-            Row("procurement_settings", "procurement_setting", "/procurement/settings", "ProcurementSetting", "GET", "GET,PUT,PATCH"),  // 121
-            Row("shipmentmethods", "shipmentmethod", "/procurement/shipmentmethods", "ShipmentMethod", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 122
-            Row("shipmentmethod_info", "shipmentmethod_info_record", "/procurement/shipmentmethods/info", "ShipmentMethodInfo", "GET", ""),  // 123
-            Row("procurement_types", "procurement_type", "/procurement/types", "ProductType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 124
-            Row("procurement_type_info", "procurement_type_info_record", "/procurement/types/info", "ProductTypeInfo", "GET", ""),  // 125
-            Row("unit_of_measures", "unit_of_measure", "/procurement/unitOfMeasures", "UnitOfMeasure", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 126
-            Row("warehouse_bins", "warehouse_bin", "/procurement/warehouseBins", "WarehouseBin", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 127
-            Row("warehouse_bin_info", "warehouse_bin_info_record", "/procurement/warehouseBins/info", "WarehouseBinInfo", "GET", ""),  // 128
-            Row("warehouses", "warehous", "/procurement/warehouses", "Warehouse", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 129
-            Row("warehous_info", "warehous_info_record", "/procurement/warehouses/info", "WarehouseInfo", "GET", ""),  // 130
-            Row("phase_statuses", "phase_status", "/project/phaseStatuses", "PhaseStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 131
-            Row("project_types", "project_type", "/project/projectTypes", "ProjectType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 132
-            Row("project_type_info", "project_type_info_record", "/project/projectTypes/info", "ProjectTypeInfo", "GET", ""),  // 133
-            Row("projects", "project", "/project/projects", "Project", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 134
-            Row("security_roles", "security_role", "/project/securityRoles", "ProjectSecurityRole", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 135
-            Row("status_indicators", "status_indicator", "/project/statusIndicators", "StatusIndicator", "GET", "GET"),  // 136
-            Row("project_statuses", "project_status", "/project/statuses", "ProjectStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 137
-            Row("project_status_info", "project_status_info_record", "/project/statuses/info", "ProjectStatusInfo", "GET", ""),  // 138
-            Row("project_tickets", "project_ticket", "/project/tickets", "ProjectTicket", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 139
-            Row("activities", "activity", "/sales/activities", "Activity", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 140
-            Row("activity_statuses", "activity_status", "/sales/activities/statuses", "ActivityStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 141
-            Row("activity_status_info", "activity_status_info_record", "/sales/activities/statuses/info", "ActivityStatusInfo", "GET", ""),  // 142
-            Row("activity_types", "activity_type", "/sales/activities/types", "ActivityType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 143
-            Row("commissions", "commission", "/sales/commissions", "Commission", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 144
-            Row("opportunities", "opportunity", "/sales/opportunities", "Opportunity", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 145
-            Row("ratings", "rating", "/sales/opportunities/ratings", "OpportunityRating", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 146
-            Row("rating_info", "rating_info_record", "/sales/opportunities/ratings/info", "OpportunityRatingInfo", "GET", ""),  // 147
-            Row("opportunity_statuses", "opportunity_status", "/sales/opportunities/statuses", "OpportunityStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 148
-            Row("opportunity_status_info", "opportunity_status_info_record", "/sales/opportunities/statuses/info", "OpportunityStatusInfo", "GET", ""),  // 149
-            Row("opportunity_types", "opportunity_type", "/sales/opportunities/types", "OpportunityType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 150
-            Row("opportunity_type_info", "opportunity_type_info_record", "/sales/opportunities/types/info", "OpportunityTypeInfo", "GET", ""),  // 151
-            Row("orders", "order", "/sales/orders", "Order", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 152
-            Row("order_statuses", "order_status", "/sales/orders/statuses", "OrderStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 153
-            Row("order_status_info", "order_status_info_record", "/sales/orders/statuses/info", "OrderStatusInfo", "GET", ""),  // 154
-            Row("probabilities", "probability", "/sales/probabilities", "SalesProbability", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 155
-            Row("probability_info", "probability_info_record", "/sales/probabilities/info", "SalesProbabilityInfo", "GET", ""),  // 156
-            Row("quotas", "quota", "/sales/quotas", "SalesQuota", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 157
-            Row("roles", "role", "/sales/roles", "Role", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 158
-            Row("sales_teams", "sales_team", "/sales/salesTeams", "SalesTeam", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 159
-            Row("stages", "stage", "/sales/stages", "OpportunityStage", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 160
-            Row("stage_info", "stage_info_record", "/sales/stages/info", "OpportunityStageInfo", "GET", ""),  // 161
-            Row("calendars", "calendar", "/schedule/calendars", "Calendar", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 162
-            Row("calendar_info", "calendar_info_record", "/schedule/calendars/info", "CalendarInfo", "GET", ""),  // 163
-            Row("colors", "color", "/schedule/colors", "ScheduleColor", "GET", "GET,PUT,PATCH"),  // 164
-            Row("details", "detail", "/schedule/details", "ScheduleEntryDetail", "GET", "GET"),  // 165
-            Row("schedule_entries", "schedule_entry", "/schedule/entries", "ScheduleEntry", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 166
-            Row("holidaylist_info", "holidaylist_info_record", "/schedule/holidaylists/info", "HolidayListInfo", "GET", ""),  // 167
-            Row("portalcalendars", "portalcalendar", "/schedule/portalcalendars", "PortalCalendar", "GET", "GET,PUT,PATCH"),  // 168
-            Row("reminder_times", "reminder_time", "/schedule/reminderTimes", "ScheduleReminderTime", "GET", "GET,PUT,PATCH"),  // 169
-            Row("schedule_statuses", "schedule_status", "/schedule/statuses", "ScheduleStatus", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 170
-            Row("schedule_types", "schedule_type", "/schedule/types", "ScheduleType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 171
-            Row("schedule_type_info", "schedule_type_info_record", "/schedule/types/info", "ScheduleTypeInfo", "GET", ""),  // 172
-            Row("boards", "board", "/service/boards", "Board", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 173
-            Row("codes", "code", "/service/codes", "Code", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 174
-            Row("email_templates", "email_template", "/service/emailTemplates", "ServiceEmailTemplate", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 175
-            Row("impacts", "impact", "/service/impacts", "Impact", "GET", "GET,PUT,PATCH"),  // 176
-            Row("info_boards", "info_board", "/service/info/boards", "BoardInfo", "GET", "GET"),  // 177
-            Row("boardtypes", "boardtype", "/service/info/boardtypes", "BoardTypeInfo", "GET", "GET"),  // 178
-            Row("knowledge_base_articles", "knowledge_base_article", "/service/knowledgeBaseArticles", "KnowledgeBaseArticle", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 179
-            Row("knowledge_base_categories", "knowledge_base_category", "/service/knowledgeBaseCategories", "KnowledgeBaseCategory", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 180
-            Row("knowledge_base_sub_categories", "knowledge_base_sub_category", "/service/knowledgeBaseSubCategories", "KnowledgeBaseSubCategory", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 181
-            Row("service_locations", "service_location", "/service/locations", "ServiceLocation", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 182
-            Row("location_info", "location_info_record", "/service/locations/info", "ServiceLocationInfo", "GET", ""),  // 183
-            Row("priorities", "priority", "/service/priorities", "Priority", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 184
-            Row("priority_info", "priority_info_record", "/service/priority/info", "PriorityInfo", "GET", ""),  // 185
-            Row("member_info", "member_info_record", "/service/scheduling/members/info", "SchedulingMemberInfo", "GET", ""),  // 186
-            Row("service_signoff", "service_signoff_record", "/service/serviceSignoff", "ServiceSignoff", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 187
-            Row("service_signoff_info", "service_signoff_info_record", "/service/serviceSignoff/info", "ServiceSignoffInfo", "GET", ""),  // 188
-            Row("severities", "severity", "/service/severities", "Severity", "GET", "GET,PUT,PATCH"),  // 189
-            Row("sla_info", "sla_info_record", "/service/slas/info", "SLAInfo", "GET", ""),  // 190
-            Row("sources", "source", "/service/sources", "Source", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 191
-            Row("source_info", "source_info_record", "/service/sources/info", "SourceInfo", "GET", ""),  // 192
-            Row("service_surveys", "service_survey", "/service/surveys", "ServiceSurvey", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 193
-            Row("teams", "team", "/service/teams", "ServiceTeam", "GET", "GET"),  // 194
-            Row("templates", "template", "/service/templates", "ServiceTemplate", "GET", "GET"),  // 195
-            Row("template_info", "template_info_record", "/service/templates/info", "ServiceTemplateInfo", "GET", ""),  // 196
-            Row("ticket_links", "ticket_link", "/service/ticketLinks", "ServiceTicketLink", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 197
-            Row("ticket_link_info", "ticket_link_info_record", "/service/ticketLinks/info", "ServiceTicketLinkInfo", "GET", ""),  // 198
-            Row("ticket_syncs", "ticket_sync", "/service/ticketSyncs", "TicketSync", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 199
-            Row("tickets", "ticket", "/service/tickets", "Ticket", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 200
-            Row("ticket_info", "ticket_info_record", "/service/tickets/info", "TicketInfo", "GET", ""),  // 201
-            Row("allowedorigins", "allowedorigin", "/system/allowedorigins", "AllowedOrigin", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 202
-            Row("api_members", "api_member", "/system/apiMembers", "ApiMember", "GET,POST", "GET,PUT,PATCH"),  // 203
-            Row("audittrail", "audittrail_record", "/system/audittrail", "AuditTrailEntry", "GET", ""),  // 204
-            Row("auth_anvils", "auth_anvil", "/system/authAnvils", "AuthAnvil", "GET", "GET,PUT,PATCH"),  // 205
-            Row("auto_sync_time", "auto_sync_time_record", "/system/autoSyncTime", "AutoSyncTime", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 206
-            Row("callbacks", "callback", "/system/callbacks", "CallbackEntry", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 207
-            Row("certifications", "certification", "/system/certifications", "Certification", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 208
-            Row("connect_wise_hosted_screens", "connect_wise_hosted_screen", "/system/connectWiseHostedScreens", "ConnectWiseHostedScreen", "GET", "GET"),  // 209
-            Row("connectwisehostedsetups", "connectwisehostedsetup", "/system/connectwisehostedsetups", "ConnectWiseHostedSetup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 210
-            Row("monitoring", "monitoring_record", "/system/contactsync/monitoring", "M365ContactSyncMonitoring", "GET", "GET"),  // 211
-            Row("custom_reports", "custom_report", "/system/customReports", "CustomReport", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 212
-            Row("cw_time_zones", "cw_time_zone", "/system/cwTimeZones", "CwTimeZone", "GET", "GET"),  // 213
-            Row("system_departments", "system_department", "/system/departments", "Department", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 214
-            Row("directional_sync_info", "directional_sync_info_record", "/system/directionalSyncs/info", "DirectionalSyncInfo", "GET", ""),  // 215
-            Row("document_type_info", "document_type_info_record", "/system/documentTypes/info", "DocumentType", "GET", ""),  // 216
-            Row("system_documents", "system_document", "/system/documents", "DocumentInfo", "GET,POST", "GET,POST,DELETE"),  // 217
-            Row("e_pay_configurations", "e_pay_configuration", "/system/ePayConfigurations", "EPayConfiguration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 218
-            Row("email_connectors", "email_connector", "/system/emailConnectors", "EmailConnector", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 219
-            Row("email_connector_info", "email_connector_info_record", "/system/emailConnectors/info", "EmailConnectorInfo", "GET", ""),  // 220
-            Row("email_exclusions", "email_exclusion", "/system/emailExclusions", "EmailExclusion", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 221
-            Row("email_tokens", "email_token", "/system/emailTokens", "EmailToken", "GET", "GET"),  // 222
-            Row("experiments", "experiment", "/system/experiments", "Experiment", "GET", "GET"),  // 223
-            Row("imaps", "imap", "/system/imaps", "Imap", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 224
-            Row("imap_info", "imap_info_record", "/system/imaps/info", "ImapInfo", "GET", ""),  // 225
-            Row("in_out_boards", "in_out_board", "/system/inOutBoards", "InOutBoard", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 226
-            Row("in_out_types", "in_out_type", "/system/inOutTypes", "InOutType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 227
-            Row("in_out_type_info", "in_out_type_info_record", "/system/inOutTypes/info", "InOutTypeInfo", "GET", ""),  // 228
-            Row("departmentlocations", "departmentlocation", "/system/info/departmentlocations", "DepartmentLocationInfo", "GET", "GET"),  // 229
-            Row("info_departments", "info_department", "/system/info/departments", "DepartmentInfo", "GET", "GET"),  // 230
-            Row("info_links", "info_link", "/system/info/links", "LinkInfo", "GET", "GET"),  // 231
-            Row("locales", "locale", "/system/info/locales", "LocaleInfo", "GET", "GET"),  // 232
-            Row("info_locations", "info_location", "/system/info/locations", "LocationInfo", "GET", "GET"),  // 233
-            Row("info_members", "info_member", "/system/info/members", "MemberInfo", "GET", "GET"),  // 234
-            Row("personas", "persona", "/system/info/personas", "PersonasInfo", "GET", "GET"),  // 235
-            Row("info_standard_notes", "info_standard_note", "/system/info/standardNotes", "StandardNoteInfo", "GET", "GET"),  // 236
-            Row("integrator_tags", "integrator_tag", "/system/integratorTags", "IntegratorTag", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 237
-            Row("integratorlogins", "integratorlogin", "/system/integratorlogins", "IntegratorLogin", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 238
-            Row("kpi_categories", "kpi_category", "/system/kpiCategories", "KPICategory", "GET", "GET"),  // 239
-            Row("kpis", "kpis_record", "/system/kpis", "KPI", "GET", "GET"),  // 240
-            Row("ldap_configurations", "ldap_configuration", "/system/ldapConfigurations", "LdapConfiguration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 241
-            Row("ldap_configuration_info", "ldap_configuration_info_record", "/system/ldapConfigurations/info", "LdapConfigurationInfo", "GET", ""),  // 242
-            Row("system_links", "system_link", "/system/links", "Link", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 243
-            Row("system_locations", "system_location", "/system/locations", "Location", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 244
-            Row("m365contactsync_info", "m365contactsync_info_record", "/system/m365contactsync/info", "M365ContactSyncInfo", "GET", ""),  // 245
-            Row("management_network_securities", "management_network_security", "/system/managementNetworkSecurities", "ManagementNetworkSecurity", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 246
-            Row("members", "member", "/system/members", "Member", "GET,POST", "GET,PUT,PATCH"),  // 247
-            Row("member_types", "member_type", "/system/members/types", "MemberType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 248
-            Row("member_type_info", "member_type_info_record", "/system/members/types/info", "MemberTypeInfo", "GET", ""),  // 249
-            Row("with_sso", "with_sso_record", "/system/members/withSso", "Member", "GET", ""),  // 250
-            Row("menuentries", "menuentry", "/system/menuentries", "MenuEntry", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 251
-            Row("corporate_structure", "corporate_structure_record", "/system/myCompany/corporateStructure", "CorporateStructure", "GET", "GET,PUT,PATCH"),  // 252
-            Row("corporate_structure_info", "corporate_structure_info_record", "/system/myCompany/corporateStructure/info", "CorporateStructureInfo", "GET", ""),  // 253
-            Row("corporate_structure_levels", "corporate_structure_level", "/system/myCompany/corporateStructureLevels", "CorporateStructureLevel", "GET", "GET"),  // 254
-            Row("crm", "crm_record", "/system/myCompany/crm", "Crm", "GET", "GET,PUT,PATCH"),  // 255
-            Row("crm_info", "crm_info_record", "/system/myCompany/crm/info", "CrmInfo", "GET", ""),  // 256
-            Row("other", "other_record", "/system/myCompany/other", "Other", "GET", "GET,PUT,PATCH"),  // 257
-            Row("time_expense", "time_expense_record", "/system/myCompany/timeExpense", "TimeExpense", "GET", "GET,PUT,PATCH"),  // 258
-            Row("my_security", "my_security_record", "/system/mySecurity", "MySecurity", "GET", ""),  // 259
-            Row("mycompany_documents", "mycompany_document", "/system/mycompany/documents", "DocumentSetup", "GET", "GET,PUT,PATCH"),  // 260
-            Row("info_services", "info_service", "/system/mycompany/info/services", "ServiceInfo", "GET", "GET"),  // 261
-            Row("reporting_services", "reporting_service", "/system/mycompany/reportingServices", "ReportingService", "GET", "GET,PUT,PATCH"),  // 262
-            Row("mycompany_services", "mycompany_service", "/system/mycompany/services", "Service", "GET", "GET,PUT,PATCH"),  // 263
-            Row("notification_recipients", "notification_recipient", "/system/notificationRecipients", "NotificationRecipient", "GET", "GET"),  // 264
-            Row("email_setups", "email_setup", "/system/office365/emailSetups", "Office365EmailSetup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 265
-            Row("osgradeweights", "osgradeweight", "/system/osgradeweights", "OsGradeWeight", "GET", "GET,PUT,PATCH"),  // 266
-            Row("parsing_types", "parsing_type", "/system/parsingTypes", "ParsingType", "GET", "GET"),  // 267
-            Row("parsing_variables", "parsing_variable", "/system/parsingVariables", "ParsingVariable", "GET", "GET"),  // 268
-            Row("portal_reports", "portal_report", "/system/portalReports", "PortalReport", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 269
-            Row("quote_link_setup", "quote_link_setup_record", "/system/quoteLinkSetup", "QuoteLink", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 270
-            Row("report_cards", "report_card", "/system/reportCards", "ReportCard", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 271
-            Row("report_card_info", "report_card_info_record", "/system/reportCards/info", "ReportCardInfo", "GET", ""),  // 272
-            Row("system_reports", "system_report", "/system/reports", "Report", "GET", "GET"),  // 273
-            Row("securityroles", "securityrole", "/system/securityroles", "SecurityRole", "GET,POST", "GET,DELETE"),  // 274
-            Row("securityrole_info", "securityrole_info_record", "/system/securityroles/info", "SecurityRoleInfo", "GET", ""),  // 275
-            Row("system_settings", "system_setting", "/system/settings", "SystemSetting", "GET", "GET,PUT,PATCH"),  // 276
-            Row("setup_screens", "setup_screen", "/system/setupScreens", "SetupScreen", "GET", "GET"),  // 277
-            Row("skill_categories", "skill_category", "/system/skillCategories", "SkillCategory", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 278
-            Row("skills", "skill", "/system/skills", "Skill", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 279
-            Row("skill_info", "skill_info_record", "/system/skills/info", "SkillInfo", "GET", ""),  // 280
-            Row("sso_configurations", "sso_configuration", "/system/ssoConfigurations", "SsoConfiguration", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 281
-            Row("sso_users", "sso_user", "/system/ssoUsers", "SsoUser", "GET", "GET"),  // 282
-            Row("system_standard_notes", "system_standard_note", "/system/standardNotes", "StandardNote", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 283
-            Row("system_surveys", "system_survey", "/system/surveys", "Survey", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 284
-            Row("survey_info", "survey_info_record", "/system/surveys/info", "SurveyInfo", "GET", ""),  // 285
-            Row("time_zone_setups", "time_zone_setup", "/system/timeZoneSetups", "TimeZoneSetup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 286
-            Row("time_zone_setup_info", "time_zone_setup_info_record", "/system/timeZoneSetups/info", "TimeZoneSetupInfo", "GET", ""),  // 287
-            Row("today_page_categories", "today_page_category", "/system/todayPageCategories", "TodayPageCategory", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 288
-            Row("user_defined_fields", "user_defined_field", "/system/userDefinedFields", "UserDefinedField", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 289
-            Row("user_defined_field_info", "user_defined_field_info_record", "/system/userDefinedFields/info", "UserDefinedFieldInfo", "GET", ""),  // 290
-            Row("workflows", "workflow", "/system/workflows", "Workflow", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 291
-            Row("table_types", "table_type", "/system/workflows/tableTypes", "WorkflowTableType", "GET", "GET"),  // 292
-            Row("table_type_info", "table_type_info_record", "/system/workflows/tableTypes/info", "WorkflowTableTypeInfo", "GET", ""),  // 293
-            Row("accruals", "accrual", "/time/accruals", "TimeAccrual", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 294
-            Row("activitystopwatches", "activitystopwatch", "/time/activitystopwatches", "ActivityStopwatch", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 295
-            Row("charge_codes", "charge_code", "/time/chargeCodes", "ChargeCode", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 296
-            Row("charge_code_info", "charge_code_info_record", "/time/chargeCodes/info", "ChargeCodeInfo", "GET", ""),  // 297
-            Row("time_entries", "time_entry", "/time/entries", "TimeEntry", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 298
-            Row("charge_code_expense_types", "charge_code_expense_type", "/time/info/chargeCodeExpenseTypes", "ChargeCodeExpenseType", "GET", ""),  // 299
-            Row("schedulestopwatches", "schedulestopwatch", "/time/schedulestopwatches", "ScheduleStopwatch", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 300
-            Row("sheets", "sheet", "/time/sheets", "TimeSheet", "GET", "GET"),  // 301
-            Row("ticketstopwatches", "ticketstopwatch", "/time/ticketstopwatches", "TicketStopwatch", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 302
-            Row("time_period_setups", "time_period_setup", "/time/timePeriodSetups", "TimePeriodSetup", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 303
-            Row("work_roles", "work_role", "/time/workRoles", "WorkRole", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 304
-            Row("work_role_info", "work_role_info_record", "/time/workRoles/info", "WorkRoleInfo", "GET", ""),  // 305
-            Row("work_types", "work_type", "/time/workTypes", "WorkType", "GET,POST", "GET,PUT,PATCH,DELETE"),  // 306
-            Row("work_type_info", "work_type_info_record", "/time/workTypes/info", "WorkTypeInfo", "GET", ""),  // 307
-            Row("communication_type_usages", "communication_type_usage", "/company/communicationTypes/{id}/usages", "Usage", "GET", "", parent: 2, stage: "usages"),  // 308
-            Row("communication_type_usages_list", "communication_type_usages_list_record", "/company/communicationTypes/{id}/usages/list", "Usage", "GET", "", parent: 2, stage: "usages_list"),  // 309
-            Row("company_status_usages", "company_status_usage", "/company/companies/statuses/{id}/usages", "Usage", "GET", "", parent: 6, stage: "usages"),  // 310
-            Row("company_status_usages_list", "company_status_usages_list_record", "/company/companies/statuses/{id}/usages/list", "Usage", "GET", "", parent: 6, stage: "usages_list"),  // 311
-            Row("company_type_usages", "company_type_usage", "/company/companies/types/{id}/usages", "Usage", "GET", "", parent: 7, stage: "usages"),  // 312
-            Row("company_type_usages_list", "company_type_usages_list_record", "/company/companies/types/{id}/usages/list", "Usage", "GET", "", parent: 7, stage: "usages_list"),  // 313
-            Row("company_custom_status_notes", "company_custom_status_note", "/company/companies/{id}/customStatusNotes", "CompanyCustomNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "custom_status_notes"),  // 314
-            Row("company_groups", "company_group", "/company/companies/{id}/groups", "CompanyGroup", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "groups"),  // 315
-            Row("company_management_report_notifications", "company_management_report_notification", "/company/companies/{id}/managementReportNotifications", "ManagementReportNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "management_report_notifications"),  // 316
-            Row("company_management_report_setup", "company_management_report_setup_record", "/company/companies/{id}/managementReportSetup", "ManagementReportSetup", "GET,POST", "PUT,PATCH", parent: 4, stage: "management_report_setup"),  // 317
-            Row("company_management_summary_reports", "company_management_summary_report", "/company/companies/{id}/managementSummaryReports", "CompanyManagementSummary", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "management_summary_reports"),  // 318
-            Row("company_notes", "company_note", "/company/companies/{id}/notes", "CompanyNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "notes"),  // 319
-            Row("company_sites", "company_site", "/company/companies/{id}/sites", "CompanySite", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "sites"),  // 320
-            Row("company_teams", "company_team", "/company/companies/{id}/teams", "CompanyTeam", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "teams"),  // 321
-            Row("company_tracks", "company_track", "/company/companies/{id}/tracks", "ContactTrack", "GET,POST", "GET,DELETE", parent: 4, stage: "tracks"),  // 322
-            Row("company_type_associations_list", "company_type_associations_list_record", "/company/companies/{id}/typeAssociations", "CompanyCompanyTypeAssociationCompanyTypeAssociation", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 4, stage: "type_associations"),  // 323
-            Row("company_usages", "company_usage", "/company/companies/{id}/usages", "Usage", "GET", "", parent: 4, stage: "usages"),  // 324
-            Row("company_usages_list", "company_usages_list_record", "/company/companies/{id}/usages/list", "Usage", "GET", "", parent: 4, stage: "usages_list"),  // 325
-            Row("configuration_status_usages", "configuration_status_usage", "/company/configurations/statuses/{id}/usages", "Usage", "GET", "", parent: 11, stage: "usages"),  // 326
-            Row("configuration_status_usages_list", "configuration_status_usages_list_record", "/company/configurations/statuses/{id}/usages/list", "Usage", "GET", "", parent: 11, stage: "usages_list"),  // 327
-            Row("configuration_type_questions", "configuration_type_question", "/company/configurations/types/{id}/questions", "ConfigurationTypeQuestion", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 13, stage: "questions"),  // 328
-            Row("configuration_type_usages", "configuration_type_usage", "/company/configurations/types/{id}/usages", "Usage", "GET", "", parent: 13, stage: "usages"),  // 329
-            Row("configuration_type_usages_list", "configuration_type_usages_list_record", "/company/configurations/types/{id}/usages/list", "Usage", "GET", "", parent: 13, stage: "usages_list"),  // 330
-            Row("contact_department_usages", "contact_department_usage", "/company/contacts/departments/{id}/usages", "Usage", "GET", "", parent: 16, stage: "usages"),  // 331
-            Row("contact_department_usages_list", "contact_department_usages_list_record", "/company/contacts/departments/{id}/usages/list", "Usage", "GET", "", parent: 16, stage: "usages_list"),  // 332
-            Row("contact_communications", "contact_communication", "/company/contacts/{id}/communications", "ContactCommunication", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 15, stage: "communications"),  // 333
-            Row("contact_groups", "contact_group", "/company/contacts/{id}/groups", "ContactGroup", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 15, stage: "groups"),  // 334
-            Row("contact_notes", "contact_note", "/company/contacts/{id}/notes", "ContactNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 15, stage: "notes"),  // 335
-            Row("contact_portal_security", "contact_portal_security_record", "/company/contacts/{id}/portalSecurity", "PortalSecurity", "GET", "", parent: 15, stage: "portal_security"),  // 336
-            Row("contact_tracks", "contact_track", "/company/contacts/{id}/tracks", "ContactTrack", "GET,POST", "GET,DELETE", parent: 15, stage: "tracks"),  // 337
-            Row("contact_type_associations_list", "contact_type_associations_list_record", "/company/contacts/{id}/typeAssociations", "ContactContactTypeAssociationContactTypeAssociation", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 15, stage: "type_associations"),  // 338
-            Row("contact_usages", "contact_usage", "/company/contacts/{id}/usages", "Usage", "GET", "", parent: 15, stage: "usages"),  // 339
-            Row("contact_usages_list", "contact_usages_list_record", "/company/contacts/{id}/usages/list", "Usage", "GET", "", parent: 15, stage: "usages_list"),  // 340
-            Row("managed_devices_integration_cross_references", "managed_devices_integration_cross_reference", "/company/managedDevicesIntegrations/{id}/crossReferences", "ManagedDevicesIntegrationCrossReference", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 28, stage: "cross_references"),  // 341
-            Row("managed_devices_integration_logins", "managed_devices_integration_login", "/company/managedDevicesIntegrations/{id}/logins", "ManagedDevicesIntegrationLogin", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 28, stage: "logins"),  // 342
-            Row("managed_devices_integration_notifications", "managed_devices_integration_notification", "/company/managedDevicesIntegrations/{id}/notifications", "ManagedDevicesIntegrationNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 28, stage: "notifications"),  // 343
-            Row("managed_devices_integration_usages", "managed_devices_integration_usage", "/company/managedDevicesIntegrations/{id}/usages", "Usage", "GET", "", parent: 28, stage: "usages"),  // 344
-            Row("managed_devices_integration_usages_list", "managed_devices_integration_usages_list_record", "/company/managedDevicesIntegrations/{id}/usages/list", "Usage", "GET", "", parent: 28, stage: "usages_list"),  // 345
-            Row("management_logs", "management_log", "/company/management/{id}/logs", "ManagementLogDocumentInfo", "GET", "", parent: 30, stage: "logs"),  // 346
-            Row("management_management_report_notifications", "management_management_report_notification", "/company/management/{id}/managementReportNotifications", "ManagementReportNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 30, stage: "management_report_notifications"),  // 347
-            Row("management_it_solution_management_products", "management_it_solution_management_product", "/company/managementItSolutions/{id}/managementProducts", "ManagementItSolutionAgreementInterfaceParameter", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 32, stage: "management_products"),  // 348
-            Row("management_it_solution_usages", "management_it_solution_usage", "/company/managementItSolutions/{id}/usages", "Usage", "GET", "", parent: 32, stage: "usages"),  // 349
-            Row("management_it_solution_usages_list", "management_it_solution_usages_list_record", "/company/managementItSolutions/{id}/usages/list", "Usage", "GET", "", parent: 32, stage: "usages_list"),  // 350
-            Row("market_description_usages", "market_description_usage", "/company/marketDescriptions/{id}/usages", "Usage", "GET", "", parent: 33, stage: "usages"),  // 351
-            Row("market_description_usages_list", "market_description_usages_list_record", "/company/marketDescriptions/{id}/usages/list", "Usage", "GET", "", parent: 33, stage: "usages_list"),  // 352
-            Row("portal_configuration_invoice_setups", "portal_configuration_invoice_setup", "/company/portalConfigurations/{id}/invoiceSetups", "PortalConfigurationInvoiceSetup", "GET", "GET,PUT,PATCH", parent: 39, stage: "invoice_setups"),  // 353
-            Row("portal_configuration_opportunity_setups", "portal_configuration_opportunity_setup", "/company/portalConfigurations/{id}/opportunitySetups", "PortalConfigurationOpportunitySetup", "GET,PUT,PATCH", "GET,PUT,PATCH", parent: 39, stage: "opportunity_setups"),  // 354
-            Row("portal_configuration_password_email_setups", "portal_configuration_password_email_setup", "/company/portalConfigurations/{id}/passwordEmailSetups", "PortalConfigurationPasswordEmailSetup", "GET", "GET,PUT,PATCH", parent: 39, stage: "password_email_setups"),  // 355
-            Row("portal_configuration_project_setups", "portal_configuration_project_setup", "/company/portalConfigurations/{id}/projectSetups", "PortalConfigurationProjectSetup", "GET", "GET,PUT,PATCH", parent: 39, stage: "project_setups"),  // 356
-            Row("portal_configuration_service_setups", "portal_configuration_service_setup", "/company/portalConfigurations/{id}/serviceSetups", "PortalConfigurationServiceSetup", "GET", "GET,PUT,PATCH", parent: 39, stage: "service_setups"),  // 357
-            Row("state_usages", "state_usage", "/company/states/{id}/usages", "Usage", "GET", "", parent: 43, stage: "usages"),  // 358
-            Row("state_usages_list", "state_usages_list_record", "/company/states/{id}/usages/list", "Usage", "GET", "", parent: 43, stage: "usages_list"),  // 359
-            Row("team_role_usages", "team_role_usage", "/company/teamRoles/{id}/usages", "Usage", "GET", "", parent: 45, stage: "usages"),  // 360
-            Row("team_role_usages_list", "team_role_usages_list_record", "/company/teamRoles/{id}/usages/list", "Usage", "GET", "", parent: 45, stage: "usages_list"),  // 361
-            Row("track_actions", "track_action", "/company/tracks/{id}/actions", "TrackAction", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 47, stage: "actions"),  // 362
-            Row("expense_entry_audits", "expense_entry_audit", "/expense/entries/{id}/audits", "ExpenseEntryAudit", "GET", "GET", parent: 50, stage: "audits"),  // 363
-            Row("expense_report_audits", "expense_report_audit", "/expense/reports/{id}/audits", "ExpenseReportAudit", "GET", "GET", parent: 54, stage: "audits"),  // 364
-            Row("batch_entries", "batch_entry", "/finance/accounting/batches/{id}/entries", "BatchEntry", "GET", "GET", parent: 57, stage: "entries"),  // 365
-            Row("unpostedexpense_taxable_levels", "unpostedexpense_taxable_level", "/finance/accounting/unpostedexpenses/{id}/taxableLevels", "UnpostedExpenseTaxableLevel", "GET", "GET", parent: 58, stage: "taxable_levels"),  // 366
-            Row("unpostedinvoice_taxable_levels", "unpostedinvoice_taxable_level", "/finance/accounting/unpostedinvoices/{id}/taxableLevels", "UnpostedInvoiceTaxableLevel", "GET", "GET", parent: 59, stage: "taxable_levels"),  // 367
-            Row("unpostedprocurement_taxable_levels", "unpostedprocurement_taxable_level", "/finance/accounting/unpostedprocurement/{id}/taxableLevels", "UnpostedProcurementTaxableLevel", "GET", "GET", parent: 60, stage: "taxable_levels"),  // 368
-            Row("agreement_type_usages", "agreement_type_usage", "/finance/agreements/types/{id}/usages", "Usage", "GET", "", parent: 64, stage: "usages"),  // 369
-            Row("agreement_type_usages_list", "agreement_type_usages_list_record", "/finance/agreements/types/{id}/usages/list", "Usage", "GET", "", parent: 64, stage: "usages_list"),  // 370
-            Row("agreement_additions", "agreement_addition", "/finance/agreements/{id}/additions", "Addition", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "additions"),  // 371
-            Row("agreement_adjustments", "agreement_adjustment", "/finance/agreements/{id}/adjustments", "AgreementAdjustment", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "adjustments"),  // 372
-            Row("agreement_board_defaults", "agreement_board_default", "/finance/agreements/{id}/boardDefaults", "BoardDefault", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "board_defaults"),  // 373
-            Row("agreement_configurations", "agreement_configuration", "/finance/agreements/{id}/configurations", "ConfigurationReference", "GET,POST", "GET,DELETE", parent: 63, stage: "configurations"),  // 374
-            Row("agreement_sites", "agreement_site", "/finance/agreements/{id}/sites", "AgreementSite", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "sites"),  // 375
-            Row("agreement_work_role_exclusions", "agreement_work_role_exclusion", "/finance/agreements/{id}/workRoleExclusions", "AgreementWorkRoleExclusion", "GET,POST", "DELETE", parent: 63, stage: "work_role_exclusions"),  // 376
-            Row("agreement_work_type_exclusions", "agreement_work_type_exclusion", "/finance/agreements/{id}/workTypeExclusions", "AgreementWorkTypeExclusion", "GET,POST", "DELETE", parent: 63, stage: "work_type_exclusions"),  // 377
-            Row("agreement_workroles", "agreement_workrole", "/finance/agreements/{id}/workroles", "AgreementWorkRole", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "workroles"),  // 378
-            Row("agreement_worktypes", "agreement_worktype", "/finance/agreements/{id}/worktypes", "AgreementWorkType", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 63, stage: "worktypes"),  // 379
-            Row("billing_cycle_usages", "billing_cycle_usage", "/finance/billingCycles/{id}/usages", "Usage", "GET", "", parent: 67, stage: "usages"),  // 380
-            Row("billing_cycle_usages_list", "billing_cycle_usages_list_record", "/finance/billingCycles/{id}/usages/list", "Usage", "GET", "", parent: 67, stage: "usages_list"),  // 381
-            Row("billing_setup_routings", "billing_setup_routing", "/finance/billingSetups/{id}/routings", "BillingSetupRouting", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 69, stage: "routings"),  // 382
-            Row("billing_status_usages", "billing_status_usage", "/finance/billingStatuses/{id}/usages", "Usage", "GET", "", parent: 71, stage: "usages"),  // 383
-            Row("billing_status_usages_list", "billing_status_usages_list_record", "/finance/billingStatuses/{id}/usages/list", "Usage", "GET", "", parent: 71, stage: "usages_list"),  // 384
-            Row("billing_term_usages", "billing_term_usage", "/finance/billingTerms/{id}/usages", "Usage", "GET", "", parent: 73, stage: "usages"),  // 385
-            Row("billing_term_usages_list", "billing_term_usages_list_record", "/finance/billingTerms/{id}/usages/list", "Usage", "GET", "", parent: 73, stage: "usages_list"),  // 386
-            Row("currency_usages", "currency_usage", "/finance/currencies/{id}/usages", "Usage", "GET", "", parent: 75, stage: "usages"),  // 387
-            Row("currency_usages_list", "currency_usages_list_record", "/finance/currencies/{id}/usages/list", "Usage", "GET", "", parent: 75, stage: "usages_list"),  // 388
-            Row("invoice_email_template_usages", "invoice_email_template_usage", "/finance/invoiceEmailTemplates/{id}/usages", "Usage", "GET", "", parent: 84, stage: "usages"),  // 389
-            Row("invoice_email_template_usages_list", "invoice_email_template_usages_list_record", "/finance/invoiceEmailTemplates/{id}/usages/list", "Usage", "GET", "", parent: 84, stage: "usages_list"),  // 390
-            Row("invoice_template_usages", "invoice_template_usage", "/finance/invoiceTemplates/{id}/usages", "Usage", "GET", "", parent: 87, stage: "usages"),  // 391
-            Row("invoice_template_usages_list", "invoice_template_usages_list_record", "/finance/invoiceTemplates/{id}/usages/list", "Usage", "GET", "", parent: 87, stage: "usages_list"),  // 392
-            Row("invoice_payments", "invoice_payment", "/finance/invoices/{id}/payments", "Payment", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 88, stage: "payments"),  // 393
-            Row("tax_code_expense_type_exemptions", "tax_code_expense_type_exemption", "/finance/taxCodes/{id}/expenseTypeExemptions", "ExpenseTypeExemption", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 89, stage: "expense_type_exemptions"),  // 394
-            Row("tax_code_product_type_exemptions", "tax_code_product_type_exemption", "/finance/taxCodes/{id}/productTypeExemptions", "ProductTypeExemption", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 89, stage: "product_type_exemptions"),  // 395
-            Row("tax_code_tax_code_levels", "tax_code_tax_code_level", "/finance/taxCodes/{id}/taxCodeLevels", "TaxCodeLevel", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 89, stage: "tax_code_levels"),  // 396
-            Row("tax_code_tax_code_x_refs", "tax_code_tax_code_x_ref", "/finance/taxCodes/{id}/taxCodeXRefs", "TaxCodeXRef", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 89, stage: "tax_code_x_refs"),  // 397
-            Row("tax_code_usages", "tax_code_usage", "/finance/taxCodes/{id}/usages", "Usage", "GET", "", parent: 89, stage: "usages"),  // 398
-            Row("tax_code_usages_list", "tax_code_usages_list_record", "/finance/taxCodes/{id}/usages/list", "Usage", "GET", "", parent: 89, stage: "usages_list"),  // 399
-            Row("tax_code_work_role_exemptions", "tax_code_work_role_exemption", "/finance/taxCodes/{id}/workRoleExemptions", "WorkRoleExemption", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 89, stage: "work_role_exemptions"),  // 400
-            Row("campaign_type_sub_types", "campaign_type_sub_type", "/marketing/campaigns/types/{id}/subTypes", "TypeCampaignSubType", "GET", "GET", parent: 95, stage: "sub_types"),  // 401
-            Row("campaign_activities", "campaign_activity", "/marketing/campaigns/{id}/activities", "ActivityReference", "GET", "", parent: 92, stage: "activities"),  // 402
-            Row("campaign_audits", "campaign_audit", "/marketing/campaigns/{id}/audits", "CampaignAudit", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 92, stage: "audits"),  // 403
-            Row("campaign_emails_opened", "campaign_emails_opened_record", "/marketing/campaigns/{id}/emailsOpened", "EmailOpened", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 92, stage: "emails_opened"),  // 404
-            Row("campaign_forms_submitted", "campaign_forms_submitted_record", "/marketing/campaigns/{id}/formsSubmitted", "FormSubmitted", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 92, stage: "forms_submitted"),  // 405
-            Row("campaign_links_clicked", "campaign_links_clicked_record", "/marketing/campaigns/{id}/linksClicked", "LinkClicked", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 92, stage: "links_clicked"),  // 406
-            Row("campaign_opportunities", "campaign_opportunity", "/marketing/campaigns/{id}/opportunities", "OpportunityReference", "GET", "", parent: 92, stage: "opportunities"),  // 407
-            Row("group_companies", "group_company", "/marketing/groups/{id}/companies", "MarketingCompany", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 97, stage: "companies"),  // 408
-            Row("group_contacts", "group_contact", "/marketing/groups/{id}/contacts", "MarketingContact", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 97, stage: "contacts"),  // 409
-            Row("group_usages", "group_usage", "/marketing/groups/{id}/usages", "Usage", "GET", "", parent: 97, stage: "usages"),  // 410
-            Row("group_usages_list", "group_usages_list_record", "/marketing/groups/{id}/usages/list", "Usage", "GET", "", parent: 97, stage: "usages_list"),  // 411
-            Row("adjustment_type_usages", "adjustment_type_usage", "/procurement/adjustments/types/{id}/usages", "Usage", "GET", "", parent: 102, stage: "usages"),  // 412
-            Row("adjustment_type_usages_list", "adjustment_type_usages_list_record", "/procurement/adjustments/types/{id}/usages/list", "Usage", "GET", "", parent: 102, stage: "usages_list"),  // 413
-            Row("adjustment_details", "adjustment_detail", "/procurement/adjustments/{id}/details", "AdjustmentDetail", "GET,POST", "GET,DELETE", parent: 101, stage: "details"),  // 414
-            Row("catalog_item_components", "catalog_item_component", "/procurement/catalog/{id}/components", "CatalogComponent", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 104, stage: "components"),  // 415
-            Row("catalog_item_inventory", "catalog_item_inventory_record", "/procurement/catalog/{id}/inventory", "CatalogInventory", "GET", "GET", parent: 104, stage: "inventory"),  // 416
-            Row("catalog_item_minimum_stock_by_warehouse", "catalog_item_minimum_stock_by_warehouse_record", "/procurement/catalog/{id}/minimumStockByWarehouse", "MinimumStockByWarehouse", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 104, stage: "minimum_stock_by_warehouse"),  // 417
-            Row("category_subcategories_info", "category_subcategories_info_record", "/procurement/categories/{id}/subcategories/info", "LegacySubCategoryInfo", "GET", "", parent: 106, stage: "subcategories_info"),  // 418
-            Row("pricingschedule_details", "pricingschedule_detail", "/procurement/pricingschedules/{id}/details", "PricingDetail", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 112, stage: "details"),  // 419
-            Row("product_components", "product_component", "/procurement/products/{id}/components", "ProductComponent", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 113, stage: "components"),  // 420
-            Row("product_picking_shipping_details", "product_picking_shipping_detail", "/procurement/products/{id}/pickingShippingDetails", "ProductPickingShippingDetail", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 113, stage: "picking_shipping_details"),  // 421
-            Row("purchaseorder_lineitems", "purchaseorder_lineitem", "/procurement/purchaseorders/{id}/lineitems", "PurchaseOrderLineItem", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 114, stage: "lineitems"),  // 422
-            Row("purchaseorderstatus_notifications", "purchaseorderstatus_notification", "/procurement/purchaseorderstatuses/{id}/notifications", "PurchaseOrderStatusNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 115, stage: "notifications"),  // 423
-            Row("purchaseorderstatus_usages", "purchaseorderstatus_usage", "/procurement/purchaseorderstatuses/{id}/usages", "Usage", "GET", "", parent: 115, stage: "usages"),  // 424
-            Row("purchaseorderstatus_usages_list", "purchaseorderstatus_usages_list_record", "/procurement/purchaseorderstatuses/{id}/usages/list", "Usage", "GET", "", parent: 115, stage: "usages_list"),  // 425
-            Row("rma_status_notifications", "rma_status_notification", "/procurement/rmaStatuses/{id}/notifications", "RmaStatusNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 118, stage: "notifications"),  // 426
-            Row("rma_status_usages", "rma_status_usage", "/procurement/rmaStatuses/{id}/usages", "Usage", "GET", "", parent: 118, stage: "usages"),  // 427
-            Row("rma_status_usages_list", "rma_status_usages_list_record", "/procurement/rmaStatuses/{id}/usages/list", "Usage", "GET", "", parent: 118, stage: "usages_list"),  // 428
-            Row("shipmentmethod_usages", "shipmentmethod_usage", "/procurement/shipmentmethods/{id}/usages", "Usage", "GET", "", parent: 122, stage: "usages"),  // 429
-            Row("shipmentmethod_usages_list", "shipmentmethod_usages_list_record", "/procurement/shipmentmethods/{id}/usages/list", "Usage", "GET", "", parent: 122, stage: "usages_list"),  // 430
-            Row("procurement_type_usages", "procurement_type_usage", "/procurement/types/{id}/usages", "Usage", "GET", "", parent: 124, stage: "usages"),  // 431
-            Row("procurement_type_usages_list", "procurement_type_usages_list_record", "/procurement/types/{id}/usages/list", "Usage", "GET", "", parent: 124, stage: "usages_list"),  // 432
-            Row("unit_of_measure_conversions", "unit_of_measure_conversion", "/procurement/unitOfMeasures/{id}/conversions", "Conversion", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 126, stage: "conversions"),  // 433
-            Row("warehouse_bin_inventory_on_hand", "warehouse_bin_inventory_on_hand_record", "/procurement/warehouseBins/{id}/inventoryOnHand", "InventoryOnHand", "GET", "GET", parent: 127, stage: "inventory_on_hand"),  // 434
-            Row("phase_status_usages", "phase_status_usage", "/project/phaseStatuses/{id}/usages", "Usage", "GET", "", parent: 131, stage: "usages"),  // 435
-            Row("phase_status_usages_list", "phase_status_usages_list_record", "/project/phaseStatuses/{id}/usages/list", "Usage", "GET", "", parent: 131, stage: "usages_list"),  // 436
-            Row("project_type_usages", "project_type_usage", "/project/projectTypes/{id}/usages", "Usage", "GET", "", parent: 132, stage: "usages"),  // 437
-            Row("project_type_usages_list", "project_type_usages_list_record", "/project/projectTypes/{id}/usages/list", "Usage", "GET", "", parent: 132, stage: "usages_list"),  // 438
-            Row("project_contacts", "project_contact", "/project/projects/{id}/contacts", "ProjectContact", "GET,POST", "GET,DELETE", parent: 134, stage: "contacts"),  // 439
-            Row("project_notes", "project_note", "/project/projects/{id}/notes", "ProjectNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 134, stage: "notes"),  // 440
-            Row("project_phases", "project_phase", "/project/projects/{id}/phases", "ProjectPhase", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 134, stage: "phases"),  // 441
-            Row("project_project_workplan", "project_project_workplan_record", "/project/projects/{id}/projectWorkplan", "ProjectWorkplan", "GET", "GET", parent: 134, stage: "project_workplan"),  // 442
-            Row("project_team_members", "project_team_member", "/project/projects/{id}/teamMembers", "ProjectTeamMember", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 134, stage: "team_members"),  // 443
-            Row("security_role_settings", "security_role_setting", "/project/securityRoles/{id}/settings", "ProjectSecurityRoleSetting", "GET", "GET,PUT,PATCH", parent: 135, stage: "settings"),  // 444
-            Row("project_status_usages", "project_status_usage", "/project/statuses/{id}/usages", "Usage", "GET", "", parent: 137, stage: "usages"),  // 445
-            Row("project_status_usages_list", "project_status_usages_list_record", "/project/statuses/{id}/usages/list", "Usage", "GET", "", parent: 137, stage: "usages_list"),  // 446
-            Row("project_ticket_activities", "project_ticket_activity", "/project/tickets/{id}/activities", "ActivityReference", "GET", "", parent: 139, stage: "activities"),  // 447
-            Row("project_ticket_all_notes", "project_ticket_all_note", "/project/tickets/{id}/allNotes", "ProjectTicketNote", "GET", "", parent: 139, stage: "all_notes"),  // 448
-            Row("project_ticket_configurations", "project_ticket_configuration", "/project/tickets/{id}/configurations", "ConfigurationReference", "GET,POST", "GET,DELETE", parent: 139, stage: "configurations"),  // 449
-            Row("project_ticket_documents", "project_ticket_document", "/project/tickets/{id}/documents", "DocumentReference", "GET", "", parent: 139, stage: "documents"),  // 450
-            Row("project_ticket_notes", "project_ticket_note", "/project/tickets/{id}/notes", "TicketNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 139, stage: "notes"),  // 451
-            Row("project_ticket_products", "project_ticket_product", "/project/tickets/{id}/products", "ProductReference", "GET", "", parent: 139, stage: "products"),  // 452
-            Row("project_ticket_scheduleentries", "project_ticket_scheduleentry", "/project/tickets/{id}/scheduleentries", "ScheduleEntryReference", "GET", "", parent: 139, stage: "scheduleentries"),  // 453
-            Row("project_ticket_tasks", "project_ticket_task", "/project/tickets/{id}/tasks", "TicketTask", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 139, stage: "tasks"),  // 454
-            Row("project_ticket_timeentries", "project_ticket_timeentry", "/project/tickets/{id}/timeentries", "TimeEntryReference", "GET", "", parent: 139, stage: "timeentries"),  // 455
-            Row("activity_type_usages", "activity_type_usage", "/sales/activities/types/{id}/usages", "Usage", "GET", "", parent: 143, stage: "usages"),  // 456
-            Row("activity_type_usages_list", "activity_type_usages_list_record", "/sales/activities/types/{id}/usages/list", "Usage", "GET", "", parent: 143, stage: "usages_list"),  // 457
-            Row("commission_usages", "commission_usage", "/sales/commissions/{id}/usages", "Usage", "GET", "", parent: 144, stage: "usages"),  // 458
-            Row("commission_usages_list", "commission_usages_list_record", "/sales/commissions/{id}/usages/list", "Usage", "GET", "", parent: 144, stage: "usages_list"),  // 459
-            Row("opportunity_status_usages", "opportunity_status_usage", "/sales/opportunities/statuses/{id}/usages", "Usage", "GET", "", parent: 148, stage: "usages"),  // 460
-            Row("opportunity_status_usages_list", "opportunity_status_usages_list_record", "/sales/opportunities/statuses/{id}/usages/list", "Usage", "GET", "", parent: 148, stage: "usages_list"),  // 461
-            Row("opportunity_type_usages", "opportunity_type_usage", "/sales/opportunities/types/{id}/usages", "Usage", "GET", "", parent: 150, stage: "usages"),  // 462
-            Row("opportunity_type_usages_list", "opportunity_type_usages_list_record", "/sales/opportunities/types/{id}/usages/list", "Usage", "GET", "", parent: 150, stage: "usages_list"),  // 463
-            Row("opportunity_contacts", "opportunity_contact", "/sales/opportunities/{id}/contacts", "OpportunityContact", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 145, stage: "contacts"),  // 464
-            Row("opportunity_forecast", "opportunity_forecast_record", "/sales/opportunities/{id}/forecast", "Forecast", "GET,POST", "GET,POST,PUT,PATCH,DELETE", parent: 145, stage: "forecast"),  // 465
-            Row("opportunity_notes", "opportunity_note", "/sales/opportunities/{id}/notes", "OpportunityNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 145, stage: "notes"),  // 466
-            Row("opportunity_notes_count", "opportunity_notes_count_record", "/sales/opportunities/{id}/notes/count", "OpportunityNote", "GET", "", parent: 145, stage: "notes_count"),  // 467
-            Row("opportunity_team", "opportunity_team_record", "/sales/opportunities/{id}/team", "Team", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 145, stage: "team"),  // 468
-            Row("order_status_notifications", "order_status_notification", "/sales/orders/statuses/{id}/notifications", "OrderStatusNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 153, stage: "notifications"),  // 469
-            Row("order_status_usages", "order_status_usage", "/sales/orders/statuses/{id}/usages", "Usage", "GET", "", parent: 153, stage: "usages"),  // 470
-            Row("order_status_usages_list", "order_status_usages_list_record", "/sales/orders/statuses/{id}/usages/list", "Usage", "GET", "", parent: 153, stage: "usages_list"),  // 471
-            Row("sales_team_members", "sales_team_member", "/sales/salesTeams/{id}/members", "SalesTeamMember", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 159, stage: "members"),  // 472
-            Row("stage_usages", "stage_usage", "/sales/stages/{id}/usages", "Usage", "GET", "", parent: 160, stage: "usages"),  // 473
-            Row("stage_usages_list", "stage_usages_list_record", "/sales/stages/{id}/usages/list", "Usage", "GET", "", parent: 160, stage: "usages_list"),  // 474
-            Row("calendar_usages", "calendar_usage", "/schedule/calendars/{id}/usages", "Usage", "GET", "", parent: 162, stage: "usages"),  // 475
-            Row("calendar_usages_list", "calendar_usages_list_record", "/schedule/calendars/{id}/usages/list", "Usage", "GET", "", parent: 162, stage: "usages_list"),  // 476
-            Row("schedule_entry_details", "schedule_entry_detail", "/schedule/entries/{id}/details", "ScheduleDetail", "GET", "GET", parent: 166, stage: "details"),  // 477
-            Row("schedule_type_usages", "schedule_type_usage", "/schedule/types/{id}/usages", "Usage", "GET", "", parent: 171, stage: "usages"),  // 478
-            Row("schedule_type_usages_list", "schedule_type_usages_list_record", "/schedule/types/{id}/usages/list", "Usage", "GET", "", parent: 171, stage: "usages_list"),  // 479
-            Row("board_auto_assign_resources", "board_auto_assign_resource", "/service/boards/{id}/autoAssignResources", "BoardAutoAssignResource", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "auto_assign_resources"),  // 480
-            Row("board_auto_templates", "board_auto_template", "/service/boards/{id}/autoTemplates", "BoardAutoTemplate", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "auto_templates"),  // 481
-            Row("board_excluded_members", "board_excluded_member", "/service/boards/{id}/excludedMembers", "BoardExcludedMember", "GET,POST", "GET,DELETE", parent: 173, stage: "excluded_members"),  // 482
-            Row("board_items", "board_item", "/service/boards/{id}/items", "BoardItem", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "items"),  // 483
-            Row("board_notifications", "board_notification", "/service/boards/{id}/notifications", "BoardNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "notifications"),  // 484
-            Row("board_statuses", "board_status", "/service/boards/{id}/statuses", "BoardStatus", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "statuses"),  // 485
-            Row("board_statuses_info", "board_statuses_info_record", "/service/boards/{id}/statuses/info", "BoardStatusInfo", "GET", "", parent: 173, stage: "statuses_info"),  // 486
-            Row("board_subtypes", "board_subtype", "/service/boards/{id}/subtypes", "BoardSubType", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "subtypes"),  // 487
-            Row("board_subtypes_info", "board_subtypes_info_record", "/service/boards/{id}/subtypes/info", "BoardSubTypeInfo", "GET", "", parent: 173, stage: "subtypes_info"),  // 488
-            Row("board_teams", "board_team", "/service/boards/{id}/teams", "BoardTeam", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "teams"),  // 489
-            Row("board_teams_info", "board_teams_info_record", "/service/boards/{id}/teams/info", "BoardTeamInfo", "GET", "", parent: 173, stage: "teams_info"),  // 490
-            Row("board_type_sub_type_item_associations", "board_type_sub_type_item_association", "/service/boards/{id}/typeSubTypeItemAssociations", "BoardTypeSubTypeItemAssociation", "GET", "GET", parent: 173, stage: "type_sub_type_item_associations"),  // 491
-            Row("board_types", "board_type", "/service/boards/{id}/types", "BoardType", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 173, stage: "types"),  // 492
-            Row("board_usages", "board_usage", "/service/boards/{id}/usages", "Usage", "GET", "", parent: 173, stage: "usages"),  // 493
-            Row("board_usages_list", "board_usages_list_record", "/service/boards/{id}/usages/list", "Usage", "GET", "", parent: 173, stage: "usages_list"),  // 494
-            Row("email_template_usages", "email_template_usage", "/service/emailTemplates/{id}/usages", "Usage", "GET", "", parent: 175, stage: "usages"),  // 495
-            Row("email_template_usages_list", "email_template_usages_list_record", "/service/emailTemplates/{id}/usages/list", "Usage", "GET", "", parent: 175, stage: "usages_list"),  // 496
-            Row("knowledge_base_sub_category_usages", "knowledge_base_sub_category_usage", "/service/knowledgeBaseSubCategories/{id}/usages", "Usage", "GET", "", parent: 181, stage: "usages"),  // 497
-            Row("knowledge_base_sub_category_usages_list", "knowledge_base_sub_category_usages_list_record", "/service/knowledgeBaseSubCategories/{id}/usages/list", "Usage", "GET", "", parent: 181, stage: "usages_list"),  // 498
-            Row("priority_usages", "priority_usage", "/service/priorities/{id}/usages", "Usage", "GET", "", parent: 184, stage: "usages"),  // 499
-            Row("priority_usages_list", "priority_usages_list_record", "/service/priorities/{id}/usages/list", "Usage", "GET", "", parent: 184, stage: "usages_list"),  // 500
-            Row("service_signoff_signoffcustomfields", "service_signoff_signoffcustomfield", "/service/serviceSignoff/{id}/signoffcustomfields", "ServiceSignoffCustomField", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 187, stage: "signoffcustomfields"),  // 501
-            Row("service_signoff_usages", "service_signoff_usage", "/service/serviceSignoff/{id}/usages", "Usage", "GET", "", parent: 187, stage: "usages"),  // 502
-            Row("service_signoff_usages_list", "service_signoff_usages_list_record", "/service/serviceSignoff/{id}/usages/list", "Usage", "GET", "", parent: 187, stage: "usages_list"),  // 503
-            Row("source_usages", "source_usage", "/service/sources/{id}/usages", "Usage", "GET", "", parent: 191, stage: "usages"),  // 504
-            Row("source_usages_list", "source_usages_list_record", "/service/sources/{id}/usages/list", "Usage", "GET", "", parent: 191, stage: "usages_list"),  // 505
-            Row("service_survey_questions", "service_survey_question", "/service/surveys/{id}/questions", "ServiceSurveyQuestion", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 193, stage: "questions"),  // 506
-            Row("service_survey_results", "service_survey_result", "/service/surveys/{id}/results", "SurveyResult", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 193, stage: "results"),  // 507
-            Row("service_survey_usages", "service_survey_usage", "/service/surveys/{id}/usages", "Usage", "GET", "", parent: 193, stage: "usages"),  // 508
-            Row("service_survey_usages_list", "service_survey_usages_list_record", "/service/surveys/{id}/usages/list", "Usage", "GET", "", parent: 193, stage: "usages_list"),  // 509
-            Row("ticket_activities", "ticket_activity", "/service/tickets/{id}/activities", "ActivityReference", "GET", "", parent: 200, stage: "activities"),  // 510
-            Row("ticket_all_notes", "ticket_all_note", "/service/tickets/{id}/allNotes", "ServiceTicketNote", "GET", "", parent: 200, stage: "all_notes"),  // 511
-            Row("ticket_configurations", "ticket_configuration", "/service/tickets/{id}/configurations", "ConfigurationReference", "GET,POST", "GET,DELETE", parent: 200, stage: "configurations"),  // 512
-            Row("ticket_documents", "ticket_document", "/service/tickets/{id}/documents", "DocumentReference", "GET", "", parent: 200, stage: "documents"),  // 513
-            Row("ticket_notes", "ticket_note", "/service/tickets/{id}/notes", "ServiceNote", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 200, stage: "notes"),  // 514
-            Row("ticket_products", "ticket_product", "/service/tickets/{id}/products", "ProductReference", "GET", "", parent: 200, stage: "products"),  // 515
-            Row("ticket_scheduleentries", "ticket_scheduleentry", "/service/tickets/{id}/scheduleentries", "ScheduleEntryReference", "GET", "", parent: 200, stage: "scheduleentries"),  // 516
-            Row("ticket_tasks", "ticket_task", "/service/tickets/{id}/tasks", "Task", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 200, stage: "tasks"),  // 517
-            Row("ticket_timeentries", "ticket_timeentry", "/service/tickets/{id}/timeentries", "TimeEntryReference", "GET", "", parent: 200, stage: "timeentries"),  // 518
-            Row("certification_usages", "certification_usage", "/system/certifications/{id}/usages", "Usage", "GET", "", parent: 208, stage: "usages"),  // 519
-            Row("certification_usages_list", "certification_usages_list_record", "/system/certifications/{id}/usages/list", "Usage", "GET", "", parent: 208, stage: "usages_list"),  // 520
-            Row("custom_report_parameters", "custom_report_parameter", "/system/customReports/{id}/parameters", "CustomReportParameter", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 212, stage: "parameters"),  // 521
-            Row("system_department_locations", "system_department_location", "/system/departments/{id}/locations", "DepartmentLocation", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 214, stage: "locations"),  // 522
-            Row("system_department_usages", "system_department_usage", "/system/departments/{id}/usages", "Usage", "GET", "", parent: 214, stage: "usages"),  // 523
-            Row("system_department_usages_list", "system_department_usages_list_record", "/system/departments/{id}/usages/list", "Usage", "GET", "", parent: 214, stage: "usages_list"),  // 524
-            Row("email_connector_parsing_styles", "email_connector_parsing_style", "/system/emailConnectors/{id}/parsingStyles", "EmailConnectorParsingStyle", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 219, stage: "parsing_styles"),  // 525
-            Row("system_location_departments", "system_location_department", "/system/locations/{id}/departments", "LocationDepartment", "GET", "GET", parent: 244, stage: "departments"),  // 526
-            Row("system_location_usages", "system_location_usage", "/system/locations/{id}/usages", "Usage", "GET", "", parent: 244, stage: "usages"),  // 527
-            Row("system_location_usages_list", "system_location_usages_list_record", "/system/locations/{id}/usages/list", "Usage", "GET", "", parent: 244, stage: "usages_list"),  // 528
-            Row("system_location_work_roles", "system_location_work_role", "/system/locations/{id}/workRoles", "LocationWorkRole", "GET", "GET", parent: 244, stage: "work_roles"),  // 529
-            Row("member_accruals", "member_accrual", "/system/members/{id}/accruals", "MemberAccrual", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "accruals"),  // 530
-            Row("member_certifications", "member_certification", "/system/members/{id}/certifications", "MemberCertification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "certifications"),  // 531
-            Row("member_delegations", "member_delegation", "/system/members/{id}/delegations", "MemberDelegation", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "delegations"),  // 532
-            Row("member_managed_device_accounts", "member_managed_device_account", "/system/members/{id}/managedDeviceAccounts", "ManagedDeviceAccount", "GET", "", parent: 247, stage: "managed_device_accounts"),  // 533
-            Row("member_mycertifications", "member_mycertification", "/system/members/{id}/mycertifications", "MemberCertification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "mycertifications"),  // 534
-            Row("member_notification_settings", "member_notification_setting", "/system/members/{id}/notificationSettings", "MemberNotificationSetting", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "notification_settings"),  // 535
-            Row("member_personas", "member_persona", "/system/members/{id}/personas", "MemberPersona", "GET", "GET", parent: 247, stage: "personas"),  // 536
-            Row("member_skills", "member_skill", "/system/members/{id}/skills", "MemberSkill", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 247, stage: "skills"),  // 537
-            Row("member_usages", "member_usage", "/system/members/{id}/usages", "Usage", "GET", "", parent: 247, stage: "usages"),  // 538
-            Row("member_usages_list", "member_usages_list_record", "/system/members/{id}/usages/list", "Usage", "GET", "", parent: 247, stage: "usages_list"),  // 539
-            Row("menuentry_locations", "menuentry_location", "/system/menuEntries/{id}/locations", "MenuEntryLocation", "GET,POST", "GET,DELETE", parent: 251, stage: "locations"),  // 540
-            Row("report_card_details", "report_card_detail", "/system/reportCards/{id}/details", "ReportCardDetail", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 271, stage: "details"),  // 541
-            Row("securityrole_settings", "securityrole_setting", "/system/securityRoles/{id}/settings", "SecurityRoleSetting", "GET", "GET", parent: 274, stage: "settings"),  // 542
-            Row("system_survey_questions", "system_survey_question", "/system/surveys/{id}/questions", "SurveyQuestion", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 284, stage: "questions"),  // 543
-            Row("workflow_attachments", "workflow_attachment", "/system/workflows/{id}/attachments", "WorkflowAttachment", "GET", "GET", parent: 291, stage: "attachments"),  // 544
-            Row("workflow_events", "workflow_event", "/system/workflows/{id}/events", "WorkflowEvent", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 291, stage: "events"),  // 545
-            Row("workflow_notify_types", "workflow_notify_type", "/system/workflows/{id}/notifyTypes", "WorkflowNotifyType", "GET", "GET", parent: 291, stage: "notify_types"),  // 546
-            Row("workflow_notify_types_info", "workflow_notify_types_info_record", "/system/workflows/{id}/notifyTypes/info", "WorkflowNotifyTypeInfo", "GET", "", parent: 291, stage: "notify_types_info"),  // 547
-            Row("workflow_triggers", "workflow_trigger", "/system/workflows/{id}/triggers", "WorkflowTrigger", "GET", "", parent: 291, stage: "triggers"),  // 548
-            Row("accrual_details", "accrual_detail", "/time/accruals/{id}/details", "TimeAccrualDetail", "GET", "GET,PUT,PATCH,DELETE", parent: 294, stage: "details"),  // 549
-            Row("charge_code_expense_types_list", "charge_code_expense_types_list_record", "/time/chargeCodes/{id}/expenseTypes", "ChargeCodeExpenseType", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 296, stage: "expense_types"),  // 550
-            Row("charge_code_usages", "charge_code_usage", "/time/chargeCodes/{id}/usages", "Usage", "GET", "", parent: 296, stage: "usages"),  // 551
-            Row("charge_code_usages_list", "charge_code_usages_list_record", "/time/chargeCodes/{id}/usages/list", "Usage", "GET", "", parent: 296, stage: "usages_list"),  // 552
-            Row("time_entry_audits", "time_entry_audit", "/time/entries/{id}/audits", "TimeEntryAudit", "GET", "GET", parent: 298, stage: "audits"),  // 553
-            Row("sheet_audits", "sheet_audit", "/time/sheets/{id}/audits", "TimeSheetAudit", "GET", "GET", parent: 301, stage: "audits"),  // 554
-            Row("time_period_setup_periods", "time_period_setup_period", "/time/timePeriodSetups/{id}/periods", "TimePeriod", "GET", "GET", parent: 303, stage: "periods"),  // 555
-            Row("work_role_locations", "work_role_location", "/time/workRoles/{id}/locations", "WorkRoleLocation", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 304, stage: "locations"),  // 556
-            Row("work_role_usages", "work_role_usage", "/time/workRoles/{id}/usages", "Usage", "GET", "", parent: 304, stage: "usages"),  // 557
-            Row("work_role_usages_list", "work_role_usages_list_record", "/time/workRoles/{id}/usages/list", "Usage", "GET", "", parent: 304, stage: "usages_list"),  // 558
-            Row("work_type_usages", "work_type_usage", "/time/workTypes/{id}/usages", "Usage", "GET", "", parent: 306, stage: "usages"),  // 559
-            Row("work_type_usages_list", "work_type_usages_list_record", "/time/workTypes/{id}/usages/list", "Usage", "GET", "", parent: 306, stage: "usages_list"),  // 560
-            Row("company_site_usages", "company_site_usage", "/company/companies/{id}/sites/{id}/usages", "Usage", "GET", "", parent: 320, stage: "usages"),  // 561
-            Row("company_site_usages_list", "company_site_usages_list_record", "/company/companies/{id}/sites/{id}/usages/list", "Usage", "GET", "", parent: 320, stage: "usages_list"),  // 562
-            Row("configuration_type_question_values", "configuration_type_question_value", "/company/configurations/types/{id}/questions/{id}/values", "ConfigurationTypeQuestionValue", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 328, stage: "values"),  // 563
-            Row("tax_code_expense_type_exemption_taxable_expense_type_levels", "tax_code_expense_type_exemption_taxable_expense_type_level", "/finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels", "TaxableExpenseTypeLevel", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 394, stage: "taxable_expense_type_levels"),  // 564
-            Row("tax_code_product_type_exemption_taxable_product_type_levels", "tax_code_product_type_exemption_taxable_product_type_level", "/finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels", "TaxableProductTypeLevel", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 395, stage: "taxable_product_type_levels"),  // 565
-            Row("tax_code_tax_code_x_ref_taxable_x_ref_levels", "tax_code_tax_code_x_ref_taxable_x_ref_level", "/finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels", "TaxableXRefLevel", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 397, stage: "taxable_x_ref_levels"),  // 566
-            Row("tax_code_work_role_exemption_taxable_work_role_levels", "tax_code_work_role_exemption_taxable_work_role_level", "/finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels", "TaxableWorkRoleLevel", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 400, stage: "taxable_work_role_levels"),  // 567
-            Row("pricingschedule_detail_breaks", "pricingschedule_detail_break", "/procurement/pricingschedules/{id}/details/{id}/breaks", "PricingBreak", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 419, stage: "breaks"),  // 568
-            Row("board_item_associations", "board_item_association", "/service/boards/{id}/items/{id}/associations", "BoardItemAssociation", "GET", "GET,PUT,PATCH", parent: 483, stage: "associations"),  // 569
-            Row("board_item_usages", "board_item_usage", "/service/boards/{id}/items/{id}/usages", "Usage", "GET", "", parent: 483, stage: "usages"),  // 570
-            Row("board_item_usages_list", "board_item_usages_list_record", "/service/boards/{id}/items/{id}/usages/list", "Usage", "GET", "", parent: 483, stage: "usages_list"),  // 571
-            Row("board_status_notifications", "board_status_notification", "/service/boards/{id}/statuses/{id}/notifications", "BoardStatusNotification", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 485, stage: "notifications"),  // 572
-            Row("board_status_usages", "board_status_usage", "/service/boards/{id}/statuses/{id}/usages", "Usage", "GET", "", parent: 485, stage: "usages"),  // 573
-            Row("board_status_usages_list", "board_status_usages_list_record", "/service/boards/{id}/statuses/{id}/usages/list", "Usage", "GET", "", parent: 485, stage: "usages_list"),  // 574
-            Row("board_subtype_usages", "board_subtype_usage", "/service/boards/{id}/subtypes/{id}/usages", "Usage", "GET", "", parent: 487, stage: "usages"),  // 575
-            Row("board_subtype_usages_list", "board_subtype_usages_list_record", "/service/boards/{id}/subtypes/{id}/usages/list", "Usage", "GET", "", parent: 487, stage: "usages_list"),  // 576
-            Row("board_team_usages_list", "board_team_usages_list_record", "/service/boards/{id}/teams/{id}/usages/list", "Usage", "GET", "", parent: 489, stage: "usages_list"),  // 577
-            Row("board_type_usages", "board_type_usage", "/service/boards/{id}/types/{id}/usages", "Usage", "GET", "", parent: 492, stage: "usages"),  // 578
-            Row("board_type_usages_list", "board_type_usages_list_record", "/service/boards/{id}/types/{id}/usages/list", "Usage", "GET", "", parent: 492, stage: "usages_list"),  // 579
-            Row("service_survey_question_options", "service_survey_question_option", "/service/surveys/{id}/questions/{id}/options", "SurveyOption", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 506, stage: "options"),  // 580
-            Row("email_connector_parsing_style_parsing_rules", "email_connector_parsing_style_parsing_rule", "/system/emailConnectors/{id}/parsingStyles/{id}/parsingRules", "EmailConnectorParsingRule", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 525, stage: "parsing_rules"),  // 581
-            Row("system_survey_question_values", "system_survey_question_value", "/system/surveys/{id}/questions/{id}/values", "SurveyQuestionValue", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 543, stage: "values"),  // 582
-            Row("workflow_event_actions", "workflow_event_action", "/system/workflows/{id}/events/{id}/actions", "WorkflowAction", "GET,POST", "GET,PUT,PATCH,DELETE", parent: 545, stage: "actions"),  // 583
-            Row("workflow_trigger_options", "workflow_trigger_option", "/system/workflows/{id}/triggers/{id}/options", "WorkflowTriggerOption", "GET", "", parent: 548, stage: "options"),  // 584
-        ],
-        names: [
-            Name("accounting_package", 62),
-            Name("accounting_package_setup", 61),
-            Name("accounting_package_setup_record", 61),
-            Name("accounting_packages", 62),
-            Name("accrual", 294),
-            Name("accrual_detail", 549),
-            Name("accrual_details", 549),
-            Name("accruals", 294),
-            Name("activities", 140),
-            Name("activity", 140),
-            Name("activity_status", 141),
-            Name("activity_status_info", 142),
-            Name("activity_status_info_record", 142),
-            Name("activity_statuses", 141),
-            Name("activity_type", 143),
-            Name("activity_type_usage", 456),
-            Name("activity_type_usages", 456),
-            Name("activity_type_usages_list", 457),
-            Name("activity_type_usages_list_record", 457),
-            Name("activity_types", 143),
-            Name("activitystopwatch", 295),
-            Name("activitystopwatches", 295),
-            Name("address_format", 0),
-            Name("address_format_info", 1),
-            Name("address_format_info_record", 1),
-            Name("address_formats", 0),
-            Name("adjustment", 101),
-            Name("adjustment_detail", 414),
-            Name("adjustment_details", 414),
-            Name("adjustment_type", 102),
-            Name("adjustment_type_info", 103),
-            Name("adjustment_type_info_record", 103),
-            Name("adjustment_type_usage", 412),
-            Name("adjustment_type_usages", 412),
-            Name("adjustment_type_usages_list", 413),
-            Name("adjustment_type_usages_list_record", 413),
-            Name("adjustment_types", 102),
-            Name("adjustments", 101),
-            Name("agreement", 63),
-            Name("agreement_addition", 371),
-            Name("agreement_additions", 371),
-            Name("agreement_adjustment", 372),
-            Name("agreement_adjustments", 372),
-            Name("agreement_board_default", 373),
-            Name("agreement_board_defaults", 373),
-            Name("agreement_configuration", 374),
-            Name("agreement_configurations", 374),
-            Name("agreement_site", 375),
-            Name("agreement_sites", 375),
-            Name("agreement_type", 64),
-            Name("agreement_type_info", 65),
-            Name("agreement_type_info_record", 65),
-            Name("agreement_type_usage", 369),
-            Name("agreement_type_usages", 369),
-            Name("agreement_type_usages_list", 370),
-            Name("agreement_type_usages_list_record", 370),
-            Name("agreement_types", 64),
-            Name("agreement_work_role_exclusion", 376),
-            Name("agreement_work_role_exclusions", 376),
-            Name("agreement_work_type_exclusion", 377),
-            Name("agreement_work_type_exclusions", 377),
-            Name("agreement_workrole", 378),
-            Name("agreement_workroles", 378),
-            Name("agreement_worktype", 379),
-            Name("agreement_worktypes", 379),
-            Name("agreements", 63),
-            Name("allowedorigin", 202),
-            Name("allowedorigins", 202),
-            Name("api_member", 203),
-            Name("api_members", 203),
-            Name("audittrail", 204),
-            Name("audittrail_record", 204),
-            Name("auth_anvil", 205),
-            Name("auth_anvils", 205),
-            Name("auto_sync_time", 206),
-            Name("auto_sync_time_record", 206),
-            Name("batch", 57),
-            Name("batch_entries", 365),
-            Name("batch_entry", 365),
-            Name("batch_setup", 66),
-            Name("batch_setups", 66),
-            Name("batches", 57),
-            Name("billing_cycle", 67),
-            Name("billing_cycle_info", 68),
-            Name("billing_cycle_info_record", 68),
-            Name("billing_cycle_usage", 380),
-            Name("billing_cycle_usages", 380),
-            Name("billing_cycle_usages_list", 381),
-            Name("billing_cycle_usages_list_record", 381),
-            Name("billing_cycles", 67),
-            Name("billing_setup", 69),
-            Name("billing_setup_info", 70),
-            Name("billing_setup_info_record", 70),
-            Name("billing_setup_routing", 382),
-            Name("billing_setup_routings", 382),
-            Name("billing_setups", 69),
-            Name("billing_status", 71),
-            Name("billing_status_info", 72),
-            Name("billing_status_info_record", 72),
-            Name("billing_status_usage", 383),
-            Name("billing_status_usages", 383),
-            Name("billing_status_usages_list", 384),
-            Name("billing_status_usages_list_record", 384),
-            Name("billing_statuses", 71),
-            Name("billing_term", 73),
-            Name("billing_term_info", 74),
-            Name("billing_term_info_record", 74),
-            Name("billing_term_usage", 385),
-            Name("billing_term_usages", 385),
-            Name("billing_term_usages_list", 386),
-            Name("billing_term_usages_list_record", 386),
-            Name("billing_terms", 73),
-            Name("board", 173),
-            Name("board_auto_assign_resource", 480),
-            Name("board_auto_assign_resources", 480),
-            Name("board_auto_template", 481),
-            Name("board_auto_templates", 481),
-            Name("board_excluded_member", 482),
-            Name("board_excluded_members", 482),
-            Name("board_item", 483),
-            Name("board_item_association", 569),
-            Name("board_item_associations", 569),
-            Name("board_item_usage", 570),
-            Name("board_item_usages", 570),
-            Name("board_item_usages_list", 571),
-            Name("board_item_usages_list_record", 571),
-            Name("board_items", 483),
-            Name("board_notification", 484),
-            Name("board_notifications", 484),
-            Name("board_status", 485),
-            Name("board_status_notification", 572),
-            Name("board_status_notifications", 572),
-            Name("board_status_usage", 573),
-            Name("board_status_usages", 573),
-            Name("board_status_usages_list", 574),
-            Name("board_status_usages_list_record", 574),
-            Name("board_statuses", 485),
-            Name("board_statuses_info", 486),
-            Name("board_statuses_info_record", 486),
-            Name("board_subtype", 487),
-            Name("board_subtype_usage", 575),
-            Name("board_subtype_usages", 575),
-            Name("board_subtype_usages_list", 576),
-            Name("board_subtype_usages_list_record", 576),
-            Name("board_subtypes", 487),
-            Name("board_subtypes_info", 488),
-            Name("board_subtypes_info_record", 488),
-            Name("board_team", 489),
-            Name("board_team_usages_list", 577),
-            Name("board_team_usages_list_record", 577),
-            Name("board_teams", 489),
-            Name("board_teams_info", 490),
-            Name("board_teams_info_record", 490),
-            Name("board_type", 492),
-            Name("board_type_sub_type_item_association", 491),
-            Name("board_type_sub_type_item_associations", 491),
-            Name("board_type_usage", 578),
-            Name("board_type_usages", 578),
-            Name("board_type_usages_list", 579),
-            Name("board_type_usages_list_record", 579),
-            Name("board_types", 492),
-            Name("board_usage", 493),
-            Name("board_usages", 493),
-            Name("board_usages_list", 494),
-            Name("board_usages_list_record", 494),
-            Name("boards", 173),
-            Name("boardtype", 178),
-            Name("boardtypes", 178),
-            Name("calendar", 162),
-            Name("calendar_info", 163),
-            Name("calendar_info_record", 163),
-            Name("calendar_usage", 475),
-            Name("calendar_usages", 475),
-            Name("calendar_usages_list", 476),
-            Name("calendar_usages_list_record", 476),
-            Name("calendars", 162),
-            Name("callback", 207),
-            Name("callbacks", 207),
-            Name("campaign", 92),
-            Name("campaign_activities", 402),
-            Name("campaign_activity", 402),
-            Name("campaign_audit", 403),
-            Name("campaign_audits", 403),
-            Name("campaign_emails_opened", 404),
-            Name("campaign_emails_opened_record", 404),
-            Name("campaign_forms_submitted", 405),
-            Name("campaign_forms_submitted_record", 405),
-            Name("campaign_links_clicked", 406),
-            Name("campaign_links_clicked_record", 406),
-            Name("campaign_opportunities", 407),
-            Name("campaign_opportunity", 407),
-            Name("campaign_status", 93),
-            Name("campaign_statuses", 93),
-            Name("campaign_type", 95),
-            Name("campaign_type_info", 96),
-            Name("campaign_type_info_record", 96),
-            Name("campaign_type_sub_type", 401),
-            Name("campaign_type_sub_types", 401),
-            Name("campaign_types", 95),
-            Name("campaigns", 92),
-            Name("catalog", 104),
-            Name("catalog_info", 105),
-            Name("catalog_info_record", 105),
-            Name("catalog_item", 104),
-            Name("catalog_item_component", 415),
-            Name("catalog_item_components", 415),
-            Name("catalog_item_inventory", 416),
-            Name("catalog_item_inventory_record", 416),
-            Name("catalog_item_minimum_stock_by_warehouse", 417),
-            Name("catalog_item_minimum_stock_by_warehouse_record", 417),
-            Name("catalog_items", 104),
-            Name("categories", 106),
-            Name("category", 106),
-            Name("category_info", 107),
-            Name("category_info_record", 107),
-            Name("category_subcategories_info", 418),
-            Name("category_subcategories_info_record", 418),
-            Name("certification", 208),
-            Name("certification_usage", 519),
-            Name("certification_usages", 519),
-            Name("certification_usages_list", 520),
-            Name("certification_usages_list_record", 520),
-            Name("certifications", 208),
-            Name("charge_code", 296),
-            Name("charge_code_expense_type", 299),
-            Name("charge_code_expense_types", 299),
-            Name("charge_code_expense_types_list", 550),
-            Name("charge_code_expense_types_list_record", 550),
-            Name("charge_code_info", 297),
-            Name("charge_code_info_record", 297),
-            Name("charge_code_usage", 551),
-            Name("charge_code_usages", 551),
-            Name("charge_code_usages_list", 552),
-            Name("charge_code_usages_list_record", 552),
-            Name("charge_codes", 296),
-            Name("classification", 49),
-            Name("classifications", 49),
-            Name("code", 174),
-            Name("codes", 174),
-            Name("color", 164),
-            Name("colors", 164),
-            Name("commission", 144),
-            Name("commission_usage", 458),
-            Name("commission_usages", 458),
-            Name("commission_usages_list", 459),
-            Name("commission_usages_list_record", 459),
-            Name("commissions", 144),
-            Name("communication_type", 2),
-            Name("communication_type_info", 3),
-            Name("communication_type_info_record", 3),
-            Name("communication_type_usage", 308),
-            Name("communication_type_usages", 308),
-            Name("communication_type_usages_list", 309),
-            Name("communication_type_usages_list_record", 309),
-            Name("communication_types", 2),
-            Name("companies", 4),
-            Name("company", 4),
-            Name("company_custom_status_note", 314),
-            Name("company_custom_status_notes", 314),
-            Name("company_group", 315),
-            Name("company_groups", 315),
-            Name("company_management_report_notification", 316),
-            Name("company_management_report_notifications", 316),
-            Name("company_management_report_setup", 317),
-            Name("company_management_report_setup_record", 317),
-            Name("company_management_summary_report", 318),
-            Name("company_management_summary_reports", 318),
-            Name("company_note", 319),
-            Name("company_notes", 319),
-            Name("company_picker_item", 8),
-            Name("company_picker_items", 8),
-            Name("company_site", 320),
-            Name("company_site_usage", 561),
-            Name("company_site_usages", 561),
-            Name("company_site_usages_list", 562),
-            Name("company_site_usages_list_record", 562),
-            Name("company_sites", 320),
-            Name("company_status", 6),
-            Name("company_status_usage", 310),
-            Name("company_status_usages", 310),
-            Name("company_status_usages_list", 311),
-            Name("company_status_usages_list_record", 311),
-            Name("company_statuses", 6),
-            Name("company_team", 321),
-            Name("company_teams", 321),
-            Name("company_track", 322),
-            Name("company_tracks", 322),
-            Name("company_type", 7),
-            Name("company_type_association", 9),
-            Name("company_type_associations", 9),
-            Name("company_type_associations_list", 323),
-            Name("company_type_associations_list_record", 323),
-            Name("company_type_usage", 312),
-            Name("company_type_usages", 312),
-            Name("company_type_usages_list", 313),
-            Name("company_type_usages_list_record", 313),
-            Name("company_types", 7),
-            Name("company_usage", 324),
-            Name("company_usages", 324),
-            Name("company_usages_list", 325),
-            Name("company_usages_list_record", 325),
-            Name("configuration", 10),
-            Name("configuration_status", 11),
-            Name("configuration_status_info", 12),
-            Name("configuration_status_info_record", 12),
-            Name("configuration_status_usage", 326),
-            Name("configuration_status_usages", 326),
-            Name("configuration_status_usages_list", 327),
-            Name("configuration_status_usages_list_record", 327),
-            Name("configuration_statuses", 11),
-            Name("configuration_type", 13),
-            Name("configuration_type_info", 48),
-            Name("configuration_type_info_record", 48),
-            Name("configuration_type_question", 328),
-            Name("configuration_type_question_value", 563),
-            Name("configuration_type_question_values", 563),
-            Name("configuration_type_questions", 328),
-            Name("configuration_type_usage", 329),
-            Name("configuration_type_usages", 329),
-            Name("configuration_type_usages_list", 330),
-            Name("configuration_type_usages_list_record", 330),
-            Name("configuration_types", 13),
-            Name("configurations", 10),
-            Name("connect_wise_hosted_screen", 209),
-            Name("connect_wise_hosted_screens", 209),
-            Name("connectwisehostedsetup", 210),
-            Name("connectwisehostedsetups", 210),
-            Name("contact", 15),
-            Name("contact_communication", 333),
-            Name("contact_communications", 333),
-            Name("contact_department", 16),
-            Name("contact_department_usage", 331),
-            Name("contact_department_usages", 331),
-            Name("contact_department_usages_list", 332),
-            Name("contact_department_usages_list_record", 332),
-            Name("contact_departments", 16),
-            Name("contact_group", 334),
-            Name("contact_groups", 334),
-            Name("contact_note", 335),
-            Name("contact_notes", 335),
-            Name("contact_portal_security", 336),
-            Name("contact_portal_security_record", 336),
-            Name("contact_track", 337),
-            Name("contact_tracks", 337),
-            Name("contact_type", 19),
-            Name("contact_type_association", 14),
-            Name("contact_type_associations", 14),
-            Name("contact_type_associations_list", 338),
-            Name("contact_type_associations_list_record", 338),
-            Name("contact_type_info", 20),
-            Name("contact_type_info_record", 20),
-            Name("contact_types", 19),
-            Name("contact_usage", 339),
-            Name("contact_usages", 339),
-            Name("contact_usages_list", 340),
-            Name("contact_usages_list_record", 340),
-            Name("contacts", 15),
-            Name("contactsync_company", 21),
-            Name("contactsync_company_record", 21),
-            Name("corporate_structure", 252),
-            Name("corporate_structure_info", 253),
-            Name("corporate_structure_info_record", 253),
-            Name("corporate_structure_level", 254),
-            Name("corporate_structure_levels", 254),
-            Name("corporate_structure_record", 252),
-            Name("countries", 22),
-            Name("country", 22),
-            Name("country_info", 23),
-            Name("country_info_record", 23),
-            Name("crm", 255),
-            Name("crm_info", 256),
-            Name("crm_info_record", 256),
-            Name("crm_record", 255),
-            Name("currencies", 75),
-            Name("currency", 75),
-            Name("currency_code", 82),
-            Name("currency_codes", 82),
-            Name("currency_info", 76),
-            Name("currency_info_record", 76),
-            Name("currency_usage", 387),
-            Name("currency_usages", 387),
-            Name("currency_usages_list", 388),
-            Name("currency_usages_list_record", 388),
-            Name("custom_report", 212),
-            Name("custom_report_parameter", 521),
-            Name("custom_report_parameters", 521),
-            Name("custom_reports", 212),
-            Name("cw_time_zone", 213),
-            Name("cw_time_zones", 213),
-            Name("delivery_method", 77),
-            Name("delivery_methods", 77),
-            Name("department_info", 17),
-            Name("department_info_record", 17),
-            Name("departmentlocation", 229),
-            Name("departmentlocations", 229),
-            Name("detail", 165),
-            Name("details", 165),
-            Name("directional_sync", 108),
-            Name("directional_sync_info", 215),
-            Name("directional_sync_info_record", 215),
-            Name("directional_syncs", 108),
-            Name("document_type_info", 216),
-            Name("document_type_info_record", 216),
-            Name("e_pay_configuration", 218),
-            Name("e_pay_configurations", 218),
-            Name("email_connector", 219),
-            Name("email_connector_info", 220),
-            Name("email_connector_info_record", 220),
-            Name("email_connector_parsing_style", 525),
-            Name("email_connector_parsing_style_parsing_rule", 581),
-            Name("email_connector_parsing_style_parsing_rules", 581),
-            Name("email_connector_parsing_styles", 525),
-            Name("email_connectors", 219),
-            Name("email_exclusion", 221),
-            Name("email_exclusions", 221),
-            Name("email_setup", 265),
-            Name("email_setups", 265),
-            Name("email_template", 175),
-            Name("email_template_usage", 495),
-            Name("email_template_usages", 495),
-            Name("email_template_usages_list", 496),
-            Name("email_template_usages_list_record", 496),
-            Name("email_templates", 175),
-            Name("email_token", 222),
-            Name("email_tokens", 222),
-            Name("entitytype_info", 24),
-            Name("entitytype_info_record", 24),
-            Name("excluded", 26),
-            Name("excluded_record", 26),
-            Name("expense_entries", 50),
-            Name("expense_entry", 50),
-            Name("expense_entry_audit", 363),
-            Name("expense_entry_audits", 363),
-            Name("expense_report", 54),
-            Name("expense_report_audit", 364),
-            Name("expense_report_audits", 364),
-            Name("expense_reports", 54),
-            Name("expense_type", 55),
-            Name("expense_type_info", 56),
-            Name("expense_type_info_record", 56),
-            Name("expense_types", 55),
-            Name("experiment", 223),
-            Name("experiments", 223),
-            Name("finance_tax_integration", 91),
-            Name("finance_tax_integrations", 91),
-            Name("gl_account", 78),
-            Name("gl_accounts", 78),
-            Name("gl_caption", 80),
-            Name("gl_captions", 80),
-            Name("glpath", 81),
-            Name("glpaths", 81),
-            Name("group", 97),
-            Name("group_companies", 408),
-            Name("group_company", 408),
-            Name("group_contact", 409),
-            Name("group_contacts", 409),
-            Name("group_info", 98),
-            Name("group_info_record", 98),
-            Name("group_usage", 410),
-            Name("group_usages", 410),
-            Name("group_usages_list", 411),
-            Name("group_usages_list_record", 411),
-            Name("groups", 97),
-            Name("holidaylist_info", 167),
-            Name("holidaylist_info_record", 167),
-            Name("imap", 224),
-            Name("imap_info", 225),
-            Name("imap_info_record", 225),
-            Name("imaps", 224),
-            Name("impact", 176),
-            Name("impacts", 176),
-            Name("in_out_board", 226),
-            Name("in_out_boards", 226),
-            Name("in_out_type", 227),
-            Name("in_out_type_info", 228),
-            Name("in_out_type_info_record", 228),
-            Name("in_out_types", 227),
-            Name("included", 27),
-            Name("included_record", 27),
-            Name("info_board", 177),
-            Name("info_boards", 177),
-            Name("info_department", 230),
-            Name("info_departments", 230),
-            Name("info_link", 231),
-            Name("info_links", 231),
-            Name("info_location", 233),
-            Name("info_locations", 233),
-            Name("info_member", 234),
-            Name("info_members", 234),
-            Name("info_service", 261),
-            Name("info_services", 261),
-            Name("info_standard_note", 236),
-            Name("info_standard_notes", 236),
-            Name("info_tax_integration", 83),
-            Name("info_tax_integrations", 83),
-            Name("info_type", 5),
-            Name("info_types", 5),
-            Name("integrator_tag", 237),
-            Name("integrator_tags", 237),
-            Name("integratorlogin", 238),
-            Name("integratorlogins", 238),
-            Name("invoice", 88),
-            Name("invoice_email_template", 84),
-            Name("invoice_email_template_info", 85),
-            Name("invoice_email_template_info_record", 85),
-            Name("invoice_email_template_usage", 389),
-            Name("invoice_email_template_usages", 389),
-            Name("invoice_email_template_usages_list", 390),
-            Name("invoice_email_template_usages_list_record", 390),
-            Name("invoice_email_templates", 84),
-            Name("invoice_payment", 393),
-            Name("invoice_payments", 393),
-            Name("invoice_template", 87),
-            Name("invoice_template_setup", 86),
-            Name("invoice_template_setups", 86),
-            Name("invoice_template_usage", 391),
-            Name("invoice_template_usages", 391),
-            Name("invoice_template_usages_list", 392),
-            Name("invoice_template_usages_list_record", 392),
-            Name("invoice_templates", 87),
-            Name("invoices", 88),
-            Name("knowledge_base_article", 179),
-            Name("knowledge_base_articles", 179),
-            Name("knowledge_base_categories", 180),
-            Name("knowledge_base_category", 180),
-            Name("knowledge_base_sub_categories", 181),
-            Name("knowledge_base_sub_category", 181),
-            Name("knowledge_base_sub_category_usage", 497),
-            Name("knowledge_base_sub_category_usages", 497),
-            Name("knowledge_base_sub_category_usages_list", 498),
-            Name("knowledge_base_sub_category_usages_list_record", 498),
-            Name("kpi_categories", 239),
-            Name("kpi_category", 239),
-            Name("kpis", 240),
-            Name("kpis_record", 240),
-            Name("ldap_configuration", 241),
-            Name("ldap_configuration_info", 242),
-            Name("ldap_configuration_info_record", 242),
-            Name("ldap_configurations", 241),
-            Name("locale", 232),
-            Name("locales", 232),
-            Name("location_info", 183),
-            Name("location_info_record", 183),
-            Name("m365contact", 25),
-            Name("m365contact_record", 25),
-            Name("m365contactsync_info", 245),
-            Name("m365contactsync_info_record", 245),
-            Name("managed_devices_integration", 28),
-            Name("managed_devices_integration_cross_reference", 341),
-            Name("managed_devices_integration_cross_references", 341),
-            Name("managed_devices_integration_info", 29),
-            Name("managed_devices_integration_info_record", 29),
-            Name("managed_devices_integration_login", 342),
-            Name("managed_devices_integration_logins", 342),
-            Name("managed_devices_integration_notification", 343),
-            Name("managed_devices_integration_notifications", 343),
-            Name("managed_devices_integration_usage", 344),
-            Name("managed_devices_integration_usages", 344),
-            Name("managed_devices_integration_usages_list", 345),
-            Name("managed_devices_integration_usages_list_record", 345),
-            Name("managed_devices_integrations", 28),
-            Name("management", 30),
-            Name("management_backup", 31),
-            Name("management_backups", 31),
-            Name("management_it_solution", 32),
-            Name("management_it_solution_management_product", 348),
-            Name("management_it_solution_management_products", 348),
-            Name("management_it_solution_usage", 349),
-            Name("management_it_solution_usages", 349),
-            Name("management_it_solution_usages_list", 350),
-            Name("management_it_solution_usages_list_record", 350),
-            Name("management_it_solutions", 32),
-            Name("management_log", 346),
-            Name("management_logs", 346),
-            Name("management_management_report_notification", 347),
-            Name("management_management_report_notifications", 347),
-            Name("management_network_securities", 246),
-            Name("management_network_security", 246),
-            Name("management_record", 30),
-            Name("manufacturer", 109),
-            Name("manufacturer_info", 110),
-            Name("manufacturer_info_record", 110),
-            Name("manufacturers", 109),
-            Name("mapped_type", 79),
-            Name("mapped_types", 79),
-            Name("market_description", 33),
-            Name("market_description_info", 34),
-            Name("market_description_info_record", 34),
-            Name("market_description_usage", 351),
-            Name("market_description_usages", 351),
-            Name("market_description_usages_list", 352),
-            Name("market_description_usages_list_record", 352),
-            Name("market_descriptions", 33),
-            Name("member", 247),
-            Name("member_accrual", 530),
-            Name("member_accruals", 530),
-            Name("member_certification", 531),
-            Name("member_certifications", 531),
-            Name("member_delegation", 532),
-            Name("member_delegations", 532),
-            Name("member_info", 186),
-            Name("member_info_record", 186),
-            Name("member_managed_device_account", 533),
-            Name("member_managed_device_accounts", 533),
-            Name("member_mycertification", 534),
-            Name("member_mycertifications", 534),
-            Name("member_notification_setting", 535),
-            Name("member_notification_settings", 535),
-            Name("member_persona", 536),
-            Name("member_personas", 536),
-            Name("member_skill", 537),
-            Name("member_skills", 537),
-            Name("member_type", 248),
-            Name("member_type_info", 249),
-            Name("member_type_info_record", 249),
-            Name("member_types", 248),
-            Name("member_usage", 538),
-            Name("member_usages", 538),
-            Name("member_usages_list", 539),
-            Name("member_usages_list_record", 539),
-            Name("members", 247),
-            Name("menuentries", 251),
-            Name("menuentry", 251),
-            Name("menuentry_location", 540),
-            Name("menuentry_locations", 540),
-            Name("monitoring", 211),
-            Name("monitoring_record", 211),
-            Name("my_security", 259),
-            Name("my_security_record", 259),
-            Name("mycompany_document", 260),
-            Name("mycompany_documents", 260),
-            Name("mycompany_service", 263),
-            Name("mycompany_services", 263),
-            Name("note_type", 35),
-            Name("note_type_info", 36),
-            Name("note_type_info_record", 36),
-            Name("note_types", 35),
-            Name("notification_recipient", 264),
-            Name("notification_recipients", 264),
-            Name("onhandserialnumber", 111),
-            Name("onhandserialnumbers", 111),
-            Name("opportunities", 145),
-            Name("opportunity", 145),
-            Name("opportunity_contact", 464),
-            Name("opportunity_contacts", 464),
-            Name("opportunity_forecast", 465),
-            Name("opportunity_forecast_record", 465),
-            Name("opportunity_note", 466),
-            Name("opportunity_notes", 466),
-            Name("opportunity_notes_count", 467),
-            Name("opportunity_notes_count_record", 467),
-            Name("opportunity_status", 148),
-            Name("opportunity_status_info", 149),
-            Name("opportunity_status_info_record", 149),
-            Name("opportunity_status_usage", 460),
-            Name("opportunity_status_usages", 460),
-            Name("opportunity_status_usages_list", 461),
-            Name("opportunity_status_usages_list_record", 461),
-            Name("opportunity_statuses", 148),
-            Name("opportunity_team", 468),
-            Name("opportunity_team_record", 468),
-            Name("opportunity_type", 150),
-            Name("opportunity_type_info", 151),
-            Name("opportunity_type_info_record", 151),
-            Name("opportunity_type_usage", 462),
-            Name("opportunity_type_usages", 462),
-            Name("opportunity_type_usages_list", 463),
-            Name("opportunity_type_usages_list_record", 463),
-            Name("opportunity_types", 150),
-            Name("order", 152),
-            Name("order_status", 153),
-            Name("order_status_info", 154),
-            Name("order_status_info_record", 154),
-            Name("order_status_notification", 469),
-            Name("order_status_notifications", 469),
-            Name("order_status_usage", 470),
-            Name("order_status_usages", 470),
-            Name("order_status_usages_list", 471),
-            Name("order_status_usages_list_record", 471),
-            Name("order_statuses", 153),
-            Name("orders", 152),
-            Name("osgradeweight", 266),
-            Name("osgradeweights", 266),
-            Name("other", 257),
-            Name("other_record", 257),
-            Name("ownership_type", 37),
-            Name("ownership_type_info", 38),
-            Name("ownership_type_info_record", 38),
-            Name("ownership_types", 37),
-            Name("parsing_type", 267),
-            Name("parsing_types", 267),
-            Name("parsing_variable", 268),
-            Name("parsing_variables", 268),
-            Name("payment_processor", 40),
-            Name("payment_processors", 40),
-            Name("payment_type", 52),
-            Name("payment_type_info", 53),
-            Name("payment_type_info_record", 53),
-            Name("payment_types", 52),
-            Name("persona", 235),
-            Name("personas", 235),
-            Name("phase_status", 131),
-            Name("phase_status_usage", 435),
-            Name("phase_status_usages", 435),
-            Name("phase_status_usages_list", 436),
-            Name("phase_status_usages_list_record", 436),
-            Name("phase_statuses", 131),
-            Name("portal_configuration", 39),
-            Name("portal_configuration_invoice_setup", 353),
-            Name("portal_configuration_invoice_setups", 353),
-            Name("portal_configuration_opportunity_setup", 354),
-            Name("portal_configuration_opportunity_setups", 354),
-            Name("portal_configuration_password_email_setup", 355),
-            Name("portal_configuration_password_email_setups", 355),
-            Name("portal_configuration_project_setup", 356),
-            Name("portal_configuration_project_setups", 356),
-            Name("portal_configuration_service_setup", 357),
-            Name("portal_configuration_service_setups", 357),
-            Name("portal_configurations", 39),
-            Name("portal_report", 269),
-            Name("portal_reports", 269),
-            Name("portal_security_level", 41),
-            Name("portal_security_levels", 41),
-            Name("portal_security_setting", 42),
-            Name("portal_security_settings", 42),
-            Name("portalcalendar", 168),
-            Name("portalcalendars", 168),
-            Name("pricingschedule", 112),
-            Name("pricingschedule_detail", 419),
-            Name("pricingschedule_detail_break", 568),
-            Name("pricingschedule_detail_breaks", 568),
-            Name("pricingschedule_details", 419),
-            Name("pricingschedules", 112),
-            Name("priorities", 184),
-            Name("priority", 184),
-            Name("priority_info", 185),
-            Name("priority_info_record", 185),
-            Name("priority_usage", 499),
-            Name("priority_usages", 499),
-            Name("priority_usages_list", 500),
-            Name("priority_usages_list_record", 500),
-            Name("probabilities", 155),
-            Name("probability", 155),
-            Name("probability_info", 156),
-            Name("probability_info_record", 156),
-            Name("procurement_setting", 121),
-            Name("procurement_settings", 121),
-            Name("procurement_type", 124),
-            Name("procurement_type_info", 125),
-            Name("procurement_type_info_record", 125),
-            Name("procurement_type_usage", 431),
-            Name("procurement_type_usages", 431),
-            Name("procurement_type_usages_list", 432),
-            Name("procurement_type_usages_list_record", 432),
-            Name("procurement_types", 124),
-            Name("product", 113),
-            Name("product_component", 420),
-            Name("product_components", 420),
-            Name("product_picking_shipping_detail", 421),
-            Name("product_picking_shipping_details", 421),
-            Name("products", 113),
-            Name("project", 134),
-            Name("project_contact", 439),
-            Name("project_contacts", 439),
-            Name("project_note", 440),
-            Name("project_notes", 440),
-            Name("project_phase", 441),
-            Name("project_phases", 441),
-            Name("project_project_workplan", 442),
-            Name("project_project_workplan_record", 442),
-            Name("project_status", 137),
-            Name("project_status_info", 138),
-            Name("project_status_info_record", 138),
-            Name("project_status_usage", 445),
-            Name("project_status_usages", 445),
-            Name("project_status_usages_list", 446),
-            Name("project_status_usages_list_record", 446),
-            Name("project_statuses", 137),
-            Name("project_team_member", 443),
-            Name("project_team_members", 443),
-            Name("project_ticket", 139),
-            Name("project_ticket_activities", 447),
-            Name("project_ticket_activity", 447),
-            Name("project_ticket_all_note", 448),
-            Name("project_ticket_all_notes", 448),
-            Name("project_ticket_configuration", 449),
-            Name("project_ticket_configurations", 449),
-            Name("project_ticket_document", 450),
-            Name("project_ticket_documents", 450),
-            Name("project_ticket_note", 451),
-            Name("project_ticket_notes", 451),
-            Name("project_ticket_product", 452),
-            Name("project_ticket_products", 452),
-            Name("project_ticket_scheduleentries", 453),
-            Name("project_ticket_scheduleentry", 453),
-            Name("project_ticket_task", 454),
-            Name("project_ticket_tasks", 454),
-            Name("project_ticket_timeentries", 455),
-            Name("project_ticket_timeentry", 455),
-            Name("project_tickets", 139),
-            Name("project_type", 132),
-            Name("project_type_info", 133),
-            Name("project_type_info_record", 133),
-            Name("project_type_usage", 437),
-            Name("project_type_usages", 437),
-            Name("project_type_usages_list", 438),
-            Name("project_type_usages_list_record", 438),
-            Name("project_types", 132),
-            Name("projects", 134),
-            Name("purchaseorder", 114),
-            Name("purchaseorder_lineitem", 422),
-            Name("purchaseorder_lineitems", 422),
-            Name("purchaseorders", 114),
-            Name("purchaseorderstatus", 115),
-            Name("purchaseorderstatus_notification", 423),
-            Name("purchaseorderstatus_notifications", 423),
-            Name("purchaseorderstatus_usage", 424),
-            Name("purchaseorderstatus_usages", 424),
-            Name("purchaseorderstatus_usages_list", 425),
-            Name("purchaseorderstatus_usages_list_record", 425),
-            Name("purchaseorderstatuses", 115),
-            Name("quota", 157),
-            Name("quotas", 157),
-            Name("quote_link_setup", 270),
-            Name("quote_link_setup_record", 270),
-            Name("rating", 146),
-            Name("rating_info", 147),
-            Name("rating_info_record", 147),
-            Name("ratings", 146),
-            Name("relationship", 18),
-            Name("relationships", 18),
-            Name("reminder_time", 169),
-            Name("reminder_times", 169),
-            Name("report_card", 271),
-            Name("report_card_detail", 541),
-            Name("report_card_details", 541),
-            Name("report_card_info", 272),
-            Name("report_card_info_record", 272),
-            Name("report_cards", 271),
-            Name("reporting_service", 262),
-            Name("reporting_services", 262),
-            Name("rma_action", 116),
-            Name("rma_action_info", 117),
-            Name("rma_action_info_record", 117),
-            Name("rma_actions", 116),
-            Name("rma_disposition", 99),
-            Name("rma_disposition_info", 100),
-            Name("rma_disposition_info_record", 100),
-            Name("rma_dispositions", 99),
-            Name("rma_status", 118),
-            Name("rma_status_info", 119),
-            Name("rma_status_info_record", 119),
-            Name("rma_status_notification", 426),
-            Name("rma_status_notifications", 426),
-            Name("rma_status_usage", 427),
-            Name("rma_status_usages", 427),
-            Name("rma_status_usages_list", 428),
-            Name("rma_status_usages_list_record", 428),
-            Name("rma_statuses", 118),
-            Name("rma_tag", 120),
-            Name("rma_tags", 120),
-            Name("role", 158),
-            Name("roles", 158),
-            Name("sales_team", 159),
-            Name("sales_team_member", 472),
-            Name("sales_team_members", 472),
-            Name("sales_teams", 159),
-            Name("schedule_entries", 166),
-            Name("schedule_entry", 166),
-            Name("schedule_entry_detail", 477),
-            Name("schedule_entry_details", 477),
-            Name("schedule_status", 170),
-            Name("schedule_statuses", 170),
-            Name("schedule_type", 171),
-            Name("schedule_type_info", 172),
-            Name("schedule_type_info_record", 172),
-            Name("schedule_type_usage", 478),
-            Name("schedule_type_usages", 478),
-            Name("schedule_type_usages_list", 479),
-            Name("schedule_type_usages_list_record", 479),
-            Name("schedule_types", 171),
-            Name("schedulestopwatch", 300),
-            Name("schedulestopwatches", 300),
-            Name("security_role", 135),
-            Name("security_role_setting", 444),
-            Name("security_role_settings", 444),
-            Name("security_roles", 135),
-            Name("securityrole", 274),
-            Name("securityrole_info", 275),
-            Name("securityrole_info_record", 275),
-            Name("securityrole_setting", 542),
-            Name("securityrole_settings", 542),
-            Name("securityroles", 274),
-            Name("service_boards", 173),
-            Name("service_location", 182),
-            Name("service_locations", 182),
-            Name("service_signoff", 187),
-            Name("service_signoff_info", 188),
-            Name("service_signoff_info_record", 188),
-            Name("service_signoff_record", 187),
-            Name("service_signoff_signoffcustomfield", 501),
-            Name("service_signoff_signoffcustomfields", 501),
-            Name("service_signoff_usage", 502),
-            Name("service_signoff_usages", 502),
-            Name("service_signoff_usages_list", 503),
-            Name("service_signoff_usages_list_record", 503),
-            Name("service_survey", 193),
-            Name("service_survey_question", 506),
-            Name("service_survey_question_option", 580),
-            Name("service_survey_question_options", 580),
-            Name("service_survey_questions", 506),
-            Name("service_survey_result", 507),
-            Name("service_survey_results", 507),
-            Name("service_survey_usage", 508),
-            Name("service_survey_usages", 508),
-            Name("service_survey_usages_list", 509),
-            Name("service_survey_usages_list_record", 509),
-            Name("service_surveys", 193),
-            Name("service_tickets", 200),
-            Name("setup_screen", 277),
-            Name("setup_screens", 277),
-            Name("severities", 189),
-            Name("severity", 189),
-            Name("sheet", 301),
-            Name("sheet_audit", 554),
-            Name("sheet_audits", 554),
-            Name("sheets", 301),
-            Name("shipmentmethod", 122),
-            Name("shipmentmethod_info", 123),
-            Name("shipmentmethod_info_record", 123),
-            Name("shipmentmethod_usage", 429),
-            Name("shipmentmethod_usages", 429),
-            Name("shipmentmethod_usages_list", 430),
-            Name("shipmentmethod_usages_list_record", 430),
-            Name("shipmentmethods", 122),
-            Name("skill", 279),
-            Name("skill_categories", 278),
-            Name("skill_category", 278),
-            Name("skill_info", 280),
-            Name("skill_info_record", 280),
-            Name("skills", 279),
-            Name("sla_info", 190),
-            Name("sla_info_record", 190),
-            Name("source", 191),
-            Name("source_info", 192),
-            Name("source_info_record", 192),
-            Name("source_usage", 504),
-            Name("source_usages", 504),
-            Name("source_usages_list", 505),
-            Name("source_usages_list_record", 505),
-            Name("sources", 191),
-            Name("sso_configuration", 281),
-            Name("sso_configurations", 281),
-            Name("sso_user", 282),
-            Name("sso_users", 282),
-            Name("stage", 160),
-            Name("stage_info", 161),
-            Name("stage_info_record", 161),
-            Name("stage_usage", 473),
-            Name("stage_usages", 473),
-            Name("stage_usages_list", 474),
-            Name("stage_usages_list_record", 474),
-            Name("stages", 160),
-            Name("state", 43),
-            Name("state_info", 44),
-            Name("state_info_record", 44),
-            Name("state_usage", 358),
-            Name("state_usages", 358),
-            Name("state_usages_list", 359),
-            Name("state_usages_list_record", 359),
-            Name("states", 43),
-            Name("status_indicator", 136),
-            Name("status_indicators", 136),
-            Name("sub_type", 94),
-            Name("sub_types", 94),
-            Name("survey_info", 285),
-            Name("survey_info_record", 285),
-            Name("system_department", 214),
-            Name("system_department_location", 522),
-            Name("system_department_locations", 522),
-            Name("system_department_usage", 523),
-            Name("system_department_usages", 523),
-            Name("system_department_usages_list", 524),
-            Name("system_department_usages_list_record", 524),
-            Name("system_departments", 214),
-            Name("system_document", 217),
-            Name("system_documents", 217),
-            Name("system_link", 243),
-            Name("system_links", 243),
-            Name("system_location", 244),
-            Name("system_location_department", 526),
-            Name("system_location_departments", 526),
-            Name("system_location_usage", 527),
-            Name("system_location_usages", 527),
-            Name("system_location_usages_list", 528),
-            Name("system_location_usages_list_record", 528),
-            Name("system_location_work_role", 529),
-            Name("system_location_work_roles", 529),
-            Name("system_locations", 244),
-            Name("system_members", 247),
-            Name("system_report", 273),
-            Name("system_reports", 273),
-            Name("system_setting", 276),
-            Name("system_settings", 276),
-            Name("system_standard_note", 283),
-            Name("system_standard_notes", 283),
-            Name("system_survey", 284),
-            Name("system_survey_question", 543),
-            Name("system_survey_question_value", 582),
-            Name("system_survey_question_values", 582),
-            Name("system_survey_questions", 543),
-            Name("system_surveys", 284),
-            Name("table_type", 292),
-            Name("table_type_info", 293),
-            Name("table_type_info_record", 293),
-            Name("table_types", 292),
-            Name("tax_code", 89),
-            Name("tax_code_expense_type_exemption", 394),
-            Name("tax_code_expense_type_exemption_taxable_expense_type_level", 564),
-            Name("tax_code_expense_type_exemption_taxable_expense_type_levels", 564),
-            Name("tax_code_expense_type_exemptions", 394),
-            Name("tax_code_info", 90),
-            Name("tax_code_info_record", 90),
-            Name("tax_code_product_type_exemption", 395),
-            Name("tax_code_product_type_exemption_taxable_product_type_level", 565),
-            Name("tax_code_product_type_exemption_taxable_product_type_levels", 565),
-            Name("tax_code_product_type_exemptions", 395),
-            Name("tax_code_tax_code_level", 396),
-            Name("tax_code_tax_code_levels", 396),
-            Name("tax_code_tax_code_x_ref", 397),
-            Name("tax_code_tax_code_x_ref_taxable_x_ref_level", 566),
-            Name("tax_code_tax_code_x_ref_taxable_x_ref_levels", 566),
-            Name("tax_code_tax_code_x_refs", 397),
-            Name("tax_code_usage", 398),
-            Name("tax_code_usages", 398),
-            Name("tax_code_usages_list", 399),
-            Name("tax_code_usages_list_record", 399),
-            Name("tax_code_work_role_exemption", 400),
-            Name("tax_code_work_role_exemption_taxable_work_role_level", 567),
-            Name("tax_code_work_role_exemption_taxable_work_role_levels", 567),
-            Name("tax_code_work_role_exemptions", 400),
-            Name("tax_codes", 89),
-            Name("tax_type", 51),
-            Name("tax_types", 51),
-            Name("team", 194),
-            Name("team_role", 45),
-            Name("team_role_info", 46),
-            Name("team_role_info_record", 46),
-            Name("team_role_usage", 360),
-            Name("team_role_usages", 360),
-            Name("team_role_usages_list", 361),
-            Name("team_role_usages_list_record", 361),
-            Name("team_roles", 45),
-            Name("teams", 194),
-            Name("template", 195),
-            Name("template_info", 196),
-            Name("template_info_record", 196),
-            Name("templates", 195),
-            Name("ticket", 200),
-            Name("ticket_activities", 510),
-            Name("ticket_activity", 510),
-            Name("ticket_all_note", 511),
-            Name("ticket_all_notes", 511),
-            Name("ticket_configuration", 512),
-            Name("ticket_configurations", 512),
-            Name("ticket_document", 513),
-            Name("ticket_documents", 513),
-            Name("ticket_info", 201),
-            Name("ticket_info_record", 201),
-            Name("ticket_link", 197),
-            Name("ticket_link_info", 198),
-            Name("ticket_link_info_record", 198),
-            Name("ticket_links", 197),
-            Name("ticket_note", 514),
-            Name("ticket_notes", 514),
-            Name("ticket_product", 515),
-            Name("ticket_products", 515),
-            Name("ticket_scheduleentries", 516),
-            Name("ticket_scheduleentry", 516),
-            Name("ticket_sync", 199),
-            Name("ticket_syncs", 199),
-            Name("ticket_task", 517),
-            Name("ticket_tasks", 517),
-            Name("ticket_timeentries", 518),
-            Name("ticket_timeentry", 518),
-            Name("tickets", 200),
-            Name("ticketstopwatch", 302),
-            Name("ticketstopwatches", 302),
-            Name("time_entries", 298),
-            Name("time_entry", 298),
-            Name("time_entry_audit", 553),
-            Name("time_entry_audits", 553),
-            Name("time_expense", 258),
-            Name("time_expense_record", 258),
-            Name("time_period_setup", 303),
-            Name("time_period_setup_period", 555),
-            Name("time_period_setup_periods", 555),
-            Name("time_period_setups", 303),
-            Name("time_zone_setup", 286),
-            Name("time_zone_setup_info", 287),
-            Name("time_zone_setup_info_record", 287),
-            Name("time_zone_setups", 286),
-            Name("today_page_categories", 288),
-            Name("today_page_category", 288),
-            Name("track", 47),
-            Name("track_action", 362),
-            Name("track_actions", 362),
-            Name("tracks", 47),
-            Name("unit_of_measure", 126),
-            Name("unit_of_measure_conversion", 433),
-            Name("unit_of_measure_conversions", 433),
-            Name("unit_of_measures", 126),
-            Name("unpostedexpense", 58),
-            Name("unpostedexpense_taxable_level", 366),
-            Name("unpostedexpense_taxable_levels", 366),
-            Name("unpostedexpenses", 58),
-            Name("unpostedinvoice", 59),
-            Name("unpostedinvoice_taxable_level", 367),
-            Name("unpostedinvoice_taxable_levels", 367),
-            Name("unpostedinvoices", 59),
-            Name("unpostedprocurement", 60),
-            Name("unpostedprocurement_record", 60),
-            Name("unpostedprocurement_taxable_level", 368),
-            Name("unpostedprocurement_taxable_levels", 368),
-            Name("user_defined_field", 289),
-            Name("user_defined_field_info", 290),
-            Name("user_defined_field_info_record", 290),
-            Name("user_defined_fields", 289),
-            Name("warehous", 129),
-            Name("warehous_info", 130),
-            Name("warehous_info_record", 130),
-            Name("warehouse_bin", 127),
-            Name("warehouse_bin_info", 128),
-            Name("warehouse_bin_info_record", 128),
-            Name("warehouse_bin_inventory_on_hand", 434),
-            Name("warehouse_bin_inventory_on_hand_record", 434),
-            Name("warehouse_bins", 127),
-            Name("warehouses", 129),
-            Name("with_sso", 250),
-            Name("with_sso_record", 250),
-            Name("work_role", 304),
-            Name("work_role_info", 305),
-            Name("work_role_info_record", 305),
-            Name("work_role_location", 556),
-            Name("work_role_locations", 556),
-            Name("work_role_usage", 557),
-            Name("work_role_usages", 557),
-            Name("work_role_usages_list", 558),
-            Name("work_role_usages_list_record", 558),
-            Name("work_roles", 304),
-            Name("work_type", 306),
-            Name("work_type_info", 307),
-            Name("work_type_info_record", 307),
-            Name("work_type_usage", 559),
-            Name("work_type_usages", 559),
-            Name("work_type_usages_list", 560),
-            Name("work_type_usages_list_record", 560),
-            Name("work_types", 306),
-            Name("workflow", 291),
-            Name("workflow_attachment", 544),
-            Name("workflow_attachments", 544),
-            Name("workflow_event", 545),
-            Name("workflow_event_action", 583),
-            Name("workflow_event_actions", 583),
-            Name("workflow_events", 545),
-            Name("workflow_notify_type", 546),
-            Name("workflow_notify_types", 546),
-            Name("workflow_notify_types_info", 547),
-            Name("workflow_notify_types_info_record", 547),
-            Name("workflow_trigger", 548),
-            Name("workflow_trigger_option", 584),
-            Name("workflow_trigger_options", 584),
-            Name("workflow_triggers", 548),
-            Name("workflows", 291),
-        ],
-        references: [
-            Reference("AccountingPackageReference", "accounting_packages"),
-            Reference("ActivityReference", "activities"),
-            Reference("ActivityStatusReference", "activity_statuses"),
-            Reference("ActivityTypeReference", "activity_types"),
-            Reference("AddressFormatReference", "address_formats"),
-            Reference("AdjustmentTypeReference", "adjustment_types"),
-            Reference("AgreementReference", "agreements"),
-            Reference("AgreementTypeReference", "agreement_types"),
-            Reference("BillingCycleReference", "billing_cycles"),
-            Reference("BillingSetupReference", "billing_setups"),
-            Reference("BillingStatusReference", "billing_statuses"),
-            Reference("BoardReference", "boards"),
-            Reference("CalendarReference", "calendars"),
-            Reference("CampaignReference", "campaigns"),
-            Reference("CampaignStatusReference", "campaign_statuses"),
-            Reference("CampaignTypeReference", "campaign_types"),
-            Reference("CatalogItemReference", "catalog_items"),
-            Reference("CertificationReference", "certifications"),
-            Reference("ChargeCodeReference", "charge_codes"),
-            Reference("ClassificationReference", "classifications"),
-            Reference("CommunicationTypeReference", "communication_types"),
-            Reference("CompanyReference", "companies"),
-            Reference("CompanyStatusReference", "company_statuses"),
-            Reference("CompanyTypeReference", "company_types"),
-            Reference("ConfigurationStatusReference", "configuration_statuses"),
-            Reference("ConfigurationTypeReference", "configuration_types"),
-            Reference("ContactDepartmentReference", "contact_departments"),
-            Reference("ContactReference", "contacts"),
-            Reference("ContactTypeReference", "contact_types"),
-            Reference("CorporateStructureLevelReference", "corporate_structure_levels"),
-            Reference("CountryReference", "countries"),
-            Reference("CurrencyCodeReference", "currency_codes"),
-            Reference("CustomReportReference", "custom_reports"),
-            Reference("EmailConnectorReference", "email_connectors"),
-            Reference("ExpenseReportReference", "expense_reports"),
-            Reference("ExpenseTypeReference", "expense_types"),
-            Reference("GroupReference", "groups"),
-            Reference("InOutTypeReference", "in_out_types"),
-            Reference("IntegratorLoginReference", "integratorlogins"),
-            Reference("InvoiceReference", "invoices"),
-            Reference("InvoiceTemplateReference", "invoice_templates"),
-            Reference("KPICategoryReference", "kpi_categories"),
-            Reference("KPIReference", "kpis"),
-            Reference("LdapConfigurationReference", "ldap_configurations"),
-            Reference("ManagedDevicesIntegrationReference", "managed_devices_integrations"),
-            Reference("ManufacturerReference", "manufacturers"),
-            Reference("MappedTypeReference", "mapped_types"),
-            Reference("MarketDescriptionReference", "market_descriptions"),
-            Reference("MemberReference", "members"),
-            Reference("MemberTypeReference", "member_types"),
-            Reference("NotificationRecipientReference", "notification_recipients"),
-            Reference("Office365EmailSetupReference", "email_setups"),
-            Reference("OnHandSerialNumberReference", "onhandserialnumbers"),
-            Reference("OpportunityRatingReference", "ratings"),
-            Reference("OpportunityReference", "opportunities"),
-            Reference("OpportunityStageReference", "stages"),
-            Reference("OpportunityStatusReference", "opportunity_statuses"),
-            Reference("OpportunityTypeReference", "opportunity_types"),
-            Reference("OrderStatusReference", "order_statuses"),
-            Reference("OwnershipTypeReference", "ownership_types"),
-            Reference("PhaseStatusReference", "phase_statuses"),
-            Reference("PortalConfigurationPaymentProcessorReference", "payment_processors"),
-            Reference("PortalConfigurationReference", "portal_configurations"),
-            Reference("PricingScheduleReference", "pricingschedules"),
-            Reference("PriorityReference", "priorities"),
-            Reference("ProductItemReference", "products"),
-            Reference("ProductTypeReference", "procurement_types"),
-            Reference("ProjectReference", "projects"),
-            Reference("ProjectStatusReference", "project_statuses"),
-            Reference("ProjectTypeReference", "project_types"),
-            Reference("PurchaseOrderReference", "purchaseorders"),
-            Reference("PurchaseOrderStatusReference", "purchaseorderstatuses"),
-            Reference("ReportCardReference", "report_cards"),
-            Reference("RmaActionReference", "rma_actions"),
-            Reference("RmaDispositionReference", "rma_dispositions"),
-            Reference("RmaStatusReference", "rma_statuses"),
-            Reference("SalesTeamReference", "sales_teams"),
-            Reference("ScheduleEntryReference", "schedule_entries"),
-            Reference("ScheduleStatusReference", "schedule_statuses"),
-            Reference("ScheduleTypeReference", "schedule_types"),
-            Reference("SecurityRoleReference", "securityroles"),
-            Reference("ServiceEmailTemplateReference", "email_templates"),
-            Reference("ServiceLocationReference", "service_locations"),
-            Reference("ServiceSignoffReference", "service_signoff"),
-            Reference("ServiceSurveyReference", "service_surveys"),
-            Reference("ServiceTeamReference", "teams"),
-            Reference("ServiceTemplateReference", "templates"),
-            Reference("ShipmentMethodReference", "shipmentmethods"),
-            Reference("SkillCategoryReference", "skill_categories"),
-            Reference("SkillReference", "skills"),
-            Reference("StateReference", "states"),
-            Reference("StatusIndicatorReference", "status_indicators"),
-            Reference("SurveyReference", "system_surveys"),
-            Reference("TaxCodeReference", "tax_codes"),
-            Reference("TeamRoleReference", "team_roles"),
-            Reference("TicketReference", "tickets"),
-            Reference("TimeAccrualReference", "accruals"),
-            Reference("TimeEntryReference", "time_entries"),
-            Reference("TimePeriodSetupReference", "time_period_setups"),
-            Reference("TimeSheetReference", "sheets"),
-            Reference("TimeZoneSetupReference", "time_zone_setups"),
-            Reference("TrackReference", "tracks"),
-            Reference("UnitOfMeasureReference", "unit_of_measures"),
-            Reference("UserDefinedFieldReference", "user_defined_fields"),
-            Reference("WarehouseBinReference", "warehouse_bins"),
-            Reference("WarehouseReference", "warehouses"),
-            Reference("WorkRoleReference", "work_roles"),
-            Reference("WorkTypeReference", "work_types"),
-            Reference("WorkflowTableTypeReference", "table_types"),
-        ]
-    )
+    /// The table this build embeds (``CatalogTable``), read on first use.
+    static let generated = CatalogTable(rows: generatedRows, names: generatedNames, references: generatedReferences)
 }
+
+/// index name singular path model collection-methods record-methods parent stage
+private let generatedRows = #"""
+0 address_formats address_format /company/addressFormats AddressFormat GET,POST GET,PUT,PATCH,DELETE - -
+1 address_format_info address_format_info_record /company/addressFormats/info AddressFormatInfo GET - - -
+2 communication_types communication_type /company/communicationTypes CommunicationType GET,POST GET,PUT,PATCH,DELETE - -
+3 communication_type_info communication_type_info_record /company/communicationTypes/info CommunicationTypeInfo GET - - -
+4 companies company /company/companies Company GET,POST GET,PUT,PATCH,DELETE - -
+5 info_types info_type /company/companies/info/types CompanyTypeInfo GET GET - -
+6 company_statuses company_status /company/companies/statuses CompanyStatus GET,POST GET,PUT,PATCH,DELETE - -
+7 company_types company_type /company/companies/types CompanyType GET,POST GET,PUT,PATCH,DELETE - -
+8 company_picker_items company_picker_item /company/companyPickerItems CompanyPickerItem GET,POST GET,DELETE - -
+9 company_type_associations company_type_association /company/companyTypeAssociations CompanyCompanyTypeAssociation GET,POST GET,PUT,PATCH,DELETE - -
+10 configurations configuration /company/configurations CompanyConfiguration GET,POST GET,PUT,PATCH,DELETE - -
+11 configuration_statuses configuration_status /company/configurations/statuses ConfigurationStatus GET,POST GET,PUT,PATCH,DELETE - -
+12 configuration_status_info configuration_status_info_record /company/configurations/statuses/info ConfigurationStatusInfo GET - - -
+13 configuration_types configuration_type /company/configurations/types ConfigurationType GET,POST GET,PUT,PATCH,DELETE - -
+14 contact_type_associations contact_type_association /company/contactTypeAssociations CompanyContactTypeAssociation GET,POST GET,PUT,PATCH,DELETE - -
+15 contacts contact /company/contacts Contact GET,POST GET,PUT,PATCH,DELETE - -
+16 contact_departments contact_department /company/contacts/departments ContactDepartment GET,POST GET,PUT,PATCH,DELETE - -
+17 department_info department_info_record /company/contacts/departments/info ContactDepartmentInfo GET - - -
+18 relationships relationship /company/contacts/relationships ContactRelationship GET,POST GET,PUT,PATCH,DELETE - -
+19 contact_types contact_type /company/contacts/types ContactType GET,POST GET,PUT,PATCH,DELETE - -
+20 contact_type_info contact_type_info_record /company/contacts/types/info ContactTypeInfo GET - - -
+21 contactsync_company contactsync_company_record /company/contactsync/company M365ContactSyncCompany GET,DELETE GET - -
+22 countries country /company/countries Country GET,POST GET,PUT,PATCH,DELETE - -
+23 country_info country_info_record /company/countries/info CountryInfo GET - - -
+24 entitytype_info entitytype_info_record /company/entitytypes/info EntityTypeInfo GET - - -
+25 m365contact m365contact_record /company/m365contact M365Contact GET GET - -
+26 excluded excluded_record /company/m365contactsync/property/excluded M365ContactSyncProperty GET - - -
+27 included included_record /company/m365contactsync/property/included M365ContactSyncProperty GET - - -
+28 managed_devices_integrations managed_devices_integration /company/managedDevicesIntegrations ManagedDevicesIntegration GET,POST GET,PUT,PATCH,DELETE - -
+29 managed_devices_integration_info managed_devices_integration_info_record /company/managedDevicesIntegrations/info ManagedDevicesIntegrationInfo GET - - -
+30 management management_record /company/management Management GET GET,PUT,PATCH - -
+31 management_backups management_backup /company/managementBackups ManagementBackup GET,POST GET,PUT,PATCH,DELETE - -
+32 management_it_solutions management_it_solution /company/managementItSolutions ManagementItSolution GET,POST GET,PUT,PATCH,DELETE - -
+33 market_descriptions market_description /company/marketDescriptions MarketDescription GET,POST GET,PUT,PATCH,DELETE - -
+34 market_description_info market_description_info_record /company/marketDescriptions/info MarketDescriptionInfo GET - - -
+35 note_types note_type /company/noteTypes CompanyNoteType GET,POST GET,PUT,PATCH,DELETE - -
+36 note_type_info note_type_info_record /company/noteTypes/info CompanyNoteTypeInfo GET - - -
+37 ownership_types ownership_type /company/ownershipTypes OwnershipType GET,POST GET,PUT,PATCH,DELETE - -
+38 ownership_type_info ownership_type_info_record /company/ownershipTypes/info OwnershipTypeInfo GET - - -
+39 portal_configurations portal_configuration /company/portalConfigurations PortalConfiguration GET,POST GET,PUT,PATCH,DELETE - -
+40 payment_processors payment_processor /company/portalConfigurations/invoiceSetup/paymentProcessors PortalConfigurationPaymentProcessor GET GET - -
+41 portal_security_levels portal_security_level /company/portalSecurityLevels PortalSecurityLevel GET GET,PUT,PATCH - -
+42 portal_security_settings portal_security_setting /company/portalSecuritySettings PortalSecuritySetting GET GET,PUT,PATCH - -
+43 states state /company/states State GET,POST GET,PUT,PATCH,DELETE - -
+44 state_info state_info_record /company/states/info StateInfo GET - - -
+45 team_roles team_role /company/teamRoles TeamRole GET,POST GET,PUT,PATCH,DELETE - -
+46 team_role_info team_role_info_record /company/teamRoles/info TeamRoleInfo GET - - -
+47 tracks track /company/tracks Track GET,POST GET,PUT,PATCH,DELETE - -
+48 configuration_type_info configuration_type_info_record /configurations/types/info ConfigurationTypeInfo GET - - -
+49 classifications classification /expense/classifications Classification GET GET - -
+50 expense_entries expense_entry /expense/entries ExpenseEntry GET,POST GET,PUT,PATCH,DELETE - -
+51 tax_types tax_type /expense/info/taxTypes ExpenseTaxTypeInfo GET GET - -
+52 payment_types payment_type /expense/paymentTypes PaymentType GET,POST GET,PUT,PATCH,DELETE - -
+53 payment_type_info payment_type_info_record /expense/paymentTypes/info PaymentTypeInfo GET - - -
+54 expense_reports expense_report /expense/reports ExpenseReport GET GET - -
+55 expense_types expense_type /expense/types ExpenseType GET,POST GET,PUT,PATCH,DELETE - -
+56 expense_type_info expense_type_info_record /expense/types/info ExpenseTypeInfo GET - - -
+57 batches batch /finance/accounting/batches AccountingBatch GET,POST GET,DELETE - -
+58 unpostedexpenses unpostedexpense /finance/accounting/unpostedexpenses UnpostedExpense GET GET - -
+59 unpostedinvoices unpostedinvoice /finance/accounting/unpostedinvoices UnpostedInvoice GET GET - -
+60 unpostedprocurement unpostedprocurement_record /finance/accounting/unpostedprocurement UnpostedProcurement GET GET - -
+61 accounting_package_setup accounting_package_setup_record /finance/accountingPackageSetup AccountingPackageSetup GET GET,PUT,PATCH - -
+62 accounting_packages accounting_package /finance/accountingPackages AccountingPackage GET GET - -
+63 agreements agreement /finance/agreements Agreement GET,POST GET,PUT,PATCH,DELETE - -
+64 agreement_types agreement_type /finance/agreements/types AgreementType GET,POST GET,PUT,PATCH,DELETE - -
+65 agreement_type_info agreement_type_info_record /finance/agreements/types/info AgreementTypeInfo GET - - -
+66 batch_setups batch_setup /finance/batchSetups AgreementBatchSetup GET GET,PUT,PATCH - -
+67 billing_cycles billing_cycle /finance/billingCycles BillingCycle GET,POST GET,PUT,PATCH,DELETE - -
+68 billing_cycle_info billing_cycle_info_record /finance/billingCycles/info BillingCycleInfo GET - - -
+69 billing_setups billing_setup /finance/billingSetups BillingSetup GET,POST GET,PUT,PATCH,DELETE - -
+70 billing_setup_info billing_setup_info_record /finance/billingSetups/info BillingSetupInfo GET - - -
+71 billing_statuses billing_status /finance/billingStatuses BillingStatus GET,POST GET,PUT,PATCH,DELETE - -
+72 billing_status_info billing_status_info_record /finance/billingStatuses/info BillingStatusInfo GET - - -
+73 billing_terms billing_term /finance/billingTerms BillingTerm GET,POST GET,PUT,PATCH,DELETE - -
+74 billing_term_info billing_term_info_record /finance/billingTerms/info BillingTermInfo GET - - -
+75 currencies currency /finance/currencies FinanceCurrency GET,POST GET,PUT,PATCH,DELETE - -
+76 currency_info currency_info_record /finance/currencies/info CurrencyInfo GET - - -
+77 delivery_methods delivery_method /finance/deliveryMethods DeliveryMethod GET,POST GET,PUT,PATCH,DELETE - -
+78 gl_accounts gl_account /finance/glAccounts GLAccount GET,POST GET,PUT,PATCH,DELETE - -
+79 mapped_types mapped_type /finance/glAccounts/mappedTypes MappedType GET - - -
+80 gl_captions gl_caption /finance/glCaptions GLCaption GET GET,PUT,PATCH - -
+81 glpaths glpath /finance/glpaths GLPath GET,POST GET,PUT,PATCH,DELETE - -
+82 currency_codes currency_code /finance/info/currencyCodes CurrencyCode GET GET - -
+83 info_tax_integrations info_tax_integration /finance/info/taxIntegrations TaxIntegrationInfo GET GET - -
+84 invoice_email_templates invoice_email_template /finance/invoiceEmailTemplates InvoiceEmailTemplate GET,POST GET,PUT,PATCH,DELETE - -
+85 invoice_email_template_info invoice_email_template_info_record /finance/invoiceEmailTemplates/info InvoiceEmailTemplateInfo GET - - -
+86 invoice_template_setups invoice_template_setup /finance/invoiceTemplateSetups InvoiceTemplateSetup GET GET - -
+87 invoice_templates invoice_template /finance/invoiceTemplates InvoiceTemplate GET,POST GET,PUT,PATCH,DELETE - -
+88 invoices invoice /finance/invoices Invoice GET,POST GET,PUT,PATCH,DELETE - -
+89 tax_codes tax_code /finance/taxCodes TaxCode GET,POST GET,PUT,PATCH,DELETE - -
+90 tax_code_info tax_code_info_record /finance/taxCodes/info TaxCodeInfo GET - - -
+91 finance_tax_integrations finance_tax_integration /finance/taxIntegrations TaxIntegration GET GET,PUT,PATCH - -
+92 campaigns campaign /marketing/campaigns Campaign GET,POST GET,PUT,PATCH,DELETE - -
+93 campaign_statuses campaign_status /marketing/campaigns/statuses CampaignStatus GET,POST GET,PUT,PATCH,DELETE - -
+94 sub_types sub_type /marketing/campaigns/subTypes CampaignCampaignSubType GET,POST GET,PUT,PATCH,DELETE - -
+95 campaign_types campaign_type /marketing/campaigns/types CampaignType GET,POST GET,PUT,PATCH,DELETE - -
+96 campaign_type_info campaign_type_info_record /marketing/campaigns/types/info CampaignTypeInfo GET - - -
+97 groups group /marketing/groups Group GET,POST GET,PUT,PATCH,DELETE - -
+98 group_info group_info_record /marketing/groups/info GroupInfo GET - - -
+99 rma_dispositions rma_disposition /procurement/RMADispositions RmaDisposition GET,POST GET,PUT,PATCH,DELETE - -
+100 rma_disposition_info rma_disposition_info_record /procurement/RMADispositions/info RmaDispositionInfo GET - - -
+101 adjustments adjustment /procurement/adjustments ProcurementAdjustment GET,POST GET,PUT,PATCH,DELETE - -
+102 adjustment_types adjustment_type /procurement/adjustments/types AdjustmentType GET,POST GET,PUT,PATCH,DELETE - -
+103 adjustment_type_info adjustment_type_info_record /procurement/adjustments/types/info AdjustmentTypeInfo GET - - -
+104 catalog_items catalog_item /procurement/catalog CatalogItem GET,POST GET,PUT,PATCH,DELETE - -
+105 catalog_info catalog_info_record /procurement/catalog/info CatalogItemInfo GET - - -
+106 categories category /procurement/categories Category GET,POST GET,PUT,PATCH,DELETE - -
+107 category_info category_info_record /procurement/categories/info CategoryInfo GET - - -
+108 directional_syncs directional_sync /procurement/directionalSyncs DirectionalSync GET,POST GET,PUT,PATCH,DELETE - -
+109 manufacturers manufacturer /procurement/manufacturers Manufacturer GET,POST GET,PUT,PATCH,DELETE - -
+110 manufacturer_info manufacturer_info_record /procurement/manufacturers/info ManufacturerInfo GET - - -
+111 onhandserialnumbers onhandserialnumber /procurement/onhandserialnumbers OnHandSerialNumber GET GET - -
+112 pricingschedules pricingschedule /procurement/pricingschedules PricingSchedule GET,POST GET,PUT,PATCH,DELETE - -
+113 products product /procurement/products ProductItem GET,POST GET,PUT,PATCH,DELETE - -
+114 purchaseorders purchaseorder /procurement/purchaseorders PurchaseOrder GET,POST GET,PUT,PATCH,DELETE - -
+115 purchaseorderstatuses purchaseorderstatus /procurement/purchaseorderstatuses PurchaseOrderStatus GET,POST GET,PUT,PATCH,DELETE - -
+116 rma_actions rma_action /procurement/rmaActions RmaAction GET,POST GET,PUT,PATCH,DELETE - -
+117 rma_action_info rma_action_info_record /procurement/rmaActions/info RmaActionInfo GET - - -
+118 rma_statuses rma_status /procurement/rmaStatuses RmaStatus GET,POST GET,PUT,PATCH,DELETE - -
+119 rma_status_info rma_status_info_record /procurement/rmaStatuses/info RmaStatusInfo GET - - -
+120 rma_tags rma_tag /procurement/rmaTags RmaTag GET,POST GET,PUT,PATCH,DELETE - -
+121 procurement_settings procurement_setting /procurement/settings ProcurementSetting GET GET,PUT,PATCH - -
+122 shipmentmethods shipmentmethod /procurement/shipmentmethods ShipmentMethod GET,POST GET,PUT,PATCH,DELETE - -
+123 shipmentmethod_info shipmentmethod_info_record /procurement/shipmentmethods/info ShipmentMethodInfo GET - - -
+124 procurement_types procurement_type /procurement/types ProductType GET,POST GET,PUT,PATCH,DELETE - -
+125 procurement_type_info procurement_type_info_record /procurement/types/info ProductTypeInfo GET - - -
+126 unit_of_measures unit_of_measure /procurement/unitOfMeasures UnitOfMeasure GET,POST GET,PUT,PATCH,DELETE - -
+127 warehouse_bins warehouse_bin /procurement/warehouseBins WarehouseBin GET,POST GET,PUT,PATCH,DELETE - -
+128 warehouse_bin_info warehouse_bin_info_record /procurement/warehouseBins/info WarehouseBinInfo GET - - -
+129 warehouses warehous /procurement/warehouses Warehouse GET,POST GET,PUT,PATCH,DELETE - -
+130 warehous_info warehous_info_record /procurement/warehouses/info WarehouseInfo GET - - -
+131 phase_statuses phase_status /project/phaseStatuses PhaseStatus GET,POST GET,PUT,PATCH,DELETE - -
+132 project_types project_type /project/projectTypes ProjectType GET,POST GET,PUT,PATCH,DELETE - -
+133 project_type_info project_type_info_record /project/projectTypes/info ProjectTypeInfo GET - - -
+134 projects project /project/projects Project GET,POST GET,PUT,PATCH,DELETE - -
+135 security_roles security_role /project/securityRoles ProjectSecurityRole GET,POST GET,PUT,PATCH,DELETE - -
+136 status_indicators status_indicator /project/statusIndicators StatusIndicator GET GET - -
+137 project_statuses project_status /project/statuses ProjectStatus GET,POST GET,PUT,PATCH,DELETE - -
+138 project_status_info project_status_info_record /project/statuses/info ProjectStatusInfo GET - - -
+139 project_tickets project_ticket /project/tickets ProjectTicket GET,POST GET,PUT,PATCH,DELETE - -
+140 activities activity /sales/activities Activity GET,POST GET,PUT,PATCH,DELETE - -
+141 activity_statuses activity_status /sales/activities/statuses ActivityStatus GET,POST GET,PUT,PATCH,DELETE - -
+142 activity_status_info activity_status_info_record /sales/activities/statuses/info ActivityStatusInfo GET - - -
+143 activity_types activity_type /sales/activities/types ActivityType GET,POST GET,PUT,PATCH,DELETE - -
+144 commissions commission /sales/commissions Commission GET,POST GET,PUT,PATCH,DELETE - -
+145 opportunities opportunity /sales/opportunities Opportunity GET,POST GET,PUT,PATCH,DELETE - -
+146 ratings rating /sales/opportunities/ratings OpportunityRating GET,POST GET,PUT,PATCH,DELETE - -
+147 rating_info rating_info_record /sales/opportunities/ratings/info OpportunityRatingInfo GET - - -
+148 opportunity_statuses opportunity_status /sales/opportunities/statuses OpportunityStatus GET,POST GET,PUT,PATCH,DELETE - -
+149 opportunity_status_info opportunity_status_info_record /sales/opportunities/statuses/info OpportunityStatusInfo GET - - -
+150 opportunity_types opportunity_type /sales/opportunities/types OpportunityType GET,POST GET,PUT,PATCH,DELETE - -
+151 opportunity_type_info opportunity_type_info_record /sales/opportunities/types/info OpportunityTypeInfo GET - - -
+152 orders order /sales/orders Order GET,POST GET,PUT,PATCH,DELETE - -
+153 order_statuses order_status /sales/orders/statuses OrderStatus GET,POST GET,PUT,PATCH,DELETE - -
+154 order_status_info order_status_info_record /sales/orders/statuses/info OrderStatusInfo GET - - -
+155 probabilities probability /sales/probabilities SalesProbability GET,POST GET,PUT,PATCH,DELETE - -
+156 probability_info probability_info_record /sales/probabilities/info SalesProbabilityInfo GET - - -
+157 quotas quota /sales/quotas SalesQuota GET,POST GET,PUT,PATCH,DELETE - -
+158 roles role /sales/roles Role GET,POST GET,PUT,PATCH,DELETE - -
+159 sales_teams sales_team /sales/salesTeams SalesTeam GET,POST GET,PUT,PATCH,DELETE - -
+160 stages stage /sales/stages OpportunityStage GET,POST GET,PUT,PATCH,DELETE - -
+161 stage_info stage_info_record /sales/stages/info OpportunityStageInfo GET - - -
+162 calendars calendar /schedule/calendars Calendar GET,POST GET,PUT,PATCH,DELETE - -
+163 calendar_info calendar_info_record /schedule/calendars/info CalendarInfo GET - - -
+164 colors color /schedule/colors ScheduleColor GET GET,PUT,PATCH - -
+165 details detail /schedule/details ScheduleEntryDetail GET GET - -
+166 schedule_entries schedule_entry /schedule/entries ScheduleEntry GET,POST GET,PUT,PATCH,DELETE - -
+167 holidaylist_info holidaylist_info_record /schedule/holidaylists/info HolidayListInfo GET - - -
+168 portalcalendars portalcalendar /schedule/portalcalendars PortalCalendar GET GET,PUT,PATCH - -
+169 reminder_times reminder_time /schedule/reminderTimes ScheduleReminderTime GET GET,PUT,PATCH - -
+170 schedule_statuses schedule_status /schedule/statuses ScheduleStatus GET,POST GET,PUT,PATCH,DELETE - -
+171 schedule_types schedule_type /schedule/types ScheduleType GET,POST GET,PUT,PATCH,DELETE - -
+172 schedule_type_info schedule_type_info_record /schedule/types/info ScheduleTypeInfo GET - - -
+173 boards board /service/boards Board GET,POST GET,PUT,PATCH,DELETE - -
+174 codes code /service/codes Code GET,POST GET,PUT,PATCH,DELETE - -
+175 email_templates email_template /service/emailTemplates ServiceEmailTemplate GET,POST GET,PUT,PATCH,DELETE - -
+176 impacts impact /service/impacts Impact GET GET,PUT,PATCH - -
+177 info_boards info_board /service/info/boards BoardInfo GET GET - -
+178 boardtypes boardtype /service/info/boardtypes BoardTypeInfo GET GET - -
+179 knowledge_base_articles knowledge_base_article /service/knowledgeBaseArticles KnowledgeBaseArticle GET,POST GET,PUT,PATCH,DELETE - -
+180 knowledge_base_categories knowledge_base_category /service/knowledgeBaseCategories KnowledgeBaseCategory GET,POST GET,PUT,PATCH,DELETE - -
+181 knowledge_base_sub_categories knowledge_base_sub_category /service/knowledgeBaseSubCategories KnowledgeBaseSubCategory GET,POST GET,PUT,PATCH,DELETE - -
+182 service_locations service_location /service/locations ServiceLocation GET,POST GET,PUT,PATCH,DELETE - -
+183 location_info location_info_record /service/locations/info ServiceLocationInfo GET - - -
+184 priorities priority /service/priorities Priority GET,POST GET,PUT,PATCH,DELETE - -
+185 priority_info priority_info_record /service/priority/info PriorityInfo GET - - -
+186 member_info member_info_record /service/scheduling/members/info SchedulingMemberInfo GET - - -
+187 service_signoff service_signoff_record /service/serviceSignoff ServiceSignoff GET,POST GET,PUT,PATCH,DELETE - -
+188 service_signoff_info service_signoff_info_record /service/serviceSignoff/info ServiceSignoffInfo GET - - -
+189 severities severity /service/severities Severity GET GET,PUT,PATCH - -
+190 sla_info sla_info_record /service/slas/info SLAInfo GET - - -
+191 sources source /service/sources Source GET,POST GET,PUT,PATCH,DELETE - -
+192 source_info source_info_record /service/sources/info SourceInfo GET - - -
+193 service_surveys service_survey /service/surveys ServiceSurvey GET,POST GET,PUT,PATCH,DELETE - -
+194 teams team /service/teams ServiceTeam GET GET - -
+195 templates template /service/templates ServiceTemplate GET GET - -
+196 template_info template_info_record /service/templates/info ServiceTemplateInfo GET - - -
+197 ticket_links ticket_link /service/ticketLinks ServiceTicketLink GET,POST GET,PUT,PATCH,DELETE - -
+198 ticket_link_info ticket_link_info_record /service/ticketLinks/info ServiceTicketLinkInfo GET - - -
+199 ticket_syncs ticket_sync /service/ticketSyncs TicketSync GET,POST GET,PUT,PATCH,DELETE - -
+200 tickets ticket /service/tickets Ticket GET,POST GET,PUT,PATCH,DELETE - -
+201 ticket_info ticket_info_record /service/tickets/info TicketInfo GET - - -
+202 allowedorigins allowedorigin /system/allowedorigins AllowedOrigin GET,POST GET,PUT,PATCH,DELETE - -
+203 api_members api_member /system/apiMembers ApiMember GET,POST GET,PUT,PATCH - -
+204 audittrail audittrail_record /system/audittrail AuditTrailEntry GET - - -
+205 auth_anvils auth_anvil /system/authAnvils AuthAnvil GET GET,PUT,PATCH - -
+206 auto_sync_time auto_sync_time_record /system/autoSyncTime AutoSyncTime GET,POST GET,PUT,PATCH,DELETE - -
+207 callbacks callback /system/callbacks CallbackEntry GET,POST GET,PUT,PATCH,DELETE - -
+208 certifications certification /system/certifications Certification GET,POST GET,PUT,PATCH,DELETE - -
+209 connect_wise_hosted_screens connect_wise_hosted_screen /system/connectWiseHostedScreens ConnectWiseHostedScreen GET GET - -
+210 connectwisehostedsetups connectwisehostedsetup /system/connectwisehostedsetups ConnectWiseHostedSetup GET,POST GET,PUT,PATCH,DELETE - -
+211 monitoring monitoring_record /system/contactsync/monitoring M365ContactSyncMonitoring GET GET - -
+212 custom_reports custom_report /system/customReports CustomReport GET,POST GET,PUT,PATCH,DELETE - -
+213 cw_time_zones cw_time_zone /system/cwTimeZones CwTimeZone GET GET - -
+214 system_departments system_department /system/departments Department GET,POST GET,PUT,PATCH,DELETE - -
+215 directional_sync_info directional_sync_info_record /system/directionalSyncs/info DirectionalSyncInfo GET - - -
+216 document_type_info document_type_info_record /system/documentTypes/info DocumentType GET - - -
+217 system_documents system_document /system/documents DocumentInfo GET,POST GET,POST,DELETE - -
+218 e_pay_configurations e_pay_configuration /system/ePayConfigurations EPayConfiguration GET,POST GET,PUT,PATCH,DELETE - -
+219 email_connectors email_connector /system/emailConnectors EmailConnector GET,POST GET,PUT,PATCH,DELETE - -
+220 email_connector_info email_connector_info_record /system/emailConnectors/info EmailConnectorInfo GET - - -
+221 email_exclusions email_exclusion /system/emailExclusions EmailExclusion GET,POST GET,PUT,PATCH,DELETE - -
+222 email_tokens email_token /system/emailTokens EmailToken GET GET - -
+223 experiments experiment /system/experiments Experiment GET GET - -
+224 imaps imap /system/imaps Imap GET,POST GET,PUT,PATCH,DELETE - -
+225 imap_info imap_info_record /system/imaps/info ImapInfo GET - - -
+226 in_out_boards in_out_board /system/inOutBoards InOutBoard GET,POST GET,PUT,PATCH,DELETE - -
+227 in_out_types in_out_type /system/inOutTypes InOutType GET,POST GET,PUT,PATCH,DELETE - -
+228 in_out_type_info in_out_type_info_record /system/inOutTypes/info InOutTypeInfo GET - - -
+229 departmentlocations departmentlocation /system/info/departmentlocations DepartmentLocationInfo GET GET - -
+230 info_departments info_department /system/info/departments DepartmentInfo GET GET - -
+231 info_links info_link /system/info/links LinkInfo GET GET - -
+232 locales locale /system/info/locales LocaleInfo GET GET - -
+233 info_locations info_location /system/info/locations LocationInfo GET GET - -
+234 info_members info_member /system/info/members MemberInfo GET GET - -
+235 personas persona /system/info/personas PersonasInfo GET GET - -
+236 info_standard_notes info_standard_note /system/info/standardNotes StandardNoteInfo GET GET - -
+237 integrator_tags integrator_tag /system/integratorTags IntegratorTag GET,POST GET,PUT,PATCH,DELETE - -
+238 integratorlogins integratorlogin /system/integratorlogins IntegratorLogin GET,POST GET,PUT,PATCH,DELETE - -
+239 kpi_categories kpi_category /system/kpiCategories KPICategory GET GET - -
+240 kpis kpis_record /system/kpis KPI GET GET - -
+241 ldap_configurations ldap_configuration /system/ldapConfigurations LdapConfiguration GET,POST GET,PUT,PATCH,DELETE - -
+242 ldap_configuration_info ldap_configuration_info_record /system/ldapConfigurations/info LdapConfigurationInfo GET - - -
+243 system_links system_link /system/links Link GET,POST GET,PUT,PATCH,DELETE - -
+244 system_locations system_location /system/locations Location GET,POST GET,PUT,PATCH,DELETE - -
+245 m365contactsync_info m365contactsync_info_record /system/m365contactsync/info M365ContactSyncInfo GET - - -
+246 management_network_securities management_network_security /system/managementNetworkSecurities ManagementNetworkSecurity GET,POST GET,PUT,PATCH,DELETE - -
+247 members member /system/members Member GET,POST GET,PUT,PATCH - -
+248 member_types member_type /system/members/types MemberType GET,POST GET,PUT,PATCH,DELETE - -
+249 member_type_info member_type_info_record /system/members/types/info MemberTypeInfo GET - - -
+250 with_sso with_sso_record /system/members/withSso Member GET - - -
+251 menuentries menuentry /system/menuentries MenuEntry GET,POST GET,PUT,PATCH,DELETE - -
+252 corporate_structure corporate_structure_record /system/myCompany/corporateStructure CorporateStructure GET GET,PUT,PATCH - -
+253 corporate_structure_info corporate_structure_info_record /system/myCompany/corporateStructure/info CorporateStructureInfo GET - - -
+254 corporate_structure_levels corporate_structure_level /system/myCompany/corporateStructureLevels CorporateStructureLevel GET GET - -
+255 crm crm_record /system/myCompany/crm Crm GET GET,PUT,PATCH - -
+256 crm_info crm_info_record /system/myCompany/crm/info CrmInfo GET - - -
+257 other other_record /system/myCompany/other Other GET GET,PUT,PATCH - -
+258 time_expense time_expense_record /system/myCompany/timeExpense TimeExpense GET GET,PUT,PATCH - -
+259 my_security my_security_record /system/mySecurity MySecurity GET - - -
+260 mycompany_documents mycompany_document /system/mycompany/documents DocumentSetup GET GET,PUT,PATCH - -
+261 info_services info_service /system/mycompany/info/services ServiceInfo GET GET - -
+262 reporting_services reporting_service /system/mycompany/reportingServices ReportingService GET GET,PUT,PATCH - -
+263 mycompany_services mycompany_service /system/mycompany/services Service GET GET,PUT,PATCH - -
+264 notification_recipients notification_recipient /system/notificationRecipients NotificationRecipient GET GET - -
+265 email_setups email_setup /system/office365/emailSetups Office365EmailSetup GET,POST GET,PUT,PATCH,DELETE - -
+266 osgradeweights osgradeweight /system/osgradeweights OsGradeWeight GET GET,PUT,PATCH - -
+267 parsing_types parsing_type /system/parsingTypes ParsingType GET GET - -
+268 parsing_variables parsing_variable /system/parsingVariables ParsingVariable GET GET - -
+269 portal_reports portal_report /system/portalReports PortalReport GET,POST GET,PUT,PATCH,DELETE - -
+270 quote_link_setup quote_link_setup_record /system/quoteLinkSetup QuoteLink GET,POST GET,PUT,PATCH,DELETE - -
+271 report_cards report_card /system/reportCards ReportCard GET,POST GET,PUT,PATCH,DELETE - -
+272 report_card_info report_card_info_record /system/reportCards/info ReportCardInfo GET - - -
+273 system_reports system_report /system/reports Report GET GET - -
+274 securityroles securityrole /system/securityroles SecurityRole GET,POST GET,DELETE - -
+275 securityrole_info securityrole_info_record /system/securityroles/info SecurityRoleInfo GET - - -
+276 system_settings system_setting /system/settings SystemSetting GET GET,PUT,PATCH - -
+277 setup_screens setup_screen /system/setupScreens SetupScreen GET GET - -
+278 skill_categories skill_category /system/skillCategories SkillCategory GET,POST GET,PUT,PATCH,DELETE - -
+279 skills skill /system/skills Skill GET,POST GET,PUT,PATCH,DELETE - -
+280 skill_info skill_info_record /system/skills/info SkillInfo GET - - -
+281 sso_configurations sso_configuration /system/ssoConfigurations SsoConfiguration GET,POST GET,PUT,PATCH,DELETE - -
+282 sso_users sso_user /system/ssoUsers SsoUser GET GET - -
+283 system_standard_notes system_standard_note /system/standardNotes StandardNote GET,POST GET,PUT,PATCH,DELETE - -
+284 system_surveys system_survey /system/surveys Survey GET,POST GET,PUT,PATCH,DELETE - -
+285 survey_info survey_info_record /system/surveys/info SurveyInfo GET - - -
+286 time_zone_setups time_zone_setup /system/timeZoneSetups TimeZoneSetup GET,POST GET,PUT,PATCH,DELETE - -
+287 time_zone_setup_info time_zone_setup_info_record /system/timeZoneSetups/info TimeZoneSetupInfo GET - - -
+288 today_page_categories today_page_category /system/todayPageCategories TodayPageCategory GET,POST GET,PUT,PATCH,DELETE - -
+289 user_defined_fields user_defined_field /system/userDefinedFields UserDefinedField GET,POST GET,PUT,PATCH,DELETE - -
+290 user_defined_field_info user_defined_field_info_record /system/userDefinedFields/info UserDefinedFieldInfo GET - - -
+291 workflows workflow /system/workflows Workflow GET,POST GET,PUT,PATCH,DELETE - -
+292 table_types table_type /system/workflows/tableTypes WorkflowTableType GET GET - -
+293 table_type_info table_type_info_record /system/workflows/tableTypes/info WorkflowTableTypeInfo GET - - -
+294 accruals accrual /time/accruals TimeAccrual GET,POST GET,PUT,PATCH,DELETE - -
+295 activitystopwatches activitystopwatch /time/activitystopwatches ActivityStopwatch GET,POST GET,PUT,PATCH,DELETE - -
+296 charge_codes charge_code /time/chargeCodes ChargeCode GET,POST GET,PUT,PATCH,DELETE - -
+297 charge_code_info charge_code_info_record /time/chargeCodes/info ChargeCodeInfo GET - - -
+298 time_entries time_entry /time/entries TimeEntry GET,POST GET,PUT,PATCH,DELETE - -
+299 charge_code_expense_types charge_code_expense_type /time/info/chargeCodeExpenseTypes ChargeCodeExpenseType GET - - -
+300 schedulestopwatches schedulestopwatch /time/schedulestopwatches ScheduleStopwatch GET,POST GET,PUT,PATCH,DELETE - -
+301 sheets sheet /time/sheets TimeSheet GET GET - -
+302 ticketstopwatches ticketstopwatch /time/ticketstopwatches TicketStopwatch GET,POST GET,PUT,PATCH,DELETE - -
+303 time_period_setups time_period_setup /time/timePeriodSetups TimePeriodSetup GET,POST GET,PUT,PATCH,DELETE - -
+304 work_roles work_role /time/workRoles WorkRole GET,POST GET,PUT,PATCH,DELETE - -
+305 work_role_info work_role_info_record /time/workRoles/info WorkRoleInfo GET - - -
+306 work_types work_type /time/workTypes WorkType GET,POST GET,PUT,PATCH,DELETE - -
+307 work_type_info work_type_info_record /time/workTypes/info WorkTypeInfo GET - - -
+308 communication_type_usages communication_type_usage /company/communicationTypes/{id}/usages Usage GET - 2 usages
+309 communication_type_usages_list communication_type_usages_list_record /company/communicationTypes/{id}/usages/list Usage GET - 2 usages_list
+310 company_status_usages company_status_usage /company/companies/statuses/{id}/usages Usage GET - 6 usages
+311 company_status_usages_list company_status_usages_list_record /company/companies/statuses/{id}/usages/list Usage GET - 6 usages_list
+312 company_type_usages company_type_usage /company/companies/types/{id}/usages Usage GET - 7 usages
+313 company_type_usages_list company_type_usages_list_record /company/companies/types/{id}/usages/list Usage GET - 7 usages_list
+314 company_custom_status_notes company_custom_status_note /company/companies/{id}/customStatusNotes CompanyCustomNote GET,POST GET,PUT,PATCH,DELETE 4 custom_status_notes
+315 company_groups company_group /company/companies/{id}/groups CompanyGroup GET,POST GET,PUT,PATCH,DELETE 4 groups
+316 company_management_report_notifications company_management_report_notification /company/companies/{id}/managementReportNotifications ManagementReportNotification GET,POST GET,PUT,PATCH,DELETE 4 management_report_notifications
+317 company_management_report_setup company_management_report_setup_record /company/companies/{id}/managementReportSetup ManagementReportSetup GET,POST PUT,PATCH 4 management_report_setup
+318 company_management_summary_reports company_management_summary_report /company/companies/{id}/managementSummaryReports CompanyManagementSummary GET,POST GET,PUT,PATCH,DELETE 4 management_summary_reports
+319 company_notes company_note /company/companies/{id}/notes CompanyNote GET,POST GET,PUT,PATCH,DELETE 4 notes
+320 company_sites company_site /company/companies/{id}/sites CompanySite GET,POST GET,PUT,PATCH,DELETE 4 sites
+321 company_teams company_team /company/companies/{id}/teams CompanyTeam GET,POST GET,PUT,PATCH,DELETE 4 teams
+322 company_tracks company_track /company/companies/{id}/tracks ContactTrack GET,POST GET,DELETE 4 tracks
+323 company_type_associations_list company_type_associations_list_record /company/companies/{id}/typeAssociations CompanyCompanyTypeAssociationCompanyTypeAssociation GET,POST GET,PUT,PATCH,DELETE 4 type_associations
+324 company_usages company_usage /company/companies/{id}/usages Usage GET - 4 usages
+325 company_usages_list company_usages_list_record /company/companies/{id}/usages/list Usage GET - 4 usages_list
+326 configuration_status_usages configuration_status_usage /company/configurations/statuses/{id}/usages Usage GET - 11 usages
+327 configuration_status_usages_list configuration_status_usages_list_record /company/configurations/statuses/{id}/usages/list Usage GET - 11 usages_list
+328 configuration_type_questions configuration_type_question /company/configurations/types/{id}/questions ConfigurationTypeQuestion GET,POST GET,PUT,PATCH,DELETE 13 questions
+329 configuration_type_usages configuration_type_usage /company/configurations/types/{id}/usages Usage GET - 13 usages
+330 configuration_type_usages_list configuration_type_usages_list_record /company/configurations/types/{id}/usages/list Usage GET - 13 usages_list
+331 contact_department_usages contact_department_usage /company/contacts/departments/{id}/usages Usage GET - 16 usages
+332 contact_department_usages_list contact_department_usages_list_record /company/contacts/departments/{id}/usages/list Usage GET - 16 usages_list
+333 contact_communications contact_communication /company/contacts/{id}/communications ContactCommunication GET,POST GET,PUT,PATCH,DELETE 15 communications
+334 contact_groups contact_group /company/contacts/{id}/groups ContactGroup GET,POST GET,PUT,PATCH,DELETE 15 groups
+335 contact_notes contact_note /company/contacts/{id}/notes ContactNote GET,POST GET,PUT,PATCH,DELETE 15 notes
+336 contact_portal_security contact_portal_security_record /company/contacts/{id}/portalSecurity PortalSecurity GET - 15 portal_security
+337 contact_tracks contact_track /company/contacts/{id}/tracks ContactTrack GET,POST GET,DELETE 15 tracks
+338 contact_type_associations_list contact_type_associations_list_record /company/contacts/{id}/typeAssociations ContactContactTypeAssociationContactTypeAssociation GET,POST GET,PUT,PATCH,DELETE 15 type_associations
+339 contact_usages contact_usage /company/contacts/{id}/usages Usage GET - 15 usages
+340 contact_usages_list contact_usages_list_record /company/contacts/{id}/usages/list Usage GET - 15 usages_list
+341 managed_devices_integration_cross_references managed_devices_integration_cross_reference /company/managedDevicesIntegrations/{id}/crossReferences ManagedDevicesIntegrationCrossReference GET,POST GET,PUT,PATCH,DELETE 28 cross_references
+342 managed_devices_integration_logins managed_devices_integration_login /company/managedDevicesIntegrations/{id}/logins ManagedDevicesIntegrationLogin GET,POST GET,PUT,PATCH,DELETE 28 logins
+343 managed_devices_integration_notifications managed_devices_integration_notification /company/managedDevicesIntegrations/{id}/notifications ManagedDevicesIntegrationNotification GET,POST GET,PUT,PATCH,DELETE 28 notifications
+344 managed_devices_integration_usages managed_devices_integration_usage /company/managedDevicesIntegrations/{id}/usages Usage GET - 28 usages
+345 managed_devices_integration_usages_list managed_devices_integration_usages_list_record /company/managedDevicesIntegrations/{id}/usages/list Usage GET - 28 usages_list
+346 management_logs management_log /company/management/{id}/logs ManagementLogDocumentInfo GET - 30 logs
+347 management_management_report_notifications management_management_report_notification /company/management/{id}/managementReportNotifications ManagementReportNotification GET,POST GET,PUT,PATCH,DELETE 30 management_report_notifications
+348 management_it_solution_management_products management_it_solution_management_product /company/managementItSolutions/{id}/managementProducts ManagementItSolutionAgreementInterfaceParameter GET,POST GET,PUT,PATCH,DELETE 32 management_products
+349 management_it_solution_usages management_it_solution_usage /company/managementItSolutions/{id}/usages Usage GET - 32 usages
+350 management_it_solution_usages_list management_it_solution_usages_list_record /company/managementItSolutions/{id}/usages/list Usage GET - 32 usages_list
+351 market_description_usages market_description_usage /company/marketDescriptions/{id}/usages Usage GET - 33 usages
+352 market_description_usages_list market_description_usages_list_record /company/marketDescriptions/{id}/usages/list Usage GET - 33 usages_list
+353 portal_configuration_invoice_setups portal_configuration_invoice_setup /company/portalConfigurations/{id}/invoiceSetups PortalConfigurationInvoiceSetup GET GET,PUT,PATCH 39 invoice_setups
+354 portal_configuration_opportunity_setups portal_configuration_opportunity_setup /company/portalConfigurations/{id}/opportunitySetups PortalConfigurationOpportunitySetup GET,PUT,PATCH GET,PUT,PATCH 39 opportunity_setups
+355 portal_configuration_password_email_setups portal_configuration_password_email_setup /company/portalConfigurations/{id}/passwordEmailSetups PortalConfigurationPasswordEmailSetup GET GET,PUT,PATCH 39 password_email_setups
+356 portal_configuration_project_setups portal_configuration_project_setup /company/portalConfigurations/{id}/projectSetups PortalConfigurationProjectSetup GET GET,PUT,PATCH 39 project_setups
+357 portal_configuration_service_setups portal_configuration_service_setup /company/portalConfigurations/{id}/serviceSetups PortalConfigurationServiceSetup GET GET,PUT,PATCH 39 service_setups
+358 state_usages state_usage /company/states/{id}/usages Usage GET - 43 usages
+359 state_usages_list state_usages_list_record /company/states/{id}/usages/list Usage GET - 43 usages_list
+360 team_role_usages team_role_usage /company/teamRoles/{id}/usages Usage GET - 45 usages
+361 team_role_usages_list team_role_usages_list_record /company/teamRoles/{id}/usages/list Usage GET - 45 usages_list
+362 track_actions track_action /company/tracks/{id}/actions TrackAction GET,POST GET,PUT,PATCH,DELETE 47 actions
+363 expense_entry_audits expense_entry_audit /expense/entries/{id}/audits ExpenseEntryAudit GET GET 50 audits
+364 expense_report_audits expense_report_audit /expense/reports/{id}/audits ExpenseReportAudit GET GET 54 audits
+365 batch_entries batch_entry /finance/accounting/batches/{id}/entries BatchEntry GET GET 57 entries
+366 unpostedexpense_taxable_levels unpostedexpense_taxable_level /finance/accounting/unpostedexpenses/{id}/taxableLevels UnpostedExpenseTaxableLevel GET GET 58 taxable_levels
+367 unpostedinvoice_taxable_levels unpostedinvoice_taxable_level /finance/accounting/unpostedinvoices/{id}/taxableLevels UnpostedInvoiceTaxableLevel GET GET 59 taxable_levels
+368 unpostedprocurement_taxable_levels unpostedprocurement_taxable_level /finance/accounting/unpostedprocurement/{id}/taxableLevels UnpostedProcurementTaxableLevel GET GET 60 taxable_levels
+369 agreement_type_usages agreement_type_usage /finance/agreements/types/{id}/usages Usage GET - 64 usages
+370 agreement_type_usages_list agreement_type_usages_list_record /finance/agreements/types/{id}/usages/list Usage GET - 64 usages_list
+371 agreement_additions agreement_addition /finance/agreements/{id}/additions Addition GET,POST GET,PUT,PATCH,DELETE 63 additions
+372 agreement_adjustments agreement_adjustment /finance/agreements/{id}/adjustments AgreementAdjustment GET,POST GET,PUT,PATCH,DELETE 63 adjustments
+373 agreement_board_defaults agreement_board_default /finance/agreements/{id}/boardDefaults BoardDefault GET,POST GET,PUT,PATCH,DELETE 63 board_defaults
+374 agreement_configurations agreement_configuration /finance/agreements/{id}/configurations ConfigurationReference GET,POST GET,DELETE 63 configurations
+375 agreement_sites agreement_site /finance/agreements/{id}/sites AgreementSite GET,POST GET,PUT,PATCH,DELETE 63 sites
+376 agreement_work_role_exclusions agreement_work_role_exclusion /finance/agreements/{id}/workRoleExclusions AgreementWorkRoleExclusion GET,POST DELETE 63 work_role_exclusions
+377 agreement_work_type_exclusions agreement_work_type_exclusion /finance/agreements/{id}/workTypeExclusions AgreementWorkTypeExclusion GET,POST DELETE 63 work_type_exclusions
+378 agreement_workroles agreement_workrole /finance/agreements/{id}/workroles AgreementWorkRole GET,POST GET,PUT,PATCH,DELETE 63 workroles
+379 agreement_worktypes agreement_worktype /finance/agreements/{id}/worktypes AgreementWorkType GET,POST GET,PUT,PATCH,DELETE 63 worktypes
+380 billing_cycle_usages billing_cycle_usage /finance/billingCycles/{id}/usages Usage GET - 67 usages
+381 billing_cycle_usages_list billing_cycle_usages_list_record /finance/billingCycles/{id}/usages/list Usage GET - 67 usages_list
+382 billing_setup_routings billing_setup_routing /finance/billingSetups/{id}/routings BillingSetupRouting GET,POST GET,PUT,PATCH,DELETE 69 routings
+383 billing_status_usages billing_status_usage /finance/billingStatuses/{id}/usages Usage GET - 71 usages
+384 billing_status_usages_list billing_status_usages_list_record /finance/billingStatuses/{id}/usages/list Usage GET - 71 usages_list
+385 billing_term_usages billing_term_usage /finance/billingTerms/{id}/usages Usage GET - 73 usages
+386 billing_term_usages_list billing_term_usages_list_record /finance/billingTerms/{id}/usages/list Usage GET - 73 usages_list
+387 currency_usages currency_usage /finance/currencies/{id}/usages Usage GET - 75 usages
+388 currency_usages_list currency_usages_list_record /finance/currencies/{id}/usages/list Usage GET - 75 usages_list
+389 invoice_email_template_usages invoice_email_template_usage /finance/invoiceEmailTemplates/{id}/usages Usage GET - 84 usages
+390 invoice_email_template_usages_list invoice_email_template_usages_list_record /finance/invoiceEmailTemplates/{id}/usages/list Usage GET - 84 usages_list
+391 invoice_template_usages invoice_template_usage /finance/invoiceTemplates/{id}/usages Usage GET - 87 usages
+392 invoice_template_usages_list invoice_template_usages_list_record /finance/invoiceTemplates/{id}/usages/list Usage GET - 87 usages_list
+393 invoice_payments invoice_payment /finance/invoices/{id}/payments Payment GET,POST GET,PUT,PATCH,DELETE 88 payments
+394 tax_code_expense_type_exemptions tax_code_expense_type_exemption /finance/taxCodes/{id}/expenseTypeExemptions ExpenseTypeExemption GET,POST GET,PUT,PATCH,DELETE 89 expense_type_exemptions
+395 tax_code_product_type_exemptions tax_code_product_type_exemption /finance/taxCodes/{id}/productTypeExemptions ProductTypeExemption GET,POST GET,PUT,PATCH,DELETE 89 product_type_exemptions
+396 tax_code_tax_code_levels tax_code_tax_code_level /finance/taxCodes/{id}/taxCodeLevels TaxCodeLevel GET,POST GET,PUT,PATCH,DELETE 89 tax_code_levels
+397 tax_code_tax_code_x_refs tax_code_tax_code_x_ref /finance/taxCodes/{id}/taxCodeXRefs TaxCodeXRef GET,POST GET,PUT,PATCH,DELETE 89 tax_code_x_refs
+398 tax_code_usages tax_code_usage /finance/taxCodes/{id}/usages Usage GET - 89 usages
+399 tax_code_usages_list tax_code_usages_list_record /finance/taxCodes/{id}/usages/list Usage GET - 89 usages_list
+400 tax_code_work_role_exemptions tax_code_work_role_exemption /finance/taxCodes/{id}/workRoleExemptions WorkRoleExemption GET,POST GET,PUT,PATCH,DELETE 89 work_role_exemptions
+401 campaign_type_sub_types campaign_type_sub_type /marketing/campaigns/types/{id}/subTypes TypeCampaignSubType GET GET 95 sub_types
+402 campaign_activities campaign_activity /marketing/campaigns/{id}/activities ActivityReference GET - 92 activities
+403 campaign_audits campaign_audit /marketing/campaigns/{id}/audits CampaignAudit GET,POST GET,PUT,PATCH,DELETE 92 audits
+404 campaign_emails_opened campaign_emails_opened_record /marketing/campaigns/{id}/emailsOpened EmailOpened GET,POST GET,PUT,PATCH,DELETE 92 emails_opened
+405 campaign_forms_submitted campaign_forms_submitted_record /marketing/campaigns/{id}/formsSubmitted FormSubmitted GET,POST GET,PUT,PATCH,DELETE 92 forms_submitted
+406 campaign_links_clicked campaign_links_clicked_record /marketing/campaigns/{id}/linksClicked LinkClicked GET,POST GET,PUT,PATCH,DELETE 92 links_clicked
+407 campaign_opportunities campaign_opportunity /marketing/campaigns/{id}/opportunities OpportunityReference GET - 92 opportunities
+408 group_companies group_company /marketing/groups/{id}/companies MarketingCompany GET,POST GET,PUT,PATCH,DELETE 97 companies
+409 group_contacts group_contact /marketing/groups/{id}/contacts MarketingContact GET,POST GET,PUT,PATCH,DELETE 97 contacts
+410 group_usages group_usage /marketing/groups/{id}/usages Usage GET - 97 usages
+411 group_usages_list group_usages_list_record /marketing/groups/{id}/usages/list Usage GET - 97 usages_list
+412 adjustment_type_usages adjustment_type_usage /procurement/adjustments/types/{id}/usages Usage GET - 102 usages
+413 adjustment_type_usages_list adjustment_type_usages_list_record /procurement/adjustments/types/{id}/usages/list Usage GET - 102 usages_list
+414 adjustment_details adjustment_detail /procurement/adjustments/{id}/details AdjustmentDetail GET,POST GET,DELETE 101 details
+415 catalog_item_components catalog_item_component /procurement/catalog/{id}/components CatalogComponent GET,POST GET,PUT,PATCH,DELETE 104 components
+416 catalog_item_inventory catalog_item_inventory_record /procurement/catalog/{id}/inventory CatalogInventory GET GET 104 inventory
+417 catalog_item_minimum_stock_by_warehouse catalog_item_minimum_stock_by_warehouse_record /procurement/catalog/{id}/minimumStockByWarehouse MinimumStockByWarehouse GET,POST GET,PUT,PATCH,DELETE 104 minimum_stock_by_warehouse
+418 category_subcategories_info category_subcategories_info_record /procurement/categories/{id}/subcategories/info LegacySubCategoryInfo GET - 106 subcategories_info
+419 pricingschedule_details pricingschedule_detail /procurement/pricingschedules/{id}/details PricingDetail GET,POST GET,PUT,PATCH,DELETE 112 details
+420 product_components product_component /procurement/products/{id}/components ProductComponent GET,POST GET,PUT,PATCH,DELETE 113 components
+421 product_picking_shipping_details product_picking_shipping_detail /procurement/products/{id}/pickingShippingDetails ProductPickingShippingDetail GET,POST GET,PUT,PATCH,DELETE 113 picking_shipping_details
+422 purchaseorder_lineitems purchaseorder_lineitem /procurement/purchaseorders/{id}/lineitems PurchaseOrderLineItem GET,POST GET,PUT,PATCH,DELETE 114 lineitems
+423 purchaseorderstatus_notifications purchaseorderstatus_notification /procurement/purchaseorderstatuses/{id}/notifications PurchaseOrderStatusNotification GET,POST GET,PUT,PATCH,DELETE 115 notifications
+424 purchaseorderstatus_usages purchaseorderstatus_usage /procurement/purchaseorderstatuses/{id}/usages Usage GET - 115 usages
+425 purchaseorderstatus_usages_list purchaseorderstatus_usages_list_record /procurement/purchaseorderstatuses/{id}/usages/list Usage GET - 115 usages_list
+426 rma_status_notifications rma_status_notification /procurement/rmaStatuses/{id}/notifications RmaStatusNotification GET,POST GET,PUT,PATCH,DELETE 118 notifications
+427 rma_status_usages rma_status_usage /procurement/rmaStatuses/{id}/usages Usage GET - 118 usages
+428 rma_status_usages_list rma_status_usages_list_record /procurement/rmaStatuses/{id}/usages/list Usage GET - 118 usages_list
+429 shipmentmethod_usages shipmentmethod_usage /procurement/shipmentmethods/{id}/usages Usage GET - 122 usages
+430 shipmentmethod_usages_list shipmentmethod_usages_list_record /procurement/shipmentmethods/{id}/usages/list Usage GET - 122 usages_list
+431 procurement_type_usages procurement_type_usage /procurement/types/{id}/usages Usage GET - 124 usages
+432 procurement_type_usages_list procurement_type_usages_list_record /procurement/types/{id}/usages/list Usage GET - 124 usages_list
+433 unit_of_measure_conversions unit_of_measure_conversion /procurement/unitOfMeasures/{id}/conversions Conversion GET,POST GET,PUT,PATCH,DELETE 126 conversions
+434 warehouse_bin_inventory_on_hand warehouse_bin_inventory_on_hand_record /procurement/warehouseBins/{id}/inventoryOnHand InventoryOnHand GET GET 127 inventory_on_hand
+435 phase_status_usages phase_status_usage /project/phaseStatuses/{id}/usages Usage GET - 131 usages
+436 phase_status_usages_list phase_status_usages_list_record /project/phaseStatuses/{id}/usages/list Usage GET - 131 usages_list
+437 project_type_usages project_type_usage /project/projectTypes/{id}/usages Usage GET - 132 usages
+438 project_type_usages_list project_type_usages_list_record /project/projectTypes/{id}/usages/list Usage GET - 132 usages_list
+439 project_contacts project_contact /project/projects/{id}/contacts ProjectContact GET,POST GET,DELETE 134 contacts
+440 project_notes project_note /project/projects/{id}/notes ProjectNote GET,POST GET,PUT,PATCH,DELETE 134 notes
+441 project_phases project_phase /project/projects/{id}/phases ProjectPhase GET,POST GET,PUT,PATCH,DELETE 134 phases
+442 project_project_workplan project_project_workplan_record /project/projects/{id}/projectWorkplan ProjectWorkplan GET GET 134 project_workplan
+443 project_team_members project_team_member /project/projects/{id}/teamMembers ProjectTeamMember GET,POST GET,PUT,PATCH,DELETE 134 team_members
+444 security_role_settings security_role_setting /project/securityRoles/{id}/settings ProjectSecurityRoleSetting GET GET,PUT,PATCH 135 settings
+445 project_status_usages project_status_usage /project/statuses/{id}/usages Usage GET - 137 usages
+446 project_status_usages_list project_status_usages_list_record /project/statuses/{id}/usages/list Usage GET - 137 usages_list
+447 project_ticket_activities project_ticket_activity /project/tickets/{id}/activities ActivityReference GET - 139 activities
+448 project_ticket_all_notes project_ticket_all_note /project/tickets/{id}/allNotes ProjectTicketNote GET - 139 all_notes
+449 project_ticket_configurations project_ticket_configuration /project/tickets/{id}/configurations ConfigurationReference GET,POST GET,DELETE 139 configurations
+450 project_ticket_documents project_ticket_document /project/tickets/{id}/documents DocumentReference GET - 139 documents
+451 project_ticket_notes project_ticket_note /project/tickets/{id}/notes TicketNote GET,POST GET,PUT,PATCH,DELETE 139 notes
+452 project_ticket_products project_ticket_product /project/tickets/{id}/products ProductReference GET - 139 products
+453 project_ticket_scheduleentries project_ticket_scheduleentry /project/tickets/{id}/scheduleentries ScheduleEntryReference GET - 139 scheduleentries
+454 project_ticket_tasks project_ticket_task /project/tickets/{id}/tasks TicketTask GET,POST GET,PUT,PATCH,DELETE 139 tasks
+455 project_ticket_timeentries project_ticket_timeentry /project/tickets/{id}/timeentries TimeEntryReference GET - 139 timeentries
+456 activity_type_usages activity_type_usage /sales/activities/types/{id}/usages Usage GET - 143 usages
+457 activity_type_usages_list activity_type_usages_list_record /sales/activities/types/{id}/usages/list Usage GET - 143 usages_list
+458 commission_usages commission_usage /sales/commissions/{id}/usages Usage GET - 144 usages
+459 commission_usages_list commission_usages_list_record /sales/commissions/{id}/usages/list Usage GET - 144 usages_list
+460 opportunity_status_usages opportunity_status_usage /sales/opportunities/statuses/{id}/usages Usage GET - 148 usages
+461 opportunity_status_usages_list opportunity_status_usages_list_record /sales/opportunities/statuses/{id}/usages/list Usage GET - 148 usages_list
+462 opportunity_type_usages opportunity_type_usage /sales/opportunities/types/{id}/usages Usage GET - 150 usages
+463 opportunity_type_usages_list opportunity_type_usages_list_record /sales/opportunities/types/{id}/usages/list Usage GET - 150 usages_list
+464 opportunity_contacts opportunity_contact /sales/opportunities/{id}/contacts OpportunityContact GET,POST GET,PUT,PATCH,DELETE 145 contacts
+465 opportunity_forecast opportunity_forecast_record /sales/opportunities/{id}/forecast Forecast GET,POST GET,POST,PUT,PATCH,DELETE 145 forecast
+466 opportunity_notes opportunity_note /sales/opportunities/{id}/notes OpportunityNote GET,POST GET,PUT,PATCH,DELETE 145 notes
+467 opportunity_notes_count opportunity_notes_count_record /sales/opportunities/{id}/notes/count OpportunityNote GET - 145 notes_count
+468 opportunity_team opportunity_team_record /sales/opportunities/{id}/team Team GET,POST GET,PUT,PATCH,DELETE 145 team
+469 order_status_notifications order_status_notification /sales/orders/statuses/{id}/notifications OrderStatusNotification GET,POST GET,PUT,PATCH,DELETE 153 notifications
+470 order_status_usages order_status_usage /sales/orders/statuses/{id}/usages Usage GET - 153 usages
+471 order_status_usages_list order_status_usages_list_record /sales/orders/statuses/{id}/usages/list Usage GET - 153 usages_list
+472 sales_team_members sales_team_member /sales/salesTeams/{id}/members SalesTeamMember GET,POST GET,PUT,PATCH,DELETE 159 members
+473 stage_usages stage_usage /sales/stages/{id}/usages Usage GET - 160 usages
+474 stage_usages_list stage_usages_list_record /sales/stages/{id}/usages/list Usage GET - 160 usages_list
+475 calendar_usages calendar_usage /schedule/calendars/{id}/usages Usage GET - 162 usages
+476 calendar_usages_list calendar_usages_list_record /schedule/calendars/{id}/usages/list Usage GET - 162 usages_list
+477 schedule_entry_details schedule_entry_detail /schedule/entries/{id}/details ScheduleDetail GET GET 166 details
+478 schedule_type_usages schedule_type_usage /schedule/types/{id}/usages Usage GET - 171 usages
+479 schedule_type_usages_list schedule_type_usages_list_record /schedule/types/{id}/usages/list Usage GET - 171 usages_list
+480 board_auto_assign_resources board_auto_assign_resource /service/boards/{id}/autoAssignResources BoardAutoAssignResource GET,POST GET,PUT,PATCH,DELETE 173 auto_assign_resources
+481 board_auto_templates board_auto_template /service/boards/{id}/autoTemplates BoardAutoTemplate GET,POST GET,PUT,PATCH,DELETE 173 auto_templates
+482 board_excluded_members board_excluded_member /service/boards/{id}/excludedMembers BoardExcludedMember GET,POST GET,DELETE 173 excluded_members
+483 board_items board_item /service/boards/{id}/items BoardItem GET,POST GET,PUT,PATCH,DELETE 173 items
+484 board_notifications board_notification /service/boards/{id}/notifications BoardNotification GET,POST GET,PUT,PATCH,DELETE 173 notifications
+485 board_statuses board_status /service/boards/{id}/statuses BoardStatus GET,POST GET,PUT,PATCH,DELETE 173 statuses
+486 board_statuses_info board_statuses_info_record /service/boards/{id}/statuses/info BoardStatusInfo GET - 173 statuses_info
+487 board_subtypes board_subtype /service/boards/{id}/subtypes BoardSubType GET,POST GET,PUT,PATCH,DELETE 173 subtypes
+488 board_subtypes_info board_subtypes_info_record /service/boards/{id}/subtypes/info BoardSubTypeInfo GET - 173 subtypes_info
+489 board_teams board_team /service/boards/{id}/teams BoardTeam GET,POST GET,PUT,PATCH,DELETE 173 teams
+490 board_teams_info board_teams_info_record /service/boards/{id}/teams/info BoardTeamInfo GET - 173 teams_info
+491 board_type_sub_type_item_associations board_type_sub_type_item_association /service/boards/{id}/typeSubTypeItemAssociations BoardTypeSubTypeItemAssociation GET GET 173 type_sub_type_item_associations
+492 board_types board_type /service/boards/{id}/types BoardType GET,POST GET,PUT,PATCH,DELETE 173 types
+493 board_usages board_usage /service/boards/{id}/usages Usage GET - 173 usages
+494 board_usages_list board_usages_list_record /service/boards/{id}/usages/list Usage GET - 173 usages_list
+495 email_template_usages email_template_usage /service/emailTemplates/{id}/usages Usage GET - 175 usages
+496 email_template_usages_list email_template_usages_list_record /service/emailTemplates/{id}/usages/list Usage GET - 175 usages_list
+497 knowledge_base_sub_category_usages knowledge_base_sub_category_usage /service/knowledgeBaseSubCategories/{id}/usages Usage GET - 181 usages
+498 knowledge_base_sub_category_usages_list knowledge_base_sub_category_usages_list_record /service/knowledgeBaseSubCategories/{id}/usages/list Usage GET - 181 usages_list
+499 priority_usages priority_usage /service/priorities/{id}/usages Usage GET - 184 usages
+500 priority_usages_list priority_usages_list_record /service/priorities/{id}/usages/list Usage GET - 184 usages_list
+501 service_signoff_signoffcustomfields service_signoff_signoffcustomfield /service/serviceSignoff/{id}/signoffcustomfields ServiceSignoffCustomField GET,POST GET,PUT,PATCH,DELETE 187 signoffcustomfields
+502 service_signoff_usages service_signoff_usage /service/serviceSignoff/{id}/usages Usage GET - 187 usages
+503 service_signoff_usages_list service_signoff_usages_list_record /service/serviceSignoff/{id}/usages/list Usage GET - 187 usages_list
+504 source_usages source_usage /service/sources/{id}/usages Usage GET - 191 usages
+505 source_usages_list source_usages_list_record /service/sources/{id}/usages/list Usage GET - 191 usages_list
+506 service_survey_questions service_survey_question /service/surveys/{id}/questions ServiceSurveyQuestion GET,POST GET,PUT,PATCH,DELETE 193 questions
+507 service_survey_results service_survey_result /service/surveys/{id}/results SurveyResult GET,POST GET,PUT,PATCH,DELETE 193 results
+508 service_survey_usages service_survey_usage /service/surveys/{id}/usages Usage GET - 193 usages
+509 service_survey_usages_list service_survey_usages_list_record /service/surveys/{id}/usages/list Usage GET - 193 usages_list
+510 ticket_activities ticket_activity /service/tickets/{id}/activities ActivityReference GET - 200 activities
+511 ticket_all_notes ticket_all_note /service/tickets/{id}/allNotes ServiceTicketNote GET - 200 all_notes
+512 ticket_configurations ticket_configuration /service/tickets/{id}/configurations ConfigurationReference GET,POST GET,DELETE 200 configurations
+513 ticket_documents ticket_document /service/tickets/{id}/documents DocumentReference GET - 200 documents
+514 ticket_notes ticket_note /service/tickets/{id}/notes ServiceNote GET,POST GET,PUT,PATCH,DELETE 200 notes
+515 ticket_products ticket_product /service/tickets/{id}/products ProductReference GET - 200 products
+516 ticket_scheduleentries ticket_scheduleentry /service/tickets/{id}/scheduleentries ScheduleEntryReference GET - 200 scheduleentries
+517 ticket_tasks ticket_task /service/tickets/{id}/tasks Task GET,POST GET,PUT,PATCH,DELETE 200 tasks
+518 ticket_timeentries ticket_timeentry /service/tickets/{id}/timeentries TimeEntryReference GET - 200 timeentries
+519 certification_usages certification_usage /system/certifications/{id}/usages Usage GET - 208 usages
+520 certification_usages_list certification_usages_list_record /system/certifications/{id}/usages/list Usage GET - 208 usages_list
+521 custom_report_parameters custom_report_parameter /system/customReports/{id}/parameters CustomReportParameter GET,POST GET,PUT,PATCH,DELETE 212 parameters
+522 system_department_locations system_department_location /system/departments/{id}/locations DepartmentLocation GET,POST GET,PUT,PATCH,DELETE 214 locations
+523 system_department_usages system_department_usage /system/departments/{id}/usages Usage GET - 214 usages
+524 system_department_usages_list system_department_usages_list_record /system/departments/{id}/usages/list Usage GET - 214 usages_list
+525 email_connector_parsing_styles email_connector_parsing_style /system/emailConnectors/{id}/parsingStyles EmailConnectorParsingStyle GET,POST GET,PUT,PATCH,DELETE 219 parsing_styles
+526 system_location_departments system_location_department /system/locations/{id}/departments LocationDepartment GET GET 244 departments
+527 system_location_usages system_location_usage /system/locations/{id}/usages Usage GET - 244 usages
+528 system_location_usages_list system_location_usages_list_record /system/locations/{id}/usages/list Usage GET - 244 usages_list
+529 system_location_work_roles system_location_work_role /system/locations/{id}/workRoles LocationWorkRole GET GET 244 work_roles
+530 member_accruals member_accrual /system/members/{id}/accruals MemberAccrual GET,POST GET,PUT,PATCH,DELETE 247 accruals
+531 member_certifications member_certification /system/members/{id}/certifications MemberCertification GET,POST GET,PUT,PATCH,DELETE 247 certifications
+532 member_delegations member_delegation /system/members/{id}/delegations MemberDelegation GET,POST GET,PUT,PATCH,DELETE 247 delegations
+533 member_managed_device_accounts member_managed_device_account /system/members/{id}/managedDeviceAccounts ManagedDeviceAccount GET - 247 managed_device_accounts
+534 member_mycertifications member_mycertification /system/members/{id}/mycertifications MemberCertification GET,POST GET,PUT,PATCH,DELETE 247 mycertifications
+535 member_notification_settings member_notification_setting /system/members/{id}/notificationSettings MemberNotificationSetting GET,POST GET,PUT,PATCH,DELETE 247 notification_settings
+536 member_personas member_persona /system/members/{id}/personas MemberPersona GET GET 247 personas
+537 member_skills member_skill /system/members/{id}/skills MemberSkill GET,POST GET,PUT,PATCH,DELETE 247 skills
+538 member_usages member_usage /system/members/{id}/usages Usage GET - 247 usages
+539 member_usages_list member_usages_list_record /system/members/{id}/usages/list Usage GET - 247 usages_list
+540 menuentry_locations menuentry_location /system/menuEntries/{id}/locations MenuEntryLocation GET,POST GET,DELETE 251 locations
+541 report_card_details report_card_detail /system/reportCards/{id}/details ReportCardDetail GET,POST GET,PUT,PATCH,DELETE 271 details
+542 securityrole_settings securityrole_setting /system/securityRoles/{id}/settings SecurityRoleSetting GET GET 274 settings
+543 system_survey_questions system_survey_question /system/surveys/{id}/questions SurveyQuestion GET,POST GET,PUT,PATCH,DELETE 284 questions
+544 workflow_attachments workflow_attachment /system/workflows/{id}/attachments WorkflowAttachment GET GET 291 attachments
+545 workflow_events workflow_event /system/workflows/{id}/events WorkflowEvent GET,POST GET,PUT,PATCH,DELETE 291 events
+546 workflow_notify_types workflow_notify_type /system/workflows/{id}/notifyTypes WorkflowNotifyType GET GET 291 notify_types
+547 workflow_notify_types_info workflow_notify_types_info_record /system/workflows/{id}/notifyTypes/info WorkflowNotifyTypeInfo GET - 291 notify_types_info
+548 workflow_triggers workflow_trigger /system/workflows/{id}/triggers WorkflowTrigger GET - 291 triggers
+549 accrual_details accrual_detail /time/accruals/{id}/details TimeAccrualDetail GET GET,PUT,PATCH,DELETE 294 details
+550 charge_code_expense_types_list charge_code_expense_types_list_record /time/chargeCodes/{id}/expenseTypes ChargeCodeExpenseType GET,POST GET,PUT,PATCH,DELETE 296 expense_types
+551 charge_code_usages charge_code_usage /time/chargeCodes/{id}/usages Usage GET - 296 usages
+552 charge_code_usages_list charge_code_usages_list_record /time/chargeCodes/{id}/usages/list Usage GET - 296 usages_list
+553 time_entry_audits time_entry_audit /time/entries/{id}/audits TimeEntryAudit GET GET 298 audits
+554 sheet_audits sheet_audit /time/sheets/{id}/audits TimeSheetAudit GET GET 301 audits
+555 time_period_setup_periods time_period_setup_period /time/timePeriodSetups/{id}/periods TimePeriod GET GET 303 periods
+556 work_role_locations work_role_location /time/workRoles/{id}/locations WorkRoleLocation GET,POST GET,PUT,PATCH,DELETE 304 locations
+557 work_role_usages work_role_usage /time/workRoles/{id}/usages Usage GET - 304 usages
+558 work_role_usages_list work_role_usages_list_record /time/workRoles/{id}/usages/list Usage GET - 304 usages_list
+559 work_type_usages work_type_usage /time/workTypes/{id}/usages Usage GET - 306 usages
+560 work_type_usages_list work_type_usages_list_record /time/workTypes/{id}/usages/list Usage GET - 306 usages_list
+561 company_site_usages company_site_usage /company/companies/{id}/sites/{id}/usages Usage GET - 320 usages
+562 company_site_usages_list company_site_usages_list_record /company/companies/{id}/sites/{id}/usages/list Usage GET - 320 usages_list
+563 configuration_type_question_values configuration_type_question_value /company/configurations/types/{id}/questions/{id}/values ConfigurationTypeQuestionValue GET,POST GET,PUT,PATCH,DELETE 328 values
+564 tax_code_expense_type_exemption_taxable_expense_type_levels tax_code_expense_type_exemption_taxable_expense_type_level /finance/taxCodes/{id}/expenseTypeExemptions/{id}/taxableExpenseTypeLevels TaxableExpenseTypeLevel GET,POST GET,PUT,PATCH,DELETE 394 taxable_expense_type_levels
+565 tax_code_product_type_exemption_taxable_product_type_levels tax_code_product_type_exemption_taxable_product_type_level /finance/taxCodes/{id}/productTypeExemptions/{id}/taxableProductTypeLevels TaxableProductTypeLevel GET,POST GET,PUT,PATCH,DELETE 395 taxable_product_type_levels
+566 tax_code_tax_code_x_ref_taxable_x_ref_levels tax_code_tax_code_x_ref_taxable_x_ref_level /finance/taxCodes/{id}/taxCodeXRefs/{id}/taxableXRefLevels TaxableXRefLevel GET,POST GET,PUT,PATCH,DELETE 397 taxable_x_ref_levels
+567 tax_code_work_role_exemption_taxable_work_role_levels tax_code_work_role_exemption_taxable_work_role_level /finance/taxCodes/{id}/workRoleExemptions/{id}/taxableWorkRoleLevels TaxableWorkRoleLevel GET,POST GET,PUT,PATCH,DELETE 400 taxable_work_role_levels
+568 pricingschedule_detail_breaks pricingschedule_detail_break /procurement/pricingschedules/{id}/details/{id}/breaks PricingBreak GET,POST GET,PUT,PATCH,DELETE 419 breaks
+569 board_item_associations board_item_association /service/boards/{id}/items/{id}/associations BoardItemAssociation GET GET,PUT,PATCH 483 associations
+570 board_item_usages board_item_usage /service/boards/{id}/items/{id}/usages Usage GET - 483 usages
+571 board_item_usages_list board_item_usages_list_record /service/boards/{id}/items/{id}/usages/list Usage GET - 483 usages_list
+572 board_status_notifications board_status_notification /service/boards/{id}/statuses/{id}/notifications BoardStatusNotification GET,POST GET,PUT,PATCH,DELETE 485 notifications
+573 board_status_usages board_status_usage /service/boards/{id}/statuses/{id}/usages Usage GET - 485 usages
+574 board_status_usages_list board_status_usages_list_record /service/boards/{id}/statuses/{id}/usages/list Usage GET - 485 usages_list
+575 board_subtype_usages board_subtype_usage /service/boards/{id}/subtypes/{id}/usages Usage GET - 487 usages
+576 board_subtype_usages_list board_subtype_usages_list_record /service/boards/{id}/subtypes/{id}/usages/list Usage GET - 487 usages_list
+577 board_team_usages_list board_team_usages_list_record /service/boards/{id}/teams/{id}/usages/list Usage GET - 489 usages_list
+578 board_type_usages board_type_usage /service/boards/{id}/types/{id}/usages Usage GET - 492 usages
+579 board_type_usages_list board_type_usages_list_record /service/boards/{id}/types/{id}/usages/list Usage GET - 492 usages_list
+580 service_survey_question_options service_survey_question_option /service/surveys/{id}/questions/{id}/options SurveyOption GET,POST GET,PUT,PATCH,DELETE 506 options
+581 email_connector_parsing_style_parsing_rules email_connector_parsing_style_parsing_rule /system/emailConnectors/{id}/parsingStyles/{id}/parsingRules EmailConnectorParsingRule GET,POST GET,PUT,PATCH,DELETE 525 parsing_rules
+582 system_survey_question_values system_survey_question_value /system/surveys/{id}/questions/{id}/values SurveyQuestionValue GET,POST GET,PUT,PATCH,DELETE 543 values
+583 workflow_event_actions workflow_event_action /system/workflows/{id}/events/{id}/actions WorkflowAction GET,POST GET,PUT,PATCH,DELETE 545 actions
+584 workflow_trigger_options workflow_trigger_option /system/workflows/{id}/triggers/{id}/options WorkflowTriggerOption GET - 548 options
+"""#
+
+/// key row
+private let generatedNames = #"""
+accounting_package 62
+accounting_package_setup 61
+accounting_package_setup_record 61
+accounting_packages 62
+accrual 294
+accrual_detail 549
+accrual_details 549
+accruals 294
+activities 140
+activity 140
+activity_status 141
+activity_status_info 142
+activity_status_info_record 142
+activity_statuses 141
+activity_type 143
+activity_type_usage 456
+activity_type_usages 456
+activity_type_usages_list 457
+activity_type_usages_list_record 457
+activity_types 143
+activitystopwatch 295
+activitystopwatches 295
+address_format 0
+address_format_info 1
+address_format_info_record 1
+address_formats 0
+adjustment 101
+adjustment_detail 414
+adjustment_details 414
+adjustment_type 102
+adjustment_type_info 103
+adjustment_type_info_record 103
+adjustment_type_usage 412
+adjustment_type_usages 412
+adjustment_type_usages_list 413
+adjustment_type_usages_list_record 413
+adjustment_types 102
+adjustments 101
+agreement 63
+agreement_addition 371
+agreement_additions 371
+agreement_adjustment 372
+agreement_adjustments 372
+agreement_board_default 373
+agreement_board_defaults 373
+agreement_configuration 374
+agreement_configurations 374
+agreement_site 375
+agreement_sites 375
+agreement_type 64
+agreement_type_info 65
+agreement_type_info_record 65
+agreement_type_usage 369
+agreement_type_usages 369
+agreement_type_usages_list 370
+agreement_type_usages_list_record 370
+agreement_types 64
+agreement_work_role_exclusion 376
+agreement_work_role_exclusions 376
+agreement_work_type_exclusion 377
+agreement_work_type_exclusions 377
+agreement_workrole 378
+agreement_workroles 378
+agreement_worktype 379
+agreement_worktypes 379
+agreements 63
+allowedorigin 202
+allowedorigins 202
+api_member 203
+api_members 203
+audittrail 204
+audittrail_record 204
+auth_anvil 205
+auth_anvils 205
+auto_sync_time 206
+auto_sync_time_record 206
+batch 57
+batch_entries 365
+batch_entry 365
+batch_setup 66
+batch_setups 66
+batches 57
+billing_cycle 67
+billing_cycle_info 68
+billing_cycle_info_record 68
+billing_cycle_usage 380
+billing_cycle_usages 380
+billing_cycle_usages_list 381
+billing_cycle_usages_list_record 381
+billing_cycles 67
+billing_setup 69
+billing_setup_info 70
+billing_setup_info_record 70
+billing_setup_routing 382
+billing_setup_routings 382
+billing_setups 69
+billing_status 71
+billing_status_info 72
+billing_status_info_record 72
+billing_status_usage 383
+billing_status_usages 383
+billing_status_usages_list 384
+billing_status_usages_list_record 384
+billing_statuses 71
+billing_term 73
+billing_term_info 74
+billing_term_info_record 74
+billing_term_usage 385
+billing_term_usages 385
+billing_term_usages_list 386
+billing_term_usages_list_record 386
+billing_terms 73
+board 173
+board_auto_assign_resource 480
+board_auto_assign_resources 480
+board_auto_template 481
+board_auto_templates 481
+board_excluded_member 482
+board_excluded_members 482
+board_item 483
+board_item_association 569
+board_item_associations 569
+board_item_usage 570
+board_item_usages 570
+board_item_usages_list 571
+board_item_usages_list_record 571
+board_items 483
+board_notification 484
+board_notifications 484
+board_status 485
+board_status_notification 572
+board_status_notifications 572
+board_status_usage 573
+board_status_usages 573
+board_status_usages_list 574
+board_status_usages_list_record 574
+board_statuses 485
+board_statuses_info 486
+board_statuses_info_record 486
+board_subtype 487
+board_subtype_usage 575
+board_subtype_usages 575
+board_subtype_usages_list 576
+board_subtype_usages_list_record 576
+board_subtypes 487
+board_subtypes_info 488
+board_subtypes_info_record 488
+board_team 489
+board_team_usages_list 577
+board_team_usages_list_record 577
+board_teams 489
+board_teams_info 490
+board_teams_info_record 490
+board_type 492
+board_type_sub_type_item_association 491
+board_type_sub_type_item_associations 491
+board_type_usage 578
+board_type_usages 578
+board_type_usages_list 579
+board_type_usages_list_record 579
+board_types 492
+board_usage 493
+board_usages 493
+board_usages_list 494
+board_usages_list_record 494
+boards 173
+boardtype 178
+boardtypes 178
+calendar 162
+calendar_info 163
+calendar_info_record 163
+calendar_usage 475
+calendar_usages 475
+calendar_usages_list 476
+calendar_usages_list_record 476
+calendars 162
+callback 207
+callbacks 207
+campaign 92
+campaign_activities 402
+campaign_activity 402
+campaign_audit 403
+campaign_audits 403
+campaign_emails_opened 404
+campaign_emails_opened_record 404
+campaign_forms_submitted 405
+campaign_forms_submitted_record 405
+campaign_links_clicked 406
+campaign_links_clicked_record 406
+campaign_opportunities 407
+campaign_opportunity 407
+campaign_status 93
+campaign_statuses 93
+campaign_type 95
+campaign_type_info 96
+campaign_type_info_record 96
+campaign_type_sub_type 401
+campaign_type_sub_types 401
+campaign_types 95
+campaigns 92
+catalog 104
+catalog_info 105
+catalog_info_record 105
+catalog_item 104
+catalog_item_component 415
+catalog_item_components 415
+catalog_item_inventory 416
+catalog_item_inventory_record 416
+catalog_item_minimum_stock_by_warehouse 417
+catalog_item_minimum_stock_by_warehouse_record 417
+catalog_items 104
+categories 106
+category 106
+category_info 107
+category_info_record 107
+category_subcategories_info 418
+category_subcategories_info_record 418
+certification 208
+certification_usage 519
+certification_usages 519
+certification_usages_list 520
+certification_usages_list_record 520
+certifications 208
+charge_code 296
+charge_code_expense_type 299
+charge_code_expense_types 299
+charge_code_expense_types_list 550
+charge_code_expense_types_list_record 550
+charge_code_info 297
+charge_code_info_record 297
+charge_code_usage 551
+charge_code_usages 551
+charge_code_usages_list 552
+charge_code_usages_list_record 552
+charge_codes 296
+classification 49
+classifications 49
+code 174
+codes 174
+color 164
+colors 164
+commission 144
+commission_usage 458
+commission_usages 458
+commission_usages_list 459
+commission_usages_list_record 459
+commissions 144
+communication_type 2
+communication_type_info 3
+communication_type_info_record 3
+communication_type_usage 308
+communication_type_usages 308
+communication_type_usages_list 309
+communication_type_usages_list_record 309
+communication_types 2
+companies 4
+company 4
+company_custom_status_note 314
+company_custom_status_notes 314
+company_group 315
+company_groups 315
+company_management_report_notification 316
+company_management_report_notifications 316
+company_management_report_setup 317
+company_management_report_setup_record 317
+company_management_summary_report 318
+company_management_summary_reports 318
+company_note 319
+company_notes 319
+company_picker_item 8
+company_picker_items 8
+company_site 320
+company_site_usage 561
+company_site_usages 561
+company_site_usages_list 562
+company_site_usages_list_record 562
+company_sites 320
+company_status 6
+company_status_usage 310
+company_status_usages 310
+company_status_usages_list 311
+company_status_usages_list_record 311
+company_statuses 6
+company_team 321
+company_teams 321
+company_track 322
+company_tracks 322
+company_type 7
+company_type_association 9
+company_type_associations 9
+company_type_associations_list 323
+company_type_associations_list_record 323
+company_type_usage 312
+company_type_usages 312
+company_type_usages_list 313
+company_type_usages_list_record 313
+company_types 7
+company_usage 324
+company_usages 324
+company_usages_list 325
+company_usages_list_record 325
+configuration 10
+configuration_status 11
+configuration_status_info 12
+configuration_status_info_record 12
+configuration_status_usage 326
+configuration_status_usages 326
+configuration_status_usages_list 327
+configuration_status_usages_list_record 327
+configuration_statuses 11
+configuration_type 13
+configuration_type_info 48
+configuration_type_info_record 48
+configuration_type_question 328
+configuration_type_question_value 563
+configuration_type_question_values 563
+configuration_type_questions 328
+configuration_type_usage 329
+configuration_type_usages 329
+configuration_type_usages_list 330
+configuration_type_usages_list_record 330
+configuration_types 13
+configurations 10
+connect_wise_hosted_screen 209
+connect_wise_hosted_screens 209
+connectwisehostedsetup 210
+connectwisehostedsetups 210
+contact 15
+contact_communication 333
+contact_communications 333
+contact_department 16
+contact_department_usage 331
+contact_department_usages 331
+contact_department_usages_list 332
+contact_department_usages_list_record 332
+contact_departments 16
+contact_group 334
+contact_groups 334
+contact_note 335
+contact_notes 335
+contact_portal_security 336
+contact_portal_security_record 336
+contact_track 337
+contact_tracks 337
+contact_type 19
+contact_type_association 14
+contact_type_associations 14
+contact_type_associations_list 338
+contact_type_associations_list_record 338
+contact_type_info 20
+contact_type_info_record 20
+contact_types 19
+contact_usage 339
+contact_usages 339
+contact_usages_list 340
+contact_usages_list_record 340
+contacts 15
+contactsync_company 21
+contactsync_company_record 21
+corporate_structure 252
+corporate_structure_info 253
+corporate_structure_info_record 253
+corporate_structure_level 254
+corporate_structure_levels 254
+corporate_structure_record 252
+countries 22
+country 22
+country_info 23
+country_info_record 23
+crm 255
+crm_info 256
+crm_info_record 256
+crm_record 255
+currencies 75
+currency 75
+currency_code 82
+currency_codes 82
+currency_info 76
+currency_info_record 76
+currency_usage 387
+currency_usages 387
+currency_usages_list 388
+currency_usages_list_record 388
+custom_report 212
+custom_report_parameter 521
+custom_report_parameters 521
+custom_reports 212
+cw_time_zone 213
+cw_time_zones 213
+delivery_method 77
+delivery_methods 77
+department_info 17
+department_info_record 17
+departmentlocation 229
+departmentlocations 229
+detail 165
+details 165
+directional_sync 108
+directional_sync_info 215
+directional_sync_info_record 215
+directional_syncs 108
+document_type_info 216
+document_type_info_record 216
+e_pay_configuration 218
+e_pay_configurations 218
+email_connector 219
+email_connector_info 220
+email_connector_info_record 220
+email_connector_parsing_style 525
+email_connector_parsing_style_parsing_rule 581
+email_connector_parsing_style_parsing_rules 581
+email_connector_parsing_styles 525
+email_connectors 219
+email_exclusion 221
+email_exclusions 221
+email_setup 265
+email_setups 265
+email_template 175
+email_template_usage 495
+email_template_usages 495
+email_template_usages_list 496
+email_template_usages_list_record 496
+email_templates 175
+email_token 222
+email_tokens 222
+entitytype_info 24
+entitytype_info_record 24
+excluded 26
+excluded_record 26
+expense_entries 50
+expense_entry 50
+expense_entry_audit 363
+expense_entry_audits 363
+expense_report 54
+expense_report_audit 364
+expense_report_audits 364
+expense_reports 54
+expense_type 55
+expense_type_info 56
+expense_type_info_record 56
+expense_types 55
+experiment 223
+experiments 223
+finance_tax_integration 91
+finance_tax_integrations 91
+gl_account 78
+gl_accounts 78
+gl_caption 80
+gl_captions 80
+glpath 81
+glpaths 81
+group 97
+group_companies 408
+group_company 408
+group_contact 409
+group_contacts 409
+group_info 98
+group_info_record 98
+group_usage 410
+group_usages 410
+group_usages_list 411
+group_usages_list_record 411
+groups 97
+holidaylist_info 167
+holidaylist_info_record 167
+imap 224
+imap_info 225
+imap_info_record 225
+imaps 224
+impact 176
+impacts 176
+in_out_board 226
+in_out_boards 226
+in_out_type 227
+in_out_type_info 228
+in_out_type_info_record 228
+in_out_types 227
+included 27
+included_record 27
+info_board 177
+info_boards 177
+info_department 230
+info_departments 230
+info_link 231
+info_links 231
+info_location 233
+info_locations 233
+info_member 234
+info_members 234
+info_service 261
+info_services 261
+info_standard_note 236
+info_standard_notes 236
+info_tax_integration 83
+info_tax_integrations 83
+info_type 5
+info_types 5
+integrator_tag 237
+integrator_tags 237
+integratorlogin 238
+integratorlogins 238
+invoice 88
+invoice_email_template 84
+invoice_email_template_info 85
+invoice_email_template_info_record 85
+invoice_email_template_usage 389
+invoice_email_template_usages 389
+invoice_email_template_usages_list 390
+invoice_email_template_usages_list_record 390
+invoice_email_templates 84
+invoice_payment 393
+invoice_payments 393
+invoice_template 87
+invoice_template_setup 86
+invoice_template_setups 86
+invoice_template_usage 391
+invoice_template_usages 391
+invoice_template_usages_list 392
+invoice_template_usages_list_record 392
+invoice_templates 87
+invoices 88
+knowledge_base_article 179
+knowledge_base_articles 179
+knowledge_base_categories 180
+knowledge_base_category 180
+knowledge_base_sub_categories 181
+knowledge_base_sub_category 181
+knowledge_base_sub_category_usage 497
+knowledge_base_sub_category_usages 497
+knowledge_base_sub_category_usages_list 498
+knowledge_base_sub_category_usages_list_record 498
+kpi_categories 239
+kpi_category 239
+kpis 240
+kpis_record 240
+ldap_configuration 241
+ldap_configuration_info 242
+ldap_configuration_info_record 242
+ldap_configurations 241
+locale 232
+locales 232
+location_info 183
+location_info_record 183
+m365contact 25
+m365contact_record 25
+m365contactsync_info 245
+m365contactsync_info_record 245
+managed_devices_integration 28
+managed_devices_integration_cross_reference 341
+managed_devices_integration_cross_references 341
+managed_devices_integration_info 29
+managed_devices_integration_info_record 29
+managed_devices_integration_login 342
+managed_devices_integration_logins 342
+managed_devices_integration_notification 343
+managed_devices_integration_notifications 343
+managed_devices_integration_usage 344
+managed_devices_integration_usages 344
+managed_devices_integration_usages_list 345
+managed_devices_integration_usages_list_record 345
+managed_devices_integrations 28
+management 30
+management_backup 31
+management_backups 31
+management_it_solution 32
+management_it_solution_management_product 348
+management_it_solution_management_products 348
+management_it_solution_usage 349
+management_it_solution_usages 349
+management_it_solution_usages_list 350
+management_it_solution_usages_list_record 350
+management_it_solutions 32
+management_log 346
+management_logs 346
+management_management_report_notification 347
+management_management_report_notifications 347
+management_network_securities 246
+management_network_security 246
+management_record 30
+manufacturer 109
+manufacturer_info 110
+manufacturer_info_record 110
+manufacturers 109
+mapped_type 79
+mapped_types 79
+market_description 33
+market_description_info 34
+market_description_info_record 34
+market_description_usage 351
+market_description_usages 351
+market_description_usages_list 352
+market_description_usages_list_record 352
+market_descriptions 33
+member 247
+member_accrual 530
+member_accruals 530
+member_certification 531
+member_certifications 531
+member_delegation 532
+member_delegations 532
+member_info 186
+member_info_record 186
+member_managed_device_account 533
+member_managed_device_accounts 533
+member_mycertification 534
+member_mycertifications 534
+member_notification_setting 535
+member_notification_settings 535
+member_persona 536
+member_personas 536
+member_skill 537
+member_skills 537
+member_type 248
+member_type_info 249
+member_type_info_record 249
+member_types 248
+member_usage 538
+member_usages 538
+member_usages_list 539
+member_usages_list_record 539
+members 247
+menuentries 251
+menuentry 251
+menuentry_location 540
+menuentry_locations 540
+monitoring 211
+monitoring_record 211
+my_security 259
+my_security_record 259
+mycompany_document 260
+mycompany_documents 260
+mycompany_service 263
+mycompany_services 263
+note_type 35
+note_type_info 36
+note_type_info_record 36
+note_types 35
+notification_recipient 264
+notification_recipients 264
+onhandserialnumber 111
+onhandserialnumbers 111
+opportunities 145
+opportunity 145
+opportunity_contact 464
+opportunity_contacts 464
+opportunity_forecast 465
+opportunity_forecast_record 465
+opportunity_note 466
+opportunity_notes 466
+opportunity_notes_count 467
+opportunity_notes_count_record 467
+opportunity_status 148
+opportunity_status_info 149
+opportunity_status_info_record 149
+opportunity_status_usage 460
+opportunity_status_usages 460
+opportunity_status_usages_list 461
+opportunity_status_usages_list_record 461
+opportunity_statuses 148
+opportunity_team 468
+opportunity_team_record 468
+opportunity_type 150
+opportunity_type_info 151
+opportunity_type_info_record 151
+opportunity_type_usage 462
+opportunity_type_usages 462
+opportunity_type_usages_list 463
+opportunity_type_usages_list_record 463
+opportunity_types 150
+order 152
+order_status 153
+order_status_info 154
+order_status_info_record 154
+order_status_notification 469
+order_status_notifications 469
+order_status_usage 470
+order_status_usages 470
+order_status_usages_list 471
+order_status_usages_list_record 471
+order_statuses 153
+orders 152
+osgradeweight 266
+osgradeweights 266
+other 257
+other_record 257
+ownership_type 37
+ownership_type_info 38
+ownership_type_info_record 38
+ownership_types 37
+parsing_type 267
+parsing_types 267
+parsing_variable 268
+parsing_variables 268
+payment_processor 40
+payment_processors 40
+payment_type 52
+payment_type_info 53
+payment_type_info_record 53
+payment_types 52
+persona 235
+personas 235
+phase_status 131
+phase_status_usage 435
+phase_status_usages 435
+phase_status_usages_list 436
+phase_status_usages_list_record 436
+phase_statuses 131
+portal_configuration 39
+portal_configuration_invoice_setup 353
+portal_configuration_invoice_setups 353
+portal_configuration_opportunity_setup 354
+portal_configuration_opportunity_setups 354
+portal_configuration_password_email_setup 355
+portal_configuration_password_email_setups 355
+portal_configuration_project_setup 356
+portal_configuration_project_setups 356
+portal_configuration_service_setup 357
+portal_configuration_service_setups 357
+portal_configurations 39
+portal_report 269
+portal_reports 269
+portal_security_level 41
+portal_security_levels 41
+portal_security_setting 42
+portal_security_settings 42
+portalcalendar 168
+portalcalendars 168
+pricingschedule 112
+pricingschedule_detail 419
+pricingschedule_detail_break 568
+pricingschedule_detail_breaks 568
+pricingschedule_details 419
+pricingschedules 112
+priorities 184
+priority 184
+priority_info 185
+priority_info_record 185
+priority_usage 499
+priority_usages 499
+priority_usages_list 500
+priority_usages_list_record 500
+probabilities 155
+probability 155
+probability_info 156
+probability_info_record 156
+procurement_setting 121
+procurement_settings 121
+procurement_type 124
+procurement_type_info 125
+procurement_type_info_record 125
+procurement_type_usage 431
+procurement_type_usages 431
+procurement_type_usages_list 432
+procurement_type_usages_list_record 432
+procurement_types 124
+product 113
+product_component 420
+product_components 420
+product_picking_shipping_detail 421
+product_picking_shipping_details 421
+products 113
+project 134
+project_contact 439
+project_contacts 439
+project_note 440
+project_notes 440
+project_phase 441
+project_phases 441
+project_project_workplan 442
+project_project_workplan_record 442
+project_status 137
+project_status_info 138
+project_status_info_record 138
+project_status_usage 445
+project_status_usages 445
+project_status_usages_list 446
+project_status_usages_list_record 446
+project_statuses 137
+project_team_member 443
+project_team_members 443
+project_ticket 139
+project_ticket_activities 447
+project_ticket_activity 447
+project_ticket_all_note 448
+project_ticket_all_notes 448
+project_ticket_configuration 449
+project_ticket_configurations 449
+project_ticket_document 450
+project_ticket_documents 450
+project_ticket_note 451
+project_ticket_notes 451
+project_ticket_product 452
+project_ticket_products 452
+project_ticket_scheduleentries 453
+project_ticket_scheduleentry 453
+project_ticket_task 454
+project_ticket_tasks 454
+project_ticket_timeentries 455
+project_ticket_timeentry 455
+project_tickets 139
+project_type 132
+project_type_info 133
+project_type_info_record 133
+project_type_usage 437
+project_type_usages 437
+project_type_usages_list 438
+project_type_usages_list_record 438
+project_types 132
+projects 134
+purchaseorder 114
+purchaseorder_lineitem 422
+purchaseorder_lineitems 422
+purchaseorders 114
+purchaseorderstatus 115
+purchaseorderstatus_notification 423
+purchaseorderstatus_notifications 423
+purchaseorderstatus_usage 424
+purchaseorderstatus_usages 424
+purchaseorderstatus_usages_list 425
+purchaseorderstatus_usages_list_record 425
+purchaseorderstatuses 115
+quota 157
+quotas 157
+quote_link_setup 270
+quote_link_setup_record 270
+rating 146
+rating_info 147
+rating_info_record 147
+ratings 146
+relationship 18
+relationships 18
+reminder_time 169
+reminder_times 169
+report_card 271
+report_card_detail 541
+report_card_details 541
+report_card_info 272
+report_card_info_record 272
+report_cards 271
+reporting_service 262
+reporting_services 262
+rma_action 116
+rma_action_info 117
+rma_action_info_record 117
+rma_actions 116
+rma_disposition 99
+rma_disposition_info 100
+rma_disposition_info_record 100
+rma_dispositions 99
+rma_status 118
+rma_status_info 119
+rma_status_info_record 119
+rma_status_notification 426
+rma_status_notifications 426
+rma_status_usage 427
+rma_status_usages 427
+rma_status_usages_list 428
+rma_status_usages_list_record 428
+rma_statuses 118
+rma_tag 120
+rma_tags 120
+role 158
+roles 158
+sales_team 159
+sales_team_member 472
+sales_team_members 472
+sales_teams 159
+schedule_entries 166
+schedule_entry 166
+schedule_entry_detail 477
+schedule_entry_details 477
+schedule_status 170
+schedule_statuses 170
+schedule_type 171
+schedule_type_info 172
+schedule_type_info_record 172
+schedule_type_usage 478
+schedule_type_usages 478
+schedule_type_usages_list 479
+schedule_type_usages_list_record 479
+schedule_types 171
+schedulestopwatch 300
+schedulestopwatches 300
+security_role 135
+security_role_setting 444
+security_role_settings 444
+security_roles 135
+securityrole 274
+securityrole_info 275
+securityrole_info_record 275
+securityrole_setting 542
+securityrole_settings 542
+securityroles 274
+service_boards 173
+service_location 182
+service_locations 182
+service_signoff 187
+service_signoff_info 188
+service_signoff_info_record 188
+service_signoff_record 187
+service_signoff_signoffcustomfield 501
+service_signoff_signoffcustomfields 501
+service_signoff_usage 502
+service_signoff_usages 502
+service_signoff_usages_list 503
+service_signoff_usages_list_record 503
+service_survey 193
+service_survey_question 506
+service_survey_question_option 580
+service_survey_question_options 580
+service_survey_questions 506
+service_survey_result 507
+service_survey_results 507
+service_survey_usage 508
+service_survey_usages 508
+service_survey_usages_list 509
+service_survey_usages_list_record 509
+service_surveys 193
+service_tickets 200
+setup_screen 277
+setup_screens 277
+severities 189
+severity 189
+sheet 301
+sheet_audit 554
+sheet_audits 554
+sheets 301
+shipmentmethod 122
+shipmentmethod_info 123
+shipmentmethod_info_record 123
+shipmentmethod_usage 429
+shipmentmethod_usages 429
+shipmentmethod_usages_list 430
+shipmentmethod_usages_list_record 430
+shipmentmethods 122
+skill 279
+skill_categories 278
+skill_category 278
+skill_info 280
+skill_info_record 280
+skills 279
+sla_info 190
+sla_info_record 190
+source 191
+source_info 192
+source_info_record 192
+source_usage 504
+source_usages 504
+source_usages_list 505
+source_usages_list_record 505
+sources 191
+sso_configuration 281
+sso_configurations 281
+sso_user 282
+sso_users 282
+stage 160
+stage_info 161
+stage_info_record 161
+stage_usage 473
+stage_usages 473
+stage_usages_list 474
+stage_usages_list_record 474
+stages 160
+state 43
+state_info 44
+state_info_record 44
+state_usage 358
+state_usages 358
+state_usages_list 359
+state_usages_list_record 359
+states 43
+status_indicator 136
+status_indicators 136
+sub_type 94
+sub_types 94
+survey_info 285
+survey_info_record 285
+system_department 214
+system_department_location 522
+system_department_locations 522
+system_department_usage 523
+system_department_usages 523
+system_department_usages_list 524
+system_department_usages_list_record 524
+system_departments 214
+system_document 217
+system_documents 217
+system_link 243
+system_links 243
+system_location 244
+system_location_department 526
+system_location_departments 526
+system_location_usage 527
+system_location_usages 527
+system_location_usages_list 528
+system_location_usages_list_record 528
+system_location_work_role 529
+system_location_work_roles 529
+system_locations 244
+system_members 247
+system_report 273
+system_reports 273
+system_setting 276
+system_settings 276
+system_standard_note 283
+system_standard_notes 283
+system_survey 284
+system_survey_question 543
+system_survey_question_value 582
+system_survey_question_values 582
+system_survey_questions 543
+system_surveys 284
+table_type 292
+table_type_info 293
+table_type_info_record 293
+table_types 292
+tax_code 89
+tax_code_expense_type_exemption 394
+tax_code_expense_type_exemption_taxable_expense_type_level 564
+tax_code_expense_type_exemption_taxable_expense_type_levels 564
+tax_code_expense_type_exemptions 394
+tax_code_info 90
+tax_code_info_record 90
+tax_code_product_type_exemption 395
+tax_code_product_type_exemption_taxable_product_type_level 565
+tax_code_product_type_exemption_taxable_product_type_levels 565
+tax_code_product_type_exemptions 395
+tax_code_tax_code_level 396
+tax_code_tax_code_levels 396
+tax_code_tax_code_x_ref 397
+tax_code_tax_code_x_ref_taxable_x_ref_level 566
+tax_code_tax_code_x_ref_taxable_x_ref_levels 566
+tax_code_tax_code_x_refs 397
+tax_code_usage 398
+tax_code_usages 398
+tax_code_usages_list 399
+tax_code_usages_list_record 399
+tax_code_work_role_exemption 400
+tax_code_work_role_exemption_taxable_work_role_level 567
+tax_code_work_role_exemption_taxable_work_role_levels 567
+tax_code_work_role_exemptions 400
+tax_codes 89
+tax_type 51
+tax_types 51
+team 194
+team_role 45
+team_role_info 46
+team_role_info_record 46
+team_role_usage 360
+team_role_usages 360
+team_role_usages_list 361
+team_role_usages_list_record 361
+team_roles 45
+teams 194
+template 195
+template_info 196
+template_info_record 196
+templates 195
+ticket 200
+ticket_activities 510
+ticket_activity 510
+ticket_all_note 511
+ticket_all_notes 511
+ticket_configuration 512
+ticket_configurations 512
+ticket_document 513
+ticket_documents 513
+ticket_info 201
+ticket_info_record 201
+ticket_link 197
+ticket_link_info 198
+ticket_link_info_record 198
+ticket_links 197
+ticket_note 514
+ticket_notes 514
+ticket_product 515
+ticket_products 515
+ticket_scheduleentries 516
+ticket_scheduleentry 516
+ticket_sync 199
+ticket_syncs 199
+ticket_task 517
+ticket_tasks 517
+ticket_timeentries 518
+ticket_timeentry 518
+tickets 200
+ticketstopwatch 302
+ticketstopwatches 302
+time_entries 298
+time_entry 298
+time_entry_audit 553
+time_entry_audits 553
+time_expense 258
+time_expense_record 258
+time_period_setup 303
+time_period_setup_period 555
+time_period_setup_periods 555
+time_period_setups 303
+time_zone_setup 286
+time_zone_setup_info 287
+time_zone_setup_info_record 287
+time_zone_setups 286
+today_page_categories 288
+today_page_category 288
+track 47
+track_action 362
+track_actions 362
+tracks 47
+unit_of_measure 126
+unit_of_measure_conversion 433
+unit_of_measure_conversions 433
+unit_of_measures 126
+unpostedexpense 58
+unpostedexpense_taxable_level 366
+unpostedexpense_taxable_levels 366
+unpostedexpenses 58
+unpostedinvoice 59
+unpostedinvoice_taxable_level 367
+unpostedinvoice_taxable_levels 367
+unpostedinvoices 59
+unpostedprocurement 60
+unpostedprocurement_record 60
+unpostedprocurement_taxable_level 368
+unpostedprocurement_taxable_levels 368
+user_defined_field 289
+user_defined_field_info 290
+user_defined_field_info_record 290
+user_defined_fields 289
+warehous 129
+warehous_info 130
+warehous_info_record 130
+warehouse_bin 127
+warehouse_bin_info 128
+warehouse_bin_info_record 128
+warehouse_bin_inventory_on_hand 434
+warehouse_bin_inventory_on_hand_record 434
+warehouse_bins 127
+warehouses 129
+with_sso 250
+with_sso_record 250
+work_role 304
+work_role_info 305
+work_role_info_record 305
+work_role_location 556
+work_role_locations 556
+work_role_usage 557
+work_role_usages 557
+work_role_usages_list 558
+work_role_usages_list_record 558
+work_roles 304
+work_type 306
+work_type_info 307
+work_type_info_record 307
+work_type_usage 559
+work_type_usages 559
+work_type_usages_list 560
+work_type_usages_list_record 560
+work_types 306
+workflow 291
+workflow_attachment 544
+workflow_attachments 544
+workflow_event 545
+workflow_event_action 583
+workflow_event_actions 583
+workflow_events 545
+workflow_notify_type 546
+workflow_notify_types 546
+workflow_notify_types_info 547
+workflow_notify_types_info_record 547
+workflow_trigger 548
+workflow_trigger_option 584
+workflow_trigger_options 584
+workflow_triggers 548
+workflows 291
+"""#
+
+/// model entity
+private let generatedReferences = #"""
+AccountingPackageReference accounting_packages
+ActivityReference activities
+ActivityStatusReference activity_statuses
+ActivityTypeReference activity_types
+AddressFormatReference address_formats
+AdjustmentTypeReference adjustment_types
+AgreementReference agreements
+AgreementTypeReference agreement_types
+BillingCycleReference billing_cycles
+BillingSetupReference billing_setups
+BillingStatusReference billing_statuses
+BoardReference boards
+CalendarReference calendars
+CampaignReference campaigns
+CampaignStatusReference campaign_statuses
+CampaignTypeReference campaign_types
+CatalogItemReference catalog_items
+CertificationReference certifications
+ChargeCodeReference charge_codes
+ClassificationReference classifications
+CommunicationTypeReference communication_types
+CompanyReference companies
+CompanyStatusReference company_statuses
+CompanyTypeReference company_types
+ConfigurationStatusReference configuration_statuses
+ConfigurationTypeReference configuration_types
+ContactDepartmentReference contact_departments
+ContactReference contacts
+ContactTypeReference contact_types
+CorporateStructureLevelReference corporate_structure_levels
+CountryReference countries
+CurrencyCodeReference currency_codes
+CustomReportReference custom_reports
+EmailConnectorReference email_connectors
+ExpenseReportReference expense_reports
+ExpenseTypeReference expense_types
+GroupReference groups
+InOutTypeReference in_out_types
+IntegratorLoginReference integratorlogins
+InvoiceReference invoices
+InvoiceTemplateReference invoice_templates
+KPICategoryReference kpi_categories
+KPIReference kpis
+LdapConfigurationReference ldap_configurations
+ManagedDevicesIntegrationReference managed_devices_integrations
+ManufacturerReference manufacturers
+MappedTypeReference mapped_types
+MarketDescriptionReference market_descriptions
+MemberReference members
+MemberTypeReference member_types
+NotificationRecipientReference notification_recipients
+Office365EmailSetupReference email_setups
+OnHandSerialNumberReference onhandserialnumbers
+OpportunityRatingReference ratings
+OpportunityReference opportunities
+OpportunityStageReference stages
+OpportunityStatusReference opportunity_statuses
+OpportunityTypeReference opportunity_types
+OrderStatusReference order_statuses
+OwnershipTypeReference ownership_types
+PhaseStatusReference phase_statuses
+PortalConfigurationPaymentProcessorReference payment_processors
+PortalConfigurationReference portal_configurations
+PricingScheduleReference pricingschedules
+PriorityReference priorities
+ProductItemReference products
+ProductTypeReference procurement_types
+ProjectReference projects
+ProjectStatusReference project_statuses
+ProjectTypeReference project_types
+PurchaseOrderReference purchaseorders
+PurchaseOrderStatusReference purchaseorderstatuses
+ReportCardReference report_cards
+RmaActionReference rma_actions
+RmaDispositionReference rma_dispositions
+RmaStatusReference rma_statuses
+SalesTeamReference sales_teams
+ScheduleEntryReference schedule_entries
+ScheduleStatusReference schedule_statuses
+ScheduleTypeReference schedule_types
+SecurityRoleReference securityroles
+ServiceEmailTemplateReference email_templates
+ServiceLocationReference service_locations
+ServiceSignoffReference service_signoff
+ServiceSurveyReference service_surveys
+ServiceTeamReference teams
+ServiceTemplateReference templates
+ShipmentMethodReference shipmentmethods
+SkillCategoryReference skill_categories
+SkillReference skills
+StateReference states
+StatusIndicatorReference status_indicators
+SurveyReference system_surveys
+TaxCodeReference tax_codes
+TeamRoleReference team_roles
+TicketReference tickets
+TimeAccrualReference accruals
+TimeEntryReference time_entries
+TimePeriodSetupReference time_period_setups
+TimeSheetReference sheets
+TimeZoneSetupReference time_zone_setups
+TrackReference tracks
+UnitOfMeasureReference unit_of_measures
+UserDefinedFieldReference user_defined_fields
+WarehouseBinReference warehouse_bins
+WarehouseReference warehouses
+WorkRoleReference work_roles
+WorkTypeReference work_types
+WorkflowTableTypeReference table_types
+"""#
