@@ -52,22 +52,22 @@ extension CatalogTable {
             rows: fields(rowText).compactMap { fields in
                 guard fields.count == 9 else { return nil }
                 return Row(
-                    fields[1],
-                    fields[2],
-                    fields[3],
-                    fields[4],
-                    fields[5],
-                    fields[6],
+                    name: fields[1],
+                    singular: fields[2],
+                    path: fields[3],
+                    model: fields[4],
+                    collectionMethods: fields[5],
+                    recordMethods: fields[6],
                     parent: Int(fields[7]),
                     stage: fields[8]
                 )
             },
             names: fields(nameText).compactMap { fields in
                 guard fields.count == 2, let row = Int(fields[1]) else { return nil }
-                return Name(fields[0], row)
+                return Name(key: fields[0], row: row)
             },
             references: fields(referenceText).compactMap { fields in
-                fields.count == 2 ? Reference(fields[0], fields[1]) : nil
+                fields.count == 2 ? Reference(model: fields[0], entity: fields[1]) : nil
             }
         )
     }

@@ -26,26 +26,6 @@ struct CatalogTable: Sendable, Equatable {
         let parent: Int?
         /// The stage that reaches it from that parent (`notes`); empty for a source.
         let stage: String
-
-        init(
-            _ name: String,
-            _ singular: String,
-            _ path: String,
-            _ model: String,
-            _ collectionMethods: String,
-            _ recordMethods: String,
-            parent: Int? = nil,
-            stage: String = ""
-        ) {
-            self.name = name
-            self.singular = singular
-            self.path = path
-            self.model = model
-            self.collectionMethods = collectionMethods
-            self.recordMethods = recordMethods
-            self.parent = parent
-            self.stage = stage
-        }
     }
 
     /// A name an entity is looked up by (its name, its singular, or the rule's name of an
@@ -53,22 +33,12 @@ struct CatalogTable: Sendable, Equatable {
     struct Name: Sendable, Equatable {
         let key: String
         let row: Int
-
-        init(_ key: String, _ row: Int) {
-            self.key = key
-            self.row = row
-        }
     }
 
     /// The entity a reference model points at (`BoardReference` → `boards`).
     struct Reference: Sendable, Equatable {
         let model: String
         let entity: String
-
-        init(_ model: String, _ entity: String) {
-            self.model = model
-            self.entity = entity
-        }
     }
 
     /// Sources first, in path order, then the entities reachable only from a parent.

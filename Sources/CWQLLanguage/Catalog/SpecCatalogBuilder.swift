@@ -43,7 +43,7 @@ struct SpecCatalogBuilder {
         }
         let references = referenceModels().compactMap { model in
             facts.listPath(forReference: model).flatMap { rowByPath[$0] }.map {
-                CatalogTable.Reference(model, rows[$0].name)
+                CatalogTable.Reference(model: model, entity: rows[$0].name)
             }
         }
         // The spec spells a few parents differently in a nested path (`/system/menuEntries/{id}/…`
@@ -56,7 +56,7 @@ struct SpecCatalogBuilder {
         // child list under the first (`/service/boards/{id}/statuses/{id}/notifications`).
         for holes in 1...2 {
             for endpoint in listed where endpoint.idHoles == holes {
-                guard let split = SpecCatalogBuilder.lastIdHole(in: endpoint.path) else { continue }
+                guard let split = endpoint.path.ranges(of: "/{id}").last else { continue }
                 let parentPath = String(endpoint.path[..<split.lowerBound])
                 let suffix = String(endpoint.path[split.upperBound...])
                 guard let parent = rowByPath[parentPath] ?? rowByFoldedPath[parentPath.lowercased()] else { continue }
@@ -78,12 +78,12 @@ struct SpecCatalogBuilder {
 
     private func row(name: String, endpoint: EndpointFact, parent: Int? = nil, stage: String = "") -> CatalogTable.Row {
         CatalogTable.Row(
-            name,
-            SpecNaming.recordSingular(name),
-            endpoint.path,
-            endpoint.model ?? "",
-            endpoint.methods.names.joined(separator: ","),
-            (endpoints[endpoint.path + "/{id}"]?.methods ?? []).names.joined(separator: ","),
+            name: name,
+            singular: SpecNaming.recordSingular(name),
+            path: endpoint.path,
+            model: endpoint.model ?? "",
+            collectionMethods: endpoint.methods.names.joined(separator: ","),
+            recordMethods: (endpoints[endpoint.path + "/{id}"]?.methods ?? []).names.joined(separator: ","),
             parent: parent,
             stage: stage
         )
@@ -104,22 +104,7 @@ struct SpecCatalogBuilder {
         for (index, row) in rows.enumerated() where byName[row.singular.lowercased()] == nil {
             byName[row.singular.lowercased()] = index
         }
-        return byName.map { CatalogTable.Name($0.key, $0.value) }.sorted { $0.key < $1.key }
-    }
-
-    /// Where the last `/{id}` of a path is.
-    static func lastIdHole(in path: String) -> Range<String.Index>? {
-        let bytes = Array(path.utf8)
-        let hole = Array("/{id}".utf8)
-        var start = bytes.count - hole.count
-        while start >= 0 {
-            if bytes[start..<(start + hole.count)].elementsEqual(hole) {
-                let lower = path.utf8.index(path.utf8.startIndex, offsetBy: start)
-                return lower..<path.utf8.index(lower, offsetBy: hole.count)
-            }
-            start -= 1
-        }
-        return nil
+        return byName.map { CatalogTable.Name(key: $0.key, row: $0.value) }.sorted { $0.key < $1.key }
     }
 
     /// Every model a field refers to, and every model of the spec.
